@@ -1,0 +1,90 @@
+"""Argument checks shared by the core: every message names the parameter and its value."""
+
+import numbers
+
+import numpy as np
+
+__all__ = ["as_pair", "check_input", "check_mode"]
+
+
+def as_pair(name, value, *, minimum=1):
+    """Return ``value`` as an ``(h, w)`` tuple of Python ints, checked.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, used in error messages.
+    value : int or pair of int
+        The user's value.
+    minimum : int, optional
+        The smallest allowed entry.
+
+    Returns
+    -------
+    tuple of int
+
+    Examples
+    --------
+    >>> as_pair("kernel_size", 3)
+    (3, 3)
+    >>> as_pair("stride", (1, 2))
+    (1, 2)
+    """
+    items = tuple(value) if isinstance(value, (tuple, list, np.ndarray)) else (value,)
+    if len(items) == 1:
+        items = items * 2
+    if len(items) != 2:
+        raise ValueError(f"{name} ({value!r}) must be an int or a pair of ints (h, w)")
+    for item in items:
+        if isinstance(item, (bool, np.bool_)) or not isinstance(item, numbers.Integral):
+            raise TypeError(f"{name} ({value!r}) must be an int or a pair of ints, not {type(item).__name__}")
+        if item < minimum:
+            raise ValueError(f"{name} ({value!r}) must be at least {minimum}")
+    return int(items[0]), int(items[1])
+
+
+def check_input(x):
+    """Return ``x`` as a real ``(C, H, W)`` array, and whether it was 2-D.
+
+    Examples
+    --------
+    >>> planes, was_2d = check_input(np.zeros((2, 3)))
+    >>> planes.shape, was_2d
+    ((1, 2, 3), True)
+    """
+    if isinstance(x, np.ndarray):
+        arr = x
+    else:
+        try:
+            arr = np.asarray(x)
+        except (ValueError, TypeError) as err:
+            raise TypeError(f"x must be a numeric array, could not convert it: {err}") from None
+    kind = arr.dtype.kind
+    if kind == "b":
+        raise TypeError("x has dtype bool; pool a numeric array (e.g. x.astype(np.uint8))")
+    if kind == "c":
+        raise TypeError(f"x has complex dtype {arr.dtype}; pooling needs real numbers")
+    if kind not in "uif":
+        raise TypeError(f"x has dtype {arr.dtype}; pooling needs a real numeric dtype")
+    if arr.ndim not in (2, 3):
+        raise ValueError(f"x must be (H, W) or (C, H, W), got {arr.ndim}-D shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"x is empty (shape {arr.shape}); it needs at least one cell")
+    was_2d = arr.ndim == 2
+    return (arr[None] if was_2d else arr), was_2d
+
+
+MODES = ("max", "min", "avg", "lp", "stochastic", "mixed")
+
+
+def check_mode(mode, allowed=MODES):
+    """Check ``mode`` against ``allowed``; return it.
+
+    Examples
+    --------
+    >>> check_mode("max")
+    'max'
+    """
+    if not isinstance(mode, str) or mode not in allowed:
+        raise ValueError(f"mode ({mode!r}) must be one of {', '.join(repr(m) for m in allowed)}")
+    return mode

@@ -1,0 +1,257 @@
+"""``pool2d``: every strided pooling mode, with PyTorch's semantics."""
+
+import numbers
+
+import numpy as np
+
+from ._checks import MODES, check_input, check_mode
+from ._engine import select_reduce, sum_reduce
+from .geometry import _regular_grid
+from .result import PoolResult
+
+__all__ = ["pool2d", "float_dtype"]
+
+_OPTIONS = {
+    "max": set(),
+    "min": set(),
+    "avg": {"count_include_pad", "divisor_override"},
+    "lp": {"p"},
+    "stochastic": {"train", "rng"},
+    "mixed": {"alpha"},
+}
+
+
+def float_dtype(dtype):
+    """The floating dtype that averages of ``dtype`` are computed and returned in.
+
+    Floats keep their type; 8- and 16-bit integers give float32 (their window
+    sums are exact there); wider integers give float64.
+
+    Examples
+    --------
+    >>> float_dtype(np.uint8), float_dtype(np.int64), float_dtype(np.float16)
+    (dtype('float32'), dtype('float64'), dtype('float16'))
+    """
+    dtype = np.dtype(dtype)
+    if dtype.kind == "f":
+        return dtype
+    return np.dtype(np.float32) if dtype.itemsize <= 2 else np.dtype(np.float64)
+
+
+def _acc_dtype(dtype):
+    # PyTorch accumulates half precision in float32 ("opmath").
+    out = float_dtype(dtype)
+    return np.dtype(np.float32) if out == np.float16 else out
+
+
+def pool2d(x, mode, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, **options):
+    """Pool a 2-D plane or a stack of channels, recording where each value came from.
+
+    Parameters
+    ----------
+    x : (H, W) or (C, H, W) array_like
+        Any real dtype. Channels are pooled independently.
+    mode : {"max", "min", "avg", "lp", "stochastic", "mixed"}
+    kernel_size : int or (int, int)
+    stride : int or (int, int), optional
+        Defaults to ``kernel_size``.
+    padding : int, (int, int), "valid" or "same", optional
+        Symmetric zero/-inf padding as PyTorch (at most half the dilated
+        kernel), or ``"same"``: TensorFlow's rule, ``out = ceil(L / s)`` with
+        the odd padding cell at the bottom/right.
+    dilation : int or (int, int), optional
+        Spacing between taps.
+    ceil_mode : bool, optional
+        Round the output size up, as PyTorch.
+    **options
+        Mode options, keyword only:
+
+        - avg: ``count_include_pad=True``, ``divisor_override=None``;
+        - lp: ``p=2`` (``np.inf`` gives max ``|x|``);
+        - stochastic: ``train=True``, ``rng=None`` (a Generator or a seed);
+        - mixed: ``alpha=0.5``.
+
+    Returns
+    -------
+    PoolResult
+        ``values`` has the dimensions of ``x``; max and min keep its dtype,
+        the others are floating (see :func:`float_dtype`).
+
+    Notes
+    -----
+    Output size per axis is ``floor((L + 2p - d(k - 1) - 1) / s) + 1``
+    (ceil under ``ceil_mode``, dropping a last window that would start in
+    the right padding), exactly PyTorch's. Max and min: padding never wins,
+    ties keep the first cell in row-major window order, NaN propagates and
+    reports the last NaN. Average: PyTorch's ``avg_pool2d``; padding counts
+    in the divisor, the ceil_mode overhang does not; with ``"same"`` padding
+    it divides by in-bounds cells (TensorFlow). PyTorch's ``AvgPool2d`` has
+    no dilation; here dilated averages count the same way. Integer averages
+    are returned as floats (PyTorch would truncate them).
+
+    Cost: one pass over the input per kernel tap, tiled so each pass reads
+    from cache; no Python loop over output cells.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.array([[5, 6, 1, 2],
+    ...               [7, 9, 3, 4]])
+    >>> r = pool2d(x, "max", 2)
+    >>> r.values.tolist(), r.indices.tolist()
+    ([[9, 4]], [[5, 7]])
+    >>> pool2d(x, "avg", 2).values.tolist()
+    [[6.75, 2.5]]
+    """
+    mode = check_mode(mode, MODES)
+    unknown = set(options) - _OPTIONS[mode]
+    if unknown:
+        allowed = ", ".join(sorted(_OPTIONS[mode])) or "none"
+        raise TypeError(f"unexpected option {sorted(unknown)[0]!r} for mode {mode!r} (allowed: {allowed})")
+    planes, was_2d = check_input(x)
+    grid, tf_same = _regular_grid(planes.shape[1:], kernel_size, stride, padding, dilation, ceil_mode)
+    params = dict(
+        kernel_size=kernel_size, stride=stride, padding=padding, dilation=dilation, ceil_mode=ceil_mode, **options
+    )
+    values, tap, weights = _MODE_FUNCS[mode](planes, grid, tf_same=tf_same, **options)
+    if was_2d:
+        values = values[0]
+    return PoolResult(values, mode, grid, tap, params, planes, weights)
+
+
+def _max(planes, grid, tf_same):
+    values, tap = select_reduce(planes, grid, largest=True)
+    return values, tap, None
+
+
+def _min(planes, grid, tf_same):
+    values, tap = select_reduce(planes, grid, largest=False)
+    return values, tap, None
+
+
+def _divisor(grid, tf_same, count_include_pad, divisor_override):
+    if divisor_override is not None:
+        if isinstance(divisor_override, bool) or not isinstance(divisor_override, numbers.Integral):
+            raise TypeError(f"divisor_override ({divisor_override!r}) must be an int or None")
+        if divisor_override == 0:
+            raise ValueError("divisor_override (0) must not be zero: it would divide by zero")
+        return np.full(grid.shape, divisor_override, dtype=np.int64)
+    name = "in_bounds" if (tf_same or not count_include_pad) else "counted"
+    return getattr(grid.rows, name).sum(1)[:, None] * getattr(grid.cols, name).sum(1)[None, :]
+
+
+def _avg(planes, grid, tf_same, count_include_pad=True, divisor_override=None):
+    if not isinstance(count_include_pad, (bool, np.bool_)):
+        raise TypeError(f"count_include_pad ({count_include_pad!r}) must be True or False")
+    divisor = _divisor(grid, tf_same, count_include_pad, divisor_override)
+    acc_t = _acc_dtype(planes.dtype)
+    sums = sum_reduce(planes, grid, acc_t)
+    values = (sums / divisor.astype(acc_t)).astype(float_dtype(planes.dtype), copy=False)
+
+    def weights():
+        counted = grid.tap_mask("in_bounds" if (tf_same or not count_include_pad or divisor_override) else "counted")
+        w = counted / divisor[..., None].astype(np.float64)
+        return np.broadcast_to(w, (planes.shape[0],) + w.shape).copy()
+
+    return values, None, weights
+
+
+def _check_p(p):
+    if isinstance(p, bool) or not isinstance(p, numbers.Real):
+        raise TypeError(f"p ({p!r}) must be a positive number or np.inf")
+    if not p > 0:
+        raise ValueError(f"p ({p!r}) must be > 0: p = 1 sums |x|, p = 2 is L2 pooling, p = inf is max |x|")
+    return float(p)
+
+
+def _lp(planes, grid, tf_same, p=2):
+    p = _check_p(p)
+    out_t = float_dtype(planes.dtype)
+    acc_t = _acc_dtype(planes.dtype)
+    if np.isinf(p):
+        mags, tap = select_reduce(planes, grid, largest=True, key=lambda v: np.abs(v.astype(acc_t, copy=False)))
+        values = mags.astype(out_t, copy=False)
+
+        def weights():
+            onehot = np.arange(grid.kernel[0] * grid.kernel[1]) == tap[..., None]
+            return onehot.astype(np.float64)
+
+        return values, None, weights
+
+    def power(v):
+        v = np.abs(v.astype(acc_t, copy=False))
+        return v * v if p == 2 else v**p
+
+    sums = sum_reduce(planes, grid, acc_t, transform=power)
+    values = (np.sqrt(sums) if p == 2 else sums ** (1.0 / p)).astype(out_t, copy=False)
+
+    def weights():
+        powers = np.abs(grid.gather(planes.astype(np.float64))) ** p
+        total = powers.sum(-1, keepdims=True)
+        return np.divide(powers, total, out=np.zeros_like(powers), where=total > 0)
+
+    return values, None, weights
+
+
+def _stochastic(planes, grid, tf_same, train=True, rng=None):
+    if not isinstance(train, (bool, np.bool_)):
+        raise TypeError(f"train ({train!r}) must be True or False")
+    if planes.dtype.kind == "f" and np.isnan(planes).any():
+        raise ValueError("stochastic pooling needs x without NaN: its cells are probabilities' weights")
+    if planes.dtype.kind != "u" and (planes < 0).any():
+        raise ValueError(
+            f"stochastic pooling needs x >= 0 (it samples cells with probability a / sum(a)); min(x) is {planes.min()}"
+        )
+    acc_t = _acc_dtype(planes.dtype)
+    out_t = float_dtype(planes.dtype)
+    sums = sum_reduce(planes, grid, acc_t)
+    if not train:
+        squares = sum_reduce(planes, grid, acc_t, transform=lambda v: np.square(v.astype(acc_t, copy=False)))
+        values = np.divide(squares, sums, out=np.zeros_like(sums), where=sums > 0).astype(out_t, copy=False)
+
+        def weights():
+            a = grid.gather(planes.astype(np.float64))
+            total = a.sum(-1, keepdims=True)
+            return np.divide(a, total, out=np.zeros_like(a), where=total > 0)
+
+        return values, None, weights
+    gen = np.random.default_rng(rng)
+    threshold = gen.random(sums.shape) * sums
+    n_taps = grid.kernel[0] * grid.kernel[1]
+    tap_t = np.uint8 if n_taps <= 255 else np.uint16
+    tap = np.broadcast_to(grid.first_in_bounds_tap().astype(tap_t), sums.shape).copy()
+    undecided = sums > 0
+    last_positive = tap.copy()
+    cumulative = np.zeros_like(sums)
+    vals = grid.gather(planes.astype(acc_t))
+    for t in range(n_taps):
+        a = vals[..., t]
+        cumulative += a
+        np.copyto(last_positive, t, where=a > 0)
+        pick = undecided & (cumulative > threshold)
+        np.copyto(tap, t, where=pick)
+        undecided &= ~pick
+    # Rounding can leave the threshold at the total: take the last positive cell.
+    np.copyto(tap, last_positive, where=undecided)
+    values = np.take_along_axis(vals, tap[..., None].astype(np.intp), -1)[..., 0].astype(planes.dtype)
+    return values, tap, None
+
+
+def _mixed(planes, grid, tf_same, alpha=0.5):
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
+        raise TypeError(f"alpha ({alpha!r}) must be a number in [0, 1]")
+    if not 0 <= alpha <= 1:
+        raise ValueError(f"alpha ({alpha!r}) must be in [0, 1]: it mixes alpha * max + (1 - alpha) * avg")
+    maxima, tap = select_reduce(planes, grid, largest=True)
+    averages, _, avg_weights = _avg(planes, grid, tf_same)
+    out_t = averages.dtype
+    values = (alpha * maxima.astype(out_t) + (1 - alpha) * averages).astype(out_t, copy=False)
+
+    def weights():
+        onehot = np.arange(grid.kernel[0] * grid.kernel[1]) == tap[..., None]
+        return alpha * onehot + (1 - alpha) * avg_weights()
+
+    return values, None, weights
+
+
+_MODE_FUNCS = {"max": _max, "min": _min, "avg": _avg, "lp": _lp, "stochastic": _stochastic, "mixed": _mixed}
