@@ -3,8 +3,9 @@
 Every function returns data, never pictures: values, the input cell behind
 each value (``indices``), the weight of each cell in a weighted value
 (``weights``), and the window geometry (``grid``). The app's pages only draw
-what this package returns. It imports numpy only; the plotly figure builders
-live in :mod:`pooling.figures`, which ``import pooling`` does not load.
+what this package returns. The core imports numpy only; the plotly figure
+builders live in :mod:`pooling.figures`, which ``import pooling`` does not
+load.
 
 Examples
 --------
@@ -14,20 +15,53 @@ Examples
 [[5, 7], [13, 15]]
 """
 
+from .adaptive import adaptive_pool2d, global_pool2d
+from .antialias import BlurPoolResult, antialiased_max_pool2d, binomial_filter
+from .backward import pool_backward
+from .fractional import fractional_max_pool2d
 from .geometry import AxisWindows, WindowGrid, output_length, regular_grid
+from .invariance import ShiftReport, pooled_values, shift_grid, shift_invariance
+from .loss import InformationLoss, information_loss, reconstruct, survival_map
+from .noise import NoiseReport, add_noise, noise_sensitivity
 from .pool import float_dtype, pool2d
 from .result import PoolResult
+from .stacking import StackResult, stack_pool
 from .sweep import Sweep, format_value, sweep_steps
+from .temporal import TemporalResult, pool_over_time
+from .unpool import max_unpool2d
 
 __all__ = [
     "AxisWindows",
+    "BlurPoolResult",
+    "InformationLoss",
+    "NoiseReport",
     "PoolResult",
+    "ShiftReport",
+    "StackResult",
     "Sweep",
+    "TemporalResult",
     "WindowGrid",
+    "adaptive_pool2d",
+    "add_noise",
+    "antialiased_max_pool2d",
+    "binomial_filter",
     "float_dtype",
     "format_value",
+    "fractional_max_pool2d",
+    "global_pool2d",
+    "information_loss",
+    "max_unpool2d",
+    "noise_sensitivity",
     "output_length",
     "pool2d",
+    "pool_backward",
+    "pool_over_time",
+    "pooled_values",
+    "reconstruct",
     "regular_grid",
+    "shift_grid",
+    "shift_invariance",
+    "stack_pool",
+    "survival_map",
     "sweep_steps",
 ]

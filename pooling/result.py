@@ -48,6 +48,11 @@ class PoolResult:
     params: dict = field(default_factory=dict)
     _input: np.ndarray = field(default=None, repr=False)
     _weights: object = field(default=None, repr=False)
+    channel_grids: tuple = field(default=None, repr=False)
+
+    def grid_for(self, channel):
+        """The window grid of one channel (fractional pooling draws one per channel)."""
+        return self.grid if self.channel_grids is None else self.channel_grids[channel]
 
     @property
     def selecting(self):
@@ -73,7 +78,10 @@ class PoolResult:
         """
         if self.tap is None:
             return None
-        idx = self.grid.flat_indices(self.tap)
+        if self.channel_grids is None:
+            idx = self.grid.flat_indices(self.tap)
+        else:
+            idx = np.stack([g.flat_indices(t) for g, t in zip(self.channel_grids, self.tap)])
         return idx[0] if self.squeeze else idx
 
     @property

@@ -159,7 +159,7 @@ def sweep_steps(result: PoolResult, channel=0):
     >>> len(s), s.source(0), s.describe(0)
     (4, (1, 1), 'Step 1 of 4: window rows 0-1, cols 0-1; max 5 at (1, 1)')
     """
-    grid = result.grid
+    grid = result.grid_for(channel) if result.channel_grids else result.grid
     oh, ow = grid.shape
     n = oh * ow
     if n > MAX_SWEEP_STEPS:

@@ -1,0 +1,109 @@
+"""Anti-aliased max pooling (Zhang 2019, "Making Convolutional Networks Shift-Invariant Again")."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._checks import as_pair, check_input
+from .pool import pool2d
+from .result import PoolResult
+
+__all__ = ["BlurPoolResult", "antialiased_max_pool2d", "binomial_filter"]
+
+
+def binomial_filter(size):
+    """The normalised 2-D binomial blur of ``size`` taps per axis (1 to 7).
+
+    Examples
+    --------
+    >>> (binomial_filter(3) * 16).tolist()
+    [[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]]
+    """
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not 1 <= size <= 7:
+        raise ValueError(f"blur_size ({size!r}) must be an int from 1 to 7")
+    row = np.array([1.0])
+    for _ in range(size - 1):
+        row = np.convolve(row, [1.0, 1.0])
+    filt = np.outer(row, row)
+    return filt / filt.sum()
+
+
+@dataclass(frozen=True, eq=False)
+class BlurPoolResult:
+    """Anti-aliased max pooling, with its stages.
+
+    Attributes
+    ----------
+    values : ndarray
+        The output, the input's number of dimensions, floating.
+    dense : PoolResult
+        Stage 1: max pooling with stride 1 (its indices say which input cell
+        each dense maximum came from).
+    blurred : ndarray
+        Stage 2: the dense maxima blurred (before subsampling), (C, h, w).
+    blur : (b, b) ndarray
+        The binomial filter.
+    stride : (int, int)
+    mode : str
+        ``"blurmax"``.
+    """
+
+    values: np.ndarray
+    dense: PoolResult
+    blurred: np.ndarray
+    blur: np.ndarray
+    stride: tuple
+    mode: str = "blurmax"
+
+
+def antialiased_max_pool2d(x, kernel_size=2, stride=2, blur_size=3):
+    """Max with stride 1, then a binomial blur, then subsample (MaxBlurPool).
+
+    Parameters
+    ----------
+    x : (H, W) or (C, H, W) array_like
+    kernel_size : int or (int, int), optional
+        The max window, applied densely (stride 1).
+    stride : int or (int, int), optional
+        The subsampling step, applied after the blur.
+    blur_size : int, optional
+        Taps of the binomial blur per axis, 1 (no blur) to 7; Zhang's default 3.
+
+    Returns
+    -------
+    BlurPoolResult
+
+    Notes
+    -----
+    As the reference implementation (``antialiased-cnns``'s ``BlurPool``),
+    the dense maxima are reflect-padded by ``(b - 1) // 2`` before and
+    ``ceil((b - 1) / 2)`` after, then blurred and sampled every ``stride``.
+    With ``blur_size=1`` this is plain max pooling with stride 1 followed by
+    subsampling, the aliasing baseline.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.zeros((6, 6)); x[2, 2] = 16.0
+    >>> antialiased_max_pool2d(x).values.shape
+    (3, 3)
+    """
+    planes, was_2d = check_input(x)
+    sy, sx = as_pair("stride", stride)
+    dense = pool2d(planes, "max", kernel_size, stride=1)
+    filt = binomial_filter(blur_size)
+    b = filt.shape[0]
+    before, after = (b - 1) // 2, b - 1 - (b - 1) // 2
+    maxima = dense.values.astype(np.float64)
+    h, w = maxima.shape[1:]
+    if b > 1 and (before >= h or after >= h or before >= w or after >= w):
+        raise ValueError(f"blur_size ({blur_size}) needs the dense maxima to be larger than {h}x{w}")
+    padded = np.pad(maxima, ((0, 0), (before, after), (before, after)), mode="reflect") if b > 1 else maxima
+    blurred = np.zeros_like(maxima)
+    for a in range(b):  # a loop over blur taps, not over pixels
+        for c in range(b):
+            blurred += filt[a, c] * padded[:, a : a + h, c : c + w]
+    values = blurred[:, ::sy, ::sx]
+    if was_2d:
+        values = values[0]
+    return BlurPoolResult(values, dense, blurred, filt, (sy, sx))

@@ -1,0 +1,172 @@
+"""What pooling keeps and what it loses: reconstruction, survival and loss maps."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .result import PoolResult
+from .unpool import max_unpool2d, scatter_add
+
+__all__ = ["InformationLoss", "information_loss", "reconstruct", "survival_map", "window_cells"]
+
+
+def window_cells(result: PoolResult):
+    """Flat input index and weight of every in-bounds tap of every window.
+
+    Returns
+    -------
+    index : (C, out_h, out_w, K) int64 ndarray
+        Flat index ``h * W + w`` (0 where the tap is off the input).
+    weight : (C, out_h, out_w, K) float64 ndarray
+        The tap's weight (selecting modes: 1 on the chosen tap), 0 off the
+        input.
+    in_bounds : (C, out_h, out_w, K) bool ndarray
+        Taps on the input.
+    """
+    n_ch = result.input.shape[0]
+    grids = [result.grid_for(c) for c in range(n_ch)]
+    index, weight, in_bounds = [], [], []
+    for c, grid in enumerate(grids):
+        rows, cols = grid.tap_positions()
+        inb = grid.tap_mask("in_bounds")
+        in_bounds.append(inb)
+        index.append(np.where(inb, rows * grid.input_shape[1] + cols, 0))
+        if result.selecting:
+            k = rows.shape[-1]
+            weight.append((np.arange(k) == result.tap[c][..., None]) & inb)
+        else:
+            w = result.weights if result.squeeze else result.weights[c]
+            weight.append(np.where(inb, w, 0.0))
+    return np.stack(index), np.stack(weight).astype(np.float64), np.stack(in_bounds)
+
+
+def _unsqueeze(result, planes):
+    return planes[0] if result.squeeze else planes
+
+
+def reconstruct(result: PoolResult):
+    """The pooled output put back on the input grid.
+
+    Selecting modes unpool: each value returns to its source cell, zeros
+    elsewhere. Weighting modes spread each output over its window's input
+    cells; where windows overlap, a cell takes the mean of the outputs that
+    cover it; a cell no window covers is 0.
+
+    Returns
+    -------
+    float64 ndarray, the input's shape
+
+    Examples
+    --------
+    >>> import numpy as np, pooling
+    >>> x = np.array([[1.0, 3.0], [2.0, 6.0]])
+    >>> reconstruct(pooling.pool2d(x, "max", 2)).tolist()
+    [[0.0, 0.0], [0.0, 6.0]]
+    >>> reconstruct(pooling.pool2d(x, "avg", 2)).tolist()
+    [[3.0, 3.0], [3.0, 3.0]]
+    """
+    h, w = result.grid.input_shape
+    values = result.values if not result.squeeze else result.values[None]
+    if result.selecting:
+        idx = result.indices if not result.squeeze else result.indices[None]
+        return _unsqueeze(result, max_unpool2d(values.astype(np.float64), idx, (h, w)))
+    index, weight, _ = window_cells(result)
+    covers = weight != 0
+    spread = np.where(covers, values[..., None].astype(np.float64), 0.0)
+    total = scatter_add(index, spread, h * w)
+    count = scatter_add(index, covers, h * w)
+    out = np.divide(total, count, out=np.zeros_like(total), where=count > 0)
+    return _unsqueeze(result, out.reshape(-1, h, w))
+
+
+def survival_map(result: PoolResult):
+    """How many outputs used each input cell.
+
+    Selecting modes count how many outputs picked the cell: 0 = discarded,
+    more than 1 = reused by overlapping windows. Weighting modes count the
+    windows that gave the cell a non-zero weight.
+
+    Returns
+    -------
+    int64 ndarray, the input's shape. It sums to the number of outputs for
+    selecting modes.
+
+    Examples
+    --------
+    >>> import numpy as np, pooling
+    >>> x = np.array([[1, 5, 2], [0, 1, 9]])
+    >>> survival_map(pooling.pool2d(x, "max", 2, stride=1)).tolist()
+    [[0, 1, 0], [0, 0, 1]]
+    """
+    h, w = result.grid.input_shape
+    if result.selecting:
+        idx = result.indices if not result.squeeze else result.indices[None]
+        counts = scatter_add(idx, np.ones(idx.shape), h * w)
+    else:
+        index, weight, _ = window_cells(result)
+        counts = scatter_add(index, weight != 0, h * w)
+    return _unsqueeze(result, np.rint(counts).astype(np.int64).reshape(-1, h, w))
+
+
+@dataclass(frozen=True, eq=False)
+class InformationLoss:
+    """Where and how much a pooling lost.
+
+    Attributes
+    ----------
+    loss_map : float64 ndarray, the input's shape
+        ``|x - reconstruct(result)|``.
+    kept_fraction : float
+        Share of input cells that some output used.
+    mse : float
+        Mean squared error of the reconstruction (NaN cells ignored).
+    psnr : float
+        ``10 log10(data_range ** 2 / mse)`` in dB; ``inf`` when nothing was lost.
+    data_range : float
+    """
+
+    loss_map: np.ndarray
+    kept_fraction: float
+    mse: float
+    psnr: float
+    data_range: float
+
+
+def information_loss(result: PoolResult, data_range=None):
+    """Compare the input with its reconstruction from the pooled output.
+
+    Parameters
+    ----------
+    result : PoolResult
+    data_range : float, optional
+        Span of possible values for PSNR: by default the dtype's range for
+        integers (255 for uint8) and ``max - min`` of the input for floats.
+
+    Returns
+    -------
+    InformationLoss
+
+    Examples
+    --------
+    >>> import numpy as np, pooling
+    >>> x = np.array([[0, 255], [0, 0]], dtype=np.uint8)
+    >>> loss = information_loss(pooling.pool2d(x, "max", 2))
+    >>> loss.kept_fraction, float(loss.mse), loss.loss_map.max()
+    (0.25, 0.0, np.float64(0.0))
+    """
+    x = result.input.astype(np.float64)
+    x = x[0] if result.squeeze else x
+    recon = reconstruct(result)
+    loss_map = np.abs(x - recon)
+    kept = float(np.mean(survival_map(result) > 0))
+    mse = float(np.nanmean(loss_map**2)) if np.isfinite(loss_map).any() else float("nan")
+    if data_range is None:
+        dt = result.input.dtype
+        if dt.kind in "iu":
+            data_range = float(np.iinfo(dt).max) - float(np.iinfo(dt).min)
+        else:
+            finite = x[np.isfinite(x)]
+            data_range = float(finite.max() - finite.min()) if finite.size else 1.0
+            data_range = data_range or 1.0
+    psnr = float("inf") if mse == 0 else float(10 * np.log10(data_range**2 / mse))
+    return InformationLoss(loss_map, kept, mse, psnr, float(data_range))

@@ -1,0 +1,73 @@
+"""1-D pooling of a ``(T, F)`` sequence over time, as in text CNNs."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._checks import as_pair
+from .pool import pool2d
+
+__all__ = ["TemporalResult", "pool_over_time"]
+
+
+@dataclass(frozen=True, eq=False)
+class TemporalResult:
+    """Pooling over time.
+
+    Attributes
+    ----------
+    values : (T_out, F) ndarray
+    steps : (T_out, F) int64 ndarray or None
+        The winning time step of each output, for selecting modes.
+    result : PoolResult
+        The underlying 2-D result over ``(F, 1, T)``.
+    """
+
+    values: np.ndarray
+    steps: np.ndarray
+    result: object
+
+
+def pool_over_time(seq, mode="max", kernel_size=None, stride=None, padding=0, dilation=1, ceil_mode=False, **options):
+    """Pool each feature of a ``(T, F)`` sequence along time.
+
+    Parameters
+    ----------
+    seq : (T, F) array_like
+        T time steps (e.g. words), F features (e.g. filters).
+    mode : str, optional
+        Any :func:`pooling.pool2d` mode; ``"max"`` by default.
+    kernel_size : int, optional
+        Window length in steps; ``None`` pools the whole sequence (max over
+        time: one value per feature).
+    stride, padding, dilation, ceil_mode, **options
+        As in :func:`pooling.pool2d`, along time.
+
+    Returns
+    -------
+    TemporalResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> seq = np.array([[0.1, 0.9], [0.7, 0.2], [0.3, 0.4]])
+    >>> r = pool_over_time(seq)
+    >>> r.values.tolist(), r.steps.tolist()
+    ([[0.7, 0.9]], [[1, 0]])
+    """
+    seq = np.asarray(seq)
+    if seq.ndim != 2:
+        raise ValueError(f"seq must be (T, F), got shape {seq.shape}")
+    t = seq.shape[0]
+    k = t if kernel_size is None else kernel_size
+    k = as_pair("kernel_size", k)[0]
+    s = None if stride is None else as_pair("stride", stride)[0]
+    planes = np.ascontiguousarray(seq.T)[:, None, :]
+    pad = padding if isinstance(padding, str) else (0, as_pair("padding", padding, minimum=0)[0])
+    res = pool2d(
+        planes, mode, (1, k), stride=None if s is None else (1, s), padding=pad,
+        dilation=(1, as_pair("dilation", dilation)[0]), ceil_mode=ceil_mode, **options,
+    )
+    values = res.values[:, 0, :].T
+    steps = res.indices[:, 0, :].T if res.selecting else None
+    return TemporalResult(values, steps, res)
