@@ -8,7 +8,9 @@ view of the input (no padded copy); adaptive and fractional grids gather.
 
 import numpy as np
 
-__all__ = ["select_reduce", "sum_reduce", "tap_blocks"]
+from ._fast import fast_select, fast_sum
+
+__all__ = ["select_generic", "select_reduce", "sum_generic", "sum_reduce", "tap_blocks"]
 
 _TILE_BYTES = 1 << 16
 
@@ -60,6 +62,31 @@ def tap_blocks(plane, grid, r0, r1):
 
 
 def select_reduce(planes, grid, largest=True, key=None):
+    """Max (or min) over every window; the fast path where it applies.
+
+    See :func:`select_generic` for the rules.
+    """
+    if key is None and grid.regular and planes.dtype != np.float16:
+        values, tap, nan_rows = fast_select(planes, grid, largest)
+        for r0, r1 in nan_rows:
+            # NaN needs PyTorch's last-NaN rule: redo those rows exactly.
+            sub = _row_subgrid(grid, r0, r1)
+            values[:, r0:r1], tap[:, r0:r1] = select_generic(planes, sub, largest)
+        return values, tap
+    return select_generic(planes, grid, largest, key)
+
+
+def _row_subgrid(grid, r0, r1):
+    from .geometry import AxisWindows, WindowGrid
+
+    r = grid.rows
+    rows = AxisWindows(
+        r.positions[r0:r1], r.member[r0:r1], r.in_bounds[r0:r1], r.counted[r0:r1], r.length, r.step
+    )
+    return WindowGrid(rows, grid.cols)
+
+
+def select_generic(planes, grid, largest=True, key=None):
     """Max (or min) over every window with PyTorch's tie and NaN rules.
 
     A later tap replaces the running best only when strictly better, or when
@@ -131,7 +158,20 @@ def _tile_max(plane, grid, r0, r1):
     return np.max(plane[lo:hi])
 
 
-def sum_reduce(planes, grid, acc_dtype, transform=None):
+def sum_reduce(planes, grid, acc_dtype, transform=None, divisor=None):
+    """Sum every window's in-bounds taps in row-major order, optionally divided.
+
+    Uses the fast path for regular grids; see :func:`sum_generic`.
+    """
+    if grid.regular:
+        return fast_sum(planes, grid, acc_dtype, transform, divisor)
+    sums = sum_generic(planes, grid, acc_dtype, transform)
+    if divisor is not None:
+        np.divide(sums, divisor, out=sums, casting="unsafe")
+    return sums
+
+
+def sum_generic(planes, grid, acc_dtype, transform=None):
     """Sum every window's in-bounds taps, in row-major tap order.
 
     The summation order is PyTorch's, so float32 sums match it bit for bit.

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._checks import as_pair
+from ._fast import fast_flat_indices
 
 __all__ = [
     "AxisWindows",
@@ -167,15 +168,8 @@ class WindowGrid:
         kw = self.cols.n_taps
         width = self.cols.length
         oh, ow = self.shape
-        if self.regular:
-            # Same offset for every window: one small lookup table per tap.
-            drow = self.rows.positions[0] - self.rows.positions[0, 0]
-            dcol = self.cols.positions[0] - self.cols.positions[0, 0]
-            lut = (drow[:, None] * width + dcol[None, :]).ravel()
-            base = self.rows.positions[:, 0, None] * width + self.cols.positions[None, :, 0]
-            out = lut[tap]
-            out += base
-            return out
+        if self.regular and np.ndim(tap) == 3:
+            return fast_flat_indices(self, np.asarray(tap))
         tap = np.asarray(tap)
         a, b = np.divmod(tap, kw)
         rows = self.rows.positions[np.arange(oh)[:, None], a]

@@ -135,9 +135,12 @@ def _divisor(grid, tf_same, count_include_pad, divisor_override):
             raise TypeError(f"divisor_override ({divisor_override!r}) must be an int or None")
         if divisor_override == 0:
             raise ValueError("divisor_override (0) must not be zero: it would divide by zero")
-        return np.full(grid.shape, divisor_override, dtype=np.int64)
+        return np.int64(divisor_override)
     name = "in_bounds" if (tf_same or not count_include_pad) else "counted"
-    return getattr(grid.rows, name).sum(1)[:, None] * getattr(grid.cols, name).sum(1)[None, :]
+    per_row, per_col = getattr(grid.rows, name).sum(1), getattr(grid.cols, name).sum(1)
+    if (per_row == per_row[0]).all() and (per_col == per_col[0]).all():
+        return np.int64(per_row[0] * per_col[0])  # one divisor for every window
+    return per_row[:, None] * per_col[None, :]
 
 
 def _avg(planes, grid, tf_same, count_include_pad=True, divisor_override=None):
@@ -145,12 +148,12 @@ def _avg(planes, grid, tf_same, count_include_pad=True, divisor_override=None):
         raise TypeError(f"count_include_pad ({count_include_pad!r}) must be True or False")
     divisor = _divisor(grid, tf_same, count_include_pad, divisor_override)
     acc_t = _acc_dtype(planes.dtype)
-    sums = sum_reduce(planes, grid, acc_t)
-    values = (sums / divisor.astype(acc_t)).astype(float_dtype(planes.dtype), copy=False)
+    div = divisor.astype(acc_t) if divisor.ndim else acc_t.type(divisor)
+    values = sum_reduce(planes, grid, acc_t, divisor=div).astype(float_dtype(planes.dtype), copy=False)
 
     def weights():
         counted = grid.tap_mask("in_bounds" if (tf_same or not count_include_pad or divisor_override) else "counted")
-        w = counted / divisor[..., None].astype(np.float64)
+        w = counted / np.asarray(divisor, dtype=np.float64)[..., None]
         return np.broadcast_to(w, (planes.shape[0],) + w.shape).copy()
 
     return values, None, weights
