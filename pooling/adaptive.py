@@ -73,8 +73,8 @@ def adaptive_pool2d(x, mode, output_size):
         output_size = tuple(n if n is not None else full for n, full in zip(output_size, (h, w)))
     try:
         oh, ow = as_pair("output_size", output_size)
-    except ValueError:
-        if isinstance(output_size, numbers.Integral) or isinstance(output_size, tuple):
+    except ValueError as err:
+        if "at least" in str(err):
             raise ValueError(f"output_size ({output_size!r}) must be at least 1 in each dimension") from None
         raise
     grid = WindowGrid(adaptive_axis(h, oh), adaptive_axis(w, ow))

@@ -38,7 +38,8 @@ class BlurPoolResult:
         The output, the input's number of dimensions, floating.
     dense : PoolResult
         Stage 1: max pooling with stride 1 (its indices say which input cell
-        each dense maximum came from).
+        each dense maximum came from). Always ``(C, h, w)``, even for 2-D
+        input.
     blurred : ndarray
         Stage 2: the dense maxima blurred (before subsampling), (C, h, w).
     blur : (b, b) ndarray

@@ -87,14 +87,18 @@ def fractional_max_pool2d(x, kernel_size, output_size=None, output_ratio=None, s
                 f"fractional output {name} {n} with kernel {k} does not fit the input {name} {length}: "
                 f"output + kernel_size - 1 ({n + k - 1}) must be at most {length}"
             )
-    ftype = np.float64 if planes.dtype == np.float64 else np.float32
+    # PyTorch does this arithmetic in the input's float type (half for half).
+    ftype = planes.dtype.type if planes.dtype.kind == "f" else np.float32
     if samples is None:
-        samples = np.random.default_rng(rng).random((n_ch, 2)).astype(ftype)
+        drawn = np.random.default_rng(rng).random((n_ch, 2)).astype(ftype)
+        # Rounding to a narrower float can turn 0.99999999 into 1.0.
+        samples = np.minimum(drawn, np.nextafter(ftype(1), ftype(0)))
     samples = np.asarray(samples, dtype=ftype)
     if samples.shape != (n_ch, 2):
         raise ValueError(f"samples must have shape ({n_ch}, 2), got {samples.shape}")
     if not ((samples >= 0) & (samples < 1)).all():
-        raise ValueError("samples must lie in [0, 1)")
+        bad = samples[~((samples >= 0) & (samples < 1))][0]
+        raise ValueError(f"samples must lie in [0, 1); found {bad}")
     values = np.empty((n_ch, oh, ow), dtype=planes.dtype)
     tap = np.empty((n_ch, oh, ow), dtype=np.uint8 if kh * kw <= 255 else np.uint16)
     grids = []

@@ -48,9 +48,11 @@ def reconstruct(result: PoolResult):
     """The pooled output put back on the input grid.
 
     Selecting modes unpool: each value returns to its source cell, zeros
-    elsewhere. Weighting modes spread each output over its window's input
-    cells; where windows overlap, a cell takes the mean of the outputs that
-    cover it; a cell no window covers is 0.
+    elsewhere. Weighting modes spread each output over the input cells of
+    its window that carry non-zero weight (for avg, every cell; for lp and
+    stochastic pooling, a zero cell carries no weight and is not covered);
+    where windows overlap, a cell takes the mean of the outputs that cover
+    it; a cell no window covers is 0.
 
     Returns
     -------

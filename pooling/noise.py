@@ -45,9 +45,13 @@ def add_noise(x, level, kind="gaussian", rng=None):
     """
     if kind not in NOISE_KINDS:
         raise ValueError(f"kind ({kind!r}) must be one of {', '.join(map(repr, NOISE_KINDS))}")
+    if isinstance(level, bool) or not isinstance(level, (int, float, np.integer, np.floating)):
+        raise TypeError(f"level ({level!r}) must be a number")
     level = float(level)
-    if not level >= 0 or (kind != "gaussian" and level > 1):
-        raise ValueError(f"level ({level!r}) must be >= 0 (and at most 1 for {kind})")
+    if not level >= 0:
+        raise ValueError(f"level ({level!r}) must be >= 0")
+    if kind != "gaussian" and level > 1:
+        raise ValueError(f"level ({level!r}) must be at most 1 for {kind}: it is the fraction of cells hit")
     planes, was_2d = check_input(x)
     gen = np.random.default_rng(rng)
     lo, hi = _value_range(planes)

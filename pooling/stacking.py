@@ -95,8 +95,8 @@ def stack_pool(x, layers):
             raise ValueError(f"layers[{n}] ({layer!r}) must be a dict with at least 'mode' and 'kernel_size'")
         try:
             results.append(pool2d(current, **layer))
-        except ValueError as err:
-            raise ValueError(f"layers[{n}]: {err}") from None
+        except (ValueError, TypeError) as err:
+            raise type(err)(f"layers[{n}]: {err}") from None
         current = results[-1].values
     source = None
     if all(r.selecting for r in results):

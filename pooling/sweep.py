@@ -119,7 +119,9 @@ class Sweep:
         if src is not None:
             text += f"; {name} {value} at {src}"
             n_ties = int(self.ties[step].sum())
-            if n_ties:
+            if n_ties and np.isnan(self.values[step]):
+                text += " (NaN propagates: the last NaN in row-major order is reported)"
+            elif n_ties:
                 tied = ", ".join(
                     str((int(r), int(c))) for r, c in zip(self.rows[step][self.ties[step]], self.cols[step][self.ties[step]])
                 )
@@ -159,14 +161,14 @@ def sweep_steps(result: PoolResult, channel=0):
     >>> len(s), s.source(0), s.describe(0)
     (4, (1, 1), 'Step 1 of 4: window rows 0-1, cols 0-1; max 5 at (1, 1)')
     """
-    grid = result.grid_for(channel) if result.channel_grids else result.grid
+    n_ch = 1 if result.squeeze else result.values.shape[0]
+    if not 0 <= channel < n_ch:
+        raise ValueError(f"channel ({channel}) must be in [0, {n_ch})")
+    grid = result.grid_for(channel)
     oh, ow = grid.shape
     n = oh * ow
     if n > MAX_SWEEP_STEPS:
         raise ValueError(f"the sweep would have {n} steps; at most {MAX_SWEEP_STEPS} (pool a smaller grid)")
-    n_ch = 1 if result.squeeze else result.values.shape[0]
-    if not 0 <= channel < n_ch:
-        raise ValueError(f"channel ({channel}) must be in [0, {n_ch})")
     rows, cols = (a.reshape(n, -1) for a in grid.tap_positions())
     member = grid.tap_mask("member").reshape(n, -1)
     in_bounds = grid.tap_mask("in_bounds").reshape(n, -1)

@@ -10,6 +10,13 @@ from .pool import pool2d
 __all__ = ["TemporalResult", "pool_over_time"]
 
 
+def _length(name, value, minimum=1):
+    """One length along time: an int, never a pair."""
+    if isinstance(value, (tuple, list, np.ndarray)):
+        raise ValueError(f"{name} ({value!r}) must be one int: pooling over time has one axis")
+    return as_pair(name, value, minimum=minimum)[0]
+
+
 @dataclass(frozen=True, eq=False)
 class TemporalResult:
     """Pooling over time.
@@ -58,15 +65,16 @@ def pool_over_time(seq, mode="max", kernel_size=None, stride=None, padding=0, di
     seq = np.asarray(seq)
     if seq.ndim != 2:
         raise ValueError(f"seq must be (T, F), got shape {seq.shape}")
+    if seq.shape[0] == 0 or seq.shape[1] == 0:
+        raise ValueError(f"seq is empty (shape {seq.shape}); it needs at least one step and one feature")
     t = seq.shape[0]
-    k = t if kernel_size is None else kernel_size
-    k = as_pair("kernel_size", k)[0]
-    s = None if stride is None else as_pair("stride", stride)[0]
+    k = _length("kernel_size", t if kernel_size is None else kernel_size)
+    s = None if stride is None else _length("stride", stride)
     planes = np.ascontiguousarray(seq.T)[:, None, :]
-    pad = padding if isinstance(padding, str) else (0, as_pair("padding", padding, minimum=0)[0])
+    pad = padding if isinstance(padding, str) else (0, _length("padding", padding, minimum=0))
     res = pool2d(
         planes, mode, (1, k), stride=None if s is None else (1, s), padding=pad,
-        dilation=(1, as_pair("dilation", dilation)[0]), ceil_mode=ceil_mode, **options,
+        dilation=(1, _length("dilation", dilation)), ceil_mode=ceil_mode, **options,
     )
     values = res.values[:, 0, :].T
     steps = res.indices[:, 0, :].T if res.selecting else None
