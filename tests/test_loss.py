@@ -1,0 +1,242 @@
+"""Tests of ``pooling.reconstruct``, ``survival_map`` and ``information_loss``.
+
+Window geometry for the brute forces comes from ``tests/reference.py``,
+which shares no code with ``pooling/``.
+"""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import pooling
+from reference import reference_pool2d
+
+SETTINGS = settings(
+    max_examples=50,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+def coords(h, w):
+    """``10 * i + j`` as floats: every cell shows its own row and column."""
+    return (10 * np.arange(h)[:, None] + np.arange(w)[None, :]).astype(np.float64)
+
+
+def covering_windows(x, kernel_size, **geometry):
+    """For each input cell, the output cells whose windows hold it in bounds (reference geometry)."""
+    ref = reference_pool2d(x, "avg", kernel_size, **geometry)
+    h, w = x.shape[-2:]
+    cover = {(r, c): [] for r in range(h) for c in range(w)}
+    oh, ow, _ = ref.rows.shape
+    for i in range(oh):
+        for j in range(ow):
+            for r, c, inb in zip(ref.rows[i, j], ref.cols[i, j], ref.in_bounds[i, j]):
+                if inb:
+                    cover[int(r), int(c)].append((i, j))
+    return cover
+
+
+@st.composite
+def geometries(draw):
+    kh, kw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    return {
+        "kernel_size": (kh, kw),
+        "stride": (draw(st.integers(1, 4)), draw(st.integers(1, 4))),
+        "padding": (draw(st.integers(0, kh // 2)), draw(st.integers(0, kw // 2))),
+        "ceil_mode": draw(st.booleans()),
+    }
+
+
+def planes(min_side=3):
+    shape = st.tuples(st.integers(1, 2), st.integers(min_side, 8), st.integers(min_side, 8))
+    return hnp.arrays(np.float64, shape, elements=st.integers(-20, 20).map(float))
+
+
+# --- reconstruct --------------------------------------------------------------
+
+
+def test_reconstruct_selecting_is_the_unpooling():
+    r = pooling.pool2d(coords(4, 4), "max", 2)
+    expected = [[0, 0, 0, 0], [0, 11, 0, 13], [0, 0, 0, 0], [0, 31, 0, 33]]
+    assert pooling.reconstruct(r).tolist() == expected
+    assert pooling.reconstruct(r).dtype == np.float64
+    np.testing.assert_array_equal(pooling.reconstruct(r), pooling.max_unpool2d(r.values, r.indices, (4, 4)))
+
+
+def test_reconstruct_average_fills_each_window():
+    x = np.array([[5.0, 6.0, 0.0, 2.0], [7.0, 9.0, 2.0, 0.0]])
+    r = pooling.pool2d(x, "avg", 2)
+    assert pooling.reconstruct(r).tolist() == [[6.75, 6.75, 1.0, 1.0], [6.75, 6.75, 1.0, 1.0]]
+
+
+def test_reconstruct_overlapping_average_by_hand():
+    # Outputs of 2x2 windows at stride 1 on 10 i + j (3x3): 5.5, 6.5 / 15.5, 16.5.
+    r = pooling.pool2d(coords(3, 3), "avg", 2, stride=1)
+    assert r.values.tolist() == [[5.5, 6.5], [15.5, 16.5]]
+    # Corners see one window, edges two, the centre all four.
+    assert pooling.reconstruct(r).tolist() == [[5.5, 6.0, 6.5], [10.5, 11.0, 11.5], [15.5, 16.0, 16.5]]
+
+
+def test_reconstruct_leaves_uncovered_cells_at_zero():
+    r = pooling.pool2d(coords(5, 5) + 1, "avg", 2, stride=3)
+    recon = pooling.reconstruct(r)
+    assert (recon[2, :] == 0).all() and (recon[:, 2] == 0).all()
+    assert recon[0, 0] == r.values[0, 0] and recon[4, 4] == r.values[1, 1]
+
+
+@SETTINGS
+@given(planes(), geometries())
+def test_reconstruct_average_is_the_mean_of_covering_outputs(x, geometry):
+    r = pooling.pool2d(x, "avg", **geometry)
+    recon = pooling.reconstruct(r)
+    cover = covering_windows(x, **geometry)
+    expected = np.zeros(x.shape)
+    for (row, col), outs in cover.items():
+        if outs:
+            expected[:, row, col] = [np.mean([r.values[c, i, j] for i, j in outs]) for c in range(x.shape[0])]
+    np.testing.assert_allclose(recon, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_reconstruct_adaptive_and_fractional():
+    x = coords(5, 5)
+    adaptive = pooling.adaptive_pool2d(x, "avg", 2)  # windows 0..2 and 2..4 share row/col 2
+    recon = pooling.reconstruct(adaptive)
+    v = adaptive.values
+    assert recon[0, 0] == v[0, 0]
+    assert recon[2, 2] == pytest.approx(v.mean())
+    frac = pooling.fractional_max_pool2d(np.stack([x, -x]), 2, output_size=3, samples=[[0.3, 0.7], [0.1, 0.9]])
+    recon = pooling.reconstruct(frac)
+    for c in range(2):
+        np.testing.assert_array_equal(recon[c].flat[frac.indices[c]], frac.values[c])
+        assert np.count_nonzero(recon[c]) == np.unique(frac.indices[c][frac.values[c] != 0]).size
+
+
+# --- survival map -------------------------------------------------------------
+
+
+@SETTINGS
+@given(planes(), geometries(), st.sampled_from(["max", "min"]))
+def test_survival_of_selecting_modes_counts_picks(x, geometry, mode):
+    r = pooling.pool2d(x, mode, **geometry)
+    survival = pooling.survival_map(r)
+    assert survival.dtype == np.int64
+    assert survival.shape == x.shape
+    assert survival.sum() == r.values.size
+    expected = np.zeros(x.shape, np.int64)
+    for c in range(x.shape[0]):
+        for index in r.indices[c].ravel():
+            expected[c].flat[index] += 1
+    np.testing.assert_array_equal(survival, expected)
+
+
+@SETTINGS
+@given(planes(), geometries())
+def test_survival_of_average_counts_covering_windows(x, geometry):
+    r = pooling.pool2d(x, "avg", **geometry)
+    cover = covering_windows(x, **geometry)
+    expected = np.zeros(x.shape[1:], np.int64)
+    for (row, col), outs in cover.items():
+        expected[row, col] = len(outs)
+    np.testing.assert_array_equal(pooling.survival_map(r), np.broadcast_to(expected, x.shape))
+
+
+def test_overlapping_windows_reuse_a_peak():
+    x = np.zeros((5, 5))
+    x[2, 2] = 1.0
+    survival = pooling.survival_map(pooling.pool2d(x, "max", 3, stride=1))
+    assert survival[2, 2] == 9  # all nine 3x3 windows hold the peak
+    assert survival.sum() == 9
+
+
+def test_overlapping_windows_on_coordinates():
+    # 3x3 windows at stride 1 on 10 i + j: each max is its window's bottom-right cell, used once.
+    survival = pooling.survival_map(pooling.pool2d(coords(5, 5), "max", 3, stride=1))
+    expected = np.zeros((5, 5), np.int64)
+    expected[2:, 2:] = 1
+    np.testing.assert_array_equal(survival, expected)
+
+
+def test_stride_above_kernel_leaves_zeros():
+    x = coords(5, 5)
+    for mode in ("max", "avg"):
+        survival = pooling.survival_map(pooling.pool2d(x, mode, 2, stride=3))
+        assert (survival[2, :] == 0).all() and (survival[:, 2] == 0).all()
+    avg = pooling.survival_map(pooling.pool2d(x, "avg", 2, stride=3))
+    assert avg.tolist() == [[1, 1, 0, 1, 1]] * 2 + [[0] * 5] + [[1, 1, 0, 1, 1]] * 2
+
+
+def test_survival_of_average_with_padding_counts_in_bounds_cells():
+    # 3x3 windows, stride 1, padding 1 on 3x3: cell (r, c) is covered by the windows centred next to it.
+    survival = pooling.survival_map(pooling.pool2d(coords(3, 3), "avg", 3, stride=1, padding=1))
+    assert survival.tolist() == [[4, 6, 4], [6, 9, 6], [4, 6, 4]]
+
+
+# --- information loss -----------------------------------------------------------
+
+
+def test_information_loss_of_max_by_hand():
+    x = coords(4, 4)
+    loss = pooling.information_loss(pooling.pool2d(x, "max", 2))
+    kept = np.zeros((4, 4), bool)
+    kept[[1, 1, 3, 3], [1, 3, 1, 3]] = True
+    np.testing.assert_array_equal(loss.loss_map, np.where(kept, 0.0, x))
+    assert loss.kept_fraction == 0.25
+    assert loss.mse == pytest.approx(np.mean(np.where(kept, 0.0, x) ** 2))
+    assert loss.data_range == 33.0  # max - min of a float input
+    assert loss.psnr == pytest.approx(10 * math.log10(33.0**2 / loss.mse))
+
+
+def test_information_loss_of_average_by_hand():
+    x = np.array([[5.0, 6.0], [7.0, 9.0]])
+    loss = pooling.information_loss(pooling.pool2d(x, "avg", 2))
+    np.testing.assert_allclose(loss.loss_map, [[1.75, 0.75], [0.25, 2.25]])
+    assert loss.kept_fraction == 1.0
+    assert loss.mse == pytest.approx((1.75**2 + 0.75**2 + 0.25**2 + 2.25**2) / 4)
+    assert loss.data_range == 4.0
+
+
+def test_information_loss_data_range():
+    x = np.array([[0, 255], [0, 0]], dtype=np.uint8)
+    loss = pooling.information_loss(pooling.pool2d(x, "avg", 2))
+    assert loss.data_range == 255.0  # the dtype's range, not the data's
+    assert loss.psnr == pytest.approx(10 * math.log10(255.0**2 / loss.mse))
+    loss = pooling.information_loss(pooling.pool2d(x, "avg", 2), data_range=1.0)
+    assert loss.data_range == 1.0
+    assert loss.psnr == pytest.approx(10 * math.log10(1.0 / loss.mse))
+    flat = pooling.information_loss(pooling.pool2d(np.full((2, 2), 3.0), "avg", 2))
+    assert flat.data_range == 1.0  # a constant float input has no range; 1 avoids dividing by 0
+
+
+@pytest.mark.parametrize(("mode", "options"), [("max", {}), ("min", {}), ("avg", {}), ("mixed", {"alpha": 1.0})])
+@pytest.mark.parametrize("x", [coords(3, 4) - 17, np.random.default_rng(0).standard_normal((2, 5, 3))])
+def test_identity_pooling_loses_nothing(mode, options, x):
+    loss = pooling.information_loss(pooling.pool2d(x, mode, 1, **options))
+    assert loss.kept_fraction == 1.0
+    assert loss.mse == 0.0
+    assert loss.psnr == math.inf
+    assert (loss.loss_map == 0).all()
+    assert loss.loss_map.shape == x.shape
+
+
+def test_identity_mixed_pooling_loses_only_rounding():
+    # 0.3 * x + 0.7 * x need not round back to x exactly.
+    x = coords(3, 4) - 17
+    loss = pooling.information_loss(pooling.pool2d(x, "mixed", 1, alpha=0.3))
+    assert loss.kept_fraction == 1.0
+    assert loss.loss_map.max() <= 4 * np.finfo(np.float64).eps * np.abs(x).max()
+
+
+def test_information_loss_ignores_nan_cells_in_mse():
+    x = coords(2, 4)
+    x[0, 0] = np.nan
+    loss = pooling.information_loss(pooling.pool2d(x, "max", 2))
+    assert np.isnan(loss.loss_map[0, 0])
+    assert np.isfinite(loss.mse)
+    assert loss.mse == pytest.approx(np.nanmean(loss.loss_map**2))

@@ -1,0 +1,190 @@
+"""Tests of ``pooling.stack_pool``: layers in turn, each final output traced to the input."""
+
+import re
+
+import numpy as np
+import pytest
+
+import pooling
+from reference import reference_pool2d
+
+MAX2 = {"mode": "max", "kernel_size": 2}
+
+
+def raises(exc, text):
+    """``pytest.raises`` matching ``text`` literally."""
+    return pytest.raises(exc, match=re.escape(text))
+
+
+def coords(h, w):
+    """``10 * i + j``: every cell shows its own row and column."""
+    return 10 * np.arange(h)[:, None] + np.arange(w)[None, :]
+
+
+def brute_source(stack):
+    """Follow each final output's index back through the layers, one cell at a time."""
+    layers = stack.layers
+    final = layers[-1].indices
+    final = final[None] if final.ndim == 2 else final
+    source = np.zeros(final.shape, np.int64)
+    for c in range(final.shape[0]):
+        for i in range(final.shape[1]):
+            for j in range(final.shape[2]):
+                index = final[c, i, j]
+                for layer in reversed(layers[:-1]):
+                    idx = layer.indices if layer.indices.ndim == 3 else layer.indices[None]
+                    index = idx[c].flat[index]
+                source[c, i, j] = index
+    return source[0] if stack.layers[-1].values.ndim == 2 else source
+
+
+def brute_spans(x, layers):
+    """Input rows and cols each final output reaches, composed tap by tap with the reference geometry."""
+    h, w = x.shape[-2:]
+    rows = [{r} for r in range(h)]
+    cols = [{c} for c in range(w)]
+    current = x
+    for layer in layers:
+        options = {k: v for k, v in layer.items() if k not in ("mode", "kernel_size")}
+        ref = reference_pool2d(current, "avg", layer["kernel_size"], **options)
+        oh, ow, _ = ref.rows.shape
+        rows = [set().union(*(rows[r] for r, inb in zip(ref.rows[i, 0], ref.in_bounds[i, 0]) if inb))
+                for i in range(oh)]
+        cols = [set().union(*(cols[c] for c, inb in zip(ref.cols[0, j], ref.in_bounds[0, j]) if inb))
+                for j in range(ow)]
+        current = np.zeros(ref.rows.shape[:2])
+    return [[min(s), max(s)] for s in rows], [[min(s), max(s)] for s in cols]
+
+
+def test_two_max_layers_by_hand():
+    s = pooling.stack_pool(coords(8, 8), [MAX2, MAX2])
+    assert s.values.tolist() == [[33, 37], [73, 77]]
+    assert s.source.tolist() == [[27, 31], [59, 63]]  # (3, 3), (3, 7), (7, 3), (7, 7) on an 8-wide plane
+    assert len(s.layers) == 2
+    assert s.layers[0].values.shape == (4, 4)
+
+
+def test_two_k2_s2_layers_see_4x4_blocks():
+    s = pooling.stack_pool(coords(8, 8), [MAX2, MAX2])
+    assert s.row_span.tolist() == [[0, 3], [4, 7]]
+    assert s.col_span.tolist() == [[0, 3], [4, 7]]
+    assert s.receptive_field(0, 1) == (0, 3, 4, 7)
+    assert s.receptive_field(1, 0) == (4, 7, 0, 3)
+    assert all(isinstance(v, int) for v in s.receptive_field(1, 1))
+
+
+def test_source_is_the_original_cell_of_each_value():
+    x = np.random.default_rng(0).permutation(81).reshape(9, 9)
+    s = pooling.stack_pool(x, [{"mode": "max", "kernel_size": 3, "stride": 1}, MAX2])
+    np.testing.assert_array_equal(x.flat[s.source], s.values)
+
+
+@pytest.mark.parametrize(
+    "layers",
+    [
+        [MAX2, MAX2],
+        [{"mode": "max", "kernel_size": 3, "stride": 1, "padding": 1}, {"mode": "min", "kernel_size": 2}],
+        [{"mode": "max", "kernel_size": 3, "stride": 2, "ceil_mode": True}, {"mode": "max", "kernel_size": 2,
+                                                                             "stride": 1}, MAX2],
+        [{"mode": "max", "kernel_size": (2, 3), "stride": (1, 2), "dilation": (2, 1)}, MAX2],
+        [{"mode": "stochastic", "kernel_size": 2, "rng": 0}, {"mode": "max", "kernel_size": 3, "stride": 1}],
+    ],
+    ids=["max-max", "padded-max-min", "three-layers", "dilated", "stochastic-max"],
+)
+@pytest.mark.parametrize("channels", [None, 3])
+def test_source_matches_the_brute_force_composition(layers, channels):
+    rng = np.random.default_rng(1)
+    shape = (13, 12) if channels is None else (channels, 13, 12)
+    x = rng.integers(0, 6, size=shape).astype(np.float64)  # ties at every layer
+    s = pooling.stack_pool(x, layers)
+    assert s.source.shape == s.values.shape
+    assert s.source.dtype == np.int64
+    np.testing.assert_array_equal(s.source, brute_source(s))
+    planes = x.reshape((-1,) + x.shape[-2:])
+    source = s.source.reshape(planes.shape[0], -1)
+    np.testing.assert_array_equal(np.take_along_axis(planes.reshape(planes.shape[0], -1), source, 1).ravel(),
+                                  s.values.ravel())
+    rows, cols = brute_spans(x, layers)
+    assert s.row_span.tolist() == rows
+    assert s.col_span.tolist() == cols
+
+
+def test_each_source_lies_in_its_receptive_field():
+    x = np.random.default_rng(2).random((2, 15, 14))
+    s = pooling.stack_pool(x, [{"mode": "max", "kernel_size": 3, "stride": 2, "padding": 1}, MAX2])
+    r, c = np.divmod(s.source, 14)
+    for i in range(s.values.shape[1]):
+        for j in range(s.values.shape[2]):
+            r0, r1, c0, c1 = s.receptive_field(i, j)
+            assert (r0 <= r[:, i, j]).all() and (r[:, i, j] <= r1).all()
+            assert (c0 <= c[:, i, j]).all() and (c[:, i, j] <= c1).all()
+
+
+def test_padding_is_clipped_from_the_spans():
+    s = pooling.stack_pool(coords(6, 6), [{"mode": "max", "kernel_size": 3, "stride": 1, "padding": 1}, MAX2])
+    assert s.row_span.tolist() == [[0, 2], [1, 4], [3, 5]]
+
+
+def test_a_stack_with_an_average_has_no_source():
+    s = pooling.stack_pool(coords(8, 8), [MAX2, {"mode": "avg", "kernel_size": 2}])
+    assert s.source is None
+    assert s.values.tolist() == [[(11 + 13 + 31 + 33) / 4, (15 + 17 + 35 + 37) / 4],
+                                 [(51 + 53 + 71 + 73) / 4, (55 + 57 + 75 + 77) / 4]]
+    assert s.row_span.tolist() == [[0, 3], [4, 7]]
+    assert pooling.stack_pool(coords(8, 8), [{"mode": "lp", "kernel_size": 2}, MAX2]).source is None
+
+
+def test_one_layer_is_that_layer():
+    x = coords(6, 6)
+    s = pooling.stack_pool(x, [{"mode": "max", "kernel_size": 3, "stride": 2}])
+    r = pooling.pool2d(x, "max", 3, stride=2)
+    np.testing.assert_array_equal(s.values, r.values)
+    np.testing.assert_array_equal(s.source, r.indices)
+    assert s.row_span.tolist() == [[0, 2], [2, 4]]
+
+
+# --- errors -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("layers", [[], ()])
+def test_empty_layers(layers):
+    with raises(ValueError, "layers is empty; give at least one layer, e.g. [{'mode': 'max', 'kernel_size': 2}]"):
+        pooling.stack_pool(coords(4, 4), layers)
+
+
+@pytest.mark.parametrize("layer", [5, "max", {"mode": "max"}, {"kernel_size": 2}])
+def test_a_layer_that_is_not_a_full_dict(layer):
+    with raises(ValueError, f"layers[1] ({layer!r}) must be a dict with at least 'mode' and 'kernel_size'"):
+        pooling.stack_pool(coords(4, 4), [MAX2, layer])
+
+
+def test_a_layer_that_does_not_fit_names_its_index():
+    with raises(
+        ValueError,
+        "layers[2]: output height would be 0: input height 2 plus padding 0 is smaller than the dilated kernel 3",
+    ):
+        pooling.stack_pool(coords(8, 8), [MAX2, MAX2, {"mode": "max", "kernel_size": 3}])
+
+
+def test_a_layer_with_a_bad_value_names_its_index():
+    with raises(ValueError, "layers[0]: kernel_size (0) must be at least 1"):
+        pooling.stack_pool(coords(8, 8), [{"mode": "max", "kernel_size": 0}])
+    with raises(ValueError, "layers[1]: mode ('median') must be one of"):
+        pooling.stack_pool(coords(8, 8), [MAX2, {"mode": "median", "kernel_size": 2}])
+
+
+@pytest.mark.parametrize(
+    ("layer", "text"),
+    [
+        ({"mode": "max", "kernel_size": 1.5}, "layers[1]: kernel_size (1.5) must be an int or a pair of ints"),
+        ({"mode": "max", "kernel_size": 2, "p": 3}, "layers[1]: unexpected option 'p' for mode 'max'"),
+    ],
+)
+def test_a_layer_with_a_bad_type_names_its_index(layer, text):
+    with raises(TypeError, text):
+        pooling.stack_pool(coords(8, 8), [MAX2, layer])
+
+
+def test_bad_input():
+    with raises(ValueError, "x must be (H, W) or (C, H, W), got 1-D shape (8,)"):
+        pooling.stack_pool(np.arange(8), [MAX2])
