@@ -1,0 +1,73 @@
+"""image_figure: photos travel as a PNG inside the figure, and come back exact."""
+
+import base64
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from pooling.figures import image_figure
+
+
+def decoded(fig):
+    """The pixels of the figure's embedded PNG."""
+    src = fig.data[0].source
+    assert src.startswith("data:image/png;base64,")
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1]))))
+
+
+def gradient(h, w):
+    return (np.add.outer(np.arange(h), np.arange(w)) % 256).astype(np.uint8)
+
+
+def test_rgb_planes_are_shown_losslessly_as_one_png():
+    planes = np.stack([gradient(5, 7), gradient(5, 7)[::-1], np.full((5, 7), 9, np.uint8)])
+    fig = image_figure(planes)
+    assert len(fig.data) == 1 and fig.data[0].type == "image"
+    np.testing.assert_array_equal(decoded(fig)[..., :3], np.moveaxis(planes, 0, -1))
+
+
+def test_height_width_channel_rgb_is_accepted_too():
+    rgb = np.moveaxis(np.stack([gradient(4, 6)] * 3), 0, -1)
+    np.testing.assert_array_equal(decoded(image_figure(rgb))[..., :3], rgb)
+
+
+def test_one_grey_plane():
+    plane = gradient(6, 5)
+    out = decoded(image_figure(plane[None]))
+    assert out.shape[:2] == (6, 5)
+    np.testing.assert_array_equal(out if out.ndim == 2 else out[..., 0], plane)
+
+
+def test_float_plane_is_stretched_to_the_full_range():
+    out = decoded(image_figure(np.linspace(-1.0, 3.0, 20).reshape(4, 5)))
+    grey = out if out.ndim == 2 else out[..., 0]
+    assert (grey.min(), grey.max()) == (0, 255)
+
+
+def test_float_rgb_keeps_its_channel_balance():
+    planes = np.stack([np.zeros((2, 2)), np.full((2, 2), 0.5), np.ones((2, 2))])
+    out = decoded(image_figure(planes))
+    assert out[0, 0, :3].tolist() == [0, 128, 255]
+
+
+def test_hover_gives_row_and_column_and_nothing_else():
+    fig = image_figure(gradient(3, 3))
+    assert fig.data[0].hovertemplate == "row %{y}, col %{x}<extra></extra>"
+
+
+def test_title():
+    assert image_figure(gradient(3, 3), title="Photo").layout.title.text == "Photo"
+
+
+def test_a_photo_costs_kilobytes_not_megabytes():
+    yy, xx = np.mgrid[0:512, 0:512]
+    photo = np.stack([(xx // 2) % 256, (yy // 2) % 256, ((xx + yy) // 4) % 256]).astype(np.uint8)
+    assert len(image_figure(photo).to_json()) < 200_000
+
+
+@pytest.mark.parametrize("shape", [(5,), (2, 4, 4), (4, 4, 4), (1, 2, 3, 4), (0, 0)])
+def test_other_shapes_are_refused(shape):
+    with pytest.raises(ValueError, match="image must be"):
+        image_figure(np.zeros(shape, np.uint8))
