@@ -30,6 +30,8 @@ def as_pair(name, value, *, minimum=1):
     >>> as_pair("stride", (1, 2))
     (1, 2)
     """
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
     items = tuple(value) if isinstance(value, (tuple, list, np.ndarray)) else (value,)
     if len(items) == 1:
         items = items * 2
@@ -40,6 +42,8 @@ def as_pair(name, value, *, minimum=1):
             raise TypeError(f"{name} ({value!r}) must be an int or a pair of ints, not {type(item).__name__}")
         if item < minimum:
             raise ValueError(f"{name} ({value!r}) must be at least {minimum}")
+        if item > 2**31 - 1:
+            raise ValueError(f"{name} ({value!r}) is too large; it must be below 2**31")
     return int(items[0]), int(items[1])
 
 

@@ -203,7 +203,7 @@ def fast_select(planes, grid, largest=True):
                 vs = v[..., m0 + p - j0 : m0 + j1 - j0]
                 hv, ht, m, k = hval[..., p:j1], htap[..., p:j1], mask[..., p:j1], bump[..., p:j1]
                 better(vs, hv, out=m)
-                keep(hv, vs, out=hv)
+                keep(vs, hv, out=hv)  # on a tie numpy returns its second argument: the earlier cell
                 # Tap numbers only grow, so "set to b where better" is a
                 # maximum: contiguous arithmetic, far faster than a masked copy.
                 np.multiply(m.view(np.uint8), tap_t(b), out=k, casting="unsafe")
@@ -222,7 +222,7 @@ def fast_select(planes, grid, largest=True):
                 sl = slice(p - r0, i1 - r0)
                 v, vv, tt, m, c = hval[:, rsl], val[:, sl], tp[:, sl], vmask[:, sl], cand[:, sl]
                 better(v, vv, out=m)
-                keep(vv, v, out=vv)
+                keep(v, vv, out=vv)
                 # Row a's taps are numbered above every earlier row's: again a maximum.
                 np.add(htap[:, rsl], tap_t(a * kw), out=c)
                 np.multiply(c, m.view(np.uint8), out=c, casting="unsafe")
@@ -245,7 +245,8 @@ def _sum_dtype(dtype, n_taps, acc_dtype):
 
 def _accumulate(dst, src, assign):
     if assign:
-        np.copyto(dst, src, casting="unsafe")
+        # 0 + x, as PyTorch starts its sums: the same bits, and -0.0 becomes +0.0.
+        np.add(src, dst.dtype.type(0), out=dst, casting="unsafe")
     else:
         np.add(dst, src, out=dst, casting="unsafe")
 

@@ -236,7 +236,8 @@ def _stochastic(planes, grid, tf_same, train=True, rng=None):
         undecided &= ~pick
     # Rounding can leave the threshold at the total: take the last positive cell.
     np.copyto(tap, last_positive, where=undecided)
-    values = np.take_along_axis(vals, tap[..., None].astype(np.intp), -1)[..., 0].astype(planes.dtype)
+    # Copy the chosen cells from the input itself: wide integers stay exact.
+    values = np.take_along_axis(grid.gather(planes), tap[..., None].astype(np.intp), -1)[..., 0]
     return values, tap, None
 
 
@@ -248,7 +249,12 @@ def _mixed(planes, grid, tf_same, alpha=0.5):
     maxima, tap = select_reduce(planes, grid, largest=True)
     averages, _, avg_weights = _avg(planes, grid, tf_same)
     out_t = averages.dtype
-    values = (alpha * maxima.astype(out_t) + (1 - alpha) * averages).astype(out_t, copy=False)
+    if alpha == 1:  # the end points are exactly max and avg, even where a window holds inf
+        values = maxima.astype(out_t)
+    elif alpha == 0:
+        values = averages
+    else:
+        values = (alpha * maxima.astype(out_t) + (1 - alpha) * averages).astype(out_t, copy=False)
 
     def weights():
         onehot = np.arange(grid.kernel[0] * grid.kernel[1]) == tap[..., None]

@@ -121,6 +121,8 @@ class Sweep:
             n_ties = int(self.ties[step].sum())
             if n_ties and np.isnan(self.values[step]):
                 text += " (NaN propagates: the last NaN in row-major order is reported)"
+            elif n_ties and self.mode == "stochastic":
+                text += " (a random draw; the cell was drawn with probability a / sum(a))"
             elif n_ties:
                 tied = ", ".join(
                     str((int(r), int(c))) for r, c in zip(self.rows[step][self.ties[step]], self.cols[step][self.ties[step]])
