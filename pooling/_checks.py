@@ -4,7 +4,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["as_pair", "check_input", "check_mode"]
+__all__ = ["as_pair", "check_input", "check_mode", "make_rng"]
 
 
 def as_pair(name, value, *, minimum=1):
@@ -92,3 +92,17 @@ def check_mode(mode, allowed=MODES):
     if not isinstance(mode, str) or mode not in allowed:
         raise ValueError(f"mode ({mode!r}) must be one of {', '.join(repr(m) for m in allowed)}")
     return mode
+
+
+def make_rng(rng):
+    """``np.random.default_rng(rng)``, with an error that names ``rng``.
+
+    Examples
+    --------
+    >>> make_rng(0).integers(10) == make_rng(0).integers(10)
+    np.True_
+    """
+    try:
+        return np.random.default_rng(rng)
+    except (TypeError, ValueError):
+        raise TypeError(f"rng ({rng!r}) must be None, an int seed or a numpy.random.Generator") from None

@@ -4,7 +4,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import as_pair, check_input
+from ._checks import as_pair, check_input, make_rng
 from ._engine import select_reduce
 from .geometry import AxisWindows, WindowGrid
 from .result import PoolResult
@@ -90,7 +90,7 @@ def fractional_max_pool2d(x, kernel_size, output_size=None, output_ratio=None, s
     # PyTorch does this arithmetic in the input's float type (half for half).
     ftype = planes.dtype.type if planes.dtype.kind == "f" else np.float32
     if samples is None:
-        drawn = np.random.default_rng(rng).random((n_ch, 2)).astype(ftype)
+        drawn = make_rng(rng).random((n_ch, 2)).astype(ftype)
         # Rounding to a narrower float can turn 0.99999999 into 1.0.
         samples = np.minimum(drawn, np.nextafter(ftype(1), ftype(0)))
     samples = np.asarray(samples, dtype=ftype)

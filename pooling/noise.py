@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_input
+from ._checks import check_input, make_rng
 from .invariance import pooled_values
 
 __all__ = ["NOISE_KINDS", "NoiseReport", "add_noise", "noise_sensitivity"]
@@ -53,7 +53,7 @@ def add_noise(x, level, kind="gaussian", rng=None):
     if kind != "gaussian" and level > 1:
         raise ValueError(f"level ({level!r}) must be at most 1 for {kind}: it is the fraction of cells hit")
     planes, was_2d = check_input(x)
-    gen = np.random.default_rng(rng)
+    gen = make_rng(rng)
     lo, hi = _value_range(planes)
     out = planes.astype(np.float64)
     if kind == "gaussian":
@@ -122,7 +122,7 @@ def noise_sensitivity(x, levels, kind="gaussian", rng=None, mode="max", **pool_a
     True
     """
     planes, _ = check_input(x)
-    gen = np.random.default_rng(rng)
+    gen = make_rng(rng)
     lo, hi = _value_range(planes)
     span = hi - lo
     clean_in = planes.astype(np.float64)

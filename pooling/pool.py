@@ -4,7 +4,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import MODES, check_input, check_mode
+from ._checks import MODES, check_input, check_mode, make_rng
 from ._engine import select_reduce, sum_reduce
 from .geometry import _regular_grid
 from .result import PoolResult
@@ -56,8 +56,8 @@ def pool2d(x, mode, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=F
     stride : int or (int, int), optional
         Defaults to ``kernel_size``.
     padding : int, (int, int), "valid" or "same", optional
-        Symmetric zero/-inf padding as PyTorch (at most half the dilated
-        kernel), or ``"same"``: TensorFlow's rule, ``out = ceil(L / s)`` with
+        Symmetric zero/-inf padding as PyTorch (at most ``kernel_size // 2``),
+        or ``"same"``: TensorFlow's rule, ``out = ceil(L / s)`` with
         the odd padding cell at the bottom/right.
     dilation : int or (int, int), optional
         Spacing between taps.
@@ -113,7 +113,9 @@ def pool2d(x, mode, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=F
     params = dict(
         kernel_size=kernel_size, stride=stride, padding=padding, dilation=dilation, ceil_mode=ceil_mode, **options
     )
-    values, tap, weights = _MODE_FUNCS[mode](planes, grid, tf_same=tf_same, **options)
+    # inf - inf and 0 * inf give NaN here exactly as in PyTorch; no warnings.
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        values, tap, weights = _MODE_FUNCS[mode](planes, grid, tf_same=tf_same, **options)
     if was_2d:
         values = values[0]
     return PoolResult(values, mode, grid, tap, params, planes, weights)
@@ -218,7 +220,7 @@ def _stochastic(planes, grid, tf_same, train=True, rng=None):
             return np.divide(a, total, out=np.zeros_like(a), where=total > 0)
 
         return values, None, weights
-    gen = np.random.default_rng(rng)
+    gen = make_rng(rng)
     threshold = gen.random(sums.shape) * sums
     n_taps = grid.kernel[0] * grid.kernel[1]
     tap_t = np.uint8 if n_taps <= 255 else np.uint16

@@ -103,7 +103,8 @@ class PoolResult:
         """
         if self._weights is None:
             return None
-        w = self._weights()
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            w = self._weights()
         return w[0] if self.squeeze else w
 
     def channel(self, c):
