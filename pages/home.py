@@ -1,0 +1,48 @@
+"""Home: what pooling is, what each lab shows, and a live 4 × 4 example."""
+
+import streamlit as st
+
+import pooling
+import widgets
+from pooling.figures import pool_pair_figure
+from pooling.images import grid_from_text, random_grid
+from pooling.settings import DEFAULT_GRID
+
+_SEED = "_home_seed"
+
+
+def _new_numbers():
+    st.session_state[_SEED] = st.session_state.get(_SEED, 0) + 1
+
+
+lab = widgets.sidebar()
+widgets.check_layer(lab, lab.planes.shape[1:])
+
+st.title("Pooling Lab")
+st.write(
+    "A pooling layer slides a small window over an image and keeps one number per window: "
+    "the largest (max pooling), the mean (average pooling), or another summary. "
+    "The image shrinks, small shifts matter less, and later layers see a wider area. "
+    "Pick a sample or upload a photo in the sidebar, set the layer there, and see what it does."
+)
+
+st.subheader("Labs")
+widgets.lab_link("pages/window_sweep.py", "Window Sweep", ":material/animation:")
+st.write("Watch the window move over a small grid step by step, see which cell each output copies, "
+         "click an output cell to light its window, and download the sweep as a GIF for slides.")
+st.text("Coming soon (not in the app yet): shift and noise, adaptive and fractional pooling, unpooling.")
+
+st.subheader("Try it: a 4 × 4 grid, pooled with a 2 × 2 window")
+seed = st.session_state.get(_SEED, 0)
+values = grid_from_text(DEFAULT_GRID) if seed == 0 else random_grid((4, 4), rng=seed)
+max_result = pooling.pool2d(values, "max", 2)
+avg_result = pooling.pool2d(values, "avg", 2)
+st.button("New numbers", key="home_reroll", on_click=_new_numbers)
+fig = pool_pair_figure(values, max_result, avg_result)
+st.plotly_chart(fig, key="home_example", alt="A 4 by 4 grid beside its 2 by 2 max pooling and average pooling")
+st.write("Each window is outlined on the input. Max pooling copies the largest cell of its window "
+         "(lit in orange); average pooling mixes all four, so no single cell is lit.")
+
+st.subheader("Your layer on your image")
+st.write("The sidebar's layer, applied to the sidebar's image: how big its output is, and how to write it.")
+widgets.layer_summary(lab, lab.planes.shape[1:])

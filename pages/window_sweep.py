@@ -1,0 +1,47 @@
+"""Window Sweep: one pooling window moves over a small grid, and the output fills cell by cell."""
+
+import numpy as np
+import streamlit as st
+
+import pooling
+import widgets
+from pooling.figures import image_figure, palette, sweep_figure
+
+lab = widgets.sidebar()
+
+st.title("Window Sweep")
+st.write(
+    "The window starts at the top left and moves by the stride, row by row. At each step it writes one "
+    "output cell. Press Play, drag the step slider, or click an output cell to light its window."
+)
+
+spec, grid = widgets.sweep_input_ui(lab.planes)
+if spec.source == "crop":
+    h, w = grid.shape
+    preview = image_figure(lab.planes, title="Where the crop comes from")
+    preview.add_shape(type="rect", x0=spec.left - 0.5, y0=spec.top - 0.5, x1=spec.left + w - 0.5,
+                      y1=spec.top + h - 0.5, line={"color": palette.ACCENT, "width": 3})
+    st.plotly_chart(preview.update_layout(height=260), key="sweep_crop_preview")
+
+result = widgets.pool_or_explain(lab, grid)
+if result is None:
+    widgets.layer_summary(lab, grid.shape)
+    st.stop()
+sweep = pooling.sweep_steps(result)
+focus = widgets.focus_step(sweep.output_shape)
+
+fig = sweep_figure(sweep, np.asarray(grid), focus_step=focus)
+st.plotly_chart(fig, key=widgets.SWEEP_CHART, on_select=widgets.remember_click, selection_mode="points",
+                alt="Animated window sweep: the pooling window moves over the input grid and fills the output")
+
+if focus is not None:
+    st.text(sweep.describe(focus))
+    st.button("Back to the animation", key="sweep_clear_focus", on_click=widgets.clear_focus)
+
+st.download_button("Download the sweep as a GIF", data=widgets.gif_maker(sweep, grid, lab.settings),
+                   file_name="window-sweep.gif", mime="image/gif", key="sweep_gif", on_click="ignore")
+
+widgets.layer_summary(lab, grid.shape)
+
+with st.expander(f"Every step in words ({len(sweep)} steps)"):
+    st.markdown("\n".join(f"- {line}" for line in sweep.descriptions()))

@@ -1,0 +1,421 @@
+"""The shared Streamlit widgets: image intake and the pooling layer's controls, in the sidebar.
+
+Every page calls :func:`sidebar` first. A page draws its own sidebar (not
+``app.py``) so that it also runs on its own and so that AppTest can drive its
+widgets more than once. Widget state is dropped when a page stops drawing a
+widget, so the chosen settings and image live under ``_``-prefixed
+non-widget keys and are written back into the widgets on every run; that is
+what carries them from page to page. On a session's first run the settings
+come from the link's query string, and every run mirrors them back into it.
+"""
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
+from streamlit.runtime.pages_manager import PagesManager
+
+from pooling import images, pool2d, settings
+from pooling.figures import sweep_gif
+from pooling.samples import SAMPLE_NAMES, SAMPLE_NOTES, load_sample
+from pooling.settings import LIMITS, MODES, SOURCES, PoolSettings, SweepInput
+
+_SETTINGS = "_pool_settings"  # the last PoolSettings, across pages
+_SWEEP = "_sweep_input"  # the last SweepInput
+_UPLOAD = "_upload"  # the last good upload: {"file_id", "name", "sha", "data"}
+_UPLOAD_ERROR = "_upload_error"  # (file_id, message) of the last refused upload
+_SHOWN = "_shown_image"  # what the last run showed: ("sample", name) / ("upload",) / ("grid", text)
+_GRID_OK = "_grid_ok"  # the last typed grid that parsed
+_SWEEP_TEXT_OK = "_sweep_text_ok"  # the last typed sweep grid that parsed
+
+MODE_LABELS = {
+    "max": "Max", "min": "Min", "avg": "Average", "lp": "Lp (power average)",
+    "stochastic": "Stochastic", "mixed": "Mixed (max and average)",
+}
+SOURCE_LABELS = {"sample": "Sample", "upload": "Upload", "grid": "Numbers"}
+COLOR_LABELS = {"rgb": "RGB (3 planes)", "gray": "Grey", "red": "Red only", "green": "Green only", "blue": "Blue only"}
+PADDING_LABELS = {"number": "cells", "valid": "valid", "same": "same"}
+SWEEP_LABELS = {"random": "Random", "typed": "Typed", "crop": "Crop of the image"}
+_SWEEP_KEYS = {f.name: f"sweep_{f.name}" for f in fields(SweepInput)}
+_CACHE = dict(max_entries=8, ttl=3600, show_spinner=False)
+
+
+@dataclass(frozen=True, eq=False)
+class Lab:
+    """What the sidebar hands a page: the settings, the image planes, and slots to report in."""
+
+    settings: PoolSettings
+    planes: np.ndarray  # (C, H, W): uint8 for photos, float64 for typed numbers
+    label: str
+    problem_slot: object  # under the layer's controls
+
+
+# ------------------------------------------------------------------ state
+
+
+def _restore(kind, store):
+    """The settings this session last used; on its first run, the link's."""
+    if store not in st.session_state:
+        value, warnings = settings.from_query(st.query_params.to_dict(), kind)
+        st.session_state[store] = value
+        for text in warnings:
+            st.warning(text)
+    return st.session_state[store]
+
+
+def _seed(form):
+    # Re-assigning a widget's own value keeps it when the widget moves to another page.
+    for key, value in form.items():
+        st.session_state[key] = st.session_state.get(key, value)
+
+
+def _mirror(value):
+    """Write ``value``'s fields into the query string, touching only its own keys."""
+    wanted = settings.to_query(value)
+    for key in settings.query_keys(type(value)):
+        if key in wanted and st.query_params.get(key) != wanted[key]:
+            st.query_params[key] = wanted[key]
+        elif key not in wanted and key in st.query_params:
+            del st.query_params[key]
+
+
+# ------------------------------------------------------------ image intake
+
+
+@st.cache_data(**_CACHE)
+def _sample_pixels(name, working_size):
+    return images.working_image(load_sample(name).pixels, working_size)
+
+
+@st.cache_data(**_CACHE)
+def _upload_pixels(key, _data, working_size):
+    """Decoded, shrunk pixels of an upload; cached on ``key`` (sha256 of the bytes), not on the bytes."""
+    loaded = images.decode_image(_data)
+    return images.working_image(loaded.pixels, working_size), loaded.notes
+
+
+def accept_upload(name, data, file_id=None):
+    """Decode an upload; keep it as the current upload when it is an image, else say why.
+
+    The one path every upload takes, so tests can drive it with bytes.
+    Returns the error message, or None when the file was accepted.
+    """
+    if file_id is not None:
+        last = st.session_state.get(_UPLOAD_ERROR)
+        if last and last[0] == file_id:
+            return last[1]
+        if st.session_state.get(_UPLOAD, {}).get("file_id") == file_id:
+            return None
+    sha = images.sha256_key(data)
+    try:
+        _upload_pixels(sha, data, _working_size())
+    except images.ImageError as err:
+        st.session_state[_UPLOAD_ERROR] = (file_id, str(err))
+        return str(err)
+    st.session_state.pop(_UPLOAD_ERROR, None)
+    st.session_state[_UPLOAD] = {"file_id": file_id, "name": name, "sha": sha, "data": data}
+    return None
+
+
+def _working_size():
+    text = st.session_state.get("working_size", "512")
+    return None if text == "full" else int(text)
+
+
+def _randomise_grid():
+    st.session_state["grid_text"] = images.grid_to_text(images.random_grid((4, 4)))
+
+
+def _pixels_for(shown, working_size):
+    """Pixels, name, loader notes and a cache key of the photo ``shown`` names."""
+    if shown[0] == "upload":
+        upload = st.session_state[_UPLOAD]
+        pixels, notes = _upload_pixels(upload["sha"], upload["data"], working_size)
+        return pixels, upload["name"], notes, upload["sha"]
+    name = shown[1]
+    return _sample_pixels(name, working_size), name, (SAMPLE_NOTES.get(name, ""),), name
+
+
+@st.cache_data(**_CACHE)
+def _thumbnail(key, working_size, _pixels):
+    return images.working_image(_pixels, 160)
+
+
+def image_ui():
+    """Draw the image intake; return the current ``(planes, label)``."""
+    source = st.radio("Image source", SOURCES, key="source", format_func=SOURCE_LABELS.get, horizontal=True)
+    shown = st.session_state.get(_SHOWN, ("sample", SAMPLE_NAMES[0]))
+    if source == "sample":
+        shown = ("sample", st.selectbox("Sample", SAMPLE_NAMES, key="sample"))
+    elif source == "upload":
+        file = st.file_uploader("Upload an image", type=list(images.UPLOAD_EXTENSIONS), key="upload")
+        if file is not None:
+            message = accept_upload(file.name, file.getvalue(), file.file_id)
+            if message:
+                st.error(message)
+        if _UPLOAD in st.session_state:
+            shown = ("upload",)
+        else:
+            st.info("No image uploaded yet: the previous image stays until one is.")
+    else:
+        text = st.text_area("Numbers, one row per line", key="grid_text", height=120)
+        st.button("Random numbers", key="grid_random", on_click=_randomise_grid)
+        try:
+            images.grid_from_text(text)
+            st.session_state[_GRID_OK] = text
+        except images.ImageError as err:
+            st.error(str(err))
+        shown = ("grid", st.session_state.get(_GRID_OK, settings.DEFAULT_GRID))
+    sizes = [str(s) if s else "full" for s in images.WORKING_SIZES]
+    st.selectbox("Working size (long side)", sizes, key="working_size",
+                 format_func=lambda s: "full size" if s == "full" else f"{s} px")
+    working_size = _working_size()
+    color = st.selectbox("Colour", images.COLOR_MODES, key="color", format_func=COLOR_LABELS.get)
+    st.session_state[_SHOWN] = shown
+    if shown[0] == "grid":
+        planes = images.grid_from_text(shown[1])[None]
+        label = "typed numbers"
+    else:
+        pixels, label, notes, key = _pixels_for(shown, working_size)
+        planes = images.to_planes(pixels, color)
+        st.image(_thumbnail(key, working_size, pixels), width="stretch")
+        for note in notes:
+            if note:
+                st.caption(note)
+    st.text(f"Image: {label}, {planes.shape[2]} × {planes.shape[1]} px, {planes.shape[0]} plane(s)")
+    return planes, label
+
+
+# ---------------------------------------------------------- pooling controls
+
+
+def pooling_ui():
+    """Draw the pooling layer's controls; return the slot under them for problems and the output size."""
+    mode = st.selectbox("Mode", MODES, key="mode", format_func=MODE_LABELS.get)
+    kmin, kmax = LIMITS["kernel"]
+    left, right = st.columns(2)
+    left.number_input("Kernel height", kmin, kmax, step=1, key="kernel_h")
+    right.number_input("Kernel width", kmin, kmax, step=1, key="kernel_w")
+    st.number_input("Stride", *LIMITS["stride"], step=1, key="stride")
+    kind = st.radio("Padding", list(PADDING_LABELS), key="padding_kind", horizontal=True,
+                    format_func=PADDING_LABELS.get, help="A number of cells on each side, or Keras's valid/same.")
+    if kind == "number":
+        st.number_input("Padding cells on each side", *LIMITS["padding"], step=1, key="padding")
+    st.number_input("Dilation (spacing of the taps)", *LIMITS["dilation"], step=1, key="dilation")
+    st.checkbox("Ceil mode (keep a last partial window)", key="ceil_mode")
+    problem_slot = st.empty()
+    if mode == "avg":
+        st.checkbox("Count padding in the average (count_include_pad)", key="count_include_pad")
+        st.number_input("Divisor override (0 = none)", *LIMITS["divisor_override"], step=1, key="divisor_override")
+    elif mode == "lp":
+        st.checkbox("p = ∞ (the largest |x|)", key="lp_inf")
+        st.number_input("p", *LIMITS["p"], step=0.5, key="lp_p", disabled=st.session_state["lp_inf"])
+    elif mode == "stochastic":
+        st.checkbox("Training: sample one cell (off: the expected value)", key="stochastic_train")
+        st.number_input("Random seed", *LIMITS["seed"], step=1, key="stochastic_seed")
+    elif mode == "mixed":
+        st.slider("alpha: weight of the max", *LIMITS["alpha"], step=0.05, key="mixed_alpha")
+    return problem_slot
+
+
+def ensure_frame():
+    """Run the page inside app.py's frame, even for a first visitor on a deep link.
+
+    Streamlit 1.67 treats a ``pages/`` folder beside ``app.py`` as its old
+    multipage mode until ``app.py`` has called ``st.navigation`` once in the
+    server process, so the very first visitor who opens ``/window_sweep``
+    would get the page without the frame (no wide layout, a menu built from
+    file names). Then, once, we end that mode as ``st.navigation`` itself
+    does and rerun: the rerun goes through ``app.py``, on the same page.
+    """
+    if st.session_state.get("_in_frame"):
+        return
+    if getattr(PagesManager, "uses_pages_directory", False) and not st.session_state.get("_frame_retried"):
+        st.session_state["_frame_retried"] = True
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def sidebar():
+    """Draw the shared sidebar; return the page's :class:`Lab`."""
+    ensure_frame()
+    stored = _restore(PoolSettings, _SETTINGS)
+    _seed(settings.to_form(stored))
+    with st.sidebar:
+        st.header("Image")
+        planes, label = image_ui()
+        st.header("Pooling layer")
+        problem_slot = pooling_ui()
+    form = {key: st.session_state[key] for key in settings.to_form(stored)}
+    current = settings.from_form(form)
+    st.session_state[_SETTINGS] = current
+    _mirror(current)
+    return Lab(current, planes, label, problem_slot)
+
+
+def check_layer(lab, input_hw):
+    """Say, next to the layer's controls, what it makes of an ``input_hw`` input or why it cannot pool it.
+
+    Returns True when it can.
+    """
+    problems = settings.validate(lab.settings, input_hw)
+    with lab.problem_slot.container():
+        for problem in problems:
+            st.error(problem)
+        if not problems:
+            out_h, out_w = settings.output_hw(lab.settings, input_hw)
+            st.text(f"Output: {out_h} × {out_w} from {input_hw[0]} × {input_hw[1]}")
+    return not problems
+
+
+def layer_summary(lab, input_hw):
+    """Draw the live output-size formula and the same layer in PyTorch and Keras, ready to copy."""
+    s = lab.settings
+    formula, code = st.columns([2, 3])
+    with formula:
+        st.subheader("Output size")
+        st.latex(settings.output_size_formula(s, input_hw))
+    with code:
+        st.subheader("The same layer in code")
+        st.code(settings.torch_line(s, input_hw), language="python", wrap_lines=True)
+        st.code(settings.keras_line(s), language="python", wrap_lines=True)
+
+
+def pool_or_explain(lab, values):
+    """Pool ``values`` with the sidebar's layer, or say in words why it cannot; None then."""
+    values = np.asarray(values)
+    if not check_layer(lab, values.shape[-2:]):
+        st.warning("This layer cannot pool this input: the sidebar says why. Change a setting there.")
+        return None
+    try:
+        return pool2d(values, lab.settings.mode, **settings.pool_options(lab.settings))
+    except ValueError as err:
+        st.error(str(err))
+        return None
+
+
+def lab_link(page, label, icon):
+    """A link to another lab page; plain text when the page runs on its own, outside ``app.py``."""
+    try:
+        st.page_link(page, label=label, icon=icon)
+    except StreamlitPageNotFoundError:
+        st.text(f"{label} (open app.py to reach it)")
+
+
+# --------------------------------------------------------- the sweep input
+
+
+def _new_seed():
+    st.session_state["sweep_seed"] = (st.session_state["sweep_seed"] + 1) % LIMITS["seed"][1]
+
+
+def sweep_input_ui(planes):
+    """Draw the Window Sweep page's input-grid controls; return ``(SweepInput, (H, W) grid)``."""
+    stored = _restore(SweepInput, _SWEEP)
+    _seed({key: getattr(stored, name) for name, key in _SWEEP_KEYS.items()})
+    side = LIMITS["sweep_side"]
+    source = st.radio("Input grid", list(SWEEP_LABELS), key="sweep_source", format_func=SWEEP_LABELS.get,
+                      horizontal=True)
+    if source == "typed":
+        text = st.text_area("Numbers, one row per line (up to 16 × 16)", key="sweep_text", height=160)
+        try:
+            grid = images.grid_from_text(text)
+            st.session_state[_SWEEP_TEXT_OK] = text
+        except images.ImageError as err:
+            st.error(str(err))
+            grid = images.grid_from_text(st.session_state.get(_SWEEP_TEXT_OK, settings.DEFAULT_SWEEP_TEXT))
+    else:
+        cols = st.columns(3 if source == "random" else 2)
+        cols[0].number_input("Rows", *side, step=1, key="sweep_rows")
+        cols[1].number_input("Columns", *side, step=1, key="sweep_cols")
+        if source == "random":
+            cols[2].button("New numbers", key="sweep_reroll", on_click=_new_seed)
+            grid = images.random_grid((st.session_state["sweep_rows"], st.session_state["sweep_cols"]),
+                                      rng=st.session_state["sweep_seed"])
+        else:
+            grid = _crop_ui(planes)
+    current = SweepInput(**{name: st.session_state[key] for name, key in _SWEEP_KEYS.items()})
+    st.session_state[_SWEEP] = current
+    _mirror(current)
+    return current, grid
+
+
+def _crop_ui(planes):
+    c, h, w = planes.shape
+    rows, cols = min(st.session_state["sweep_rows"], h), min(st.session_state["sweep_cols"], w)
+    # A corner from a link or another image may not fit this one: pull it back inside.
+    places = st.columns(3)
+    for place, key, label, room in ((places[0], "sweep_top", "Top row", h - rows),
+                                    (places[1], "sweep_left", "Left column", w - cols)):
+        st.session_state[key] = min(int(st.session_state[key]), room)
+        if room > 0:
+            place.slider(label, 0, room, key=key)
+    st.session_state["sweep_channel"] = min(int(st.session_state["sweep_channel"]), c - 1)
+    if c > 1:
+        places[2].selectbox("Plane", range(c), key="sweep_channel", format_func=("red", "green", "blue").__getitem__)
+    top, left, ch = st.session_state["sweep_top"], st.session_state["sweep_left"], st.session_state["sweep_channel"]
+    return planes[ch, top:top + rows, left:left + cols]
+
+
+FOCUS = "_sweep_focus"  # the output cell (row, col) last clicked
+SWEEP_CHART = "sweep_chart"
+
+
+def clicked_cell(state):
+    """The output cell ``(row, col)`` a click on the sweep figure selected, or None.
+
+    ``state`` is the chart's selection state; the figure's click layer gives
+    each point ``customdata = [row, col]``, which reaches Python as a list or,
+    from a numpy array, as ``{"0": row, "1": col}``. Other points are skipped.
+    """
+    points = ((state or {}).get("selection") or {}).get("points") or []
+    for point in points:
+        cell = point.get("customdata")
+        if isinstance(cell, dict):  # a numpy customdata arrives as {"0": row, "1": col}
+            cell = [cell.get("0"), cell.get("1")]
+        try:
+            row, col = (int(v) for v in cell)
+        except (TypeError, ValueError):
+            continue
+        return row, col
+    return None
+
+
+def remember_click():
+    """``on_select`` callback: keep the clicked cell, which outlives the chart's own state.
+
+    A chart whose figure changes is a new widget with an empty selection, so
+    the focus is kept under a non-widget key until the next click.
+    """
+    cell = clicked_cell(st.session_state.get(SWEEP_CHART))
+    if cell is not None:
+        st.session_state[FOCUS] = cell
+
+
+def focus_step(output_shape):
+    """The sweep step of the remembered click, or None if it is off this output."""
+    cell = st.session_state.get(FOCUS)
+    if cell is None or not (0 <= cell[0] < output_shape[0] and 0 <= cell[1] < output_shape[1]):
+        return None
+    return cell[0] * output_shape[1] + cell[1]
+
+
+def clear_focus():
+    st.session_state.pop(FOCUS, None)
+
+
+@st.cache_data(max_entries=4, ttl=1800, show_spinner=False)
+def _gif_bytes(key, _sweep, _plane):
+    return sweep_gif(_sweep, _plane)
+
+
+def gif_maker(sweep, grid, pool_settings):
+    """A no-argument function giving the sweep's GIF, for ``st.download_button(data=...)``.
+
+    The GIF is only drawn when the user asks for it (Streamlit calls the
+    function on click) and is cached on a hash of the grid and the settings.
+    """
+    grid = np.asarray(grid)
+    key = images.sha256_key(grid.astype(np.float64).tobytes(), grid.shape, pool_settings)
+    return lambda: _gif_bytes(key, sweep, grid)
