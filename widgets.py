@@ -9,6 +9,7 @@ what carries them from page to page. On a session's first run the settings
 come from the link's query string, and every run mirrors them back into it.
 """
 
+import re
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -53,6 +54,18 @@ class Lab:
 
 # ------------------------------------------------------------------ state
 
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text):
+    """``text`` escaped so that Streamlit's markdown shows it as typed.
+
+    Messages can quote what a user typed or put in a link; st.error and
+    friends render markdown, so every such message goes through here.
+    """
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
 
 def _restore(kind, store):
     """The settings this session last used; on its first run, the link's."""
@@ -60,7 +73,7 @@ def _restore(kind, store):
         value, warnings = settings.from_query(st.query_params.to_dict(), kind)
         st.session_state[store] = value
         for text in warnings:
-            st.warning(text)
+            st.warning(plain(text))
     return st.session_state[store]
 
 
@@ -153,7 +166,7 @@ def image_ui():
         if file is not None:
             message = accept_upload(file.name, file.getvalue(), file.file_id)
             if message:
-                st.error(message)
+                st.error(plain(message))
         if _UPLOAD in st.session_state:
             shown = ("upload",)
         else:
@@ -165,7 +178,7 @@ def image_ui():
             images.grid_from_text(text)
             st.session_state[_GRID_OK] = text
         except images.ImageError as err:
-            st.error(str(err))
+            st.error(plain(err))
         shown = ("grid", st.session_state.get(_GRID_OK, settings.DEFAULT_GRID))
     sizes = [str(s) if s else "full" for s in images.WORKING_SIZES]
     st.selectbox("Working size (long side)", sizes, key="working_size",
@@ -182,7 +195,7 @@ def image_ui():
         st.image(_thumbnail(key, working_size, pixels), width="stretch")
         for note in notes:
             if note:
-                st.caption(note)
+                st.caption(plain(note))
     st.text(f"Image: {label}, {planes.shape[2]} × {planes.shape[1]} px, {planes.shape[0]} plane(s)")
     return planes, label
 
@@ -262,7 +275,7 @@ def check_layer(lab, input_hw):
     problems = settings.validate(lab.settings, input_hw)
     with lab.problem_slot.container():
         for problem in problems:
-            st.error(problem)
+            st.error(plain(problem))
         if not problems:
             out_h, out_w = settings.output_hw(lab.settings, input_hw)
             st.text(f"Output: {out_h} × {out_w} from {input_hw[0]} × {input_hw[1]}")
@@ -291,7 +304,7 @@ def pool_or_explain(lab, values):
     try:
         return pool2d(values, lab.settings.mode, **settings.pool_options(lab.settings))
     except ValueError as err:
-        st.error(str(err))
+        st.error(plain(err))
         return None
 
 
@@ -323,7 +336,7 @@ def sweep_input_ui(planes):
             grid = images.grid_from_text(text)
             st.session_state[_SWEEP_TEXT_OK] = text
         except images.ImageError as err:
-            st.error(str(err))
+            st.error(plain(err))
             grid = images.grid_from_text(st.session_state.get(_SWEEP_TEXT_OK, settings.DEFAULT_SWEEP_TEXT))
     else:
         cols = st.columns(3 if source == "random" else 2)

@@ -22,8 +22,14 @@ st.title("Pooling Lab")
 st.write(
     "A pooling layer slides a small window over an image and keeps one number per window: "
     "the largest (max pooling), the mean (average pooling), or another summary. "
-    "The image shrinks, small shifts matter less, and later layers see a wider area. "
-    "Pick a sample or upload a photo in the sidebar, set the layer there, and see what it does."
+    "The image shrinks by the stride (not always by half: kernel, padding and ceil mode change the size), "
+    "and later layers see a wider area. Pick a sample or upload a photo in the sidebar, set the layer "
+    "there, and see what it does."
+)
+st.write(
+    "Pooling is often said to make a network tolerant of small shifts and of noise. Those claims hold "
+    "less than the textbooks say: a one-pixel shift can change a max-pooled output, and one bright "
+    "noisy pixel takes over its whole window. The labs let you test each claim on your own image."
 )
 
 st.subheader("Labs")

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +43,8 @@ def texts(at):
 
 
 def errors(at):
-    return [e.value for e in at.error]
+    """Error texts as the user reads them (the markdown escapes undone)."""
+    return [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]
 
 
 def output_text(at):
@@ -352,3 +354,12 @@ def test_gif_is_made_on_demand_and_cached():
     data = make()
     assert data[:6] in (b"GIF87a", b"GIF89a")
     assert make() == data
+
+
+def test_typed_text_in_an_error_is_shown_as_typed_never_as_markdown():
+    at = open_page("pages/window_sweep.py")
+    at.radio(key="sweep_source").set_value("typed").run()
+    at.text_area(key="sweep_text").set_value("1 *a*[b](c)").run()
+    (raw,) = [e.value for e in at.error]
+    assert "\\*a\\*\\[b\\]\\(c\\)" in raw
+    assert "*a*[b](c)" in errors(at)[0]
