@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 from streamlit.runtime.pages_manager import PagesManager
 
-from pooling import images, pool2d, settings
+from pooling import images, layer_code, pool2d, settings
 from pooling.figures import sweep_gif
 from pooling.samples import SAMPLE_NAMES, SAMPLE_NOTES, load_sample
 from pooling.settings import LIMITS, MODES, SOURCES, PoolSettings, SweepInput
@@ -288,11 +288,11 @@ def layer_summary(lab, input_hw):
     formula, code = st.columns([2, 3])
     with formula:
         st.subheader("Output size")
-        st.latex(settings.output_size_formula(s, input_hw))
+        st.latex(layer_code.output_size_formula(s, input_hw))
     with code:
         st.subheader("The same layer in code")
-        st.code(settings.torch_line(s, input_hw), language="python", wrap_lines=True)
-        st.code(settings.keras_line(s), language="python", wrap_lines=True)
+        st.code(layer_code.torch_line(s, input_hw), language="python", wrap_lines=True)
+        st.code(layer_code.keras_line(s), language="python", wrap_lines=True)
 
 
 def pool_or_explain(lab, values):

@@ -1,6 +1,5 @@
 """Adaptive pooling: choose the output size, let the windows follow (PyTorch's rule)."""
 
-import numbers
 
 import numpy as np
 

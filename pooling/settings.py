@@ -1,16 +1,16 @@
-"""The app's shared settings as plain data: links, checks, the output-size formula, code lines.
+"""The app's shared settings as plain data: links and checks.
 
 Every page reads one :class:`PoolSettings`; the sidebar draws it, the URL
 query string carries it (:func:`to_query`, :func:`from_query`), and the
-checks and code lines are computed from it here, so the Streamlit layer only
-draws. The Window Sweep page's own input grid is a :class:`SweepInput`,
+checks are computed from it here (the formula and code lines in
+:mod:`pooling.layer_code`), so the Streamlit layer only draws. The Window Sweep page's own input grid is a :class:`SweepInput`,
 carried the same way. This module imports no Streamlit.
 """
 
 import math
 from dataclasses import dataclass, replace
 
-from .geometry import output_length, regular_grid, resolve_padding
+from .geometry import regular_grid
 from .grid_text import GRID_MAX_SIDE
 from .planes import COLOR_MODES, WORKING_SIZES
 from .samples import SAMPLE_NAMES
@@ -25,14 +25,11 @@ __all__ = [
     "SweepInput",
     "from_form",
     "from_query",
-    "keras_line",
     "output_hw",
-    "output_size_formula",
     "pool_options",
     "query_keys",
     "to_form",
     "to_query",
-    "torch_line",
     "validate",
 ]
 
@@ -515,187 +512,3 @@ def output_hw(settings, input_hw):
     """
     s = settings
     return regular_grid(tuple(input_hw), s.kernel, s.stride, s.padding, s.dilation, s.ceil_mode).shape
-
-
-def output_size_formula(settings, input_hw):
-    r"""The output-size formula as LaTeX, with the user's numbers filled in.
-
-    Parameters
-    ----------
-    settings : PoolSettings
-    input_hw : (int, int)
-
-    Returns
-    -------
-    str
-        An ``aligned`` block: the general rule, then one line per axis.
-
-    Examples
-    --------
-    >>> print(output_size_formula(PoolSettings(kernel=(3, 3), stride=2, padding=1), (7, 5)))
-    \begin{aligned}
-    \text{out} &= \left\lfloor \frac{\text{in} + 2p - d\,(k - 1) - 1}{s} \right\rfloor + 1 \\
-    H_\text{out} &= \left\lfloor \frac{7 + 2 \cdot 1 - 1 \cdot (3 - 1) - 1}{2} \right\rfloor + 1 = 4 \\
-    W_\text{out} &= \left\lfloor \frac{5 + 2 \cdot 1 - 1 \cdot (3 - 1) - 1}{2} \right\rfloor + 1 = 3
-    \end{aligned}
-    """
-    s = settings
-    kernel, stride, dilation = s.kernel, (s.stride, s.stride), (s.dilation, s.dilation)
-    if s.padding == "same":
-        pads, _ = resolve_padding("same", tuple(input_hw), kernel, stride, dilation)
-        lines = [r"\text{out} &= \left\lceil \frac{\text{in}}{s} \right\rceil \quad \text{(same padding)}"]
-        for axis, n, (p0, p1) in zip("HW", input_hw, pads):
-            lines.append(
-                rf"{axis}_\text{{out}} &= \left\lceil \frac{{{n}}}{{{s.stride}}} \right\rceil = {-(-n // s.stride)}"
-                rf" \quad \text{{(pads {p0} + {p1})}}"
-            )
-        return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
-    pad = 0 if s.padding == "valid" else s.padding
-    lo, hi = (r"\left\lceil", r"\right\rceil") if s.ceil_mode else (r"\left\lfloor", r"\right\rfloor")
-    lines = [rf"\text{{out}} &= {lo} \frac{{\text{{in}} + 2p - d\,(k - 1) - 1}}{{s}} {hi} + 1"]
-    for axis, n, k in zip("HW", input_hw, kernel):
-        raw = (n + 2 * pad - s.dilation * (k - 1) - 1 + (s.stride - 1 if s.ceil_mode else 0)) // s.stride + 1
-        out = output_length(n, k, s.stride, pad, pad, s.dilation, s.ceil_mode)
-        line = (
-            rf"{axis}_\text{{out}} &= {lo} \frac{{{n} + 2 \cdot {pad} - {s.dilation} \cdot ({k} - 1) - 1}}"
-            rf"{{{s.stride}}} {hi} + 1 = {raw}"
-        )
-        if out != raw:
-            line += rf" - 1 = {out} \quad \text{{(the last window would start in the padding)}}"
-        lines.append(line)
-    return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
-
-
-# -------------------------------------------------------------- code lines
-
-
-def _size(pair):
-    return str(pair[0]) if pair[0] == pair[1] else f"({pair[0]}, {pair[1]})"
-
-
-def _p_text(p):
-    return "float('inf')" if math.isinf(p) else f"{p:g}"
-
-
-def torch_line(settings, input_hw=None):
-    """The equivalent PyTorch code, ready to copy.
-
-    Where PyTorch has no such layer or option, the code says so in a comment
-    and gives the nearest equivalent.
-
-    Parameters
-    ----------
-    settings : PoolSettings
-    input_hw : (int, int), optional
-        Needed to spell out ``"same"`` padding, which PyTorch's pooling
-        layers lack.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> print(torch_line(PoolSettings()))
-    nn.MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
-    >>> print(torch_line(PoolSettings(mode="avg", kernel=(3, 3), stride=1, padding=1)))
-    nn.AvgPool2d(kernel_size=3, stride=1, padding=1, ceil_mode=False, count_include_pad=True, divisor_override=None)
-    """
-    s = settings
-    comments = []
-    pad = s.padding
-    if pad == "valid":
-        pad = 0
-    elif pad == "same":
-        pad = 0
-        if input_hw is None:
-            comments.append("# PyTorch pooling has no padding='same'; pad x with F.pad first")
-        else:
-            dil = (s.dilation, s.dilation)
-            (t, b), (left, r) = resolve_padding("same", tuple(input_hw), s.kernel, (s.stride, s.stride), dil)[0]
-            fill = {"max": "float('-inf')", "min": "float('inf')"}.get(s.mode, "0.0")
-            comments.append(f"x = F.pad(x, ({left}, {r}, {t}, {b}), value={fill})  # PyTorch pooling has no 'same'")
-            if s.mode in ("avg", "mixed", "lp", "stochastic"):
-                comments.append("# Keras's 'same' average divides by real cells only; this pads zeros that count")
-    k = _size(s.kernel)
-    geometry = f"kernel_size={k}, stride={s.stride}, padding={pad}, dilation={s.dilation}, ceil_mode={s.ceil_mode}"
-    if s.mode == "max":
-        code = f"nn.MaxPool2d({geometry})"
-    elif s.mode == "min":
-        code = f"-nn.MaxPool2d({geometry})(-x)  # PyTorch has no MinPool2d: min(x) = -max(-x)"
-    elif s.mode == "avg":
-        divisor = s.divisor_override or None
-        code = (
-            f"nn.AvgPool2d(kernel_size={k}, stride={s.stride}, padding={pad}, ceil_mode={s.ceil_mode}, "
-            f"count_include_pad={s.count_include_pad}, divisor_override={divisor})"
-        )
-        if s.dilation > 1:
-            comments.append(f"# PyTorch's AvgPool2d has no dilation; this lab spaces the taps {s.dilation} apart")
-    elif s.mode == "lp":
-        if math.isinf(s.p):
-            code = f"nn.MaxPool2d({geometry})(x.abs())  # p = inf: the largest |x|"
-        else:
-            code = f"nn.LPPool2d(norm_type={s.p:g}, kernel_size={k}, stride={s.stride}, ceil_mode={s.ceil_mode})"
-            if pad or s.dilation > 1:
-                comments.append("# PyTorch's LPPool2d has no padding or dilation; pad x with F.pad first")
-    elif s.mode == "stochastic":
-        code = "# PyTorch has no stochastic pooling layer (Zeiler & Fergus, 2013): see pooling.pool2d"
-    else:
-        code = (
-            f"{s.alpha:g} * nn.MaxPool2d({geometry})(x) + {1 - s.alpha:g} * nn.AvgPool2d(kernel_size={k}, "
-            f"stride={s.stride}, padding={pad}, ceil_mode={s.ceil_mode})(x)"
-        )
-    return "\n".join(comments + [code])
-
-
-def keras_line(settings):
-    """The nearest Keras code, ready to copy; what Keras cannot do is said in a comment.
-
-    Examples
-    --------
-    >>> print(keras_line(PoolSettings(kernel=(3, 2), stride=1, padding="same")))
-    keras.layers.MaxPooling2D(pool_size=(3, 2), strides=1, padding="same")
-    >>> print(keras_line(PoolSettings(mode="avg", padding=1)))
-    keras.layers.ZeroPadding2D(padding=1)
-    keras.layers.AveragePooling2D(pool_size=2, strides=2, padding="valid")
-    """
-    s = settings
-    lines = []
-    word = s.padding if isinstance(s.padding, str) else "valid"
-    if isinstance(s.padding, int) and s.padding > 0:
-        lines.append(f"keras.layers.ZeroPadding2D(padding={s.padding})")
-        if s.mode in ("max", "min"):
-            lines.append("# Keras pads zeros, PyTorch pads -inf; they agree when x >= 0")
-        if s.mode == "avg" and not s.count_include_pad:
-            lines.append("# Keras counts the zero padding in every average (count_include_pad=True)")
-    if s.dilation > 1:
-        lines.append(f"# Keras pooling has no dilation; this lab spaces the taps {s.dilation} apart")
-    if s.ceil_mode:
-        lines.append("# Keras has no ceil_mode; padding='same' keeps the partial windows")
-    args = f'pool_size={_size(s.kernel)}, strides={s.stride}, padding="{word}"'
-    if s.mode == "max":
-        lines.append(f"keras.layers.MaxPooling2D({args})")
-    elif s.mode == "min":
-        lines.append(f"-keras.layers.MaxPooling2D({args})(-x)  # Keras has no MinPooling2D")
-    elif s.mode == "avg":
-        if s.divisor_override:
-            lines.append(f"# Keras has no divisor_override; multiply by kh * kw / {s.divisor_override}")
-        lines.append(f"keras.layers.AveragePooling2D({args})")
-    elif s.mode == "lp":
-        p = _p_text(s.p)
-        lines.append(f"# Keras has no LPPool2D: (sum |x|^p)^(1/p) over each window, p = {p}")
-        if math.isinf(s.p):
-            lines.append(f"keras.layers.MaxPooling2D({args})(keras.ops.abs(x))")
-        else:
-            area = s.kernel[0] * s.kernel[1]
-            lines.append(
-                f"(keras.layers.AveragePooling2D({args})(keras.ops.abs(x) ** {p}) * {area}) ** (1 / {p})"
-            )
-    elif s.mode == "stochastic":
-        lines.append("# Keras has no stochastic pooling layer (Zeiler & Fergus, 2013): see pooling.pool2d")
-    else:
-        lines.append(
-            f"{s.alpha:g} * keras.layers.MaxPooling2D({args})(x) + {1 - s.alpha:g} * "
-            f"keras.layers.AveragePooling2D({args})(x)"
-        )
-    return "\n".join(lines)

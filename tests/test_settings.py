@@ -8,20 +8,18 @@ import pytest
 
 import pooling
 from pooling.samples import SAMPLE_NAMES
+from pooling.layer_code import keras_line, output_size_formula, torch_line
 from pooling.settings import (
     LIMITS,
     PoolSettings,
     SweepInput,
     from_form,
     from_query,
-    keras_line,
     output_hw,
-    output_size_formula,
     pool_options,
     query_keys,
     to_form,
     to_query,
-    torch_line,
     validate,
 )
 

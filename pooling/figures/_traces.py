@@ -4,7 +4,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from . import palette
-from ._cells import cell_outlines, cell_text, hatch_strokes
+from ._cells import cell_text, hatch_strokes
 
 __all__ = ["value_heatmap", "padding_traces", "outline", "halo", "square_axes", "coloraxis", "plot_z"]
 
