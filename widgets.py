@@ -285,14 +285,14 @@ def check_layer(lab, input_hw):
 def layer_summary(lab, input_hw):
     """Draw the live output-size formula and the same layer in PyTorch and Keras, ready to copy."""
     s = lab.settings
-    formula, code = st.columns([2, 3])
-    with formula:
-        st.subheader("Output size")
-        st.latex(layer_code.output_size_formula(s, input_hw))
-    with code:
-        st.subheader("The same layer in code")
-        st.code(layer_code.torch_line(s, input_hw), language="python", wrap_lines=True)
-        st.code(layer_code.keras_line(s), language="python", wrap_lines=True)
+    st.subheader("Output size")
+    st.latex(layer_code.output_size_formula(s, input_hw))  # full width: the numbers must not be cut off
+    st.subheader("The same layer in code")
+    torch, keras = st.columns(2)
+    torch.caption("PyTorch")
+    torch.code(layer_code.torch_line(s, input_hw), language="python", wrap_lines=True)
+    keras.caption("Keras")
+    keras.code(layer_code.keras_line(s), language="python", wrap_lines=True)
 
 
 def pool_or_explain(lab, values):

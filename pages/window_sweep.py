@@ -5,7 +5,7 @@ import streamlit as st
 
 import pooling
 import widgets
-from pooling.figures import image_figure, palette, sweep_figure
+from pooling.figures import crop_preview_figure, sweep_figure
 
 lab = widgets.sidebar()
 
@@ -17,10 +17,7 @@ st.write(
 
 spec, grid = widgets.sweep_input_ui(lab.planes)
 if spec.source == "crop":
-    h, w = grid.shape
-    preview = image_figure(lab.planes, title="Where the crop comes from")
-    preview.add_shape(type="rect", x0=spec.left - 0.5, y0=spec.top - 0.5, x1=spec.left + w - 0.5,
-                      y1=spec.top + h - 0.5, line={"color": palette.ACCENT, "width": 3})
+    preview = crop_preview_figure(lab.planes, spec.top, spec.left, *grid.shape, title="Where the crop comes from")
     st.plotly_chart(preview.update_layout(height=260), key="sweep_crop_preview")
 
 result = widgets.pool_or_explain(lab, grid)

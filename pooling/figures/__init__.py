@@ -7,7 +7,10 @@ come from :mod:`pooling.figures.palette`.
 
 from .gif import sweep_gif
 from .grid import grid_figure, pool_pair_figure
-from .image import image_figure
+from .image import crop_preview_figure, image_figure
 from .sweep import OUTPUT_CELLS_TRACE, sweep_figure
 
-__all__ = ["OUTPUT_CELLS_TRACE", "grid_figure", "image_figure", "pool_pair_figure", "sweep_figure", "sweep_gif"]
+__all__ = [
+    "OUTPUT_CELLS_TRACE",
+    "crop_preview_figure",
+    "grid_figure", "image_figure", "pool_pair_figure", "sweep_figure", "sweep_gif"]

@@ -5,7 +5,7 @@ import plotly.express as px
 
 from . import palette
 
-__all__ = ["image_figure"]
+__all__ = ["crop_preview_figure", "image_figure"]
 
 
 def _as_display_array(image):
@@ -63,4 +63,39 @@ def image_figure(image, *, title=None):
     fig.update_yaxes(showticklabels=False, ticks="")
     fig.update_layout(font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
                       margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10})
+    return fig
+
+
+def crop_preview_figure(planes, top, left, height, width, *, max_side=256, title=None):
+    """A small view of the whole image with the crop's rectangle on it.
+
+    The image is thinned to at most ``max_side`` pixels on its long side
+    before it is encoded, so a 12-megapixel photo costs as little as a
+    thumbnail; the rectangle is drawn in the thinned image's coordinates.
+
+    Parameters
+    ----------
+    planes : (C, H, W) array_like
+    top, left, height, width : int
+        The crop, in input pixels.
+    max_side : int, optional
+    title : str, optional
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Examples
+    --------
+    >>> fig = crop_preview_figure(np.zeros((3, 1000, 500), np.uint8), 10, 20, 6, 6)
+    >>> fig.layout.shapes[0].x0 < fig.layout.shapes[0].x1
+    True
+    """
+    planes = np.asarray(planes)
+    step = max(1, -(-max(planes.shape[-2:]) // max_side))
+    fig = image_figure(planes[..., ::step, ::step], title=title)
+    # At least a few thinned pixels wide, so a 6 x 6 crop of a huge photo stays visible.
+    x0, y0 = left / step - 0.5, top / step - 0.5
+    x1, y1 = max((left + width) / step, x0 + 3) - 0.5, max((top + height) / step, y0 + 3) - 0.5
+    fig.add_shape(type="rect", x0=x0, y0=y0, x1=x1, y1=y1, line={"color": palette.ACCENT, "width": 3})
     return fig
