@@ -196,7 +196,8 @@ def image_ui():
         for note in notes:
             if note:
                 st.caption(plain(note))
-    st.text(f"Image: {label}, {planes.shape[2]} × {planes.shape[1]} px, {planes.shape[0]} plane(s)")
+    # Rows × columns everywhere, as in the output-size line and PyTorch's (H, W).
+    st.text(f"Image: {label}, {planes.shape[1]} × {planes.shape[2]} (rows × columns), {planes.shape[0]} plane(s)")
     return planes, label
 
 
@@ -278,7 +279,7 @@ def check_layer(lab, input_hw):
             st.error(plain(problem))
         if not problems:
             out_h, out_w = settings.output_hw(lab.settings, input_hw)
-            st.text(f"Output: {out_h} × {out_w} from {input_hw[0]} × {input_hw[1]}")
+            st.text(f"Output: {out_h} × {out_w} from {input_hw[0]} × {input_hw[1]} (rows × columns)")
     return not problems
 
 

@@ -47,7 +47,7 @@ st.button("New numbers", key="home_reroll", on_click=_new_numbers)
 fig = pool_pair_figure(values, max_result, avg_result)
 st.plotly_chart(fig, key="home_example", alt="A 4 by 4 grid beside its 2 by 2 max pooling and average pooling")
 st.write("Each window is outlined on the input. Max pooling copies the largest cell of its window "
-         "(lit in orange); average pooling mixes all four, so no single cell is lit.")
+         "(framed in thick orange and black); average pooling mixes all four, so no single cell is framed.")
 
 st.subheader("Your layer on your image")
 st.write("The sidebar's layer, applied to the sidebar's image: how big its output is, and how to write it.")

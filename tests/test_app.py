@@ -87,9 +87,9 @@ def test_home_shows_the_mini_example_and_new_numbers_change_it():
 
 def test_kernel_changes_the_output_size():
     at = open_page("pages/window_sweep.py")
-    assert output_text(at) == "Output: 3 × 3 from 6 × 6"
+    assert output_text(at) == "Output: 3 × 3 from 6 × 6 (rows × columns)"
     at.number_input(key="kernel_h").set_value(3).run()
-    assert output_text(at) == "Output: 2 × 3 from 6 × 6"
+    assert output_text(at) == "Output: 2 × 3 from 6 × 6 (rows × columns)"
     assert "H_\\text{out} &= \\left\\lfloor \\frac{6 + 2 \\cdot 0 - 1 \\cdot (3 - 1) - 1}{2}" in at.latex[0].value
     assert "nn.MaxPool2d(kernel_size=(3, 2), stride=2" in at.code[0].value
 
@@ -104,7 +104,7 @@ def test_mode_options_appear_with_their_mode_and_every_mode_runs():
         if key:
             assert at.sidebar.get({"count_include_pad": "checkbox", "lp_p": "number_input",
                                    "stochastic_train": "checkbox", "mixed_alpha": "slider"}[key])
-        assert output_text(at) == "Output: 3 × 3 from 6 × 6"
+        assert output_text(at) == "Output: 3 × 3 from 6 × 6 (rows × columns)"
 
 
 def test_lp_with_p_infinity_and_padded_min_pooling_run():
@@ -117,7 +117,7 @@ def test_lp_with_p_infinity_and_padded_min_pooling_run():
     at.number_input(key="kernel_h").set_value(3).run()
     at.number_input(key="padding").set_value(1).run()
     assert not at.exception and not errors(at)
-    assert output_text(at) == "Output: 3 × 4 from 6 × 6"
+    assert output_text(at) == "Output: 3 × 4 from 6 × 6 (rows × columns)"
 
 
 def test_mixed_alpha_changes_the_values():
@@ -132,7 +132,7 @@ def test_padding_words_and_same_padding():
     at.number_input(key="kernel_h").set_value(3).run()
     at.number_input(key="kernel_w").set_value(3).run()
     at.radio(key="padding_kind").set_value("same").run()
-    assert output_text(at) == "Output: 3 × 3 from 6 × 6"
+    assert output_text(at) == "Output: 3 × 3 from 6 × 6 (rows × columns)"
     assert "F.pad" in at.code[0].value
     assert 'padding="same"' in at.code[1].value
 
@@ -144,7 +144,7 @@ def test_settings_survive_a_page_switch():
     at.switch_page("pages/window_sweep.py").run()
     assert at.number_input(key="stride").value == 1
     assert at.selectbox(key="mode").value == "avg"
-    assert output_text(at) == "Output: 5 × 5 from 6 × 6"
+    assert output_text(at) == "Output: 5 × 5 from 6 × 6 (rows × columns)"
     at.switch_page("pages/home.py").run()
     assert at.number_input(key="stride").value == 1
 
@@ -192,7 +192,7 @@ def test_a_link_restores_its_settings():
     assert at.selectbox(key="sample").value == SAMPLE_NAMES[-1]
     assert at.selectbox(key="color").value == "gray"
     assert at.number_input(key="sweep_rows").value == 8
-    assert output_text(at) == "Output: 8 × 7 from 8 × 6"
+    assert output_text(at) == "Output: 8 × 7 from 8 × 6 (rows × columns)"
     assert not at.warning
 
 
@@ -232,10 +232,10 @@ def test_a_good_upload_becomes_the_image_and_stays_across_pages():
     at = open_page()
     at.radio(key="source").set_value("upload").run()
     upload(at, "my <b>photo</b>.png", png_bytes(40, 30))
-    assert image_line(at) == "Image: my <b>photo</b>.png, 40 × 30 px, 3 plane(s)"
+    assert image_line(at) == "Image: my <b>photo</b>.png, 30 × 40 (rows × columns), 3 plane(s)"
     assert not errors(at)
     at.switch_page("pages/window_sweep.py").run()
-    assert image_line(at).startswith("Image: my <b>photo</b>.png, 40 × 30")
+    assert image_line(at).startswith("Image: my <b>photo</b>.png, 30 × 40")
     assert all("photo" not in m.value for m in at.markdown)
 
 
@@ -254,7 +254,7 @@ def test_a_broken_upload_is_explained_and_the_previous_image_stays(name, data, m
     upload(at, "good.png", png_bytes(40, 30))
     upload(at, name, data)
     assert any(message in e for e in errors(at)), errors(at)
-    assert image_line(at).startswith("Image: good.png, 40 × 30")
+    assert image_line(at).startswith("Image: good.png, 30 × 40")
     assert at.number_input(key="kernel_h").value == 3
     assert at.title[0].value == "Window Sweep"
 
@@ -273,7 +273,7 @@ def test_working_size_and_colour_apply_to_an_upload():
     upload(at, "big.png", png_bytes(300, 150))
     at.selectbox(key="working_size").set_value("128").run()
     at.selectbox(key="color").set_value("gray").run()
-    assert image_line(at) == "Image: big.png, 128 × 64 px, 1 plane(s)"
+    assert image_line(at) == "Image: big.png, 64 × 128 (rows × columns), 1 plane(s)"
 
 
 # --------------------------------------------------------- typed numbers
@@ -283,12 +283,12 @@ def test_typed_numbers_as_the_image_and_a_bad_grid_keeps_the_last_good_one():
     at = open_page()
     at.radio(key="source").set_value("grid").run()
     at.text_area(key="grid_text").set_value("1 2 3\n4 5 6").run()
-    assert image_line(at) == "Image: typed numbers, 3 × 2 px, 1 plane(s)"
+    assert image_line(at) == "Image: typed numbers, 2 × 3 (rows × columns), 1 plane(s)"
     at.text_area(key="grid_text").set_value("1 2 3\n4 x 6").run()
     assert any("is not a number" in e for e in errors(at))
-    assert image_line(at) == "Image: typed numbers, 3 × 2 px, 1 plane(s)"
+    assert image_line(at) == "Image: typed numbers, 2 × 3 (rows × columns), 1 plane(s)"
     at.button(key="grid_random").click().run()
-    assert image_line(at) == "Image: typed numbers, 4 × 4 px, 1 plane(s)"
+    assert image_line(at) == "Image: typed numbers, 4 × 4 (rows × columns), 1 plane(s)"
 
 
 # ------------------------------------------------------------ the sweep
@@ -301,12 +301,12 @@ def test_sweep_input_sources():
     assert chart_spec(at)["data"][0]["z"] != first
     at.radio(key="sweep_source").set_value("typed").run()
     at.text_area(key="sweep_text").set_value("1 2 3 4\n5 6 7 8").run()
-    assert output_text(at) == "Output: 1 × 2 from 2 × 4"
+    assert output_text(at) == "Output: 1 × 2 from 2 × 4 (rows × columns)"
     at.text_area(key="sweep_text").set_value("1 2\n3").run()
     assert any("Every row needs the same number" in e for e in errors(at))
-    assert output_text(at) == "Output: 1 × 2 from 2 × 4"
+    assert output_text(at) == "Output: 1 × 2 from 2 × 4 (rows × columns)"
     at.radio(key="sweep_source").set_value("crop").run()
-    assert output_text(at) == "Output: 3 × 3 from 6 × 6"
+    assert output_text(at) == "Output: 3 × 3 from 6 × 6 (rows × columns)"
     top = at.slider(key="sweep_top")
     top.set_value(min(100, top.max)).run()
     at.selectbox(key="sweep_channel").set_value(2).run()

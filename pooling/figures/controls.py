@@ -39,7 +39,11 @@ def animation_controls(frame_names, frame_ms):
     250.0
     """
     frame_ms = float(frame_ms)
+    # Dark text on white with a dark border: the default light grey was hard to read.
+    look = {"bgcolor": "white", "bordercolor": palette.TEXT, "borderwidth": 1,
+            "font": {"color": palette.TEXT, "size": palette.FONT_SIZE}}
     play_pause = {
+        **look,
         "type": "buttons", "direction": "left", "showactive": False,
         "x": 0.0, "xanchor": "left", "y": -0.02, "yanchor": "top", "pad": {"t": 0, "r": 8},
         "buttons": [
@@ -50,6 +54,7 @@ def animation_controls(frame_names, frame_ms):
         ],
     }
     speed = {
+        **look,
         "type": "buttons", "direction": "left", "showactive": True, "active": SPEEDS.index(1.0),
         "x": 0.22, "xanchor": "left", "y": -0.02, "yanchor": "top", "pad": {"t": 0, "r": 8},
         "buttons": [{"label": f"{s:g}×", "method": "animate", "args": _play_args(frame_ms / s)} for s in SPEEDS],
