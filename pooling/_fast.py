@@ -342,10 +342,15 @@ def fast_flat_indices(grid, tap):
 
     def work(r0, r1):
         dst = out[:, r0:r1]
-        np.take(offset, tap[:, r0:r1], out=dst)
+        # np.take is slow with uint8 indices: widen them first (one SIMD cast),
+        # and work in cache so that the big output is written exactly once.
+        wide = _scratch("wide_tap", dst.shape, np.intp)
+        np.copyto(wide, tap[:, r0:r1], casting="unsafe")
+        picked = _scratch("picked", dst.shape, np.int64)
+        np.take(offset, wide, out=picked)
         base = _scratch("base", (r1 - r0, ow), np.int64)
         np.add(row_base[r0:r1, None], col_base[None, :], out=base)
-        np.add(dst, base, out=dst)
+        np.add(picked, base, out=dst)
 
     _run_tiles(work, oh, ow * n_ch * 8 * 2)
     return out
