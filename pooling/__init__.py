@@ -3,9 +3,10 @@
 Every function returns data, never pictures: values, the input cell behind
 each value (``indices``), the weight of each cell in a weighted value
 (``weights``), and the window geometry (``grid``). The app's pages only draw
-what this package returns. The core imports numpy only; the plotly figure
-builders live in :mod:`pooling.figures`, which ``import pooling`` does not
-load.
+what this package returns. ``import pooling`` loads numpy only. Image
+intake (:mod:`pooling.images`, :mod:`pooling.samples`) adds Pillow and the
+figure builders (:mod:`pooling.figures`) add plotly, when imported; nothing
+under ``pooling`` imports Streamlit.
 
 Examples
 --------
