@@ -9,35 +9,19 @@ the first cell in row-major order and a NaN window reports its last NaN.
 """
 
 import math
-import re
 from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from helpers import coords, hypothesis_settings, raises
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import pooling
 from pooling.adaptive import adaptive_axis
 
-SETTINGS = settings(
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-
-
-def raises(exc, text):
-    """``pytest.raises`` matching ``text`` literally."""
-    return pytest.raises(exc, match=re.escape(text))
-
-
-def coords(h, w):
-    """``10 * i + j``: every cell shows its own row and column."""
-    return 10 * np.arange(h)[:, None] + np.arange(w)[None, :]
+SETTINGS = hypothesis_settings(60)
 
 
 def window(i, length, n):

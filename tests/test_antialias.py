@@ -7,33 +7,23 @@ written with plain loops and its own reflect rule, not with ``np.pad``.
 """
 
 import math
-import re
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from helpers import coords as _coords
+from helpers import hypothesis_settings, raises
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import pooling
 
-SETTINGS = settings(
-    max_examples=40,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-
-
-def raises(exc, text):
-    """``pytest.raises`` matching ``text`` literally."""
-    return pytest.raises(exc, match=re.escape(text))
+SETTINGS = hypothesis_settings(40)
 
 
 def coords(h, w):
-    """``10 * i + j`` as floats: every cell shows its own row and column."""
-    return (10 * np.arange(h)[:, None] + np.arange(w)[None, :]).astype(np.float64)
+    """``10 * i + j`` as float64."""
+    return _coords(h, w, np.float64)
 
 
 def reflect(i, n):

@@ -6,25 +6,20 @@ installed (it is not a project dependency).
 """
 
 import math
-import re
 
 import numpy as np
 import pytest
+from helpers import coords as _coords
+from helpers import raises
 
 import pooling
 
-
-def raises(exc, text):
-    """``pytest.raises`` matching ``text`` literally."""
-    return pytest.raises(exc, match=re.escape(text))
+# --- max and its relatives: everything to the recorded cell ------------------
 
 
 def coords(h, w):
-    """``10 * i + j`` as floats: every cell shows its own row and column."""
-    return (10 * np.arange(h)[:, None] + np.arange(w)[None, :]).astype(np.float64)
-
-
-# --- max and its relatives: everything to the recorded cell ------------------
+    """``10 * i + j`` as float64."""
+    return _coords(h, w, np.float64)
 
 
 def test_max_sends_everything_to_the_argmax():

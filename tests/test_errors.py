@@ -9,16 +9,12 @@ import re
 
 import numpy as np
 import pytest
+from helpers import raises
 
 import pooling
 
 X = np.arange(16.0).reshape(4, 4)
 MODES = ["max", "min", "avg", "lp", "stochastic", "mixed"]
-
-
-def raises(exc, text):
-    """``pytest.raises`` matching ``text`` literally."""
-    return pytest.raises(exc, match=re.escape(text))
 
 
 # --- kernel_size, stride, dilation ----------------------------------------

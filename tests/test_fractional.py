@@ -13,33 +13,23 @@ running best when it is strictly larger or NaN.
 """
 
 import math
-import re
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from helpers import coords as _coords
+from helpers import hypothesis_settings, raises
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import pooling
 
-SETTINGS = settings(
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-
-
-def raises(exc, text):
-    """``pytest.raises`` matching ``text`` literally."""
-    return pytest.raises(exc, match=re.escape(text))
+SETTINGS = hypothesis_settings(60)
 
 
 def coords(h, w):
-    """``10 * i + j``: every cell shows its own row and column."""
-    return (10 * np.arange(h)[:, None] + np.arange(w)[None, :]).astype(np.float64)
+    """``10 * i + j`` as float64."""
+    return _coords(h, w, np.float64)
 
 
 def torch_starts(u, length, n, k, ftype):

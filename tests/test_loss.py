@@ -8,25 +8,21 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from helpers import coords as _coords
+from helpers import hypothesis_settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-
-import pooling
 from reference import reference_pool2d
 
-SETTINGS = settings(
-    max_examples=50,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+import pooling
+
+SETTINGS = hypothesis_settings(50)
 
 
 def coords(h, w):
-    """``10 * i + j`` as floats: every cell shows its own row and column."""
-    return (10 * np.arange(h)[:, None] + np.arange(w)[None, :]).astype(np.float64)
+    """``10 * i + j`` as float64."""
+    return _coords(h, w, np.float64)
 
 
 def covering_windows(x, kernel_size, **geometry):

@@ -5,17 +5,12 @@ false for salt noise. One bright cell takes over its whole window, so the
 output moves more than the input did. Averaging does damp Gaussian noise.
 """
 
-import re
 
 import numpy as np
 import pytest
+from helpers import raises
 
 import pooling
-
-
-def raises(exc, text):
-    """``pytest.raises`` matching ``text`` literally."""
-    return pytest.raises(exc, match=re.escape(text))
 
 
 def landscape(size=32):

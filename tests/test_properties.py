@@ -8,19 +8,14 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from helpers import hypothesis_settings
+from hypothesis import HealthCheck, assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import pooling
 
-SETTINGS = settings(
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+SETTINGS = hypothesis_settings(60, HealthCheck.filter_too_much)
 INT_DTYPES = [np.uint8, np.int8, np.int16, np.int32, np.int64]
 FLOAT_DTYPES = [np.float16, np.float32, np.float64]
 ALL_DTYPES = INT_DTYPES + FLOAT_DTYPES

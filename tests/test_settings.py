@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import pooling
-from pooling.samples import SAMPLE_NAMES
 from pooling.layer_code import keras_line, output_size_formula, torch_line
+from pooling.samples import SAMPLE_NAMES
 from pooling.settings import (
     LIMITS,
     PoolSettings,

@@ -1,24 +1,14 @@
 """Tests of ``pooling.stack_pool``: layers in turn, each final output traced to the input."""
 
-import re
 
 import numpy as np
 import pytest
-
-import pooling
+from helpers import coords, raises
 from reference import reference_pool2d
 
+import pooling
+
 MAX2 = {"mode": "max", "kernel_size": 2}
-
-
-def raises(exc, text):
-    """``pytest.raises`` matching ``text`` literally."""
-    return pytest.raises(exc, match=re.escape(text))
-
-
-def coords(h, w):
-    """``10 * i + j``: every cell shows its own row and column."""
-    return 10 * np.arange(h)[:, None] + np.arange(w)[None, :]
 
 
 def brute_source(stack):

@@ -1,22 +1,11 @@
 """Tests of ``pooling.sweep_steps``: a pooling unrolled into one step per output cell."""
 
-import re
 
 import numpy as np
 import pytest
+from helpers import coords, raises
 
 import pooling
-
-
-def raises(exc, text):
-    """``pytest.raises`` matching ``text`` literally."""
-    return pytest.raises(exc, match=re.escape(text))
-
-
-def coords(h, w):
-    """``10 * i + j``: every cell shows its own row and column."""
-    return 10 * np.arange(h)[:, None] + np.arange(w)[None, :]
-
 
 # Rows 0-1 are the docstring's example; the third window (rows 0-1, cols 4-5) has its max 8 at (1, 5).
 X66 = np.array(

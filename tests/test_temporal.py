@@ -5,19 +5,14 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from helpers import hypothesis_settings, raises
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import pooling
 
-SETTINGS = settings(
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+SETTINGS = hypothesis_settings(60)
 
 # Six time steps (rows) of three features (columns); the winners can be read by eye.
 SEQ = np.array(
@@ -30,11 +25,6 @@ SEQ = np.array(
         [0.0, 0.5, 0.2],
     ]
 )
-
-
-def raises(exc, text):
-    """``pytest.raises`` matching ``text`` literally."""
-    return pytest.raises(exc, match=re.escape(text))
 
 
 def brute_max_over_time(seq, k, s, p, d):

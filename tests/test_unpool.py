@@ -1,33 +1,17 @@
 """Tests of ``pooling.max_unpool2d``: zeros except at the recorded cells, as PyTorch."""
 
-import re
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from helpers import coords, hypothesis_settings, raises
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import pooling
 from pooling.unpool import scatter_add
 
-SETTINGS = settings(
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-
-
-def raises(exc, text):
-    """``pytest.raises`` matching ``text`` literally."""
-    return pytest.raises(exc, match=re.escape(text))
-
-
-def coords(h, w):
-    """``10 * i + j``: every cell shows its own row and column."""
-    return 10 * np.arange(h)[:, None] + np.arange(w)[None, :]
+SETTINGS = hypothesis_settings(60)
 
 
 def brute_unpool(values, indices, h, w):
