@@ -22,6 +22,13 @@ def window_cells(result: PoolResult):
         input.
     in_bounds : (C, out_h, out_w, K) bool ndarray
         Taps on the input.
+
+    Examples
+    --------
+    >>> import numpy as np, pooling
+    >>> index, weight, inside = window_cells(pooling.pool2d(np.array([[1.0, 3.0]]), "avg", (1, 2)))
+    >>> index.tolist(), weight.tolist(), inside.tolist()
+    ([[[[0, 1]]]], [[[[0.5, 0.5]]]], [[[[True, True]]]])
     """
     n_ch = result.input.shape[0]
     grids = [result.grid_for(c) for c in range(n_ch)]

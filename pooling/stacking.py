@@ -61,6 +61,14 @@ def receptive_fields(axes):
     -------
     (n_out, 2) int ndarray
         Lowest and highest input coordinate each final output reaches.
+
+    Examples
+    --------
+    >>> from pooling.geometry import regular_axis
+    >>> first = regular_axis(8, 2, 2, 0, 0, 1, False)   # 8 -> 4
+    >>> second = regular_axis(4, 2, 2, 0, 0, 1, False)  # 4 -> 2
+    >>> receptive_fields([first, second]).tolist()
+    [[0, 3], [4, 7]]
     """
     lo = hi = np.arange(axes[0].length)
     for ax in axes:
@@ -84,6 +92,14 @@ def stack_pool(x, layers):
     Returns
     -------
     StackResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.arange(16).reshape(4, 4)
+    >>> s = stack_pool(x, [{"mode": "max", "kernel_size": 2, "stride": 1}, {"mode": "max", "kernel_size": 2}])
+    >>> s.values.tolist(), s.source.tolist(), s.receptive_field(0, 0)
+    ([[10]], [[10]], (0, 2, 0, 2))
     """
     if len(layers) == 0:
         raise ValueError("layers is empty; give at least one layer, e.g. [{'mode': 'max', 'kernel_size': 2}]")
