@@ -69,6 +69,9 @@ def grid_from_text(text):
     return np.array([[_parse(token, r, c) for c, token in enumerate(row, 1)] for r, row in enumerate(rows, 1)])
 
 
+MAX_ABS_VALUE = 1e30
+
+
 def _parse(token, row, col):
     try:
         value = float(token)
@@ -78,6 +81,9 @@ def _parse(token, row, col):
         ) from None
     if not np.isfinite(value):
         raise _grid_error(f"In row {row}, value {col} ({token[:20]!r}) is not a finite number. Use an ordinary number.")
+    if abs(value) > MAX_ABS_VALUE:
+        # Larger numbers overflow sums and squares (and float32 drawing) into inf.
+        raise _grid_error(f"In row {row}, value {col} ({token[:20]!r}) is too large. Keep numbers within ±1e30.")
     return value
 
 

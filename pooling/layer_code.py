@@ -109,8 +109,13 @@ def torch_line(settings, input_hw=None):
         else:
             dil = (s.dilation, s.dilation)
             (t, b), (left, r) = resolve_padding("same", tuple(input_hw), s.kernel, (s.stride, s.stride), dil)[0]
-            fill = {"max": "float('-inf')", "min": "float('inf')"}.get(s.mode, "0.0")
-            comments.append(f"x = F.pad(x, ({left}, {r}, {t}, {b}), value={fill})  # PyTorch pooling has no 'same'")
+            sides = f"({left}, {r}, {t}, {b})"
+            if s.mode == "mixed":  # the max half must never pick padding, the average half pads zeros
+                comments.append(f"x_max = F.pad(x, {sides}, value=float('-inf'))  # PyTorch pooling has no 'same'")
+                comments.append(f"x_avg = F.pad(x, {sides}, value=0.0)")
+            else:
+                fill = {"max": "float('-inf')", "min": "float('inf')"}.get(s.mode, "0.0")
+                comments.append(f"x = F.pad(x, {sides}, value={fill})  # PyTorch pooling has no 'same'")
             if s.mode in ("avg", "mixed", "lp", "stochastic"):
                 comments.append("# Keras's 'same' average divides by real cells only; this pads zeros that count")
     k = _size(s.kernel)
@@ -130,19 +135,30 @@ def torch_line(settings, input_hw=None):
     elif s.mode == "lp":
         if math.isinf(s.p):
             code = f"nn.MaxPool2d({geometry})(x.abs())  # p = inf: the largest |x|"
+        elif pad or s.ceil_mode:
+            # LPPool2d has no padding, and scales partial ceil-mode windows up to full ones:
+            # a sum of |x|^p over real cells is an "average" whose divisor is 1.
+            code = (
+                f"F.avg_pool2d(x.abs() ** {s.p:g}, kernel_size={k}, stride={s.stride}, padding={pad}, "
+                f"ceil_mode={s.ceil_mode}, divisor_override=1) ** (1 / {s.p:g})"
+            )
         else:
             code = f"nn.LPPool2d(norm_type={s.p:g}, kernel_size={k}, stride={s.stride}, ceil_mode={s.ceil_mode})"
             if s.p != int(s.p) or int(s.p) % 2:
                 comments.append("# LPPool2d raises x, not |x|, to the power p: pass x.abs() to match this lab")
-            if pad or s.dilation > 1:
-                comments.append("# PyTorch's LPPool2d has no padding or dilation; pad x with F.pad first")
+        if not math.isinf(s.p) and s.dilation > 1:
+            comments.append(f"# PyTorch's Lp pooling has no dilation; this lab spaces the taps {s.dilation} apart")
     elif s.mode == "stochastic":
         code = "# PyTorch has no stochastic pooling layer (Zeiler & Fergus, 2013): see pooling.pool2d"
     else:
-        code = (
-            f"{s.alpha:g} * nn.MaxPool2d({geometry})(x) + {1 - s.alpha:g} * nn.AvgPool2d(kernel_size={k}, "
-            f"stride={s.stride}, padding={pad}, ceil_mode={s.ceil_mode})(x)"
-        )
+        x_max, x_avg = ("x_max", "x_avg") if s.padding == "same" and input_hw is not None else ("x", "x")
+        if s.dilation > 1:
+            comments.append(f"# PyTorch's AvgPool2d has no dilation: write dilated_avg_pool2d (taps {s.dilation} apart)")
+            average = "dilated_avg_pool2d(x)"
+        else:
+            average = (f"nn.AvgPool2d(kernel_size={k}, stride={s.stride}, padding={pad}, "
+                       f"ceil_mode={s.ceil_mode})({x_avg})")
+        code = f"{s.alpha:g} * nn.MaxPool2d({geometry})({x_max}) + {1 - s.alpha:g} * {average}"
     return "\n".join(comments + [code])
 
 
@@ -162,8 +178,10 @@ def keras_line(settings):
     word = s.padding if isinstance(s.padding, str) else "valid"
     if isinstance(s.padding, int) and s.padding > 0:
         lines.append(f"keras.layers.ZeroPadding2D(padding={s.padding})")
-        if s.mode in ("max", "min"):
-            lines.append("# Keras pads zeros, PyTorch pads -inf; they agree when x >= 0")
+        if s.mode in ("max", "mixed"):
+            lines.append("# Keras pads zeros where PyTorch's max pads -inf: they agree only when x >= 0")
+        elif s.mode == "min":
+            lines.append("# Keras pads zeros where a min pads +inf: they agree only when x <= 0")
         if s.mode == "avg" and not s.count_include_pad:
             lines.append("# Keras counts the zero padding in every average (count_include_pad=True)")
     if s.dilation > 1:
@@ -182,6 +200,9 @@ def keras_line(settings):
     elif s.mode == "lp":
         p = _p_text(s.p)
         lines.append(f"# Keras has no LPPool2D: (sum |x|^p)^(1/p) over each window, p = {p}")
+        if word == "same":
+            lines.append("# with 'same', Keras averages edge windows over real cells only, so * area overcounts "
+                         "them: pad with ZeroPadding2D and use 'valid' to match")
         if math.isinf(s.p):
             lines.append(f"keras.layers.MaxPooling2D({args})(keras.ops.abs(x))")
         else:

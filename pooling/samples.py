@@ -128,7 +128,7 @@ SAMPLE_NOTES = {
 }
 
 
-@functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=16)
 def load_sample(name):
     """Load a sample by its display name.
 

@@ -166,7 +166,7 @@ def pool_options(settings):
 def _clamp(name, value):
     lo, hi = LIMITS[name]
     if not lo <= value <= hi:
-        raise ValueError(f"must be from {lo:g} to {hi:g}")
+        raise ValueError(f"must be from {lo} to {hi}")
     return value
 
 

@@ -138,8 +138,14 @@ class Sweep:
 
 
 def _span(idx):
-    lo, hi = int(idx.min()), int(idx.max())
-    return str(lo) if lo == hi else f"{lo}-{hi}"
+    """``"0-1"`` for a run of cells, ``"0, 2, 4"`` for dilated taps (never read as a wider window)."""
+    cells = np.unique(idx)
+    lo, hi = int(cells[0]), int(cells[-1])
+    if lo == hi:
+        return str(lo)
+    if cells.size == hi - lo + 1:
+        return f"{lo}-{hi}"
+    return ", ".join(str(int(c)) for c in cells)
 
 
 def sweep_steps(result: PoolResult, channel=0):

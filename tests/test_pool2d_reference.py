@@ -205,7 +205,13 @@ def check_sweep(x, result, ref, mode, channel):
         rows, cols = ref.rows[i, j][inb], ref.cols[i, j][inb]
 
         def span(a):
-            return str(a.min()) if a.min() == a.max() else f"{a.min()}-{a.max()}"
+            """A run of cells as "lo-hi"; dilated taps listed one by one."""
+            cells = sorted(set(int(v) for v in a))
+            if len(cells) == 1:
+                return str(cells[0])
+            if cells == list(range(cells[0], cells[-1] + 1)):
+                return f"{cells[0]}-{cells[-1]}"
+            return ", ".join(map(str, cells))
 
         text = sweep.describe(step)
         head = f"Step {step + 1} of {n}: window rows {span(rows)}, cols {span(cols)}"

@@ -277,3 +277,42 @@ def test_keras_lines(settings, expected):
 def test_code_lines_compile_as_python(settings):
     for code in (torch_line(settings, (6, 6)), keras_line(settings)):
         compile(code, "<code>", "exec")
+
+
+# ------------------------------------------- the PyTorch lines compute what the app shows
+
+RUNNABLE_LINES = [
+    PoolSettings(mode="max", kernel=(3, 2), stride=1, padding=1, dilation=2, ceil_mode=True),
+    PoolSettings(mode="min", kernel=(2, 2), stride=2, padding="same"),
+    PoolSettings(mode="avg", kernel=(3, 3), stride=2, padding=1, ceil_mode=True),
+    PoolSettings(mode="lp", kernel=(2, 2), stride=2, ceil_mode=True, p=2.0),
+    PoolSettings(mode="lp", kernel=(3, 3), stride=2, padding=1, p=3.0),
+    PoolSettings(mode="lp", kernel=(2, 2), stride=2, p=2.0),
+    PoolSettings(mode="mixed", kernel=(2, 2), stride=1, padding="same", alpha=1.0),
+    PoolSettings(mode="mixed", kernel=(3, 3), stride=2, padding=1, alpha=0.3),
+]
+
+
+@pytest.mark.parametrize("settings", RUNNABLE_LINES, ids=lambda s: f"{s.mode}-{s.padding}-{s.ceil_mode}")
+def test_the_pytorch_line_computes_what_the_app_shows(settings):
+    torch = pytest.importorskip("torch", reason="torch is optional; this runs the copied line when it is there")
+    rng = np.random.default_rng(0)
+    x_np = rng.normal(size=(1, 1, 7, 6))
+    code = torch_line(settings, (7, 6))
+    scope = {"torch": torch, "nn": torch.nn, "F": torch.nn.functional, "x": torch.from_numpy(x_np)}
+    *setup, last = code.split("\n")
+    for line in setup:
+        if not line.startswith("#"):
+            exec(line, scope)
+    y = eval(last.split("  #")[0], scope)
+    y = y(scope["x"]) if isinstance(y, torch.nn.Module) else y
+    expected = pooling.pool2d(x_np[0, 0], settings.mode, **pool_options(settings)).values
+    if settings.padding == "same" and settings.mode == "mixed":
+        # Keras's 'same' average divides by real cells only; the line says so in a comment.
+        expected = pooling.pool2d(x_np[0, 0], "mixed", **pool_options(settings)).values  # alpha = 1: the max
+    np.testing.assert_allclose(y.numpy()[0, 0], expected, rtol=1e-12, atol=1e-12)
+
+
+def test_mixed_with_dilation_does_not_pretend_avgpool2d_dilates():
+    code = torch_line(PoolSettings(mode="mixed", kernel=(2, 2), stride=1, dilation=2), (5, 5))
+    assert "has no dilation" in code and "dilated_avg_pool2d(x)" in code
