@@ -14,8 +14,6 @@ backward ones, ``c{n}_samples`` for fractional pooling.
 import pathlib
 
 import numpy as np
-import torch
-import torch.nn.functional as F
 
 KINDS = ["adaptive-max", "adaptive-avg", "fractional", "backward-max", "backward-avg"]
 SEED = 20261122
@@ -23,6 +21,9 @@ PATH = pathlib.Path(__file__).parent / "data" / "torch_golden_more.npz"
 
 
 def main():
+    import torch  # only here: pytest imports this file for doctests, where torch may be missing
+    import torch.nn.functional as F
+
     rng = np.random.default_rng(SEED)
     out = {"kinds": np.array(KINDS), "torch_version": np.array(torch.__version__)}
     n = 0
