@@ -75,17 +75,8 @@ def reconstruct(result: PoolResult):
     [[3.0, 3.0], [3.0, 3.0]]
     """
     h, w = result.grid.input_shape
-    values = result.values if not result.squeeze else result.values[None]
-    if result.selecting:
-        idx = result.indices if not result.squeeze else result.indices[None]
-        return _unsqueeze(result, max_unpool2d(values.astype(np.float64), idx, (h, w)))
-    index, weight, _ = window_cells(result)
-    covers = weight != 0
-    spread = np.where(covers, values[..., None].astype(np.float64), 0.0)
-    total = scatter_add(index, spread, h * w)
-    count = scatter_add(index, covers, h * w)
-    out = np.divide(total, count, out=np.zeros_like(total), where=count > 0)
-    return _unsqueeze(result, out.reshape(-1, h, w))
+    recon, _ = _reconstruct_and_count(result)
+    return _unsqueeze(result, recon.reshape(-1, h, w))
 
 
 def survival_map(result: PoolResult):
@@ -108,13 +99,28 @@ def survival_map(result: PoolResult):
     [[0, 1, 0], [0, 0, 1]]
     """
     h, w = result.grid.input_shape
+    _, counts = _reconstruct_and_count(result)
+    return _unsqueeze(result, np.rint(counts).astype(np.int64).reshape(-1, h, w))
+
+
+def _reconstruct_and_count(result):
+    """Reconstruction and survival counts, each ``(C, H * W)`` float64, from one pass over the windows.
+
+    Both come from the same scatter of outputs onto their cells, and the
+    per-tap arrays of the weighting modes cost ``kh * kw`` times the output's
+    memory, so :func:`information_loss` builds them once.
+    """
+    h, w = result.grid.input_shape
+    values = result.values if not result.squeeze else result.values[None]
     if result.selecting:
         idx = result.indices if not result.squeeze else result.indices[None]
-        counts = scatter_add(idx, np.ones(idx.shape), h * w)
-    else:
-        index, weight, _ = window_cells(result)
-        counts = scatter_add(index, weight != 0, h * w)
-    return _unsqueeze(result, np.rint(counts).astype(np.int64).reshape(-1, h, w))
+        recon = max_unpool2d(values.astype(np.float64), idx, (h, w)).reshape(idx.shape[0], -1)
+        return recon, scatter_add(idx, np.ones(idx.shape), h * w)
+    index, weight, _ = window_cells(result)
+    covers = weight != 0
+    total = scatter_add(index, np.where(covers, values[..., None].astype(np.float64), 0.0), h * w)
+    counts = scatter_add(index, covers, h * w)
+    return np.divide(total, counts, out=np.zeros_like(total), where=counts > 0), counts
 
 
 @dataclass(frozen=True, eq=False)
@@ -165,9 +171,10 @@ def information_loss(result: PoolResult, data_range=None):
     """
     x = result.input.astype(np.float64)
     x = x[0] if result.squeeze else x
-    recon = reconstruct(result)
+    recon_flat, counts = _reconstruct_and_count(result)
+    recon = recon_flat.reshape(x.shape)
     loss_map = np.abs(x - recon)
-    kept = float(np.mean(survival_map(result) > 0))
+    kept = float(np.mean(counts > 0))
     mse = float(np.nanmean(loss_map**2)) if np.isfinite(loss_map).any() else float("nan")
     if data_range is None:
         dt = result.input.dtype
