@@ -9,6 +9,7 @@ view of the input (no padded copy); adaptive and fractional grids gather.
 import numpy as np
 
 from ._fast import fast_select, fast_sum
+from .geometry import AxisWindows, WindowGrid
 
 __all__ = ["select_generic", "select_reduce", "sum_generic", "sum_reduce", "tap_blocks"]
 
@@ -77,8 +78,6 @@ def select_reduce(planes, grid, largest=True, key=None):
 
 
 def _row_subgrid(grid, r0, r1):
-    from .geometry import AxisWindows, WindowGrid
-
     r = grid.rows
     rows = AxisWindows(
         r.positions[r0:r1], r.member[r0:r1], r.in_bounds[r0:r1], r.counted[r0:r1], r.length, r.step

@@ -228,7 +228,8 @@ def _stochastic(planes, grid, tf_same, train=True, rng=None):
     undecided = sums > 0
     last_positive = tap.copy()
     cumulative = np.zeros_like(sums)
-    vals = grid.gather(planes.astype(acc_t))
+    cells = grid.gather(planes)  # once: summed as acc_t below, and the chosen cell copied exactly
+    vals = cells.astype(acc_t, copy=False)
     for t in range(n_taps):
         a = vals[..., t]
         cumulative += a
@@ -239,7 +240,7 @@ def _stochastic(planes, grid, tf_same, train=True, rng=None):
     # Rounding can leave the threshold at the total: take the last positive cell.
     np.copyto(tap, last_positive, where=undecided)
     # Copy the chosen cells from the input itself: wide integers stay exact.
-    values = np.take_along_axis(grid.gather(planes), tap[..., None].astype(np.intp), -1)[..., 0]
+    values = np.take_along_axis(cells, tap[..., None].astype(np.intp), -1)[..., 0]
     return values, tap, None
 
 
