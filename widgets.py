@@ -39,7 +39,7 @@ COLOR_LABELS = {"rgb": "RGB (3 planes)", "gray": "Grey", "red": "Red only", "gre
 PADDING_LABELS = {"number": "cells", "valid": "valid", "same": "same"}
 SWEEP_LABELS = {"random": "Random", "typed": "Typed", "crop": "Crop of the image"}
 _SWEEP_KEYS = {f.name: f"sweep_{f.name}" for f in fields(SweepInput)}
-_CACHE = dict(max_entries=8, ttl=3600, show_spinner=False)
+CACHE = {"max_entries": 8, "ttl": 3600, "show_spinner": False}  # every page's st.cache_data: bounded, and expiring
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,6 +50,15 @@ class Lab:
     planes: np.ndarray  # (C, H, W): uint8 for photos, float64 for typed numbers
     label: str
     problem_slot: object  # under the layer's controls
+    key: str  # sha256 of the image's source (bytes, sample name or typed text), working size and colour
+
+    def cache_key(self, *extra):
+        """A cache key for work on this image: :attr:`key`, the layer's settings and ``extra``.
+
+        Pages cache heavy work as ``f(lab.cache_key(...), _planes)``: the key
+        decides, and the underscored array is not hashed.
+        """
+        return images.sha256_key(self.key.encode(), self.settings, *extra)
 
 
 # ------------------------------------------------------------------ state
@@ -96,12 +105,12 @@ def _mirror(value):
 # ------------------------------------------------------------ image intake
 
 
-@st.cache_data(**_CACHE)
+@st.cache_data(**CACHE)
 def _sample_pixels(name, working_size):
     return images.working_image(load_sample(name).pixels, working_size)
 
 
-@st.cache_data(**_CACHE)
+@st.cache_data(**CACHE)
 def _upload_pixels(key, _data, working_size):
     """Decoded, shrunk pixels of an upload; cached on ``key`` (sha256 of the bytes), not on the bytes."""
     loaded = images.decode_image(_data)
@@ -150,13 +159,13 @@ def _pixels_for(shown, working_size):
     return _sample_pixels(name, working_size), name, (SAMPLE_NOTES.get(name, ""),), name
 
 
-@st.cache_data(**_CACHE)
+@st.cache_data(**CACHE)
 def _thumbnail(key, working_size, _pixels):
     return images.working_image(_pixels, 160)
 
 
 def image_ui():
-    """Draw the image intake; return the current ``(planes, label)``."""
+    """Draw the image intake; return the current ``(planes, label, key)``, ``key`` a hash of what they came from."""
     source = st.radio("Image source", SOURCES, key="source", format_func=SOURCE_LABELS.get, horizontal=True)
     shown = st.session_state.get(_SHOWN, ("sample", SAMPLE_NAMES[0]))
     if source == "sample":
@@ -189,6 +198,7 @@ def image_ui():
     if shown[0] == "grid":
         planes = images.grid_from_text(shown[1])[None]
         label = "typed numbers"
+        key = shown[1]
     else:
         pixels, label, notes, key = _pixels_for(shown, working_size)
         planes = images.to_planes(pixels, color)
@@ -198,7 +208,7 @@ def image_ui():
                 st.caption(plain(note))
     # Rows × columns everywhere, as in the output-size line and PyTorch's (H, W).
     st.text(f"Image: {label}, {planes.shape[1]} × {planes.shape[2]} (rows × columns), {planes.shape[0]} plane(s)")
-    return planes, label
+    return planes, label, images.sha256_key(key.encode(), shown[0], working_size, color)
 
 
 # ---------------------------------------------------------- pooling controls
@@ -258,14 +268,14 @@ def sidebar():
     _seed(settings.to_form(stored))
     with st.sidebar:
         st.header("Image")
-        planes, label = image_ui()
+        planes, label, key = image_ui()
         st.header("Pooling layer")
         problem_slot = pooling_ui()
     form = {key: st.session_state[key] for key in settings.to_form(stored)}
     current = settings.from_form(form)
     st.session_state[_SETTINGS] = current
     _mirror(current)
-    return Lab(current, planes, label, problem_slot)
+    return Lab(current, planes, label, problem_slot, key)
 
 
 def check_layer(lab, input_hw):

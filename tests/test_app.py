@@ -1,13 +1,8 @@
 """AppTest: the frame and every page run, the key widgets act, uploads, links and bad settings."""
 
-import io
-import json
-import re
-from pathlib import Path
-
 import numpy as np
 import pytest
-from PIL import Image
+from apptest_helpers import ROOT, TIMEOUT, chart_spec, errors, open_page, output_text, png_bytes, texts, upload
 from streamlit.testing.v1 import AppTest
 
 import widgets
@@ -15,45 +10,7 @@ from pooling import pool2d, sweep_steps
 from pooling.samples import SAMPLE_NAMES
 from pooling.settings import PoolSettings
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["pages/home.py", "pages/window_sweep.py"]
-TIMEOUT = 30
-
-
-def png_bytes(width=40, height=30):
-    buffer = io.BytesIO()
-    noise = np.random.default_rng(0).integers(0, 256, size=(height, width, 3), dtype=np.uint8)
-    Image.fromarray(noise).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def open_page(page=None, query=None):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    if query:
-        at.query_params.update(query)
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def texts(at):
-    return [t.value for t in at.text]
-
-
-def errors(at):
-    """Error texts as the user reads them (the markdown escapes undone)."""
-    return [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]
-
-
-def output_text(at):
-    (line,) = [t for t in texts(at) if t.startswith("Output: ")]
-    return line
-
-
-def chart_spec(at, index=-1):
-    return json.loads(at.get("plotly_chart")[index].proto.spec)
 
 
 # ------------------------------------------------------------------ smoke
@@ -215,12 +172,6 @@ def test_a_hostile_link_is_ignored_with_warnings():
 
 
 # --------------------------------------------------------------- uploads
-
-
-def upload(at, name, data, mime="image/png"):
-    at.file_uploader(key="upload").set_value((name, data, mime)).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def image_line(at):

@@ -4,24 +4,35 @@ import numpy as np
 import plotly.express as px
 
 from . import palette
+from .maps import block_mean
 
 __all__ = ["crop_preview_figure", "image_figure"]
 
 
-def _as_display_array(image):
+def _as_display_array(image, value_range=None, max_side=None):
     """``(H, W)`` or ``(H, W, 3)`` for px.imshow from planes, an RGB array or a float plane."""
     a = np.asarray(image)
     if a.ndim == 3 and a.shape[0] in (1, 3):
         a = np.moveaxis(a, 0, -1)  # (C, H, W) planes, as the core keeps them
+    if max_side is not None and a.ndim >= 2 and a.size:
+        a = np.moveaxis(a, -1, 0) if a.ndim == 3 else a
+        shrunk, f = block_mean(a, max_side)
+        if f > 1:
+            a = shrunk if a.dtype != np.uint8 else np.rint(shrunk).astype(np.uint8)
+        a = np.moveaxis(a, 0, -1) if a.ndim == 3 else a
     if a.ndim == 3 and a.shape[-1] == 1:
         a = a[..., 0]
     if a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[-1] != 3) or a.size == 0:
         raise ValueError(
             f"image must be (H, W), (C, H, W) with C = 1 or 3, or (H, W, 3), got shape {np.shape(image)}"
         )
-    if a.dtype == np.uint8:
+    if a.dtype == np.uint8 and value_range is None:
         return a
     a = a.astype(np.float32)
+    if value_range is not None:
+        lo, hi = (float(v) for v in value_range)
+        return np.clip(np.rint((np.nan_to_num(a, nan=lo) - lo) * (255.0 / (hi - lo if hi > lo else 1.0))),
+                       0, 255).astype(np.uint8)
     if a.ndim == 3:
         # Rescale colour jointly so channels keep their balance (px rescales a 2-D plane itself).
         lo, hi = np.nanmin(a), np.nanmax(a)
@@ -29,7 +40,7 @@ def _as_display_array(image):
     return a
 
 
-def image_figure(image, *, title=None):
+def image_figure(image, *, title=None, value_range=None, max_side=None):
     """Show a photo as an image (px.imshow with ``binary_string=True``).
 
     The pixels travel as one compressed PNG inside the figure, so a 512 px
@@ -42,6 +53,15 @@ def image_figure(image, *, title=None):
         of length 1 or 3 is read as ``C``. uint8 is shown
         as is; other dtypes are stretched from their min to their max.
     title : str, optional
+    value_range : (float, float), optional
+        Show values from ``lo`` (black) to ``hi`` (white) instead of
+        stretching each image to its own range: images pooled in different
+        ways then share one scale, as in ``value_range=(0, 255)``.
+    max_side : int, optional
+        Shrink the image by block means (:func:`.maps.block_mean`) to at most
+        this many pixels on its long side before it is encoded, so that a
+        12-megapixel photo costs no more than a small one. The hover then
+        gives the shrunk image's rows and columns.
 
     Returns
     -------
@@ -54,7 +74,7 @@ def image_figure(image, *, title=None):
     >>> fig.data[0].type, fig.data[0].source[:22]
     ('image', 'data:image/png;base64,')
     """
-    a = _as_display_array(image)
+    a = _as_display_array(image, value_range, max_side)
     # uint8 grey is shown as is; px would otherwise stretch it from its min to its max.
     grey_range = {"zmin": 0, "zmax": 255} if a.dtype == np.uint8 and a.ndim == 2 else {}
     fig = px.imshow(a, binary_string=True, title=title, **grey_range)

@@ -16,7 +16,7 @@ import numpy as np
 from plotly.colors import hex_to_rgb, sequential
 
 __all__ = [
-    "ACCENT", "HALO", "WINDOW", "VALUE_SCALE", "VALUE_STOPS", "PAD_FILL", "PAD_HATCH", "PAD_TEXT",
+    "ACCENT", "HALO", "WINDOW", "VALUE_SCALE", "VALUE_STOPS", "DIFF_SCALE", "PAD_FILL", "PAD_HATCH", "PAD_TEXT",
     "EMPTY_CELL", "EMPTY_EDGE", "BACKGROUND", "TEXT", "FONT_FAMILY", "FONT_SIZE", "TITLE_FONT_SIZE",
     "GIF_CAPTION_SIZE", "GIF_LABEL_SIZE", "MAX_TEXT_CELLS",
     "HALO_WIDTH", "WINDOW_WIDTH", "CHOSEN_WIDTH", "TIE_WIDTH", "TIE_DASH",
@@ -26,6 +26,8 @@ __all__ = [
 # Values.
 VALUE_SCALE = "Viridis"
 VALUE_STOPS = tuple(sequential.Viridis)
+# Signed differences: blue below zero, red above, white at zero; readable with red-green colour blindness.
+DIFF_SCALE = "RdBu_r"
 
 # Marks.
 ACCENT = "#D55E00"  # chosen cell; vermillion stands out on both ends of viridis

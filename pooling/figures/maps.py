@@ -1,0 +1,167 @@
+"""Maps of numbers over an image (survival counts, errors, differences), light enough to send.
+
+A map small enough to read cell by cell (up to :data:`HOVER_CELLS` cells) is
+a plotly heatmap, so hovering shows every value. A bigger one is shrunk by
+block means to at most ``max_side`` cells on its long side, coloured here and
+sent as one PNG, with a colour bar beside it: a 12-megapixel map costs the
+same few hundred kilobytes as a 512 px one. The axes keep the map's own row
+and column numbers either way.
+"""
+
+import base64
+import io
+
+import numpy as np
+import plotly.graph_objects as go
+from PIL import Image
+from plotly.colors import get_colorscale, hex_to_rgb
+
+from . import palette
+
+__all__ = ["HOVER_CELLS", "MAP_SIDE", "block_mean", "color_map", "map_figure"]
+
+HOVER_CELLS = 96 * 96  # up to this many cells, a heatmap with a value on hover
+MAP_SIDE = 480  # bigger maps are shrunk to this many cells on their long side
+
+
+def block_mean(values, max_side):
+    """Shrink the last two axes by a whole factor, each new cell the mean of a block.
+
+    The factor is the smallest that brings the long side to at most
+    ``max_side``; the last rows and columns that do not fill a block are
+    dropped. Means, not every n-th cell: thinning a periodic map (such as a
+    survival map of overlapping windows) would show a pattern that is not
+    there.
+
+    Parameters
+    ----------
+    values : (..., H, W) array_like
+    max_side : int
+
+    Returns
+    -------
+    shrunk : (..., H // f, W // f) ndarray of float64, or ``values`` itself when ``f == 1``
+    f : int
+        The factor.
+
+    Examples
+    --------
+    >>> shrunk, f = block_mean(np.arange(16).reshape(4, 4), 2)
+    >>> f, shrunk.tolist()
+    (2, [[2.5, 4.5], [10.5, 12.5]])
+    """
+    a = np.asarray(values)
+    if max_side < 1:
+        raise ValueError(f"max_side ({max_side}) must be at least 1")
+    h, w = a.shape[-2:]
+    f = max(1, -(-max(h, w) // max_side))
+    if f == 1:
+        return a, 1
+    h2, w2 = max(1, h // f), max(1, w // f)
+    fh, fw = min(f, h), min(f, w)
+    blocks = a[..., : h2 * fh, : w2 * fw].reshape(*a.shape[:-2], h2, fh, w2, fw)
+    return blocks.mean(axis=(-3, -1), dtype=np.float64), f
+
+
+def _scale_rgb(colorscale):
+    scale = get_colorscale(colorscale)
+    stops = np.array([s for s, _ in scale], dtype=np.float64)
+    colours = np.array([hex_to_rgb(c) if c.startswith("#") else _rgb_text(c) for _, c in scale], np.float64)
+    return stops, colours
+
+
+def _rgb_text(text):
+    return [float(v) for v in text[text.index("(") + 1: text.index(")")].split(",")[:3]]
+
+
+def color_map(values, lo, hi, colorscale=palette.VALUE_SCALE):
+    """Colours of ``values`` on a plotly colour scale from ``lo`` to ``hi``, as uint8 ``(..., 3)``.
+
+    NaN is drawn in :data:`palette.EMPTY_CELL`.
+
+    Examples
+    --------
+    >>> color_map(np.array([0.0, 1.0, np.nan]), 0, 1).tolist()
+    [[68, 1, 84], [253, 231, 37], [244, 244, 244]]
+    """
+    v = np.asarray(values, dtype=np.float64)
+    stops, colours = _scale_rgb(colorscale)
+    t = np.clip((v - lo) / (hi - lo if hi > lo else 1.0), 0.0, 1.0)
+    out = np.stack([np.interp(t, stops, colours[:, c]) for c in range(3)], axis=-1)
+    out[np.isnan(v)] = palette.rgb(palette.EMPTY_CELL)
+    return np.rint(out).astype(np.uint8)
+
+
+def _png_uri(rgb):
+    buffer = io.BytesIO()
+    Image.fromarray(rgb).save(buffer, "PNG", compress_level=6)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def map_figure(values, *, title=None, colorscale=palette.VALUE_SCALE, zmin=None, zmax=None, zmid=None,
+               colorbar_title=None, value_format=".3g", max_side=MAP_SIDE, hover_cells=HOVER_CELLS):
+    """A 2-D map as a heatmap (small) or as one coloured PNG with a colour bar (large).
+
+    Parameters
+    ----------
+    values : (H, W) array_like
+        NaN cells are drawn empty.
+    title, colorbar_title : str, optional
+    colorscale : str, optional
+        A plotly colour scale name; :data:`palette.VALUE_SCALE` (viridis) by
+        default, :data:`palette.DIFF_SCALE` for signed differences.
+    zmin, zmax : float, optional
+        The colour range; the data's finite range by default.
+    zmid : float, optional
+        Centre the range on this value (for signed differences: 0).
+    value_format : str, optional
+        d3 format of the value on hover.
+    max_side : int, optional
+        A big map is shrunk by :func:`block_mean` to at most this many cells
+        on its long side before it is coloured.
+    hover_cells : int, optional
+        Maps with at most this many cells are sent as a heatmap.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Row 0 at the top, square cells, axes in the map's own rows and columns.
+
+    Examples
+    --------
+    >>> map_figure(np.arange(6.0).reshape(2, 3)).data[0].type
+    'heatmap'
+    >>> fig = map_figure(np.zeros((1000, 800)))
+    >>> [t.type for t in fig.data], fig.data[0].dx
+    (['image', 'scatter'], 3)
+    """
+    v = np.asarray(values, dtype=np.float64)
+    if v.ndim != 2 or v.size == 0:
+        raise ValueError(f"values must be a non-empty 2-D array, got shape {np.shape(values)}")
+    finite = v[np.isfinite(v)]
+    lo = float(finite.min()) if zmin is None and finite.size else (0.0 if zmin is None else float(zmin))
+    hi = float(finite.max()) if zmax is None and finite.size else (1.0 if zmax is None else float(zmax))
+    if zmid is not None:
+        half = max(abs(lo - zmid), abs(hi - zmid)) or 1.0
+        lo, hi = zmid - half, zmid + half
+    colorbar = {"title": {"text": colorbar_title or ""}, "thickness": 14}
+    if v.size <= hover_cells:
+        fig = go.Figure(go.Heatmap(
+            z=np.where(np.isfinite(v), v, None).tolist(), zmin=lo, zmax=hi, colorscale=colorscale,
+            colorbar=colorbar, hovertemplate=f"row %{{y}}, col %{{x}}: %{{z:{value_format}}}<extra></extra>"))
+    else:
+        shrunk, f = block_mean(v, max_side)
+        offset = (f - 1) / 2
+        image = go.Image(source=_png_uri(color_map(shrunk, lo, hi, colorscale)), x0=offset, y0=offset, dx=f, dy=f,
+                         hovertemplate=f"rows and cols around %{{y}}, %{{x}} (mean of {f} × {f})<extra></extra>")
+        # An invisible point carries the colour bar, which an image trace has not.
+        scale = go.Scatter(x=[offset], y=[offset], mode="markers", hoverinfo="skip", showlegend=False,
+                           marker={"size": 0.1, "opacity": 0, "color": [lo], "cmin": lo, "cmax": hi,
+                                   "colorscale": colorscale, "showscale": True, "colorbar": colorbar})
+        fig = go.Figure([image, scale])
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain", showgrid=False, zeroline=False)
+    fig.update_xaxes(constrain="domain", showgrid=False, zeroline=False)
+    fig.update_layout(title=title, plot_bgcolor=palette.BACKGROUND,
+                      font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
+                      margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10})
+    return fig

@@ -1,0 +1,77 @@
+"""Shared AppTest helpers: open the app or one page, upload, and read what the page shows."""
+
+import io
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = 30
+
+
+def png_bytes(width=40, height=30):
+    """A small RGB noise PNG, as a user's upload."""
+    buffer = io.BytesIO()
+    noise = np.random.default_rng(0).integers(0, 256, size=(height, width, 3), dtype=np.uint8)
+    Image.fromarray(noise).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def no_exception(at):
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def open_page(page=None, query=None):
+    """The whole app (``app.py``), switched to ``page`` if given."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    if query:
+        at.query_params.update(query)
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return no_exception(at)
+
+
+def open_alone(page):
+    """One page file run on its own, as ``streamlit run pages/x.py`` would."""
+    return no_exception(AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT).run())
+
+
+def upload(at, name, data, mime="image/png"):
+    """Switch the sidebar to Upload and upload ``data`` as ``name``."""
+    if at.radio(key="source").value != "upload":
+        at.radio(key="source").set_value("upload").run()
+    at.file_uploader(key="upload").set_value((name, data, mime)).run()
+    return no_exception(at)
+
+
+def texts(at):
+    return [t.value for t in at.text]
+
+
+def errors(at):
+    """Error texts as the user reads them (the markdown escapes undone)."""
+    return [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]
+
+
+def output_text(at):
+    (line,) = [t for t in texts(at) if t.startswith("Output: ")]
+    return line
+
+
+def chart_spec(at, index=-1):
+    """The plotly figure of the ``index``-th chart, as a dict."""
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def chart_by_key(at, key):
+    """The plotly figure of the chart drawn with ``key``, as a dict."""
+    for chart in at.get("plotly_chart"):
+        if chart.proto.id.endswith(key) or key in chart.proto.id:
+            return json.loads(chart.proto.spec)
+    raise KeyError(f"no chart with key {key!r}")
