@@ -2,11 +2,14 @@
 
 import numpy as np
 
+from ._checks import as_pair, make_rng
 from .loss import window_cells
 from .result import PoolResult
 from .unpool import scatter_add
 
-__all__ = ["pool_backward"]
+__all__ = ["GRADIENT_KINDS", "gradient_sources", "pool_backward", "upstream_gradient"]
+
+GRADIENT_KINDS = ("ones", "random")
 
 
 def pool_backward(result: PoolResult, grad_output=None):
@@ -50,6 +53,95 @@ def pool_backward(result: PoolResult, grad_output=None):
     if result.squeeze:
         grad = grad[None]
     h, w = result.grid.input_shape
+    index, weight = _routes(result)
+    out = scatter_add(index, grad[..., None] * weight, h * w).reshape(-1, h, w)
+    return out[0] if result.squeeze else out
+
+
+def gradient_sources(result: PoolResult):
+    """How many outputs send gradient to each input cell.
+
+    An output sends gradient to a cell when the derivative of that output
+    with respect to the cell is not zero: for max (and the other selecting
+    modes) only its recorded cell, for average every cell of its window.
+    Where windows overlap (stride below the kernel), a cell can hear from
+    several outputs, and :func:`pool_backward` adds their gradients up.
+    The count depends on the forward pass only, not on the upstream
+    gradient's values.
+
+    Parameters
+    ----------
+    result : PoolResult
+
+    Returns
+    -------
+    int64 ndarray of the input's shape
+        0 where no output sends gradient, above 1 where several do. For the
+        selecting modes it sums to the number of outputs.
+
+    Examples
+    --------
+    >>> import numpy as np, pooling
+    >>> x = np.array([[1.0, 5.0, 2.0], [0.0, 1.0, 9.0]])
+    >>> gradient_sources(pooling.pool2d(x, "max", 2, stride=1)).tolist()
+    [[0, 1, 0], [0, 0, 1]]
+    >>> gradient_sources(pooling.pool2d(x, "avg", 2, stride=1)).tolist()
+    [[1, 2, 1], [1, 2, 1]]
+    """
+    if not isinstance(result, PoolResult):
+        raise TypeError(f"result must be a PoolResult, not {type(result).__name__}")
+    h, w = result.grid.input_shape
+    index, weight = _routes(result)
+    counts = scatter_add(index, weight != 0, h * w).reshape(-1, h, w)
+    counts = np.rint(counts).astype(np.int64)
+    return counts[0] if result.squeeze else counts
+
+
+def upstream_gradient(shape, kind="ones", *, rng=None):
+    """An upstream gradient to send back through a pooling, for teaching.
+
+    Parameters
+    ----------
+    shape : (int, int)
+        The pooling's output shape ``(out_h, out_w)``.
+    kind : {"ones", "random"}, optional
+        ``"ones"``: every output sends 1, the gradient of a plain sum.
+        ``"random"``: whole numbers from -4 to 4 other than 0, so every
+        output sends something and sums stay easy to check by eye.
+    rng : numpy.random.Generator, int or None, optional
+        Passed to ``np.random.default_rng``; a seed gives the same numbers.
+
+    Returns
+    -------
+    (out_h, out_w) float64 ndarray
+
+    Examples
+    --------
+    >>> upstream_gradient((1, 2)).tolist()
+    [[1.0, 1.0]]
+    >>> g = upstream_gradient((2, 3), "random", rng=0)
+    >>> g.shape, bool(np.all((np.abs(g) >= 1) & (np.abs(g) <= 4)))
+    ((2, 3), True)
+    """
+    if kind not in GRADIENT_KINDS:
+        raise ValueError(f"kind ({kind!r}) must be one of {', '.join(GRADIENT_KINDS)}")
+    if isinstance(shape, (tuple, list, np.ndarray)) and len(shape) != 2:
+        raise ValueError(f"shape ({shape!r}) must be a pair (out_h, out_w)")
+    shape = as_pair("shape", shape)
+    if kind == "ones":
+        return np.ones(shape)
+    gen = make_rng(rng)
+    magnitude = gen.integers(1, 5, size=shape)
+    sign = np.where(gen.integers(0, 2, size=shape) == 1, 1, -1)
+    return (sign * magnitude).astype(np.float64)
+
+
+def _routes(result):
+    """Flat input index and local derivative of every tap of every window, each ``(C, out_h, out_w, K)``.
+
+    The derivative is 0 off the input and, for the selecting modes, on every
+    tap but the recorded one.
+    """
     index, weight, in_bounds = window_cells(result)
     if result.mode == "lp" and not np.isinf(result.params.get("p", 2)):
         weight = _lp_derivative(result, index, in_bounds)
@@ -57,8 +149,7 @@ def pool_backward(result: PoolResult, grad_output=None):
         weight = _stochastic_derivative(result, index, in_bounds)
     elif result.mode == "lp":
         weight = weight * np.sign(_cell_values(result, index))
-    out = scatter_add(index, grad[..., None] * weight, h * w).reshape(-1, h, w)
-    return out[0] if result.squeeze else out
+    return index, weight
 
 
 def _cell_values(result, index):

@@ -13,6 +13,7 @@ from helpers import coords as _coords
 from helpers import raises
 
 import pooling
+from pooling.backward import gradient_sources, upstream_gradient
 
 # --- max and its relatives: everything to the recorded cell ------------------
 
@@ -368,3 +369,105 @@ def test_torch_lp_reference_is_sound():
     x = torch.tensor([[[[3.0, -4.0], [0.0, 0.0]]]], dtype=torch.float64)
     value = torch.nn.functional.avg_pool2d(x.abs() ** 2, 2, divisor_override=1) ** 0.5
     assert math.isclose(float(value), 5.0)
+
+
+# --- gradient_sources: how many outputs send gradient to each cell -----------------
+
+
+def brute_gradient_sources(result):
+    """One backward pass per output with a one-hot upstream gradient: who reaches which cell."""
+    counts = np.zeros(result.input.shape, np.int64)
+    for o in np.ndindex(result.values.shape):
+        one_hot = np.zeros(result.values.shape)
+        one_hot[o] = 1.0
+        grad = pooling.pool_backward(result, one_hot)
+        counts += (grad != 0).reshape(counts.shape)
+    return counts[0] if result.squeeze else counts
+
+
+def test_gradient_sources_of_max_with_overlap_by_hand():
+    # 2x2 windows at stride 1 on 10 * i + j: every window's max is its bottom-right cell.
+    counts = gradient_sources(pooling.pool2d(coords(3, 3), "max", 2, stride=1))
+    assert counts.tolist() == [[0, 0, 0], [0, 1, 1], [0, 1, 1]]
+    x = np.zeros((3, 3))
+    x[1, 1] = 1.0  # the centre is the max of all four windows
+    assert gradient_sources(pooling.pool2d(x, "max", 2, stride=1)).tolist() == [[0, 0, 0], [0, 4, 0], [0, 0, 0]]
+
+
+def test_gradient_sources_of_avg_count_the_windows_over_each_cell():
+    counts = gradient_sources(pooling.pool2d(coords(3, 3), "avg", 2, stride=1))
+    assert counts.tolist() == [[1, 2, 1], [2, 4, 2], [1, 2, 1]]
+    assert counts.dtype == np.int64
+
+
+def test_gradient_sources_without_overlap_are_at_most_one():
+    for mode in ("max", "avg", "stochastic"):
+        counts = gradient_sources(pooling.pool2d(coords(4, 6), mode, 2, rng=0) if mode == "stochastic"
+                                  else pooling.pool2d(coords(4, 6), mode, 2))
+        assert counts.max() == 1, mode
+
+
+def test_gradient_sources_of_selecting_modes_sum_to_the_outputs():
+    x = np.random.default_rng(3).integers(0, 9, size=(2, 7, 7))
+    for mode, options in (("max", {}), ("min", {}), ("stochastic", {"rng": 1})):
+        r = pooling.pool2d(x, mode, 3, stride=1, padding=1, **options)
+        counts = gradient_sources(r)
+        assert counts.shape == (2, 7, 7)
+        assert counts.sum() == r.values.size, mode
+
+
+@pytest.mark.parametrize(
+    ("mode", "options", "geometry"),
+    [
+        ("max", {}, {"kernel_size": 3, "stride": 1, "padding": 1}),
+        ("max", {}, {"kernel_size": 2, "stride": 1, "dilation": 2}),
+        ("avg", {}, {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}),
+        ("avg", {"count_include_pad": False}, {"kernel_size": (2, 3), "stride": 1}),
+        ("stochastic", {"rng": 4}, {"kernel_size": 2, "stride": 1}),
+        ("stochastic", {"train": False}, {"kernel_size": 3, "stride": 2, "padding": 1}),
+        ("lp", {"p": 2}, {"kernel_size": 2, "stride": 1}),
+        ("lp", {"p": np.inf}, {"kernel_size": 3, "stride": 1}),
+        ("mixed", {"alpha": 0.3}, {"kernel_size": 2, "stride": 1}),
+    ],
+)
+def test_gradient_sources_match_one_hot_backward_passes(mode, options, geometry):
+    rng = np.random.default_rng(8)
+    x = rng.integers(0, 4, size=(2, 5, 6)).astype(np.float64)  # zeros and ties on purpose
+    r = pooling.pool2d(x, mode, **geometry, **options)
+    np.testing.assert_array_equal(gradient_sources(r), brute_gradient_sources(r))
+    r2 = pooling.pool2d(x[0], mode, **geometry, **options)
+    np.testing.assert_array_equal(gradient_sources(r2), brute_gradient_sources(r2))
+
+
+def test_gradient_sources_needs_a_pool_result():
+    with raises(TypeError, "result must be a PoolResult, not ndarray"):
+        gradient_sources(np.zeros((2, 2)))
+
+
+# --- upstream_gradient -----------------------------------------------------------
+
+
+def test_upstream_gradient_ones():
+    g = upstream_gradient((2, 3))
+    assert g.tolist() == [[1.0] * 3] * 2 and g.dtype == np.float64
+
+
+def test_upstream_gradient_random_is_seeded_whole_and_never_zero():
+    g = upstream_gradient((16, 16), "random", rng=5)
+    np.testing.assert_array_equal(g, upstream_gradient((16, 16), "random", rng=5))
+    assert not np.array_equal(g, upstream_gradient((16, 16), "random", rng=6))
+    assert set(np.unique(g).tolist()) == {-4.0, -3.0, -2.0, -1.0, 1.0, 2.0, 3.0, 4.0}
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "exc", "text"),
+    [
+        (((2, 2), "zeros"), {}, ValueError, "kind ('zeros') must be one of ones, random"),
+        (((2, 2, 2),), {}, ValueError, "shape ((2, 2, 2)) must be a pair (out_h, out_w)"),
+        (((0, 2),), {}, ValueError, "shape ((0, 2)) must be at least 1"),
+        (((2, 2), "random"), {"rng": "seed"}, TypeError, "rng ('seed') must be None"),
+    ],
+)
+def test_upstream_gradient_errors(args, kwargs, exc, text):
+    with raises(exc, text):
+        upstream_gradient(*args, **kwargs)
