@@ -1,12 +1,15 @@
 """Tests of ``pooling.stack_pool``: layers in turn, each final output traced to the input."""
 
 
+import itertools
+
 import numpy as np
 import pytest
 from helpers import coords, raises
 from reference import reference_pool2d
 
 import pooling
+from pooling import stacking
 
 MAX2 = {"mode": "max", "kernel_size": 2}
 
@@ -178,3 +181,130 @@ def test_a_layer_with_a_bad_type_names_its_index(layer, text):
 def test_bad_input():
     with raises(ValueError, "x must be (H, W) or (C, H, W), got 1-D shape (8,)"):
         pooling.stack_pool(np.arange(8), [MAX2])
+
+
+# --- trace_to_source --------------------------------------------------------
+
+
+def test_trace_by_hand():
+    s = pooling.stack_pool(coords(8, 8), [MAX2, MAX2])
+    path = stacking.trace_to_source(s, 1, 0)
+    assert [(t.layer, t.row, t.col, t.value) for t in path] == [(0, 7, 3, 73), (1, 3, 1, 73), (2, 1, 0, 73)]
+    assert all(isinstance(v, int) for t in path for v in (t.layer, t.row, t.col, t.value))
+
+
+def test_trace_follows_each_layers_own_index_to_the_source():
+    rng = np.random.default_rng(3)
+    x = rng.integers(0, 5, size=(3, 17, 15)).astype(np.uint8)  # ties everywhere
+    layers = [{"mode": "max", "kernel_size": 3, "stride": 2, "padding": 1}, {"mode": "min", "kernel_size": 2},
+              {"mode": "max", "kernel_size": 2, "stride": 1}]
+    s = pooling.stack_pool(x, layers)
+    for c in range(3):
+        for i in range(s.values.shape[1]):
+            for j in range(s.values.shape[2]):
+                path = stacking.trace_to_source(s, i, j, channel=c)
+                assert [t.layer for t in path] == [0, 1, 2, 3]
+                assert path[0].row * 15 + path[0].col == s.source[c, i, j]
+                assert {t.value for t in path} == {s.values[c, i, j]}
+                for below, above in itertools.pairwise(path):
+                    layer = s.layers[above.layer - 1]
+                    width = layer.grid.input_shape[1]
+                    assert layer.indices[c, above.row, above.col] == below.row * width + below.col
+
+
+def test_trace_of_a_2d_input_and_one_layer():
+    x = coords(5, 6)
+    s = pooling.stack_pool(x, [{"mode": "min", "kernel_size": 2, "stride": 3}])
+    assert [(t.layer, t.row, t.col, t.value) for t in stacking.trace_to_source(s, 1, 1)] == [
+        (0, 3, 3, 33), (1, 1, 1, 33)]
+
+
+def test_trace_errors():
+    s = pooling.stack_pool(coords(8, 8), [MAX2, MAX2])
+    with raises(ValueError, "row (2) must be from 0 to 1: the final output's row count has 2"):
+        stacking.trace_to_source(s, 2, 0)
+    with raises(ValueError, "col (-1) must be from 0 to 1"):
+        stacking.trace_to_source(s, 0, -1)
+    with raises(ValueError, "channel (1) must be from 0 to 0"):
+        stacking.trace_to_source(s, 0, 0, channel=1)
+    with raises(TypeError, "row (True) must be an int, not bool"):
+        stacking.trace_to_source(s, True, 0)
+    with raises(TypeError, "col (1.0) must be an int, not float"):
+        stacking.trace_to_source(s, 0, 1.0)
+    with raises(TypeError, "stack must be a StackResult (from stack_pool), not list"):
+        stacking.trace_to_source([s], 0, 0)
+    averaged = pooling.stack_pool(coords(8, 8), [MAX2, {"mode": "avg", "kernel_size": 2}])
+    with raises(ValueError, "stack layer 1 ('avg') mixes its window, so no single input cell is the source"):
+        stacking.trace_to_source(averaged, 0, 0)
+
+
+# --- localisation -----------------------------------------------------------
+
+
+def brute_error(stack, width):
+    """Distance from each source to its field's centre, one output at a time, with receptive_field."""
+    source = stack.source if stack.source.ndim == 3 else stack.source[None]
+    out = np.zeros(source.shape)
+    for c, i, j in np.ndindex(*source.shape):
+        r0, r1, c0, c1 = stack.receptive_field(i, j)
+        r, q = divmod(int(source[c, i, j]), width)
+        out[c, i, j] = ((r - (r0 + r1) / 2) ** 2 + (q - (c0 + c1) / 2) ** 2) ** 0.5
+    return out if stack.source.ndim == 3 else out[0]
+
+
+def test_localisation_error_by_hand():
+    # A rising ramp: every window's max is its bottom-right cell, half a field minus a half from the centre.
+    s = pooling.stack_pool(coords(8, 8), [MAX2, MAX2, MAX2])
+    np.testing.assert_allclose(stacking.localisation_error(s), [[3.5 * 2**0.5]])
+    loc = stacking.localisation_by_depth(s)
+    np.testing.assert_allclose(loc.mean_error, np.array([0.5, 1.5, 3.5]) * 2**0.5)
+    np.testing.assert_allclose(loc.max_error, loc.mean_error)
+    assert loc.grid_step.tolist() == [[2, 2], [4, 4], [8, 8]]
+    assert loc.field_size.tolist() == [[2, 2], [4, 4], [8, 8]]
+    assert loc.depth.tolist() == [1, 2, 3]
+
+
+@pytest.mark.parametrize("channels", [None, 2])
+def test_localisation_matches_brute_force_on_every_prefix(channels):
+    rng = np.random.default_rng(4)
+    x = rng.random((19, 16) if channels is None else (channels, 19, 16))
+    layers = [{"mode": "max", "kernel_size": 3, "stride": 2, "padding": 1}, MAX2,
+              {"mode": "min", "kernel_size": (2, 3), "stride": (1, 2)}]
+    full = pooling.stack_pool(x, layers)
+    np.testing.assert_allclose(stacking.localisation_error(full), brute_error(full, 16))
+    loc = stacking.localisation_by_depth(full)
+    for d in range(1, 4):
+        prefix = brute_error(pooling.stack_pool(x, layers[:d]), 16)
+        assert loc.mean_error[d - 1] == pytest.approx(prefix.mean())
+        assert loc.max_error[d - 1] == pytest.approx(prefix.max())
+    assert loc.grid_step.tolist() == [[2, 2], [4, 4], [4, 8]]
+
+
+def test_localisation_by_stride_goes_as_deep_as_fits():
+    x = coords(20, 30)
+    curves = stacking.localisation_by_stride(x, [2, 3, 25], max_depth=5)
+    assert {s: c.depth.tolist() for s, c in curves.items()} == {2: [1, 2, 3, 4], 3: [1, 2]}
+    ref = stacking.localisation_by_depth(pooling.stack_pool(x, [{"mode": "max", "kernel_size": 3}] * 2))
+    np.testing.assert_array_equal(curves[3].mean_error, ref.mean_error)
+    assert stacking.localisation_by_stride(x, [2], max_depth=2)[2].depth.tolist() == [1, 2]
+
+
+def test_more_rounds_and_larger_strides_guess_worse_on_a_photo_like_plane():
+    x = np.random.default_rng(5).integers(0, 256, size=(64, 64), dtype=np.uint8)
+    curves = stacking.localisation_by_stride(x, [2, 4])
+    assert np.all(np.diff(curves[2].mean_error) > 0)
+    assert np.all(curves[4].mean_error[:2] > curves[2].mean_error[:2])
+
+
+def test_localisation_errors():
+    averaged = pooling.stack_pool(coords(8, 8), [{"mode": "avg", "kernel_size": 2}])
+    with raises(ValueError, "stack layer 0 ('avg') mixes its window"):
+        stacking.localisation_error(averaged)
+    with raises(ValueError, "stack layer 0 ('avg') mixes its window"):
+        stacking.localisation_by_depth(averaged)
+    with raises(ValueError, "mode ('avg') must be 'max' or 'min': only they copy one input cell"):
+        stacking.localisation_by_stride(coords(8, 8), [2], mode="avg")
+    with raises(ValueError, "strides ([2, 0]) must hold ints of at least 1, not 0"):
+        stacking.localisation_by_stride(coords(8, 8), [2, 0])
+    with raises(ValueError, "max_depth (0) must be an int of at least 1"):
+        stacking.localisation_by_stride(coords(8, 8), [2], max_depth=0)
