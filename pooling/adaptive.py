@@ -9,7 +9,7 @@ from .geometry import AxisWindows, WindowGrid
 from .pool import _acc_dtype, float_dtype
 from .result import PoolResult
 
-__all__ = ["adaptive_pool2d", "adaptive_axis", "global_pool2d"]
+__all__ = ["adaptive_axis", "adaptive_pool2d", "global_pool2d"]
 
 
 def adaptive_axis(length, n_out):
@@ -103,10 +103,61 @@ def adaptive_pool2d(x, mode, output_size):
 def global_pool2d(x, mode="avg"):
     """Global pooling: one value per channel (adaptive pooling to 1x1).
 
+    Parameters
+    ----------
+    x : (H, W) or (C, H, W) array_like
+    mode : {"max", "avg"}
+
+    Returns
+    -------
+    PoolResult
+        ``(1, 1)`` or ``(C, 1, 1)`` values, as ``adaptive_pool2d(x, mode, 1)``:
+        the same tie and NaN rules for max (first maximum, last NaN), and for
+        avg the sum divided by ``H``, then by ``W``.
+
+    Notes
+    -----
+    One window covers the whole plane, so this reduces each plane in one
+    numpy call instead of a pass per tap: O(H W) for a photo of any size.
+    Integer sums are exact (float64); float sums run in row-major order in
+    the accumulator type, as the tap loop and PyTorch add them.
+
     Examples
     --------
     >>> import numpy as np
     >>> global_pool2d(np.arange(12.0).reshape(3, 4), "max").values.tolist()
     [[11.0]]
+    >>> r = global_pool2d(np.array([[[1, 9], [9, 3]], [[4, 4], [4, 0]]], np.uint8))
+    >>> r.values.ravel().tolist()
+    [5.5, 3.0]
     """
-    return adaptive_pool2d(x, mode, 1)
+    mode = check_mode(mode, ("max", "avg"))
+    planes, was_2d = check_input(x)
+    n_ch, h, w = planes.shape
+    grid = WindowGrid(adaptive_axis(h, 1), adaptive_axis(w, 1))
+    flat = planes.reshape(n_ch, h * w)
+    tap, weights = None, None
+    if mode == "max":
+        tap = np.argmax(flat, axis=1)  # the first maximum, or the first NaN
+        if planes.dtype.kind == "f":
+            nan = np.isnan(flat)
+            last_nan = h * w - 1 - np.argmax(nan[:, ::-1], axis=1)
+            tap = np.where(nan.any(axis=1), last_nan, tap)
+        values = np.take_along_axis(flat, tap[:, None], axis=1).reshape(n_ch, 1, 1)
+        tap = tap.reshape(n_ch, 1, 1)
+    else:
+        acc_t = _acc_dtype(planes.dtype)
+        if planes.dtype.kind == "f":
+            sums = np.cumsum(flat, axis=1, dtype=acc_t)[:, -1]  # sequential, as the tap loop adds
+        else:
+            sums = flat.sum(axis=1, dtype=np.float64).astype(acc_t)
+        values = (sums / acc_t.type(h) / acc_t.type(w)).astype(float_dtype(planes.dtype), copy=False)
+        values = values.reshape(n_ch, 1, 1)
+
+        def weights():
+            return np.full((n_ch, 1, 1, h * w), 1.0 / (h * w))
+
+    if was_2d:
+        values = values[0]
+    return PoolResult(values, f"adaptive-{mode}", grid, tap,
+                      {"output_size": (1, 1)}, planes, weights)

@@ -173,7 +173,7 @@ def test_avg_weights_reproduce_the_values(case):
 @given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=3, max_dims=3, max_side=8),
                   elements=st.floats(-1e6, 1e6, allow_nan=False)))
 def test_own_size_is_the_identity(x):
-    c, h, w = x.shape
+    _c, h, w = x.shape
     r = pooling.adaptive_pool2d(x, "max", (h, w))
     np.testing.assert_array_equal(r.values, x)
     np.testing.assert_array_equal(r.indices, np.broadcast_to(np.arange(h * w).reshape(h, w), x.shape))
@@ -195,7 +195,7 @@ def test_own_size_is_the_identity_for_integers_in_2d():
 @given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=3, max_dims=3, max_side=8),
                   elements=st.floats(-1e6, 1e6, allow_nan=False)))
 def test_output_size_one_is_global_pooling(x):
-    c, h, w = x.shape
+    c, _h, _w = x.shape
     r = pooling.adaptive_pool2d(x, "max", 1)
     np.testing.assert_array_equal(r.values[:, 0, 0], x.max(axis=(1, 2)))
     # np.argmax keeps the first maximum in row-major order: PyTorch's tie rule.
@@ -297,3 +297,39 @@ def test_bad_input():
         pooling.adaptive_pool2d(np.ones((2, 2), bool), "avg", 1)
     with raises(ValueError, "x is empty (shape (0, 3))"):
         pooling.adaptive_pool2d(np.zeros((0, 3)), "avg", 1)
+
+
+# --- global pooling of photo-sized planes -----------------------------------
+
+
+def test_global_pooling_of_a_photo_sized_plane_has_no_tap_overflow():
+    # One window of 512 x 512 = 262144 taps: more than a uint16 tap number holds.
+    x = np.random.default_rng(1).integers(0, 256, (3, 512, 512), dtype=np.uint8)
+    x[1, 300, 7] = 255
+    r = pooling.global_pool2d(x, "max")
+    np.testing.assert_array_equal(r.values[:, 0, 0], x.max(axis=(1, 2)))
+    np.testing.assert_array_equal(r.indices[:, 0, 0], x.reshape(3, -1).argmax(axis=1))
+    avg = pooling.global_pool2d(x, "avg").values
+    assert avg.dtype == np.float32 and avg.shape == (3, 1, 1)
+    # Exact integer sums: the mean is right to float32's last bit, not float32 accumulation's drift.
+    np.testing.assert_array_equal(avg[:, 0, 0], x.mean(axis=(1, 2)).astype(np.float32))
+
+
+def test_global_pooling_keeps_the_nan_and_tie_rules():
+    x = np.zeros((2, 3, 4))
+    x[0, 0, 1] = x[0, 2, 2] = np.nan
+    x[1] = 7.0
+    r = pooling.global_pool2d(x, "max")
+    assert np.isnan(r.values[0, 0, 0]) and r.indices[0, 0, 0] == 10  # the last NaN
+    assert r.values[1, 0, 0] == 7.0 and r.indices[1, 0, 0] == 0  # ties: the first cell
+
+
+def test_global_average_weights_sum_to_one():
+    r = pooling.global_pool2d(coords(3, 4).astype(float))
+    np.testing.assert_allclose(r.weights.sum(-1), 1.0)
+    np.testing.assert_allclose((r.weights * r.input.reshape(1, 1, 1, -1)).sum(-1), r.values[None])
+
+
+def test_global_pooling_names_a_bad_mode():
+    with pytest.raises(ValueError, match="mode"):
+        pooling.global_pool2d(np.ones((2, 2)), "min")
