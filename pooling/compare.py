@@ -1,0 +1,396 @@
+"""Comparing poolings of one image: differences, colour fringes, a zoomed region, and sizes.
+
+The Max vs Average page draws what these functions return. They take the
+core's own results (:class:`~pooling.PoolResult` and its arrays), so window
+positions and chosen cells always come from :func:`pooling.pool2d`.
+"""
+
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+from .result import PoolResult
+
+__all__ = [
+    "INDEX_DTYPE",
+    "PoolCost",
+    "ZoomRegion",
+    "channel_disagreement",
+    "describe_options",
+    "format_bytes",
+    "mode_difference",
+    "pool_cost",
+    "zoom_limit",
+    "zoom_region",
+]
+
+INDEX_DTYPE = np.dtype(np.int64)  # what PyTorch's return_indices=True stores per output value
+
+
+def channel_disagreement(indices):
+    """Output cells whose channels took their values from different input pixels.
+
+    Max pooling treats red, green and blue as separate planes, so one output
+    pixel can take its red from one input pixel and its green from another:
+    a colour that may appear nowhere in the window. This marks those cells.
+
+    Parameters
+    ----------
+    indices : (C, out_h, out_w) integer array_like
+        Flat source index of every output value per channel, as
+        :attr:`PoolResult.indices` gives for a ``(C, H, W)`` input; ``C >= 2``.
+
+    Returns
+    -------
+    (out_h, out_w) bool ndarray
+        True where not every channel's index equals the first channel's.
+
+    Examples
+    --------
+    >>> idx = np.array([[[0, 2]], [[0, 3]], [[0, 2]]])  # 3 channels, a 1 x 2 output
+    >>> channel_disagreement(idx).tolist()
+    [[False, True]]
+    """
+    idx = np.asarray(indices)
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"indices must hold integers, not {idx.dtype}")
+    if idx.ndim != 3 or idx.shape[0] < 2:
+        raise ValueError(f"indices must be (C, out_h, out_w) with C >= 2, got shape {idx.shape}")
+    return (idx[1:] != idx[:1]).any(axis=0)
+
+
+def mode_difference(a, b):
+    """The signed difference ``a - b`` of two pooled outputs, averaged over channels.
+
+    Parameters
+    ----------
+    a, b : (C, out_h, out_w) or (out_h, out_w) array_like
+        Outputs of the same layer on the same input, any real dtypes
+        (uint8 maxima are widened first, so ``3 - 5`` is ``-2``, not ``254``).
+
+    Returns
+    -------
+    difference : (out_h, out_w) float64 ndarray
+        Mean over channels of ``a - b``.
+    mean_abs : float
+        Mean of ``|a - b|`` over every value (channels apart, so opposite
+        channel differences do not cancel).
+
+    Examples
+    --------
+    >>> a = np.array([[3, 9]], np.uint8)
+    >>> diff, mean_abs = mode_difference(a, np.array([[5.0, 7.0]]))
+    >>> diff.tolist(), mean_abs
+    ([[-2.0, 2.0]], 2.0)
+    """
+    a64, b64 = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a64.shape != b64.shape:
+        raise ValueError(f"a and b must have one shape, got {a64.shape} and {b64.shape}")
+    if a64.ndim not in (2, 3) or a64.size == 0:
+        raise ValueError(f"a must be a non-empty (out_h, out_w) or (C, out_h, out_w) array, got shape {a64.shape}")
+    diff = a64 - b64
+    mean_abs = float(np.abs(diff).mean())
+    return (diff if diff.ndim == 2 else diff.mean(axis=0)), mean_abs
+
+
+def describe_options(mode, options):
+    """The mode's own options in a few words, for a label ("" when it has none).
+
+    Parameters
+    ----------
+    mode : str
+        A :func:`pooling.pool2d` mode.
+    options : dict
+        The keyword arguments given to :func:`pooling.pool2d` (extra
+        geometry keys are ignored).
+
+    Examples
+    --------
+    >>> describe_options("lp", {"p": 2.0}), describe_options("max", {})
+    ('p = 2', '')
+    >>> describe_options("stochastic", {"train": True, "rng": 7})
+    'one sampled cell, seed 7'
+    """
+    if mode == "avg":
+        divisor = options.get("divisor_override")
+        if divisor:
+            return f"divided by {divisor}"
+        return "padding counted" if options.get("count_include_pad", True) else "padding not counted"
+    if mode == "lp":
+        p = float(options.get("p", 2))
+        return "p = ∞" if np.isinf(p) else f"p = {p:g}"
+    if mode == "stochastic":
+        if options.get("train", True):
+            return f"one sampled cell, seed {options.get('rng')}"
+        return "expected value"
+    if mode == "mixed":
+        return f"alpha = {float(options.get('alpha', 0.5)):g}"
+    return ""
+
+
+@dataclass(frozen=True)
+class PoolCost:
+    """Sizes and memory of one pooling, in the dtypes the core holds.
+
+    Attributes
+    ----------
+    mode : str
+    input_shape, output_shape : tuple of int
+        ``(C, H, W)`` and ``(C, out_h, out_w)``.
+    input_dtype, output_dtype : str
+    input_bytes, output_bytes : int
+        Bytes of the input planes and of the pooled values.
+    index_bytes : int
+        Bytes of PyTorch's ``return_indices=True`` indices (int64 per
+        output value) for modes that copy one cell; 0 for the others.
+    tap_bytes : int
+        Bytes of this core's compact provenance (:attr:`PoolResult.tap`,
+        one small integer per output value); 0 when there is none.
+    """
+
+    mode: str
+    input_shape: tuple
+    output_shape: tuple
+    input_dtype: str
+    output_dtype: str
+    input_bytes: int
+    output_bytes: int
+    index_bytes: int
+    tap_bytes: int
+
+    @property
+    def kept(self):
+        """Share of values kept: output values over input values."""
+        return int(np.prod(self.output_shape)) / int(np.prod(self.input_shape))
+
+
+def pool_cost(result):
+    """The sizes and memory of a pooling, before and after.
+
+    Parameters
+    ----------
+    result : PoolResult
+
+    Returns
+    -------
+    PoolCost
+
+    Notes
+    -----
+    Reads shapes and dtypes only: no index array is built.
+
+    Examples
+    --------
+    >>> import pooling
+    >>> x = np.zeros((3, 4, 6), np.uint8)
+    >>> cost = pool_cost(pooling.pool2d(x, "max", 2))
+    >>> cost.output_shape, cost.kept, cost.input_bytes, cost.output_bytes, cost.index_bytes
+    ((3, 2, 3), 0.25, 72, 18, 144)
+    >>> pool_cost(pooling.pool2d(x, "avg", 2)).output_dtype
+    'float32'
+    """
+    if not isinstance(result, PoolResult):
+        raise TypeError(f"result must be a PoolResult, not {type(result).__name__}")
+    planes, values = result.input, result.values
+    out_shape = values.shape if values.ndim == 3 else (1, *values.shape)
+    return PoolCost(
+        mode=result.mode,
+        input_shape=tuple(planes.shape),
+        output_shape=tuple(out_shape),
+        input_dtype=str(planes.dtype),
+        output_dtype=str(values.dtype),
+        input_bytes=int(planes.nbytes),
+        output_bytes=int(values.nbytes),
+        index_bytes=int(values.size * INDEX_DTYPE.itemsize) if result.selecting else 0,
+        tap_bytes=int(result.tap.nbytes) if result.selecting else 0,
+    )
+
+
+def format_bytes(n):
+    """A byte count for people: binary units, one decimal.
+
+    Examples
+    --------
+    >>> format_bytes(72), format_bytes(786_432), format_bytes(36_000_000)
+    ('72 B', '768.0 KiB', '34.3 MiB')
+    """
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
+        raise ValueError(f"n ({n!r}) must be a non-negative int")
+    size, unit = float(n), "B"
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            break
+        size /= 1024
+    return f"{int(n)} B" if unit == "B" else f"{size:.1f} {unit}"
+
+
+# ------------------------------------------------------------------- zoom
+
+
+def _window_extent(axis, lo, hi):
+    """First and last in-bounds input position over windows ``lo..hi-1`` of one axis."""
+    pos = axis.positions[lo:hi]
+    inb = axis.in_bounds[lo:hi]
+    return int(pos[inb].min()), int(pos[inb].max())
+
+
+def zoom_limit(grid, *, max_cells=16, max_pixels=48):
+    """The largest zoom, in output cells per axis, whose input crop stays small.
+
+    Parameters
+    ----------
+    grid : WindowGrid
+        The pooling's :attr:`PoolResult.grid`.
+    max_cells : int, optional
+        At most this many output cells per side.
+    max_pixels : int, optional
+        The input crop covering those cells' windows spans at most this many
+        pixels per side, so every input pixel stays big enough to see and
+        point at; but never less than one output cell, whose window may be
+        wider (a 32-wide kernel).
+
+    Returns
+    -------
+    (int, int)
+        Rows and columns of output cells, each from 1 to ``max_cells`` and at
+        most the output's size.
+
+    Examples
+    --------
+    >>> from pooling import regular_grid
+    >>> zoom_limit(regular_grid((64, 64), 2))
+    (16, 16)
+    >>> zoom_limit(regular_grid((64, 64), (4, 8)))
+    (12, 6)
+    """
+    if isinstance(max_cells, bool) or not isinstance(max_cells, numbers.Integral) or max_cells < 1:
+        raise ValueError(f"max_cells ({max_cells!r}) must be a positive int")
+    if isinstance(max_pixels, bool) or not isinstance(max_pixels, numbers.Integral) or max_pixels < 1:
+        raise ValueError(f"max_pixels ({max_pixels!r}) must be a positive int")
+    limits = []
+    for axis in (grid.rows, grid.cols):
+        # Windows move forward with the output index: the widest span of n windows in a row is the max
+        # over starts of last(start + n - 1) - first(start) + 1.
+        first = np.where(axis.in_bounds, axis.positions, np.iinfo(np.int64).max).min(1)
+        last = np.where(axis.in_bounds, axis.positions, np.iinfo(np.int64).min).max(1)
+        best = 1
+        for n in range(2, min(max_cells, axis.n_out) + 1):
+            if (last[n - 1:] - first[: axis.n_out - n + 1]).max() + 1 > max_pixels:
+                break
+            best = n
+        limits.append(best)
+    return tuple(limits)
+
+
+@dataclass(frozen=True, eq=False)
+class ZoomRegion:
+    """A block of output cells of a selecting pooling, with the input crop their windows cover.
+
+    Attributes
+    ----------
+    top, left : int
+        The block's first output row and column.
+    values : (h, w) ndarray
+        The block's output values (one channel).
+    source_rows, source_cols : (h, w) int64 ndarray
+        Input row and column of the pixel each output value was copied from.
+    crop_top, crop_left : int
+        Input row and column of the crop's top-left pixel.
+    crop : (crop_h, crop_w) ndarray
+        The input pixels under every in-bounds tap of the block's windows.
+    grid : WindowGrid
+        The pooling's windows, for :meth:`window_taps`.
+    """
+
+    top: int
+    left: int
+    values: np.ndarray
+    source_rows: np.ndarray
+    source_cols: np.ndarray
+    crop_top: int
+    crop_left: int
+    crop: np.ndarray
+    grid: object
+
+    def window_taps(self, row, col):
+        """Input rows and columns of the in-bounds taps of output cell ``(row, col)`` (output coordinates).
+
+        Examples
+        --------
+        >>> import pooling
+        >>> zoom = zoom_region(pooling.pool2d(np.arange(16).reshape(4, 4), "max", 2), top=1, left=0,
+        ...                    height=1, width=2)
+        >>> rows, cols = zoom.window_taps(1, 1)
+        >>> rows.tolist(), cols.tolist()
+        ([2, 2, 3, 3], [2, 3, 2, 3])
+        """
+        rows, cols, inb = self.grid.taps(row, col)
+        return rows[inb], cols[inb]
+
+
+def _check_span(name, start, size, total):
+    for label, v in ((name, start), (f"{name} size", size)):
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+            raise TypeError(f"{label} ({v!r}) must be an int")
+    if not 0 <= start < total:
+        raise ValueError(f"{name} ({start}) must be from 0 to {total - 1}, the output's last cell")
+    if not 1 <= size <= total - start:
+        raise ValueError(f"{name} size ({size}) must be from 1 to {total - start}: the zoom must end on the output")
+
+
+def zoom_region(result, *, top, left, height, width, channel=0):
+    """A block of output cells of a max (or other selecting) pooling, linked to its input crop.
+
+    Parameters
+    ----------
+    result : PoolResult
+        From a mode that copies one cell per window (``result.selecting``):
+        max, min or training-mode stochastic pooling.
+    top, left : int
+        The block's first output row and column.
+    height, width : int
+        The block's size in output cells; it must lie on the output.
+    channel : int, optional
+        Which plane of a ``(C, H, W)`` input.
+
+    Returns
+    -------
+    ZoomRegion
+
+    Notes
+    -----
+    The source pixels come from ``result.tap`` for the block's cells only,
+    so a zoom on a 12-megapixel result costs no more than on a small one.
+
+    Examples
+    --------
+    >>> import pooling
+    >>> x = 10 * np.arange(4)[:, None] + np.arange(4)  # x[i, j] = 10 i + j
+    >>> zoom = zoom_region(pooling.pool2d(x, "max", 2), top=0, left=1, height=2, width=1)
+    >>> zoom.values.tolist(), zoom.source_rows.tolist(), zoom.source_cols.tolist()
+    ([[13], [33]], [[1], [3]], [[3], [3]])
+    >>> zoom.crop_top, zoom.crop_left, zoom.crop.tolist()
+    (0, 2, [[2, 3], [12, 13], [22, 23], [32, 33]])
+    """
+    if not isinstance(result, PoolResult):
+        raise TypeError(f"result must be a PoolResult, not {type(result).__name__}")
+    if not result.selecting:
+        raise ValueError(f"result must come from a mode that copies one cell (max, min), not {result.mode!r}")
+    planes = result.input
+    if isinstance(channel, bool) or not isinstance(channel, numbers.Integral) or not 0 <= channel < planes.shape[0]:
+        raise ValueError(f"channel ({channel!r}) must be from 0 to {planes.shape[0] - 1}")
+    grid = result.grid_for(channel)
+    (oh, ow), kw = grid.shape, grid.kernel[1]
+    _check_span("top", top, height, oh)
+    _check_span("left", left, width, ow)
+    rows, cols = slice(top, top + height), slice(left, left + width)
+    tap = result.tap[channel, rows, cols].astype(np.intp)
+    k_row, k_col = np.divmod(tap, kw)
+    source_rows = grid.rows.positions[np.arange(top, top + height)[:, None], k_row]
+    source_cols = grid.cols.positions[np.arange(left, left + width)[None, :], k_col]
+    r0, r1 = _window_extent(grid.rows, top, top + height)
+    c0, c1 = _window_extent(grid.cols, left, left + width)
+    values = result.values if result.values.ndim == 3 else result.values[None]
+    return ZoomRegion(top, left, values[channel, rows, cols], source_rows.astype(np.int64),
+                      source_cols.astype(np.int64), r0, c0, planes[channel, r0:r1 + 1, c0:c1 + 1], grid)

@@ -1,0 +1,282 @@
+"""Tests of ``pooling.compare``: colour-fringe cells, differences, sizes and costs, and the zoom.
+
+Brute forces take window geometry from ``tests/reference.py``, which shares
+no code with ``pooling/``.
+"""
+
+import numpy as np
+import pytest
+from helpers import coords, hypothesis_settings, raises
+from hypothesis import given
+from hypothesis import strategies as st
+from reference import reference_pool2d
+
+import pooling
+from pooling import regular_grid
+from pooling.compare import (
+    PoolCost,
+    channel_disagreement,
+    describe_options,
+    format_bytes,
+    mode_difference,
+    pool_cost,
+    zoom_limit,
+    zoom_region,
+)
+
+SETTINGS = hypothesis_settings(40)
+
+geometries = st.fixed_dictionaries({
+    "kernel_size": st.tuples(st.integers(1, 4), st.integers(1, 4)),
+    "stride": st.integers(1, 3),
+    "dilation": st.integers(1, 2),
+    "ceil_mode": st.booleans(),
+}).flatmap(lambda g: st.fixed_dictionaries({
+    "padding": st.tuples(st.integers(0, g["kernel_size"][0] // 2), st.integers(0, g["kernel_size"][1] // 2)),
+}).map(lambda p: {**g, **p}))
+
+
+# ------------------------------------------------------- channel disagreement
+
+
+def test_disagreement_marks_cells_where_any_channel_picks_another_pixel():
+    # Three channels of a 2 x 2 input, one 2 x 2 window: red and blue peak at (0, 0), green at (1, 1).
+    x = np.zeros((3, 2, 4), np.uint8)
+    x[:, 0, 0] = 9  # left window: every channel's max at flat index 0
+    x[0, 0, 2], x[1, 1, 3], x[2, 0, 2] = 9, 9, 9  # right window: green disagrees
+    r = pooling.pool2d(x, "max", 2)
+    assert r.indices[:, 0, :].tolist() == [[0, 2], [0, 7], [0, 2]]
+    assert channel_disagreement(r.indices).tolist() == [[False, True]]
+
+
+def test_disagreement_matches_a_loop_over_cells():
+    x = np.random.default_rng(1).integers(0, 256, (3, 9, 11), dtype=np.uint8)
+    idx = pooling.pool2d(x, "max", 3, stride=2, padding=1).indices
+    expected = [[len({int(idx[c, i, j]) for c in range(3)}) > 1 for j in range(idx.shape[2])]
+                for i in range(idx.shape[1])]
+    assert channel_disagreement(idx).tolist() == expected
+
+
+def test_grey_copies_never_disagree():
+    plane = coords(4, 6, np.uint8)
+    idx = pooling.pool2d(np.stack([plane] * 3), "max", 2).indices
+    assert not channel_disagreement(idx).any()
+
+
+def test_disagreement_rejects_one_channel_and_floats():
+    with raises(ValueError, "indices must be (C, out_h, out_w) with C >= 2, got shape (1, 2, 2)"):
+        channel_disagreement(np.zeros((1, 2, 2), np.int64))
+    with raises(ValueError, "got shape (2, 2)"):
+        channel_disagreement(np.zeros((2, 2), np.int64))
+    with raises(TypeError, "indices must hold integers, not float64"):
+        channel_disagreement(np.zeros((3, 2, 2)))
+
+
+# ------------------------------------------------------------- differences
+
+
+def test_difference_widens_uint8_before_subtracting():
+    a = np.array([[[3, 200]]], np.uint8)
+    b = np.array([[[5, 100]]], np.uint8)
+    diff, mean_abs = mode_difference(a, b)
+    assert diff.dtype == np.float64
+    assert diff.tolist() == [[-2.0, 100.0]] and mean_abs == 51.0
+
+
+def test_difference_averages_channels_but_mean_abs_does_not_cancel():
+    a = np.array([[[4.0]], [[0.0]]])
+    b = np.array([[[0.0]], [[4.0]]])
+    diff, mean_abs = mode_difference(a, b)
+    assert diff.tolist() == [[0.0]] and mean_abs == 4.0
+
+
+def test_max_minus_average_is_never_negative():
+    x = np.random.default_rng(2).integers(0, 256, (3, 16, 16), dtype=np.uint8)
+    diff, mean_abs = mode_difference(pooling.pool2d(x, "max", 2).values, pooling.pool2d(x, "avg", 2).values)
+    assert diff.min() >= 0 and mean_abs > 0
+
+
+def test_difference_rejects_mismatched_or_empty_shapes():
+    with raises(ValueError, "a and b must have one shape, got (2, 2) and (2, 3)"):
+        mode_difference(np.zeros((2, 2)), np.zeros((2, 3)))
+    with raises(ValueError, "a must be a non-empty (out_h, out_w) or (C, out_h, out_w) array, got shape (4,)"):
+        mode_difference(np.zeros(4), np.zeros(4))
+
+
+# ------------------------------------------------------------------ labels
+
+
+@pytest.mark.parametrize(("mode", "options", "words"), [
+    ("max", {}, ""),
+    ("min", {"kernel_size": 2}, ""),
+    ("avg", {"count_include_pad": True, "divisor_override": None}, "padding counted"),
+    ("avg", {"count_include_pad": False, "divisor_override": None}, "padding not counted"),
+    ("avg", {"count_include_pad": True, "divisor_override": 3}, "divided by 3"),
+    ("lp", {"p": 2.0}, "p = 2"),
+    ("lp", {"p": 1.5}, "p = 1.5"),
+    ("lp", {"p": np.inf}, "p = ∞"),
+    ("stochastic", {"train": True, "rng": 4}, "one sampled cell, seed 4"),
+    ("stochastic", {"train": False, "rng": 4}, "expected value"),
+    ("mixed", {"alpha": 0.25}, "alpha = 0.25"),
+])
+def test_describe_options(mode, options, words):
+    assert describe_options(mode, options) == words
+
+
+# -------------------------------------------------------------------- cost
+
+
+def test_cost_of_max_counts_int64_indices_and_the_compact_taps():
+    x = coords(6, 8, np.uint8)[None].repeat(3, 0)
+    cost = pool_cost(pooling.pool2d(x, "max", 2))
+    assert cost == PoolCost(mode="max", input_shape=(3, 6, 8), output_shape=(3, 3, 4), input_dtype="uint8",
+                            output_dtype="uint8", input_bytes=144, output_bytes=36, index_bytes=288, tap_bytes=36)
+    assert cost.kept == 0.25
+
+
+def test_cost_of_average_is_float32_and_has_no_indices():
+    cost = pool_cost(pooling.pool2d(np.zeros((3, 6, 8), np.uint8), "avg", 2))
+    assert (cost.output_dtype, cost.output_bytes, cost.index_bytes, cost.tap_bytes) == ("float32", 144, 0, 0)
+
+
+def test_kept_share_is_not_always_a_quarter():
+    # A 3 x 3 kernel with stride 2 and padding 1 on 7 x 7 keeps 4 x 4 = 16 of 49 values.
+    cost = pool_cost(pooling.pool2d(np.zeros((7, 7)), "max", 3, stride=2, padding=1))
+    assert cost.output_shape == (1, 4, 4) and cost.kept == 16 / 49
+    assert pool_cost(pooling.pool2d(np.zeros((7, 7)), "max", 3, stride=1, padding=1)).kept == 1.0
+
+
+def test_stochastic_training_copies_cells_but_its_expectation_does_not():
+    x = np.ones((4, 4), np.uint8)
+    assert pool_cost(pooling.pool2d(x, "stochastic", 2, train=True, rng=0)).index_bytes == 4 * 8
+    assert pool_cost(pooling.pool2d(x, "stochastic", 2, train=False)).index_bytes == 0
+
+
+def test_cost_needs_a_pool_result():
+    with raises(TypeError, "result must be a PoolResult, not ndarray"):
+        pool_cost(np.zeros((2, 2)))
+
+
+@pytest.mark.parametrize(("n", "text"), [(0, "0 B"), (1023, "1023 B"), (1024, "1.0 KiB"),
+                                         (3 * 2**20, "3.0 MiB"), (5 * 2**30, "5.0 GiB"), (2**50, "1048576.0 GiB")])
+def test_format_bytes(n, text):
+    assert format_bytes(n) == text
+
+
+@pytest.mark.parametrize("n", [-1, 1.5, True, "3"])
+def test_format_bytes_rejects_non_counts(n):
+    with pytest.raises(ValueError, match=r"n \(.*\) must be a non-negative int"):
+        format_bytes(n)
+
+
+# -------------------------------------------------------------------- zoom
+
+
+def crop_span(grid, n, axis):
+    """Brute force: the widest input span of any n consecutive windows along ``axis``, by a loop over starts."""
+    windows = grid.rows if axis == 0 else grid.cols
+    spans = []
+    for start in range(windows.n_out - n + 1):
+        taps = [p for i in range(start, start + n) for p, inb in zip(windows.positions[i], windows.in_bounds[i])
+                if inb]
+        spans.append(max(taps) - min(taps) + 1)
+    return max(spans)
+
+
+@pytest.mark.parametrize(("kernel", "stride", "dilation", "expected"), [
+    (2, 2, 1, (16, 16)),  # 16 windows of 2 span 32 pixels
+    (3, 1, 1, (16, 16)),
+    (4, 4, 1, (12, 12)),  # 12 * 4 = 48
+    ((3, 5), 5, 1, (10, 9)),  # rows: 5 (n - 1) + 3 <= 48; columns: 5 n <= 48
+    (3, 4, 3, (11, 11)),  # a dilated window spans 7 pixels; n of them 4 (n - 1) + 7
+    (32, 32, 1, (1, 1)),  # one window is already 32 wide, and two are 64
+    (16, 1, 8, (1, 1)),  # one dilated window spans 121 pixels: still one cell
+])
+def test_zoom_limit_keeps_the_crop_small(kernel, stride, dilation, expected):
+    grid = regular_grid((300, 300), kernel, stride, 0, dilation)
+    got = zoom_limit(grid)
+    assert got == expected
+    for axis, n in enumerate(got):
+        assert n == 1 or crop_span(grid, n, axis) <= 48
+        if n < 16:
+            assert crop_span(grid, n + 1, axis) > 48
+
+
+def test_zoom_limit_is_at_most_the_output():
+    assert zoom_limit(regular_grid((5, 9), 2)) == (2, 4)
+    assert zoom_limit(regular_grid((64, 64), 2), max_cells=4, max_pixels=1000) == (4, 4)
+
+
+@pytest.mark.parametrize(("name", "value"), [("max_cells", 0), ("max_pixels", 0), ("max_cells", 2.0)])
+def test_zoom_limit_rejects_bad_bounds(name, value):
+    with raises(ValueError, f"{name} ({value!r}) must be a positive int"):
+        zoom_limit(regular_grid((4, 4), 2), **{name: value})
+
+
+def test_zoom_reads_sources_and_crop_by_eye():
+    x = coords(6, 6)  # x[i, j] = 10 i + j
+    zoom = zoom_region(pooling.pool2d(x, "max", 3, stride=2, padding=1), top=1, left=1, height=2, width=2)
+    # Windows of output rows 1-2 cover input rows 1..5 (row 2 of the output reaches 5 and the pad row 6).
+    assert zoom.values.tolist() == [[33, 35], [53, 55]]
+    assert zoom.source_rows.tolist() == [[3, 3], [5, 5]]
+    assert zoom.source_cols.tolist() == [[3, 5], [3, 5]]
+    assert (zoom.crop_top, zoom.crop_left) == (1, 1)
+    np.testing.assert_array_equal(zoom.crop, x[1:6, 1:6])
+    assert (zoom.crop[zoom.source_rows - zoom.crop_top, zoom.source_cols - zoom.crop_left] == zoom.values).all()
+
+
+def test_zoom_of_min_and_of_one_channel():
+    x = np.stack([coords(4, 4), -coords(4, 4)])
+    zoom = zoom_region(pooling.pool2d(x, "min", 2), top=0, left=0, height=2, width=2, channel=1)
+    assert zoom.values.tolist() == [[-11, -13], [-31, -33]]
+    assert zoom.source_rows.tolist() == [[1, 1], [3, 3]]
+
+
+@SETTINGS
+@given(geometry=geometries, data=st.data())
+def test_zoom_agrees_with_the_core_indices_and_the_reference_windows(geometry, data):
+    h, w = data.draw(st.integers(6, 12)), data.draw(st.integers(6, 12))
+    x = np.random.default_rng(data.draw(st.integers(0, 99))).integers(0, 50, (2, h, w)).astype(np.float64)
+    result = pooling.pool2d(x, "max", **geometry)
+    oh, ow = result.values.shape[1:]
+    top, left = data.draw(st.integers(0, oh - 1)), data.draw(st.integers(0, ow - 1))
+    height, width = data.draw(st.integers(1, oh - top)), data.draw(st.integers(1, ow - left))
+    channel = data.draw(st.integers(0, 1))
+    zoom = zoom_region(result, top=top, left=left, height=height, width=width, channel=channel)
+    idx = result.indices[channel, top:top + height, left:left + width]
+    np.testing.assert_array_equal(zoom.source_rows * w + zoom.source_cols, idx)
+    np.testing.assert_array_equal(zoom.values, result.values[channel, top:top + height, left:left + width])
+    ref = reference_pool2d(x, "max", **geometry)
+    rows = ref.rows[top:top + height, left:left + width][ref.in_bounds[top:top + height, left:left + width]]
+    cols = ref.cols[top:top + height, left:left + width][ref.in_bounds[top:top + height, left:left + width]]
+    assert (zoom.crop_top, zoom.crop_left) == (rows.min(), cols.min())
+    assert zoom.crop.shape == (rows.max() - rows.min() + 1, cols.max() - cols.min() + 1)
+    np.testing.assert_array_equal(zoom.crop, x[channel, rows.min():rows.max() + 1, cols.min():cols.max() + 1])
+    i, j = top + height - 1, left + width - 1
+    tr, tc = zoom.window_taps(i, j)
+    inb = ref.in_bounds[i, j]
+    assert sorted(zip(tr.tolist(), tc.tolist())) == sorted(zip(ref.rows[i, j][inb].tolist(),
+                                                               ref.cols[i, j][inb].tolist()))
+
+
+def test_zoom_of_a_2d_input():
+    zoom = zoom_region(pooling.pool2d(coords(4, 4), "max", 2), top=1, left=1, height=1, width=1)
+    assert zoom.values.tolist() == [[33]] and zoom.crop.tolist() == [[22, 23], [32, 33]]
+
+
+def test_zoom_rejects_bad_regions_and_modes():
+    r = pooling.pool2d(coords(4, 4), "max", 2)  # a 2 x 2 output
+    with raises(ValueError, "top (2) must be from 0 to 1, the output's last cell"):
+        zoom_region(r, top=2, left=0, height=1, width=1)
+    with raises(ValueError, "left size (2) must be from 1 to 1: the zoom must end on the output"):
+        zoom_region(r, top=0, left=1, height=1, width=2)
+    with raises(ValueError, "top size (0) must be from 1 to 2"):
+        zoom_region(r, top=0, left=0, height=0, width=1)
+    with raises(TypeError, "left (1.0) must be an int"):
+        zoom_region(r, top=0, left=1.0, height=1, width=1)
+    with raises(ValueError, "channel (1) must be from 0 to 0"):
+        zoom_region(r, top=0, left=0, height=1, width=1, channel=1)
+    with raises(ValueError, "result must come from a mode that copies one cell (max, min), not 'avg'"):
+        zoom_region(pooling.pool2d(coords(4, 4), "avg", 2), top=0, left=0, height=1, width=1)
+    with raises(TypeError, "result must be a PoolResult, not list"):
+        zoom_region([], top=0, left=0, height=1, width=1)
