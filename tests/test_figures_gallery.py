@@ -1,0 +1,127 @@
+"""pooling.figures.gallery: checked on fig.data and fig.layout, never on pixels."""
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from pooling import fractional_max_pool2d, pool2d
+from pooling.figures import palette
+from pooling.figures.gallery import fractional_grid_figure, global_figure, lp_continuum_figure, pooled_figure
+from pooling.formulas import lp_ratios
+
+
+def coded(h, w):
+    return (10 * np.arange(h)[:, None] + np.arange(w)[None, :]).astype(np.float64)
+
+
+# ----------------------------------------------------------- pooled outputs
+
+
+def test_a_small_plane_is_a_grid_with_its_numbers_on_the_shared_scale():
+    values = pool2d(coded(4, 4), "max", 2).values
+    fig = pooled_figure(values, title="Max", value_range=(0, 33))
+    hm = fig.data[0]
+    assert hm.type == "heatmap" and hm.text.tolist() == [["11", "13"], ["31", "33"]]
+    assert (fig.layout.coloraxis.cmin, fig.layout.coloraxis.cmax) == (0, 33)
+    assert fig.layout.title.text == "Max"
+
+
+def test_one_channel_stack_is_drawn_as_its_plane():
+    fig = pooled_figure(coded(3, 3)[None])
+    assert fig.data[0].type == "heatmap" and fig.data[0].z.shape == (3, 3)
+
+
+def test_a_photo_output_is_one_shrunk_image():
+    values = np.random.default_rng(0).integers(0, 256, (3, 1000, 600), dtype=np.uint8)
+    fig = pooled_figure(values, value_range=(0, 255), max_side=250)
+    assert [t.type for t in fig.data] == ["image"]
+    assert fig.data[0].source.startswith("data:image/png;base64,")
+    assert len(fig.to_json()) < 600_000
+
+
+# --------------------------------------------------------- the Lp continuum
+
+
+def test_continuum_lines_carry_the_cores_ratios_and_mark_the_chosen_p():
+    ratios = lp_ratios(coded(4, 4), (1, 2, 8, math.inf), kernel_size=2)
+    fig = lp_continuum_figure(ratios, current_p=8.0, title="Lp")
+    by_name = {t.name: t for t in fig.data}
+    assert list(by_name["Lp ÷ sum"].x) == ["1", "2", "8", "∞"]
+    np.testing.assert_allclose(by_name["Lp ÷ sum"].y, ratios.to_sum)
+    np.testing.assert_allclose(by_name["Lp ÷ max"].y, ratios.to_max)
+    chosen = by_name["chosen p"]
+    assert list(chosen.x) == ["8", "8"] and chosen.marker.color == palette.ACCENT
+    np.testing.assert_allclose(chosen.y, [ratios.to_sum[2], ratios.to_max[2]])
+    assert fig.layout.xaxis.type == "category" and fig.layout.shapes[0].y0 == 1.0
+
+
+def test_continuum_without_a_chosen_p_has_two_lines():
+    ratios = lp_ratios(coded(4, 4), (1, 2), kernel_size=2)
+    assert [t.name for t in lp_continuum_figure(ratios, current_p=3.0).data] == ["Lp ÷ sum", "Lp ÷ max"]
+
+
+# ----------------------------------------------------- fractional windows
+
+
+def line_coords(trace):
+    """(y of each horizontal line, x of each vertical line) in a window-starts trace."""
+    x, y = np.asarray(trace.x, dtype=object), np.asarray(trace.y, dtype=object)
+    seg_x, seg_y = x.reshape(-1, 3)[:, :2], y.reshape(-1, 3)[:, :2]
+    horizontal = seg_y[:, 0] == seg_y[:, 1]
+    return sorted(seg_y[horizontal, 0].astype(float)), sorted(seg_x[~horizontal, 0].astype(float))
+
+
+def test_lines_sit_on_the_grids_window_starts_in_a_zoomed_view():
+    x = np.random.default_rng(2).integers(0, 256, (3, 40, 30), dtype=np.uint8)
+    r = fractional_max_pool2d(x, 2, output_ratio=0.7, samples=np.full((3, 2), 0.4))
+    fig = fractional_grid_figure(r.input, r.grid, top=10, left=5, size=12, value_range=(0, 255))
+    assert [t.name for t in fig.data][1:] == ["window start halo", "window starts"]
+    assert fig.data[0].type == "image"
+    rows, cols = line_coords(fig.data[2])
+    starts_r, starts_c = r.grid.rows.positions[:, 0], r.grid.cols.positions[:, 0]
+    assert rows == sorted(s - 10 - 0.5 for s in starts_r if 10 <= s < 22)
+    assert cols == sorted(s - 5 - 0.5 for s in starts_c if 5 <= s < 17)
+    assert fig.data[1].line.color == palette.HALO and fig.data[2].line.color == palette.WINDOW
+
+
+def test_the_whole_image_view_scales_the_lines_with_the_shrunk_image():
+    x = np.zeros((1, 200, 100), np.uint8)
+    r = fractional_max_pool2d(x, 2, output_ratio=0.5, rng=0)
+    fig = fractional_grid_figure(r.input, r.grid, max_side=50)  # shrunk by 4
+    rows, cols = line_coords(fig.data[2])
+    assert rows == sorted(s / 4 - 0.5 for s in r.grid.rows.positions[:, 0] if s / 4 - 0.5 < 49.5)
+    assert len(cols) == len(r.grid.cols.positions)
+
+
+def test_fractional_view_names_bad_arguments():
+    r = fractional_max_pool2d(np.zeros((10, 10)), 2, output_size=5, rng=0)
+    with pytest.raises(ValueError, match="planes must be"):
+        fractional_grid_figure(np.zeros((10, 10)), r.grid)
+    with pytest.raises(ValueError, match=r"grid is for a \(10, 10\) input"):
+        fractional_grid_figure(np.zeros((1, 8, 8)), r.grid)
+    with pytest.raises(ValueError, match="must start inside"):
+        fractional_grid_figure(r.input, r.grid, top=10, size=4)
+
+
+# ------------------------------------------------------------ global pooling
+
+
+def test_global_swatches_colour_and_number_each_channel():
+    fig = global_figure([255, 128, 0], [10.5, 20.25, 30], value_range=(0, 255))
+    assert isinstance(fig, go.Figure) and len(fig.layout.shapes) == 2
+    assert fig.layout.shapes[0].fillcolor == "rgb(255, 128, 0)"
+    assert fig.layout.annotations[1].text == "Global average<br>R 10.5, G 20.25, B 30"
+
+
+def test_one_channel_is_a_grey_swatch_on_the_given_scale():
+    fig = global_figure([4.0], [2.0], value_range=(0, 4))
+    assert fig.layout.shapes[0].fillcolor == "rgb(255, 255, 255)"
+    assert fig.layout.shapes[1].fillcolor == "rgb(128, 128, 128)"
+    assert fig.layout.annotations[0].text == "Global max<br>4"
+
+
+def test_global_figure_names_mismatched_channels():
+    with pytest.raises(ValueError, match="must both hold 1 or 3 numbers, got 3 and 1"):
+        global_figure([1, 2, 3], [1], value_range=(0, 1))
