@@ -21,6 +21,7 @@ __all__ = [
     "format_bytes",
     "mode_difference",
     "pool_cost",
+    "shared_value_range",
     "zoom_limit",
     "zoom_region",
 ]
@@ -92,6 +93,45 @@ def mode_difference(a, b):
     diff = a64 - b64
     mean_abs = float(np.abs(diff).mean())
     return (diff if diff.ndim == 2 else diff.mean(axis=0)), mean_abs
+
+
+def shared_value_range(planes, outputs):
+    """One value range for an input and its poolings, so that equal values look equal.
+
+    Parameters
+    ----------
+    planes : (C, H, W) array_like
+        The input. uint8 photos use their full scale, 0 to 255; other
+        dtypes their own finite minimum and maximum.
+    outputs : sequence of array_like
+        The pooled values; the range widens to hold them (an Lp pooling
+        with p = 1 sums its window, and can exceed 255 on a photo).
+
+    Returns
+    -------
+    (float, float)
+        ``lo < hi``.
+
+    Examples
+    --------
+    >>> photo = np.zeros((3, 4, 4), np.uint8)
+    >>> shared_value_range(photo, [np.zeros((3, 2, 2)), np.full((3, 2, 2), 300.0)])
+    (0.0, 300.0)
+    >>> shared_value_range(np.array([[[-2.0, 5.0]]]), [])
+    (-2.0, 5.0)
+    """
+    planes = np.asarray(planes)
+    # A photo's scale is 0-255 whatever it holds; min and max per array, never a float copy of a big photo.
+    arrays = [np.asarray(o) for o in outputs] + ([] if planes.dtype == np.uint8 else [planes])
+    ends = [(0.0, 255.0)] if planes.dtype == np.uint8 else []
+    for a in arrays:
+        finite = a if a.dtype.kind in "iu" else a[np.isfinite(a)]
+        if finite.size:
+            ends.append((float(finite.min()), float(finite.max())))
+    if not ends:
+        return 0.0, 1.0
+    lo, hi = min(e[0] for e in ends), max(e[1] for e in ends)
+    return (lo, hi) if hi > lo else (lo, lo + 1.0)
 
 
 def describe_options(mode, options):

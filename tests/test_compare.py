@@ -20,6 +20,7 @@ from pooling.compare import (
     format_bytes,
     mode_difference,
     pool_cost,
+    shared_value_range,
     zoom_limit,
     zoom_region,
 )
@@ -101,6 +102,27 @@ def test_difference_rejects_mismatched_or_empty_shapes():
         mode_difference(np.zeros((2, 2)), np.zeros((2, 3)))
     with raises(ValueError, "a must be a non-empty (out_h, out_w) or (C, out_h, out_w) array, got shape (4,)"):
         mode_difference(np.zeros(4), np.zeros(4))
+
+
+# ------------------------------------------------------------- value range
+
+
+def test_a_photo_keeps_its_full_scale_whatever_it_holds():
+    photo = np.full((3, 4, 4), 100, np.uint8)
+    assert shared_value_range(photo, [pooling.pool2d(photo, "avg", 2).values]) == (0.0, 255.0)
+
+
+def test_the_range_widens_to_outputs_beyond_the_photo_scale():
+    photo = np.full((1, 4, 4), 200, np.uint8)
+    lp1 = pooling.pool2d(photo, "lp", 2, p=1).values  # sums of 4 cells: 800
+    assert shared_value_range(photo, [lp1]) == (0.0, 800.0)
+
+
+def test_typed_numbers_use_their_own_finite_range():
+    x = np.array([[[-3.0, 7.0], [np.inf, 1.0]]])
+    assert shared_value_range(x, [np.array([[9.0, np.nan]])]) == (-3.0, 9.0)
+    assert shared_value_range(np.full((1, 2, 2), 4.0), []) == (4.0, 5.0)
+    assert shared_value_range(np.full((1, 1, 1), np.nan), []) == (0.0, 1.0)
 
 
 # ------------------------------------------------------------------ labels

@@ -1,0 +1,213 @@
+"""Figures of the Max vs Average page: colour channels, colour-fringe cells, and the linked zoom."""
+
+import numpy as np
+import plotly.express as px
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..compare import ZoomRegion
+from ..sweep import format_value
+from . import palette
+from ._cells import cell_outlines
+from ._cells import value_range as finite_range
+from ._traces import coloraxis, halo, outline, square_axes, value_heatmap
+from .image import _as_display_array, image_figure
+from .maps import block_mean
+
+__all__ = ["CHANNEL_NAMES", "DISPLAY_SIDE", "ZOOM_TRACES", "channel_figure", "fringe_figure", "zoom_figure"]
+
+CHANNEL_NAMES = ("red", "green", "blue")
+DISPLAY_SIDE = 480  # long side, in pixels, of pooled images as sent to the browser
+ZOOM_TRACES = (
+    "output", "output cells", "input crop", "source halo", "sources", "source points",
+    "focus cell halo", "focus cell", "focus window halo", "focus window",
+)
+
+
+def channel_figure(values, *, value_range=(0, 255), max_side=DISPLAY_SIDE, names=CHANNEL_NAMES):
+    """Each colour channel of a pooled image, side by side in grey, on one scale.
+
+    Parameters
+    ----------
+    values : (C, H, W) array_like
+        Pooled planes, such as max pooling's ``result.values`` of an RGB photo.
+    value_range : (float, float), optional
+        The value shown black and the value shown white, for every channel.
+    max_side : int, optional
+        Each channel is shrunk by block means to at most this many pixels on
+        its long side before it is encoded.
+    names : sequence of str, optional
+        One title per channel.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One image trace per channel, titled by ``names``.
+
+    Examples
+    --------
+    >>> fig = channel_figure(np.zeros((3, 4, 6), np.uint8))
+    >>> [t.type for t in fig.data], [a.text for a in fig.layout.annotations]
+    (['image', 'image', 'image'], ['red', 'green', 'blue'])
+    """
+    a = np.asarray(values)
+    if a.ndim != 3 or a.size == 0 or len(names) != a.shape[0]:
+        raise ValueError(f"values must be (C, H, W) with one name per channel ({len(names)}), got shape {a.shape}")
+    grey = np.stack([_as_display_array(plane, value_range, max_side) for plane in a])
+    fig = px.imshow(grey, facet_col=0, binary_string=True, zmin=0, zmax=255, facet_col_spacing=0.02)
+    for annotation, name in zip(fig.layout.annotations, names):
+        annotation.text = name
+    fig.update_traces(hovertemplate="row %{y}, col %{x}<extra></extra>")
+    fig.update_xaxes(showticklabels=False, ticks="")
+    fig.update_yaxes(showticklabels=False, ticks="")
+    fig.update_layout(font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
+                      margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    return fig
+
+
+def fringe_figure(values, mask, *, value_range=(0, 255), max_side=DISPLAY_SIDE, title=None):
+    """The cells of an RGB max pooling whose channels came from different pixels, over the pooled image.
+
+    The pooled image is drawn in faded grey so the marks stand out; each
+    marked cell is painted in :data:`palette.ACCENT`. Where the image is
+    shrunk for display, a pixel's share of accent is the share of marked
+    cells it stands for.
+
+    Parameters
+    ----------
+    values : (3, H, W) array_like
+        The max-pooled planes.
+    mask : (H, W) bool array_like
+        :func:`pooling.compare.channel_disagreement` of their indices.
+    value_range : (float, float), optional
+    max_side : int, optional
+    title : str, optional
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One image trace.
+
+    Examples
+    --------
+    >>> v = np.full((3, 2, 2), 255, np.uint8)
+    >>> fig = fringe_figure(v, np.array([[True, False], [False, False]]))
+    >>> fig.data[0].type
+    'image'
+    """
+    a, m = np.asarray(values), np.asarray(mask)
+    if a.ndim != 3 or a.shape[0] != 3 or m.shape != a.shape[1:] or m.dtype != bool:
+        raise ValueError(f"values must be (3, H, W) and mask an (H, W) bool array, got {a.shape} and {m.shape}")
+    rgb = np.moveaxis(_as_display_array(a, value_range, max_side), -1, 0).astype(np.float32)
+    share, _ = block_mean(m.astype(np.float32), max_side)
+    share = share[: rgb.shape[1], : rgb.shape[2], None].astype(np.float32)
+    grey = rgb.mean(axis=0)[..., None] * 0.5 + 96  # faded: the accent reads on any photo
+    accent = np.array(palette.rgb(palette.ACCENT), np.float32)
+    out = np.rint(grey * (1 - share) + accent * share).astype(np.uint8)
+    return image_figure(out, title=title)
+
+
+def _source_words(zoom):
+    """Hover text of each zoomed output cell and of each source pixel, from the zoom's data."""
+    h, w = zoom.values.shape
+    ii, jj = np.divmod(np.arange(h * w), w)
+    ii, jj = ii + zoom.top, jj + zoom.left
+    values = [format_value(v) for v in zoom.values.ravel().tolist()]
+    srcs = list(zip(zoom.source_rows.ravel().tolist(), zoom.source_cols.ravel().tolist()))
+    cells = [f"output ({i}, {j}) = {v}<br>copied from input ({r}, {c})<br>click to outline its window"
+             for i, j, v, (r, c) in zip(ii.tolist(), jj.tolist(), values, srcs)]
+    # Overlapping windows can copy one pixel into several cells: one hover point per pixel, naming them all.
+    by_pixel = {}
+    for i, j, v, src in zip(ii.tolist(), jj.tolist(), values, srcs):
+        by_pixel.setdefault(src, (v, []))[1].append(f"({i}, {j})")
+    pixels = [f"input ({r}, {c}) = {v}<br>the max of output {', '.join(outs)}" for (r, c), (v, outs)
+              in by_pixel.items()]
+    return (ii, jj, cells), (np.array(list(by_pixel), dtype=np.int64).reshape(-1, 2), pixels)
+
+
+def zoom_figure(zoom, *, focus=None, value_range=None, title=None):
+    """A block of max-pooled cells beside the input pixels their windows cover, each source pixel lit.
+
+    Both grids use their own row and column numbers (output cells on the
+    left, input pixels on the right), and share one colour scale: a max copies
+    its source pixel, so the two show the same colour. Hovering an output
+    cell names its source pixel; hovering a lit pixel names the output cells
+    it went to. Clicking an output cell (``focus``) outlines it and its window.
+
+    Parameters
+    ----------
+    zoom : ZoomRegion
+        From :func:`pooling.compare.zoom_region`.
+    focus : (int, int), optional
+        An output cell ``(row, col)`` in output coordinates; ignored when it
+        lies outside the zoom.
+    value_range : (float, float), optional
+        The colour scale's ends; the crop's own range by default.
+    title : str, optional
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Traces named as in :data:`ZOOM_TRACES`, in that order. Trace 1
+        ("output cells") is the click layer: one invisible marker per output
+        cell with ``customdata = [row, col]``.
+
+    Examples
+    --------
+    >>> import pooling
+    >>> from pooling.compare import zoom_region
+    >>> x = 10 * np.arange(4)[:, None] + np.arange(4)
+    >>> zoom = zoom_region(pooling.pool2d(x, "max", 2), top=0, left=0, height=2, width=2)
+    >>> fig = zoom_figure(zoom, focus=(1, 0))
+    >>> fig.data[1].customdata[:2], fig.data[5].x.tolist()
+    (([0, 0], [0, 1]), [1.0, 3.0, 1.0, 3.0])
+    """
+    if not isinstance(zoom, ZoomRegion):
+        raise TypeError(f"zoom must be a ZoomRegion, not {type(zoom).__name__}")
+    (h, w), (ch, cw) = zoom.values.shape, zoom.crop.shape
+    lo, hi = value_range if value_range is not None else finite_range(zoom.crop, zoom.values)
+    fig = make_subplots(rows=1, cols=2, column_widths=[w, cw], horizontal_spacing=0.08, subplot_titles=[
+        f"max, output rows {zoom.top}–{zoom.top + h - 1}, cols {zoom.left}–{zoom.left + w - 1}",
+        f"input rows {zoom.crop_top}–{zoom.crop_top + ch - 1}, cols {zoom.crop_left}–{zoom.crop_left + cw - 1}"])
+    (ii, jj, cell_words), (pixels, pixel_words) = _source_words(zoom)
+    marks = palette.mark_sizes(350 / max(ch, cw))
+    out_marks = palette.mark_sizes(350 / max(h, w))
+    fig.add_trace(value_heatmap(zoom.values, name="output", x0=zoom.left, y0=zoom.top, hoverinfo="skip"), 1, 1)
+    fig.add_trace(go.Scatter(
+        x=jj.astype(np.float32), y=ii.astype(np.float32), customdata=np.stack([ii, jj], axis=1).tolist(),
+        mode="markers", name="output cells", showlegend=False, text=cell_words,
+        marker={"size": max(8, 300 // max(h, w)), "symbol": "square", "color": palette.ACCENT, "opacity": 0},
+        selected={"marker": {"opacity": 0}}, unselected={"marker": {"opacity": 0}},
+        hovertemplate="%{text}<extra></extra>"), 1, 1)
+    fig.add_trace(value_heatmap(zoom.crop, name="input crop", x0=zoom.crop_left, y0=zoom.crop_top,
+                                hovertemplate="input (%{y}, %{x}) = %{z}<extra></extra>"), 1, 2)
+    src = cell_outlines(zoom.source_rows, zoom.source_cols, inset=marks["inset"])
+    fig.add_traces([halo(src, name="source halo", width=marks["halo"]),
+                    outline(src, name="sources", colour=palette.ACCENT, width=marks["chosen"])], 1, 2)
+    fig.add_trace(go.Scatter(
+        x=pixels[:, 1].astype(np.float32), y=pixels[:, 0].astype(np.float32), mode="markers",
+        name="source points", showlegend=False, text=pixel_words, hovertemplate="%{text}<extra></extra>",
+        marker={"size": max(6, 300 // max(ch, cw)), "symbol": "square", "opacity": 0}), 1, 2)
+    cell, window = _focus_outlines(zoom, focus, out_marks["inset"], marks["inset"])
+    fig.add_traces([halo(cell, name="focus cell halo", width=out_marks["halo"]),
+                    outline(cell, name="focus cell", colour=palette.ACCENT, width=out_marks["chosen"])], 1, 1)
+    fig.add_traces([halo(window, name="focus window halo", width=marks["halo"]),
+                    outline(window, name="focus window", colour=palette.WINDOW, width=marks["window"])], 1, 2)
+    square_axes(fig, (zoom.top, zoom.top + h - 1, zoom.left, zoom.left + w - 1), row=1, col=1)
+    square_axes(fig, (zoom.crop_top, zoom.crop_top + ch - 1, zoom.crop_left, zoom.crop_left + cw - 1), row=1, col=2)
+    fig.update_annotations(font_size=palette.FONT_SIZE, yshift=36)  # above the tick labels, which may turn
+    fig.update_layout(title={"text": title} if title else None, coloraxis=coloraxis(lo, hi, showscale=False),
+                      font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE}, showlegend=False,
+                      plot_bgcolor=palette.BACKGROUND, paper_bgcolor=palette.BACKGROUND,
+                      margin={"l": 30, "r": 20, "t": 110 if title else 80, "b": 20}, clickmode="event+select")
+    return fig
+
+
+def _focus_outlines(zoom, focus, cell_inset, tap_inset):
+    """Outlines of the focused output cell and of its window's in-bounds taps; empty without a focus."""
+    h, w = zoom.values.shape
+    if focus is None or not (zoom.top <= focus[0] < zoom.top + h and zoom.left <= focus[1] < zoom.left + w):
+        empty = np.empty(0, np.float32)
+        return (empty, empty), (empty, empty)
+    rows, cols = zoom.window_taps(*focus)
+    return cell_outlines([focus[0]], [focus[1]], inset=cell_inset), cell_outlines(rows, cols, inset=tap_inset)
