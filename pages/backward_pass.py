@@ -1,0 +1,145 @@
+"""Backward pass: where each pooling mode sends the gradient on its way back to the input."""
+
+from dataclasses import replace
+
+import numpy as np
+import streamlit as st
+
+import widgets
+from pooling import images, pool2d, pool_backward
+from pooling.backward import gradient_sources, upstream_gradient
+from pooling.figures.backward import fan_in_figure, routing_figure, upstream_figure
+from pooling.figures.image import crop_preview_figure
+from pooling.settings import output_hw, pool_options
+
+GRADIENT_LABELS = {"ones": "Ones", "random": "Random", "typed": "Typed"}
+_GRAD_SEED = "_bwd_grad_seed"
+
+
+def compared_layers(settings):
+    """(title, settings) of the modes shown: max, average, stochastic in training, and the sidebar's own."""
+    layers = [("max", replace(settings, mode="max")), ("average", replace(settings, mode="avg")),
+              ("stochastic (training)", replace(settings, mode="stochastic", train=True))]
+    if settings.mode not in ("max", "avg") and not (settings.mode == "stochastic" and settings.train):
+        layers.append((f"sidebar: {widgets.MODE_LABELS[settings.mode].lower()}", settings))
+    return layers
+
+
+def _new_gradient():
+    st.session_state[_GRAD_SEED] = st.session_state.get(_GRAD_SEED, 0) + 1
+
+
+def _fit_text(shape):
+    st.session_state["bwd_grad_text"] = images.grid_to_text(np.arange(1, shape[0] * shape[1] + 1).reshape(shape))
+
+
+def _overlap_windows():
+    # The sidebar's own widgets read these keys on the rerun; a kernel of 1 cannot overlap at any stride.
+    st.session_state["stride"] = 1
+    for key in ("kernel_h", "kernel_w"):
+        st.session_state[key] = max(2, int(st.session_state.get(key, 2)))
+
+
+def gradient_ui(out_shape):
+    """Draw the upstream-gradient controls; return the ``out_shape`` gradient, or None with the reason shown."""
+    kind = st.radio("Upstream gradient (one number per output cell)", list(GRADIENT_LABELS), key="bwd_grad_source",
+                    format_func=GRADIENT_LABELS.get, horizontal=True)
+    if kind == "random":
+        st.button("New gradient", key="bwd_grad_reroll", on_click=_new_gradient)
+        return upstream_gradient(out_shape, "random", rng=st.session_state.get(_GRAD_SEED, 0))
+    if kind == "ones":
+        return upstream_gradient(out_shape)
+    if "bwd_grad_text" not in st.session_state:
+        _fit_text(out_shape)
+    text = st.text_area("Gradient, one row per line", key="bwd_grad_text", height=120)
+    try:
+        grad = images.grid_from_text(text)
+    except images.ImageError as err:
+        st.error(widgets.plain(err))
+        return None
+    if grad.shape != tuple(out_shape):
+        st.error(widgets.plain(f"The typed gradient is {grad.shape[0]} × {grad.shape[1]} but the output is "
+                               f"{out_shape[0]} × {out_shape[1]} (rows × columns): type one number per output cell."))
+        st.button("Refill with the output's shape", key="bwd_grad_fit", on_click=_fit_text, args=(out_shape,))
+        return None
+    return grad
+
+
+@st.cache_data(**widgets.CACHE)
+def backward_routes(key, _grid, _grad, _layers):
+    """Per compared mode: its input gradient and gradient sources (the core's), or the core's error."""
+    routes = []
+    for title, layer in _layers:
+        try:
+            result = pool2d(_grid, layer.mode, **pool_options(layer))
+        except ValueError as err:
+            routes.append({"title": title, "error": str(err)})
+            continue
+        routes.append({"title": title, "grad": pool_backward(result, _grad), "sources": gradient_sources(result),
+                       "selecting": result.selecting})
+    return routes
+
+
+lab = widgets.sidebar()
+
+st.title("Backward pass")
+st.write(
+    "The claim: in training, a pooling layer hands each output's gradient back only to the input cells that "
+    "made that output. It holds, and each mode does it its own way. Max pooling sends all of it to one cell per "
+    "window, the one it recorded on the way forward (the \"switch\"), and exactly 0 to the others, even to a cell "
+    "that was only a little smaller. Average pooling splits it evenly over the window. Stochastic pooling, in "
+    "training, sends all of it to the cell it sampled. Max pooling does have a gradient: only on a tie must a "
+    "rule choose, and PyTorch (and this lab) gives it to the first cell of the window."
+)
+
+st.subheader("On a small grid")
+spec, grid = widgets.sweep_input_ui(lab.planes)
+if spec.source == "crop":
+    preview = crop_preview_figure(lab.planes, spec.top, spec.left, *grid.shape, title="Where the crop comes from")
+    st.plotly_chart(preview.update_layout(height=260), key="bwd_crop_preview")
+    st.caption("The same view on your image: the grid is a crop of the sidebar's image (pick its corner above).")
+grid = np.asarray(grid, dtype=np.float64)
+if not widgets.check_layer(lab, grid.shape):
+    st.warning("This layer cannot pool this grid: the sidebar says why. Change a setting there.")
+    st.stop()
+out_shape = output_hw(lab.settings, grid.shape)
+grad = gradient_ui(out_shape)
+if grad is None:
+    st.stop()
+
+layers = compared_layers(lab.settings)
+key = images.sha256_key(grid.tobytes(), grid.shape, grad.tobytes(), grad.shape, *(s for _, s in layers))
+routes = backward_routes(key, grid, grad, layers)
+for route in (r for r in routes if "error" in r):
+    st.warning(widgets.plain(f"{route['title']}: {route['error']}"))
+routes = [r for r in routes if "error" not in r]
+
+st.plotly_chart(upstream_figure(grid, grad, titles=(f"input {grid.shape[0]}×{grid.shape[1]}",
+                                                    f"upstream gradient {out_shape[0]}×{out_shape[1]}")),
+                key="bwd_upstream")
+st.caption("Left, the grid the layer pools; right, the gradient that reaches each of its outputs from above.")
+st.plotly_chart(routing_figure(grid, [r["grad"] for r in routes], titles=[r["title"] for r in routes],
+                               chosen=[r["sources"] > 0 if r["selecting"] else None for r in routes]),
+                key="bwd_routing")
+st.caption("The gradient each input cell receives, per mode (blue below 0, red above). Outlined: the cells "
+           "that max and stochastic pooling route to; every other cell of theirs gets exactly 0.")
+for r in routes:
+    st.text(f"{r['title']}: {int(np.count_nonzero(r['grad']))} of {grid.size} input cells get a gradient; "
+            f"it sums to {r['grad'].sum():.4g} (the upstream gradient sums to {grad.sum():.4g}).")
+st.caption("The sums match unless padding took a share: average pooling that counts padding in its divisor "
+           "sends that share to cells that do not exist.")
+
+st.subheader("Why it matters: overlapping windows add gradients up")
+st.plotly_chart(fan_in_figure([r["sources"] for r in routes], titles=[r["title"] for r in routes]),
+                key="bwd_fan_in")
+st.caption("How many outputs send gradient to each input cell; outlined: cells that hear from two or more.")
+shared = {r["title"]: int(np.count_nonzero(r["sources"] >= 2)) for r in routes}
+if max(shared.values(), default=0) == 0:
+    st.write("No cell hears from more than one output: these windows do not overlap, so each cell gets at most "
+             "one window's gradient. Make the stride smaller than the kernel to see gradients add up.")
+    st.button("Overlap the windows (stride 1)", key="bwd_overlap", on_click=_overlap_windows)
+else:
+    st.write("Where windows overlap, one input cell sits in several windows and receives the sum of their "
+             "gradients. A strong cell that wins several max windows gets several gradients, and a cell that "
+             "wins none gets no gradient at all from this layer, for this input.")
+    st.text("; ".join(f"{title}: {n} cell(s) from two or more outputs" for title, n in shared.items()))

@@ -1,0 +1,158 @@
+"""AppTest of the Backward pass page: it runs, its widgets act, and it shows the core's gradients."""
+
+import base64
+
+import numpy as np
+from apptest_helpers import chart_by_key, errors, no_exception, open_alone, texts
+
+from pooling import images, pool2d, pool_backward
+from pooling.backward import gradient_sources, upstream_gradient
+from pooling.figures.backward import cell_labels
+from pooling.samples import SAMPLE_NAMES, load_sample
+
+PAGE = "pages/backward_pass.py"
+DEFAULT_GRID = images.random_grid((6, 6), rng=0).astype(np.float64)  # the sweep input's default
+
+
+def array(entry):
+    """A plotly array from the chart's JSON: a list, or numpy's typed-array form."""
+    if isinstance(entry, dict):
+        flat = np.frombuffer(base64.b64decode(entry["bdata"]), dtype=entry["dtype"])
+        shape = entry.get("shape")
+        return flat.reshape([int(s) for s in str(shape).split(",")]) if shape else flat
+    return np.asarray(entry, dtype=np.float64)
+
+
+def panels(at, key):
+    """(title, z, text) of each heatmap panel of a chart, in order."""
+    spec = chart_by_key(at, key)
+    return [(t["name"], array(t["z"]), t.get("text")) for t in spec["data"] if t["type"] == "heatmap"]
+
+
+def expected(grid, grad_output, **layer):
+    """The core's input gradient and gradient sources for max, avg and stochastic (training, seed 0)."""
+    layer = {"kernel_size": 2, "stride": 2, **layer}
+    results = [pool2d(grid, "max", **layer), pool2d(grid, "avg", **layer),
+               pool2d(grid, "stochastic", **layer, train=True, rng=0)]
+    return [pool_backward(r, grad_output) for r in results], [gradient_sources(r) for r in results]
+
+
+def assert_routing_is_the_cores(at, grid, grad_output, **layer):
+    grads, sources = expected(grid, grad_output, **layer)
+    shown = panels(at, "bwd_routing")
+    assert [title for title, _, _ in shown][:3] == ["max", "average", "stochastic (training)"]
+    for (title, z, text), grad in zip(shown, grads):
+        np.testing.assert_allclose(z.reshape(grad.shape), grad, rtol=1e-6, err_msg=title)
+        assert text == cell_labels(grad).tolist(), title
+    for (title, z, _), counts in zip(panels(at, "bwd_fan_in"), sources):
+        assert z.reshape(counts.shape).tolist() == counts.tolist(), title
+    return grads
+
+
+def test_runs_on_its_own_and_shows_the_cores_gradients_for_ones():
+    at = open_alone(PAGE)
+    assert at.title[0].value == "Backward pass"
+    assert at.radio(key="bwd_grad_source").value == "ones"
+    grads = assert_routing_is_the_cores(at, DEFAULT_GRID, np.ones((3, 3)))
+    lines = [t for t in texts(at) if "input cells get a gradient" in t]
+    assert lines[0] == "max: 9 of 36 input cells get a gradient; it sums to 9 (the upstream gradient sums to 9)."
+    assert lines[1].startswith(f"average: {np.count_nonzero(grads[1])} of 36")
+    assert any("do not overlap" in m.value for m in at.markdown)
+    assert not errors(at) and not at.warning
+
+
+def test_random_gradient_is_the_cores_and_new_gradient_changes_it():
+    at = open_alone(PAGE)
+    at.radio(key="bwd_grad_source").set_value("random").run()
+    grad = upstream_gradient((3, 3), "random", rng=0)
+    (_, up_z, _), = [p for p in panels(at, "bwd_upstream") if p[0] == "upstream gradient"]
+    assert up_z.reshape(3, 3).tolist() == grad.tolist()
+    assert_routing_is_the_cores(at, DEFAULT_GRID, grad)
+    at.button(key="bwd_grad_reroll").click().run()
+    assert_routing_is_the_cores(at, DEFAULT_GRID, upstream_gradient((3, 3), "random", rng=1))
+
+
+def test_typed_gradient_is_used_and_a_wrong_shape_names_both_shapes():
+    at = open_alone(PAGE)
+    at.radio(key="bwd_grad_source").set_value("typed").run()
+    assert at.text_area(key="bwd_grad_text").value.split() == [str(i) for i in range(1, 10)]  # filled to 3 x 3
+    at.text_area(key="bwd_grad_text").set_value("1 -2 0\n0.5 3 1\n2 2 -1").run()
+    assert_routing_is_the_cores(at, DEFAULT_GRID, np.array([[1, -2, 0], [0.5, 3, 1], [2, 2, -1]]))
+    at.text_area(key="bwd_grad_text").set_value("1 2\n3 4").run()
+    no_exception(at)
+    wrong_shape = "The typed gradient is 2 × 2 but the output is 3 × 3 (rows × columns): type one number per output cell."
+    assert errors(at) == [wrong_shape]
+    assert all("bwd_routing" not in c.proto.id for c in at.get("plotly_chart"))
+    at.button(key="bwd_grad_fit").click().run()
+    assert not errors(at)
+    assert_routing_is_the_cores(at, DEFAULT_GRID, np.arange(1.0, 10.0).reshape(3, 3))
+
+
+def test_typed_gradient_that_is_not_numbers_says_where():
+    at = open_alone(PAGE)
+    at.radio(key="bwd_grad_source").set_value("typed").run()
+    at.text_area(key="bwd_grad_text").set_value("1 2 3\n4 <b>x</b> 6\n7 8 9").run()
+    no_exception(at)
+    assert errors(at) == ["In row 2, value 2 ('<b>x</b>') is not a number. Use digits such as 3, -1.5 or 2e3."]
+
+
+def test_overlapping_windows_add_gradients_and_the_button_makes_them_overlap():
+    at = open_alone(PAGE)
+    at.button(key="bwd_overlap").click().run()
+    assert at.number_input(key="stride").value == 1
+    assert_routing_is_the_cores(at, DEFAULT_GRID, np.ones((5, 5)), stride=1)
+    _, sources = expected(DEFAULT_GRID, np.ones((5, 5)), stride=1)
+    line = next(t for t in texts(at) if "cell(s) from two or more outputs" in t)
+    assert line == "; ".join(f"{name}: {np.count_nonzero(s >= 2)} cell(s) from two or more outputs"
+                             for name, s in zip(["max", "average", "stochastic (training)"], sources))
+    assert any("receives the sum of their gradients" in m.value for m in at.markdown)
+
+
+def test_sidebar_layer_is_used_and_its_own_mode_gets_a_panel():
+    at = open_alone(PAGE)
+    at.number_input(key="kernel_h").set_value(3).run()
+    at.selectbox(key="mode").set_value("lp").run()
+    grad_output = np.ones((2, 3))
+    assert_routing_is_the_cores(at, DEFAULT_GRID, grad_output, kernel_size=(3, 2))
+    title, z, _ = panels(at, "bwd_routing")[3]
+    assert title == "sidebar: lp (power average)"
+    lp = pool_backward(pool2d(DEFAULT_GRID, "lp", (3, 2), stride=2, p=2.0), grad_output)
+    np.testing.assert_allclose(z.reshape(lp.shape), lp, rtol=1e-6)
+
+
+def test_a_layer_that_cannot_pool_the_grid_is_explained():
+    at = open_alone(PAGE)
+    at.number_input(key="padding").set_value(2).run()
+    no_exception(at)
+    assert any("padding (2) must be at most kernel_size // 2 (1)" in e for e in errors(at))
+    assert "This layer cannot pool this grid" in at.warning[0].value
+
+
+def test_negative_numbers_drop_stochastic_with_the_cores_reason():
+    at = open_alone(PAGE)
+    at.radio(key="sweep_source").set_value("typed").run()
+    at.text_area(key="sweep_text").set_value("1 -2\n3 4").run()
+    no_exception(at)
+    assert "stochastic pooling needs x \\>= 0" in at.warning[0].value
+    assert [p[0] for p in panels(at, "bwd_routing")] == ["max", "average"]
+
+
+def test_the_same_view_on_a_crop_of_the_image():
+    at = open_alone(PAGE)
+    at.radio(key="sweep_source").set_value("crop").run()
+    at.slider(key="sweep_top").set_value(200).run()
+    at.slider(key="sweep_left").set_value(250).run()
+    planes = images.to_planes(images.working_image(load_sample(SAMPLE_NAMES[0]).pixels, 512), "rgb")
+    crop = planes[0, 200:206, 250:256].astype(np.float64)
+    (_, shown, _), _ = panels(at, "bwd_upstream")
+    assert shown.reshape(6, 6).tolist() == crop.tolist()
+    chart_by_key(at, "bwd_crop_preview")
+    assert_routing_is_the_cores(at, crop, np.ones((3, 3)))
+
+
+def test_every_page_widget_key_is_prefixed():
+    at = open_alone(PAGE)
+    at.radio(key="bwd_grad_source").set_value("random").run()
+    keys = {w.key for w in at.main if getattr(w, "key", None)}
+    own = {k for k in keys if not k.startswith("sweep_")}
+    assert own and all(k.startswith("bwd_") for k in own), own
