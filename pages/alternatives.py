@@ -1,0 +1,159 @@
+"""Alternatives gallery: every pooling mode on the same image, each with its sentence and formula."""
+
+from dataclasses import replace
+
+import numpy as np
+import streamlit as st
+
+import widgets
+from pooling import antialiased_max_pool2d, fractional_max_pool2d, global_pool2d, pool2d
+from pooling.figures.gallery import fractional_grid_figure, global_figure, lp_continuum_figure, p_label, pooled_figure
+from pooling.formulas import LP_STEPS, formula, lp_ratios
+from pooling.settings import LIMITS, pool_options
+
+SIDE = 256  # pooled images are sent at most this many pixels on a side: twelve figures stay under 2 MB
+VIEWS = {16: "16 × 16 pixels", 32: "32 × 32 pixels", 64: "64 × 64 pixels", 0: "the whole image"}
+
+
+def _reseed():
+    st.session_state["alt_seed"] = (st.session_state["alt_seed"] + 1) % LIMITS["seed"][1]
+
+
+@st.cache_data(**widgets.CACHE)
+def _pooled(key, mode, options, value_range, _planes):
+    if mode == "lp" and options["p"] > 8:  # in float32, 255 ** 16 already overflows to inf
+        _planes = _planes.astype(np.float64)
+    values = pool2d(_planes, mode, **options).values
+    return pooled_figure(values, value_range=value_range, max_side=SIDE), values.shape[-2:]
+
+
+@st.cache_data(**widgets.CACHE)
+def _fractional(key, kernel, ratio, seed, view, value_range, _planes):
+    # One random pair for every plane (PyTorch draws one per plane), so the drawn windows are every plane's.
+    samples = np.tile(np.random.default_rng(seed).random(2), (_planes.shape[0], 1))
+    r = fractional_max_pool2d(_planes, kernel, output_ratio=ratio, samples=samples)
+    h, w = _planes.shape[1:]
+    top, left = max(0, (h - view) // 2), max(0, (w - view) // 2)
+    grid_fig = fractional_grid_figure(_planes, r.grid, top=top, left=left, size=view or None,
+                                      value_range=value_range, max_side=SIDE)
+    return pooled_figure(r.values, value_range=value_range, max_side=SIDE), r.values.shape[-2:], grid_fig
+
+
+@st.cache_data(**widgets.CACHE)
+def _antialiased(key, kernel, stride, value_range, _planes):
+    values = antialiased_max_pool2d(_planes, kernel, stride).values
+    return pooled_figure(values, value_range=value_range, max_side=SIDE), values.shape[-2:]
+
+
+@st.cache_data(**widgets.CACHE)
+def _global(key, _planes):
+    return global_pool2d(_planes, "max").values.ravel(), global_pool2d(_planes, "avg").values.ravel()
+
+
+@st.cache_data(**widgets.CACHE)
+def _continuum(key, layer, _planes):
+    h, w = _planes.shape[1:]
+    top, left = max(0, (h - 512) // 2), max(0, (w - 512) // 2)  # windows are local: a centre crop tells the same
+    return lp_ratios(_planes[:, top:top + 512, left:left + 512], LP_STEPS, **layer)
+
+
+def card(place, name, compute, *args, note=None):
+    """One mode: title, sentence, formula, pooled output and its size; or why it cannot run.
+
+    Returns what ``compute`` gives beyond the figure and the output size (an empty list if it failed).
+    """
+    f = formula(name)
+    place.subheader(f.title)
+    place.write(f.sentence)
+    place.latex(f.latex)
+    try:
+        fig, (h, w), *more = compute(*args)
+    except ValueError as err:
+        place.warning(widgets.plain(err))
+        return []
+    place.plotly_chart(fig, key=f"alt_chart_{name}", width="stretch")
+    place.caption(f"{f.title}: the pooled image, {h} × {w} (rows × columns)." + (f" {note}" if note else ""))
+    return more
+
+
+lab = widgets.sidebar()
+st.title("Alternatives gallery")
+st.write("Claim: max pooling is one choice among many. Every pooling below summarises the same image with the "
+         "sidebar's kernel and stride, and each keeps something different: the brightest cell, the darkest, "
+         "the mean, something in between, or a random pick.")
+planes, hw = lab.planes, lab.planes.shape[1:]
+if not widgets.check_layer(lab, hw):
+    st.warning("This layer cannot pool this image: the sidebar says why. Change a setting there.")
+    st.stop()
+photo = planes.dtype == np.uint8
+scale = (0.0, 255.0) if photo else (float(planes.min()), float(planes.max()))
+top_abs = 255.0 if photo else float(np.abs(planes).max())
+kernel, stride = lab.settings.kernel, lab.settings.stride
+n_taps = kernel[0] * kernel[1]
+
+
+def options(mode, **extra):
+    return {**pool_options(replace(lab.settings, mode=mode)), **extra}
+
+
+st.header("Max, min and average")
+st.caption("All three on one scale: " + ("0 (black) to 255 (white)." if photo else "the input's smallest to largest."))
+for place, mode in zip(st.columns(3), ("max", "min", "avg")):
+    card(place, mode, _pooled, lab.cache_key(mode), mode, options(mode), scale, planes)
+
+st.header("Lp: from the sum to the max")
+p = st.select_slider("p", LP_STEPS, value=2.0, key="alt_p", format_func=p_label)
+lp_scale = (0.0, top_abs * n_taps ** (0 if np.isinf(p) else 1 / p))
+left, right = st.columns(2)
+card(left, "lp", _pooled, lab.cache_key("lp", p), "lp", options("lp", p=p), lp_scale, planes,
+     note=f"Its own scale, 0 to {lp_scale[1]:.4g}: what a window whose {n_taps} cells all hold {top_abs:g} gives. "
+          f"On the shared 0 to {top_abs:g} scale, p = 1 would be up to {n_taps} times too bright."
+          + (" Pooled in float64: in float32 (PyTorch's default) 255^16 already overflows." if p > 8 else ""))
+ratios = _continuum(lab.cache_key("continuum"), options("max"), planes)
+right.plotly_chart(lp_continuum_figure(ratios, current_p=p), key="alt_continuum", width="stretch")
+right.caption(f"Lp at each p as a share of the window's sum (1 at p = 1) and of its max (1 at p = ∞), averaged over "
+              f"{ratios.windows} windows (of the centre 512 × 512 at most). p = 2 is not a mean or a normalisation: nothing "
+              "is divided by a norm, it only sits between the sum and the max.")
+
+st.header("Stochastic: training and test")
+if "alt_seed" not in st.session_state:
+    st.session_state["alt_seed"] = 0
+seed_col, button_col = st.columns([3, 1])
+seed = seed_col.number_input("Random seed", *LIMITS["seed"], step=1, key="alt_seed")
+button_col.button("Reseed", key="alt_reseed", on_click=_reseed)
+for place, train, name in zip(st.columns(2), (True, False), ("stochastic-train", "stochastic-test")):
+    card(place, name, _pooled, lab.cache_key(name, seed), "stochastic",
+         options("stochastic", train=train, rng=seed if train else None), scale, planes)
+
+st.header("Fractional max")
+ratio_col, seed_col, view_col = st.columns(3)
+ratio = ratio_col.slider("Output ratio", 0.5, 0.9, 0.7, step=0.05, key="alt_frac_ratio")
+frac_seed = seed_col.number_input("Window seed", *LIMITS["seed"], value=0, step=1, key="alt_frac_seed")
+view = view_col.selectbox("Show", list(VIEWS), index=1, key="alt_frac_view", format_func=VIEWS.get)
+args = (lab.cache_key("fractional", ratio, frac_seed, view), kernel, ratio, frac_seed, view, scale, planes)
+left, right = st.columns(2)
+for grid_fig in card(left, "fractional", _fractional, *args,
+                     note=f"Kernel {kernel[0]} × {kernel[1]} from the sidebar; stride and padding do not apply."):
+    right.plotly_chart(grid_fig, key="alt_frac_grid", width="stretch")
+    right.caption(f"The centre of the input ({VIEWS[view]}) with a white line at the start of every window. The gaps "
+                  f"are a pseudo-random mix of sizes and each window is {kernel[0]} × {kernel[1]}, so windows "
+                  "overlap wherever a gap is smaller than the kernel. The same windows pool every plane here.")
+
+st.header("Global max and average")
+maxima, means = _global(lab.cache_key("global"), planes)
+st.write(formula("global-max").sentence + " " + formula("global-avg").sentence)
+st.latex(formula("global-max").latex + r", \qquad " + formula("global-avg").latex)
+st.plotly_chart(global_figure(maxima, means, value_range=scale), key="alt_global", width="stretch")
+names = ("red", "green", "blue") if len(maxima) == 3 else ("one plane",)
+st.text("\n".join(f"{n}: max {a:g}, average {b:.4g}" for n, a, b in zip(names, maxima, means)))
+
+st.header("Mixed and anti-aliased max")
+mixed_col, aa_col = st.columns(2)
+alpha = mixed_col.slider("alpha: weight of the max", 0.0, 1.0, 0.5, step=0.05, key="alt_alpha")
+card(mixed_col, "mixed", _pooled, lab.cache_key("mixed", alpha), "mixed", options("mixed", alpha=alpha), scale,
+     planes, note=f"alpha = {alpha:g}: 1 is max pooling, 0 is average pooling.")
+card(aa_col, "antialiased", _antialiased, lab.cache_key("antialiased"), kernel, stride, scale, planes,
+     note="Kernel and stride from the sidebar; padding, dilation and ceil mode do not apply. The max runs with "
+          "stride 1 before the blur and the subsampling.")
+
+widgets.layer_summary(lab, hw)
