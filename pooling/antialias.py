@@ -100,10 +100,14 @@ def antialiased_max_pool2d(x, kernel_size=2, stride=2, blur_size=3):
     if b > 1 and (before >= h or after >= h or before >= w or after >= w):
         raise ValueError(f"blur_size ({blur_size}) needs the dense maxima to be larger than {h}x{w}")
     padded = np.pad(maxima, ((0, 0), (before, after), (before, after)), mode="reflect") if b > 1 else maxima
+    # The binomial blur is separable: b taps down the rows, then b across, not b * b.
+    row = filt.sum(axis=1)
+    down = np.zeros((maxima.shape[0], h, padded.shape[2]))
+    for a in range(b):  # loops over blur taps, not over pixels
+        down += row[a] * padded[:, a : a + h, :]
     blurred = np.zeros_like(maxima)
-    for a in range(b):  # a loop over blur taps, not over pixels
-        for c in range(b):
-            blurred += filt[a, c] * padded[:, a : a + h, c : c + w]
+    for c in range(b):
+        blurred += row[c] * down[:, :, c : c + w]
     values = blurred[:, ::sy, ::sx]
     if was_2d:
         values = values[0]

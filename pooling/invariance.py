@@ -4,12 +4,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_input
+from ._checks import as_pair, check_input
 from .adaptive import adaptive_pool2d
 from .antialias import antialiased_max_pool2d
 from .pool import pool2d
 
-__all__ = ["ShiftReport", "pooled_values", "shift_grid", "shift_invariance"]
+__all__ = [
+    "ShiftComparison", "ShiftReport", "aligned_shift_invariance", "compare_shift", "pooled_values", "shift_grid",
+    "shift_invariance",
+]
 
 
 def pooled_values(x, mode, **pool_args):
@@ -89,7 +92,7 @@ def shift_invariance(x, shifts, mode="max", **pool_args):
     >>> rep.unchanged.tolist()
     [1.0, 1.0, 0.875]
     """
-    planes, was_2d = check_input(x)
+    planes, _ = check_input(x)
     shifts = np.asarray(shifts, dtype=np.int64).reshape(-1, 2)
     base = pooled_values(planes, mode, **pool_args).astype(np.float64)
     unchanged = np.empty(len(shifts))
@@ -101,3 +104,216 @@ def shift_invariance(x, shifts, mode="max", **pool_args):
         diff = np.abs(moved - base)
         change[n] = np.nanmean(diff) if np.isfinite(diff).any() else np.nan
     return ShiftReport(shifts, unchanged, change)
+
+
+# ------------------------------------------------------------ aligned comparison
+#
+# A shift by a whole stride moves the output by one whole cell: the cells are
+# the same, one place over. So the comparison below first moves the shifted
+# output back by ``shift // stride`` cells, and then compares only fair pairs:
+# cells whose windows lie on the image in both outputs and, after the shift,
+# read no pixel that the circular shift wrapped round from the far edge.
+
+
+@dataclass(frozen=True, eq=False)
+class _Pooled:
+    values: np.ndarray  # (C, h, w) float64
+    reach: tuple  # per axis (lo, hi, inside): input cells [lo, hi) each output reads; all taps on the input
+    stride: tuple
+
+
+def _axis_reach(axis):
+    member, pos = axis.member, axis.positions
+    lo = np.where(member, pos, np.iinfo(np.int64).max).min(axis=1)
+    hi = np.where(member, pos, np.iinfo(np.int64).min).max(axis=1) + 1
+    return lo, hi, (axis.in_bounds | ~member).all(axis=1)
+
+
+def _blur_reach(axis, n_out, step, blur):
+    # A blurred cell reads ``blur`` dense maxima around its centre; the dense maxima reach the input as their windows.
+    lo, hi, inside = _axis_reach(axis)
+    centres = np.arange(n_out) * step
+    first, last = centres - (blur - 1) // 2, centres + blur - 1 - (blur - 1) // 2
+    n = len(lo)
+    on_map = (first >= 0) & (last < n)
+    return lo[np.clip(first, 0, n - 1)], hi[np.clip(last, 0, n - 1)], on_map & inside[np.clip(centres, 0, n - 1)]
+
+
+def _pool(planes, mode, pool_args):
+    if mode == "blurmax":
+        r = antialiased_max_pool2d(planes, **pool_args)
+        values = r.values.astype(np.float64)
+        reach = tuple(_blur_reach(axis, values.shape[1 + i], r.stride[i], r.blur.shape[0])
+                      for i, axis in enumerate((r.dense.grid.rows, r.dense.grid.cols)))
+        return _Pooled(values, reach, r.stride)
+    if mode.startswith("global-"):
+        raise ValueError(f"mode ({mode!r}) has no stride to align by; use shift_invariance for global pooling")
+    r = pool2d(planes, mode, **pool_args)
+    grid = r.grid
+    return _Pooled(r.values.astype(np.float64), (_axis_reach(grid.rows), _axis_reach(grid.cols)),
+                   (grid.rows.step, grid.cols.step))
+
+
+def _fair_pairs(before, after, d, axis, length):
+    """Cells ``j`` of ``before`` paired with ``j + d // stride`` of ``after``, and which pairs are fair."""
+    lo, hi, inside = after.reach[axis]
+    clean = inside & (lo >= d) if d > 0 else inside & (hi <= length + d)
+    offset = d // before.stride[axis]
+    j = np.arange(before.values.shape[1 + axis])
+    partner = j + offset
+    fair = (partner >= 0) & (partner < len(clean)) & before.reach[axis][2]
+    fair[fair] &= clean[partner[fair]]
+    return offset, np.flatnonzero(fair)
+
+
+def _check_shift(planes, shift):
+    dy, dx = as_pair("shift", shift, minimum=-(2**31 - 1))
+    h, w = planes.shape[1:]
+    if abs(dy) >= h or abs(dx) >= w:
+        raise ValueError(f"shift ({(dy, dx)!r}) must be smaller than the image ({h} x {w}) on each axis")
+    return dy, dx
+
+
+@dataclass(frozen=True, eq=False)
+class ShiftComparison:
+    """One shift, compared cell by cell after moving the output back by whole cells.
+
+    Attributes
+    ----------
+    shift : (int, int)
+        ``(dy, dx)`` of the circular shift of the input.
+    offset : (int, int)
+        Whole output cells the content moved, ``(dy // stride_h, dx // stride_w)``.
+    before, after : (C, h, w) float64 ndarray
+        The pooled input and the pooled shifted input.
+    difference : (C, h, w) float64 ndarray
+        ``after`` at cell ``(i + offset_y, j + offset_x)`` minus ``before`` at
+        ``(i, j)``; NaN where the pair is not fair (see
+        :func:`compare_shift`).
+    compared : (h, w) bool ndarray
+        The cells of ``before`` with a fair partner.
+    unchanged : float
+        Share of the compared values that are equal (to 1e-9 relative); NaN
+        when no cell could be compared.
+    mean_abs_change : float
+        Mean ``|difference|`` over the compared values.
+    """
+
+    shift: tuple
+    offset: tuple
+    before: np.ndarray
+    after: np.ndarray
+    difference: np.ndarray
+    compared: np.ndarray
+    unchanged: float
+    mean_abs_change: float
+
+
+def _compare(before, planes, shift, mode, pool_args):
+    dy, dx = shift
+    after = _pool(np.roll(planes, (dy, dx), axis=(1, 2)), mode, pool_args)
+    h, w = planes.shape[1:]
+    (oy, rows), (ox, cols) = _fair_pairs(before, after, dy, 0, h), _fair_pairs(before, after, dx, 1, w)
+    difference = np.full(before.values.shape, np.nan)
+    moved = after.values[:, (rows + oy)[:, None], cols + ox]
+    kept = before.values[:, rows[:, None], cols]
+    difference[:, rows[:, None], cols] = moved - kept
+    compared = np.zeros(before.values.shape[1:], bool)
+    compared[rows[:, None], cols] = True
+    if moved.size == 0:
+        return ShiftComparison((dy, dx), (oy, ox), before.values, after.values, difference, compared, np.nan, np.nan)
+    with np.errstate(invalid="ignore"):
+        change = np.abs(moved - kept)
+        same = (change <= 1e-9 * np.abs(kept)) | (np.isnan(moved) & np.isnan(kept)) | (moved == kept)
+    finite = np.isfinite(change)
+    mean_change = float(change[finite].mean()) if finite.any() else np.nan
+    return ShiftComparison((dy, dx), (oy, ox), before.values, after.values, difference, compared,
+                           float(same.mean()), mean_change)
+
+
+def compare_shift(x, shift, mode="max", **pool_args):
+    """Pool ``x`` and ``x`` shifted by ``(dy, dx)``; compare the outputs after undoing whole-cell moves.
+
+    The input is shifted circularly (``np.roll``). A shift by a whole stride
+    moves every window's content to the next window, so the output moves by
+    one whole cell without changing: the shifted output is therefore moved
+    back by ``(dy // stride_h, dx // stride_w)`` cells before the compare.
+    What is left is the shift's phase within the stride, which is what
+    changes the values. Only fair pairs are compared: both windows lie on the
+    image (no padding, no partial ``ceil_mode`` window, for ``"blurmax"`` no
+    reflected blur) and the shifted one reads no pixel wrapped round from the
+    far edge. So, with no padding, a shift by whole strides leaves every
+    compared cell unchanged, for every mode but training-time stochastic.
+
+    Parameters
+    ----------
+    x : (H, W) or (C, H, W) array_like
+    shift : int or (int, int)
+        ``(dy, dx)``: the content moves down by ``dy`` and right by ``dx``
+        (negative: up, left); each smaller than the image.
+    mode : str, optional
+        A mode of :func:`pooling.pool2d` or ``"blurmax"`` (anti-aliased max).
+    **pool_args
+        Passed on, e.g. ``kernel_size=2, stride=2``.
+
+    Returns
+    -------
+    ShiftComparison
+
+    Notes
+    -----
+    Two poolings of the input; the comparison is a few slices.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.zeros((8, 8)); x[2, 3] = 1.0  # the right edge of the window of cell (1, 1)
+    >>> one = compare_shift(x, (0, 1), "max", kernel_size=2)  # the dot crosses into cell (1, 2)
+    >>> one.offset, float(one.difference[0, 1, 1]), float(one.difference[0, 1, 2]), one.unchanged
+    ((0, 0), -1.0, 1.0, 0.8333333333333334)
+    >>> two = compare_shift(x, (0, 2), "max", kernel_size=2)  # a whole stride: one cell over, unchanged
+    >>> two.offset, two.unchanged
+    ((0, 1), 1.0)
+    """
+    planes, _ = check_input(x)
+    shift = _check_shift(planes, shift)
+    return _compare(_pool(planes, mode, pool_args), planes, shift, mode, pool_args)
+
+
+def aligned_shift_invariance(x, shifts, mode="max", **pool_args):
+    """:func:`compare_shift` for many shifts: the share unchanged and the mean change of each.
+
+    Parameters
+    ----------
+    x : (H, W) or (C, H, W) array_like
+    shifts : (N, 2) array_like of int
+        ``(dy, dx)`` of each trial.
+    mode : str, optional
+        A mode of :func:`pooling.pool2d` or ``"blurmax"``.
+    **pool_args
+        Passed on.
+
+    Returns
+    -------
+    ShiftReport
+        ``unchanged`` and ``mean_abs_change`` over the fair pairs of each shift.
+
+    Notes
+    -----
+    One pooling of ``x`` and one per shift.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.arange(64.0).reshape(8, 8) % 5
+    >>> aligned_shift_invariance(x, [(0, 0), (0, 1), (0, 2)], "max", kernel_size=2).unchanged.tolist()
+    [1.0, 0.5, 1.0]
+    """
+    planes, _ = check_input(x)
+    shifts = np.asarray(shifts, dtype=np.int64).reshape(-1, 2)
+    before = _pool(planes, mode, pool_args)
+    stats = np.empty((2, len(shifts)))
+    for n, shift in enumerate(shifts):  # a loop over trials, each vectorised
+        rep = _compare(before, planes, _check_shift(planes, tuple(shift)), mode, pool_args)
+        stats[:, n] = rep.unchanged, rep.mean_abs_change
+    return ShiftReport(shifts, stats[0], stats[1])

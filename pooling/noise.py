@@ -7,9 +7,24 @@ import numpy as np
 from ._checks import check_input, make_rng
 from .invariance import pooled_values
 
-__all__ = ["NOISE_KINDS", "NoiseReport", "add_noise", "noise_sensitivity"]
+__all__ = [
+    "NOISE_KINDS", "NoiseReport", "NoisyPooling", "add_noise", "compare_noise", "noise_sensitivity", "pool_noisy",
+    "value_range",
+]
 
 NOISE_KINDS = ("gaussian", "salt-and-pepper", "salt", "pepper")
+
+
+def value_range(x):
+    """The range noise is measured against: the dtype's for integers, the finite data's for floats.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> value_range(np.zeros((2, 2), np.uint8)), value_range(np.array([[-1.0, 3.0]]))
+    ((0.0, 255.0), (-1.0, 3.0))
+    """
+    return _value_range(check_input(x)[0])
 
 
 def _value_range(planes):
@@ -23,7 +38,7 @@ def _value_range(planes):
     return (lo, hi) if hi > lo else (lo, lo + 1.0)
 
 
-def add_noise(x, level, kind="gaussian", rng=None):
+def add_noise(x, level, kind="gaussian", rng=None, *, clip=False):
     """Return a noisy float64 copy of ``x``.
 
     Parameters
@@ -35,6 +50,9 @@ def add_noise(x, level, kind="gaussian", rng=None):
         maximum, half by its minimum; ``"salt"`` or ``"pepper"`` only one).
     kind : {"gaussian", "salt-and-pepper", "salt", "pepper"}
     rng : numpy.random.Generator or int, optional
+    clip : bool, optional
+        Keep the noisy values inside the value range (as a camera's pixels
+        saturate); off by default, so Gaussian noise may leave it.
 
     Examples
     --------
@@ -42,6 +60,8 @@ def add_noise(x, level, kind="gaussian", rng=None):
     >>> noisy = add_noise(np.zeros((4, 4), np.uint8), 0.5, "salt", rng=0)
     >>> sorted(set(noisy.ravel().tolist()))
     [0.0, 255.0]
+    >>> float(add_noise(np.full((4, 4), 250, np.uint8), 0.5, rng=0, clip=True).max())
+    255.0
     """
     if kind not in NOISE_KINDS:
         raise ValueError(f"kind ({kind!r}) must be one of {', '.join(map(repr, NOISE_KINDS))}")
@@ -64,6 +84,10 @@ def add_noise(x, level, kind="gaussian", rng=None):
         bright = gen.random(out.shape) < 0.5 if salt is None else np.full(out.shape, salt)
         out[hit & bright] = hi
         out[hit & ~bright] = lo
+    if not isinstance(clip, (bool, np.bool_)):
+        raise TypeError(f"clip ({clip!r}) must be True or False")
+    if clip:
+        np.clip(out, lo, hi, out=out)
     return out[0] if was_2d else out
 
 
@@ -90,7 +114,7 @@ class NoiseReport:
     kind: str
 
 
-def noise_sensitivity(x, levels, kind="gaussian", rng=None, mode="max", **pool_args):
+def noise_sensitivity(x, levels, kind="gaussian", rng=None, mode="max", *, clip=False, **pool_args):
     """Pool clean and noisy copies of ``x`` at each noise level and measure the change.
 
     A pooling damps noise where ``output_change < input_change``. Max
@@ -106,6 +130,8 @@ def noise_sensitivity(x, levels, kind="gaussian", rng=None, mode="max", **pool_a
         One generator serves every level in turn, so a seed fixes the run.
     mode : str, optional
         Any mode of :func:`pooling.invariance.pooled_values`.
+    clip : bool, optional
+        See :func:`add_noise`.
     **pool_args
         e.g. ``kernel_size=2``.
 
@@ -121,17 +147,127 @@ def noise_sensitivity(x, levels, kind="gaussian", rng=None, mode="max", **pool_a
     >>> bool(rep.output_change[0] > rep.input_change[0])
     True
     """
+    return compare_noise(x, levels, {mode: (mode, pool_args)}, kind=kind, rng=rng, clip=clip)[mode]
+
+
+def compare_noise(x, levels, layers, *, kind="gaussian", rng=None, clip=False):
+    """:func:`noise_sensitivity` for several poolings at once, all on the same noisy copies.
+
+    Parameters
+    ----------
+    x : (H, W) or (C, H, W) array_like
+    levels : sequence of float
+    layers : dict of str to (str, dict)
+        ``{label: (mode, pool_args)}``, each mode one of
+        :func:`pooling.invariance.pooled_values`.
+    kind : str, optional
+        See :func:`add_noise`.
+    rng : numpy.random.Generator or int, optional
+        One generator draws the noise of every level in turn; every layer sees
+        the same noise, so their curves differ only by the pooling.
+    clip : bool, optional
+        See :func:`add_noise`.
+
+    Returns
+    -------
+    dict of str to NoiseReport
+        In the order of ``layers``.
+
+    Notes
+    -----
+    One noisy copy per level and one pooling per level and layer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.full((8, 8), 100, np.uint8)
+    >>> reps = compare_noise(x, [0.1], {"max": ("max", {"kernel_size": 2}), "avg": ("avg", {"kernel_size": 2})},
+    ...                      kind="salt", rng=0)
+    >>> bool(reps["max"].output_change[0] > reps["avg"].output_change[0])
+    True
+    """
     planes, _ = check_input(x)
+    if not isinstance(layers, dict) or not layers:
+        raise TypeError(f"layers ({layers!r}) must be a non-empty dict of label to (mode, pool_args)")
     gen = make_rng(rng)
     lo, hi = _value_range(planes)
     span = hi - lo
     clean_in = planes.astype(np.float64)
-    clean_out = pooled_values(clean_in, mode, **pool_args).astype(np.float64)
+    clean_out = {label: pooled_values(clean_in, mode, **args).astype(np.float64)
+                 for label, (mode, args) in layers.items()}
     levels = np.asarray(levels, dtype=np.float64).ravel()
-    result = np.empty((3, levels.size))
-    for n, level in enumerate(levels):  # one trial per level; each is vectorised
-        noisy = add_noise(planes, level, kind, gen)
-        out = pooled_values(noisy, mode, **pool_args).astype(np.float64)
-        diff = np.abs(out - clean_out)
-        result[:, n] = (np.mean(np.abs(noisy - clean_in)) / span, np.mean(diff) / span, np.mean(diff > 0))
-    return NoiseReport(levels, result[0], result[1], result[2], kind)
+    result = {label: np.empty((3, levels.size)) for label in layers}
+    for n, level in enumerate(levels):  # one noisy copy per level; each pooling is vectorised
+        noisy = add_noise(planes, level, kind, gen, clip=clip)
+        input_change = np.mean(np.abs(noisy - clean_in)) / span
+        for label, (mode, args) in layers.items():
+            diff = np.abs(pooled_values(noisy, mode, **args).astype(np.float64) - clean_out[label])
+            result[label][:, n] = input_change, np.mean(diff) / span, np.mean(diff > 0)
+    return {label: NoiseReport(levels, r[0], r[1], r[2], kind) for label, r in result.items()}
+
+
+@dataclass(frozen=True, eq=False)
+class NoisyPooling:
+    """One pooling of a clean input and of its noisy copy.
+
+    Attributes
+    ----------
+    clean, noisy : ndarray
+        The pooled clean and noisy inputs, float64, the input's dimensions.
+    input_change : float
+        Mean ``|noisy - x|`` over the input, as a fraction of the value range.
+    output_change : float
+        Mean ``|noisy - clean|`` over the output, as a fraction of the value range.
+    changed_fraction : float
+        Share of output cells that moved at all.
+    value_range : (float, float)
+        The clean input's range (:func:`value_range`), for showing both on one scale.
+    """
+
+    clean: np.ndarray
+    noisy: np.ndarray
+    input_change: float
+    output_change: float
+    changed_fraction: float
+    value_range: tuple
+
+
+def pool_noisy(x, noisy, mode="max", **pool_args):
+    """Pool ``x`` and its noisy copy ``noisy`` the same way and measure how far the output moved.
+
+    Parameters
+    ----------
+    x : (H, W) or (C, H, W) array_like
+        The clean input.
+    noisy : array_like
+        The same shape, e.g. from :func:`add_noise`.
+    mode : str, optional
+        Any mode of :func:`pooling.invariance.pooled_values`.
+    **pool_args
+        e.g. ``kernel_size=2``.
+
+    Returns
+    -------
+    NoisyPooling
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.full((4, 4), 100, np.uint8)
+    >>> noisy = x.astype(float); noisy[0, 0] = 255
+    >>> r = pool_noisy(x, noisy, "max", kernel_size=2)
+    >>> r.noisy.tolist(), round(r.input_change * 255, 4), round(r.output_change * 255, 4)
+    ([[255.0, 100.0], [100.0, 100.0]], 9.6875, 38.75)
+    """
+    planes, was_2d = check_input(x)
+    noisy_planes, _ = check_input(noisy)
+    if noisy_planes.shape != planes.shape:
+        raise ValueError(f"noisy has shape {np.shape(noisy)}; it must have the shape of x, {np.shape(x)}")
+    lo, hi = _value_range(planes)
+    clean_in = planes.astype(np.float64)
+    clean = pooled_values(clean_in, mode, **pool_args).astype(np.float64)
+    moved = pooled_values(noisy_planes.astype(np.float64), mode, **pool_args).astype(np.float64)
+    diff = np.abs(moved - clean)
+    input_change = float(np.mean(np.abs(noisy_planes - clean_in)) / (hi - lo))
+    return NoisyPooling(clean[0] if was_2d else clean, moved[0] if was_2d else moved, input_change,
+                        float(np.mean(diff) / (hi - lo)), float(np.mean(diff > 0)), (lo, hi))

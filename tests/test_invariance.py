@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import pooling
+from pooling.invariance import aligned_shift_invariance, compare_shift
 
 
 def dot(h=8, w=8, at=(2, 2)):
@@ -126,3 +127,115 @@ def test_bad_input_and_mode():
         pooling.shift_invariance(np.ones((4, 4), bool), [(0, 1)], "max", kernel_size=2)
     with pytest.raises(ValueError, match=r"mode \('median'\) must be one of"):
         pooling.shift_invariance(np.ones((4, 4)), [(0, 1)], "median", kernel_size=2)
+
+
+# --- compare_shift and aligned_shift_invariance: the output moved back by whole cells ----------------------
+
+
+def reference_compare(x, shift, k, s, p):
+    """Plain loops: which cells of ``before`` have a fair partner, and the difference there (2-D, no dilation)."""
+    dy, dx = shift
+    h, w = x.shape
+    before = pooling.pool2d(x, "max", k, stride=s, padding=p).values
+    after = pooling.pool2d(np.roll(x, shift, axis=(0, 1)), "max", k, stride=s, padding=p).values
+    oy, ox = dy // s, dx // s
+    diff = np.full(before.shape, np.nan)
+    for i in range(before.shape[0]):
+        for j in range(before.shape[1]):
+            pi, pj = i + oy, j + ox
+            if not (0 <= pi < after.shape[0] and 0 <= pj < after.shape[1]):
+                continue
+            old_rows = range(i * s - p, i * s - p + k)
+            old_cols = range(j * s - p, j * s - p + k)
+            new_rows = range(pi * s - p, pi * s - p + k)
+            new_cols = range(pj * s - p, pj * s - p + k)
+            on_image = all(0 <= r < h for r in (*old_rows, *new_rows)) and all(0 <= c < w for c in (*old_cols, *new_cols))
+            wrapped = any(r < dy if dy > 0 else r >= h + dy for r in new_rows if dy) or any(
+                c < dx if dx > 0 else c >= w + dx for c in new_cols if dx)
+            if on_image and not wrapped:
+                diff[i, j] = after[pi, pj] - before[i, j]
+    return diff
+
+
+def test_compare_shift_by_hand():
+    x = dot(at=(2, 3))  # the right edge of the window of output cell (1, 1)
+    one = compare_shift(x, (0, 1), "max", kernel_size=2)
+    assert one.offset == (0, 0) and one.shift == (0, 1)
+    # The shifted image's column 0 holds the wrapped column 7: output column 0 is left out.
+    assert one.compared[:, 0].tolist() == [False] * 4 and one.compared[:, 1:].all()
+    assert one.difference[0, 1, 1] == -1.0 and one.difference[0, 1, 2] == 1.0
+    assert np.nansum(np.abs(one.difference)) == 2.0
+    assert one.unchanged == 10 / 12 and one.mean_abs_change == 2 / 12
+    np.testing.assert_array_equal(one.before, pooling.pool2d(x[None], "max", 2).values)
+    np.testing.assert_array_equal(one.after, pooling.pool2d(np.roll(x, 1, axis=1)[None], "max", 2).values)
+
+
+@pytest.mark.parametrize("shift", [(0, 2), (2, 0), (2, 4), (4, 2), (-2, 0), (0, -4)])
+@pytest.mark.parametrize(
+    ("mode", "args"),
+    [("max", {"kernel_size": 2}), ("avg", {"kernel_size": 3, "stride": 2, "padding": 1}),
+     ("lp", {"kernel_size": 3, "stride": 2, "p": 2.0}), ("min", {"kernel_size": 2, "dilation": 2, "stride": 2}),
+     ("blurmax", {"kernel_size": 2, "stride": 2}), ("stochastic", {"kernel_size": 2, "train": False})],
+)
+def test_whole_strides_leave_every_compared_cell_unchanged(shift, mode, args):
+    x = np.random.default_rng(0).integers(0, 256, (2, 14, 13)).astype(np.uint8)
+    rep = compare_shift(x, shift, mode, **args)
+    assert rep.offset == (shift[0] // 2, shift[1] // 2)
+    assert rep.compared.any()
+    assert rep.unchanged == 1.0 and rep.mean_abs_change == 0.0
+
+
+@pytest.mark.parametrize("shift", [(0, 1), (1, 0), (1, 3), (3, -1), (-1, -3), (2, 5), (0, 0)])
+@pytest.mark.parametrize(("k", "s", "p"), [(2, 2, 0), (3, 2, 1), (3, 3, 0), (2, 1, 1)])
+def test_compare_shift_matches_plain_loops(shift, k, s, p):
+    x = np.random.default_rng(1).random((11, 12))
+    rep = compare_shift(x, shift, "max", kernel_size=k, stride=s, padding=p)
+    expected = reference_compare(x, shift, k, s, p)
+    np.testing.assert_array_equal(rep.difference[0], expected)
+    np.testing.assert_array_equal(rep.compared, np.isfinite(expected))
+    assert rep.unchanged == pytest.approx(np.mean(expected[np.isfinite(expected)] == 0))
+
+
+def test_a_phase_shift_changes_max_pooling_of_noise():
+    x = np.random.default_rng(2).random((3, 32, 32))
+    rep = compare_shift(x, (0, 1), "max", kernel_size=2)
+    assert 0.2 < rep.unchanged < 0.8
+
+
+def test_blurmax_leaves_out_cells_whose_blur_reaches_the_edge():
+    x = np.random.default_rng(3).random((12, 12))
+    rep = compare_shift(x, (0, 0), "blurmax", kernel_size=2, stride=2)
+    # 11 dense maxima; blurred cells 0 (reads dense -1) and 5 (reads dense 11) are reflected, so left out.
+    assert rep.compared.tolist() == [[0 < i < 5 and 0 < j < 5 for j in range(6)] for i in range(6)]
+
+
+def test_no_fair_pair_gives_nan():
+    rep = compare_shift(np.ones((2, 2)), (1, 1), "max", kernel_size=2)
+    assert not rep.compared.any()
+    assert np.isnan(rep.unchanged) and np.isnan(rep.mean_abs_change)
+
+
+def test_aligned_shift_invariance_is_compare_shift_per_shift():
+    x = np.random.default_rng(4).random((2, 16, 15))
+    shifts = [(dy, dx) for dy in range(3) for dx in range(5)]
+    for mode, args in (("max", {"kernel_size": 2}), ("blurmax", {"kernel_size": 3, "stride": 2})):
+        rep = aligned_shift_invariance(x, shifts, mode, **args)
+        assert rep.shifts.tolist() == [list(s) for s in shifts]
+        for n, shift in enumerate(shifts):
+            one = compare_shift(x, shift, mode, **args)
+            assert rep.unchanged[n] == one.unchanged
+            assert rep.mean_abs_change[n] == one.mean_abs_change
+
+
+def test_compare_shift_errors():
+    x = np.zeros((4, 5))
+    with pytest.raises(ValueError, match=r"shift \(\(4, 0\)\) must be smaller than the image \(4 x 5\) on each axis"):
+        compare_shift(x, (4, 0), "max", kernel_size=2)
+    with pytest.raises(TypeError, match=r"shift \(\(0, 1.5\)\) must be an int or a pair of ints"):
+        compare_shift(x, (0, 1.5), "max", kernel_size=2)
+    with pytest.raises(ValueError, match=r"mode \('global-max'\) has no stride to align by"):
+        compare_shift(x, (0, 1), "global-max")
+    with pytest.raises(ValueError, match=r"mode \('median'\) must be one of"):
+        compare_shift(x, (0, 1), "median", kernel_size=2)
+    with pytest.raises(ValueError, match=r"shift \(\(0, -5\)\) must be smaller"):
+        aligned_shift_invariance(x, [(0, 1), (0, -5)], "max", kernel_size=2)

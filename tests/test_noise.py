@@ -11,6 +11,8 @@ import pytest
 from helpers import raises
 
 import pooling
+from pooling import noise as pooling_noise
+from pooling.noise import compare_noise
 
 
 def landscape(size=32):
@@ -167,3 +169,79 @@ def test_bad_input():
         pooling.add_noise(np.ones((4, 4), bool), 0.1)
     with raises(ValueError, "x must be (H, W) or (C, H, W), got 1-D shape (4,)"):
         pooling.noise_sensitivity(np.ones(4), [0.1])
+
+
+# --- clip, compare_noise, pool_noisy, value_range ------------------------------------
+
+
+def test_clip_keeps_the_value_range():
+    x = landscape()
+    noisy = pooling.add_noise(x, 0.5, "gaussian", rng=0, clip=True)
+    assert noisy.min() == 0.0 and noisy.max() == 255.0
+    unclipped = pooling.add_noise(x, 0.5, "gaussian", rng=0)
+    np.testing.assert_array_equal(noisy, np.clip(unclipped, 0, 255))
+    with raises(TypeError, "clip ('yes') must be True or False"):
+        pooling.add_noise(x, 0.1, clip="yes")
+
+
+def test_compare_noise_gives_every_layer_the_same_noise():
+    x = landscape()
+    layers = {"max": ("max", {"kernel_size": 2}), "avg 3": ("avg", {"kernel_size": 3, "stride": 2})}
+    reps = compare_noise(x, [0.0, 0.05, 0.2], layers, kind="salt-and-pepper", rng=7)
+    assert list(reps) == ["max", "avg 3"]
+    for label, (mode, args) in layers.items():
+        alone = pooling.noise_sensitivity(x, [0.0, 0.05, 0.2], "salt-and-pepper", rng=7, mode=mode, **args)
+        for field in ("levels", "input_change", "output_change", "changed_fraction"):
+            np.testing.assert_array_equal(getattr(reps[label], field), getattr(alone, field))
+        assert reps[label].kind == "salt-and-pepper"
+    np.testing.assert_array_equal(reps["max"].input_change, reps["avg 3"].input_change)
+
+
+def test_compare_noise_clips_for_stochastic_pooling():
+    x = landscape()
+    layers = {"stochastic": ("stochastic", {"kernel_size": 2, "train": False})}
+    with pytest.raises(ValueError, match="stochastic pooling needs x >= 0"):
+        compare_noise(x, [0.5], layers, rng=0)
+    rep = compare_noise(x, [0.5], layers, rng=0, clip=True)["stochastic"]
+    assert rep.output_change[0] > 0
+
+
+def test_compare_noise_needs_layers():
+    with raises(TypeError, "layers ({}) must be a non-empty dict of label to (mode, pool_args)"):
+        compare_noise(landscape(), [0.1], {})
+
+
+def test_pool_noisy_by_hand():
+    x = np.full((2, 4, 4), 100, np.uint8)
+    noisy = x.astype(np.float64)
+    noisy[0, 0, 0] = 255  # one salt pixel: max spreads it over its window's output cell
+    noisy[1, 3, 3] = 0  # one pepper pixel: max ignores it
+    r = pooling_noise.pool_noisy(x, noisy, "max", kernel_size=2)
+    assert r.clean.tolist() == [[[100.0] * 2] * 2] * 2
+    assert r.noisy.tolist() == [[[255.0, 100.0], [100.0, 100.0]], [[100.0, 100.0], [100.0, 100.0]]]
+    assert r.input_change == pytest.approx((155 + 100) / 32 / 255)
+    assert r.output_change == pytest.approx(155 / 8 / 255)
+    assert r.changed_fraction == 1 / 8 and r.value_range == (0.0, 255.0)
+    avg = pooling_noise.pool_noisy(x, noisy, "avg", kernel_size=2)
+    assert avg.noisy[0, 0, 0] == pytest.approx(100 + 155 / 4) and avg.noisy[1, 1, 1] == 75.0
+    assert avg.output_change == pytest.approx(r.input_change)  # averaging spreads the change, keeps its mean
+
+
+def test_pool_noisy_matches_pooling_the_two_inputs():
+    x = landscape()
+    noisy = pooling.add_noise(x, 0.1, "gaussian", rng=3)
+    r = pooling_noise.pool_noisy(x, noisy, "lp", kernel_size=3, stride=2, p=3.0)
+    np.testing.assert_array_equal(r.clean, pooling.pool2d(x.astype(np.float64), "lp", 3, stride=2, p=3.0).values)
+    np.testing.assert_array_equal(r.noisy, pooling.pool2d(noisy, "lp", 3, stride=2, p=3.0).values)
+    assert r.output_change == pytest.approx(np.mean(np.abs(r.noisy - r.clean)) / 255)
+
+
+def test_pool_noisy_needs_matching_shapes():
+    with raises(ValueError, "noisy has shape (4, 5); it must have the shape of x, (4, 4)"):
+        pooling_noise.pool_noisy(np.zeros((4, 4)), np.zeros((4, 5)), "max", kernel_size=2)
+
+
+def test_value_range():
+    assert pooling_noise.value_range(np.zeros((3, 3), np.int16)) == (-32768.0, 32767.0)
+    assert pooling_noise.value_range(np.array([[2.0, np.nan, 5.0]])) == (2.0, 5.0)
+    assert pooling_noise.value_range(np.full((2, 2), 7.0)) == (7.0, 8.0)
