@@ -1,0 +1,331 @@
+"""Figures of stacked pooling: the pyramid of layers, a traced path, its field and pixel, localisation by depth.
+
+Pure builders over :mod:`pooling.stacking` results. Layer images travel as
+shrunk grey PNGs in their own layer's row and column coordinates, so a mark
+at ``(row, col)`` lands on that cell however much the picture was shrunk.
+"""
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..sweep import format_value
+from . import palette
+from ._cells import cell_outlines
+from ._traces import coloraxis, halo, outline, square_axes, value_heatmap
+from .image import image_figure
+from .maps import _png_uri, block_mean
+
+__all__ = [
+    "CLICK_SIDE", "DEEP_CELLS_TRACE", "PANEL_SIDE",
+    "localisation_figure", "mark_field", "mark_path", "original_figure", "pyramid_figure", "source_crop_figure",
+]
+
+PANEL_SIDE = 480  # a layer image is shrunk to at most this many pixels on its long side
+CLICK_SIDE = 64  # the deepest layer gets click points on at most this many rows and columns
+DEEP_CELLS_TRACE = "deep cells"
+_MIN_PANEL = 0.12  # the smallest panel's share of the widest, so a 1 x 1 layer is still seen
+_MARK_PX = 14
+
+
+def _grey_png(values, value_range, max_side):
+    """``values`` scaled from ``value_range`` to 0..255 grey and shrunk: a PNG data URI and the shrink factor."""
+    lo, hi = (float(v) for v in value_range)
+    shrunk, f = block_mean(np.asarray(values), max_side)
+    scaled = (np.asarray(shrunk, dtype=np.float64) - lo) * (255.0 / (hi - lo if hi > lo else 1.0))
+    grey = np.clip(np.rint(np.nan_to_num(scaled)), 0, 255).astype(np.uint8)
+    return _png_uri(grey), f
+
+
+def _layer_image(values, value_range, max_side, name):
+    source, f = _grey_png(values, value_range, max_side)
+    offset = (f - 1) / 2
+    hover = "row %{y}, col %{x}" if f == 1 else f"around row %{{y}}, col %{{x}} (shrunk {f}×)"
+    return go.Image(source=source, x0=offset, y0=offset, dx=f, dy=f, name=name,
+                    hovertemplate=hover + f"<extra>{name}</extra>")
+
+
+def _click_points(values):
+    """Invisible markers on the deepest layer's cells (every ``step``-th on big layers), for clicks."""
+    h, w = values.shape
+    step = max(1, -(-max(h, w) // CLICK_SIDE))
+    rows, cols = np.meshgrid(np.arange(0, h, step), np.arange(0, w, step), indexing="ij")
+    rows, cols = rows.ravel(), cols.ravel()
+    picked = np.asarray(values)[rows, cols]
+    # customdata as a plain list: it reaches the selection event as [row, col] (see widgets.clicked_cell).
+    return go.Scatter(
+        x=cols.astype(np.float32), y=rows.astype(np.float32), customdata=np.stack([rows, cols], 1).tolist(),
+        text=[format_value(v) for v in picked], mode="markers", name=DEEP_CELLS_TRACE,
+        marker={"size": 12, "symbol": "square", "color": palette.ACCENT, "opacity": 0},
+        selected={"marker": {"opacity": 0}}, unselected={"marker": {"opacity": 0}}, showlegend=False,
+        hovertemplate="deep cell (%{customdata[0]}, %{customdata[1]}) = %{text}<br>click to trace it<extra></extra>",
+    ), step
+
+
+def pyramid_figure(layers, *, value_range, titles=None, max_side=PANEL_SIDE, height=380):
+    """The input and each pooled layer side by side, shrinking like a pyramid laid on its side.
+
+    Parameters
+    ----------
+    layers : sequence of (H, W) array_like
+        The traced plane first, then the output of each layer in turn.
+    value_range : (float, float)
+        Shown from black to white on every panel, so equal values look alike.
+    titles : sequence of str, optional
+        One per panel; by default "input" and "round k", each with its size.
+    max_side : int, optional
+        The widest panel is shrunk by block means to at most this many
+        pixels; a panel with a share ``w`` of the width to at most
+        ``2 * w * max_side`` (but never below 64).
+    height : int, optional
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Panel ``k`` (subplot column ``k + 1``) holds image trace ``"layer k"``
+        in that layer's own rows and columns. The last trace,
+        :data:`DEEP_CELLS_TRACE`, is an invisible click layer on the deepest
+        panel with ``customdata = [row, col]``; on a layer more than
+        :data:`CLICK_SIDE` cells a side it covers every ``step``-th cell, and
+        ``fig.layout.meta["click_step"]`` says which.
+
+    Examples
+    --------
+    >>> fig = pyramid_figure([np.zeros((8, 8)), np.zeros((4, 4))], value_range=(0, 1))
+    >>> [t.name for t in fig.data], fig.layout.meta["click_step"]
+    (['layer 0', 'layer 1', 'deep cells'], 1)
+    """
+    layers = [np.asarray(v) for v in layers]
+    if not layers or any(v.ndim != 2 or v.size == 0 for v in layers):
+        raise ValueError(f"layers must be non-empty 2-D arrays, got shapes {[np.shape(v) for v in layers]}")
+    if titles is None:
+        titles = [f"{'input' if k == 0 else f'round {k}'}: {v.shape[0]} × {v.shape[1]}" for k, v in enumerate(layers)]
+    if len(titles) != len(layers):
+        raise ValueError(f"titles ({len(titles)}) must be one per layer ({len(layers)})")
+    widths = np.array([max(v.shape[1], v.shape[0]) for v in layers], dtype=np.float64)
+    widths = np.maximum(widths, _MIN_PANEL * widths.max())
+    shares = widths / widths.sum()
+    fig = make_subplots(rows=1, cols=len(layers), column_widths=shares.tolist(),
+                        subplot_titles=list(titles), horizontal_spacing=0.02)
+    # A narrow panel is drawn small, so its picture need not be sent any bigger.
+    sides = np.clip(2 * max_side * shares, 64, max_side).astype(int)
+    for k, values in enumerate(layers):
+        fig.add_trace(_layer_image(values, value_range, sides[k], f"layer {k}"), row=1, col=k + 1)
+        h, w = values.shape
+        square_axes(fig, (0, h - 1, 0, w - 1), row=1, col=k + 1)
+    fig.update_xaxes(showticklabels=False, tickvals=[])
+    fig.update_yaxes(showticklabels=False, tickvals=[], constraintoward="middle")
+    clicks, step = _click_points(layers[-1])
+    fig.add_trace(clicks, row=1, col=len(layers))
+    fig.update_layout(height=height, showlegend=False, meta={"click_step": step}, hovermode="closest",
+                      font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
+                      plot_bgcolor=palette.BACKGROUND, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
+def mark_path(fig, path, field=None):
+    """Light the traced cell on every panel of a :func:`pyramid_figure`, and the receptive field on the input.
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+        From :func:`pyramid_figure`; changed in place and returned.
+    path : sequence of TraceStep
+        From :func:`pooling.stacking.trace_to_source`: one step per panel.
+    field : (row_lo, row_hi, col_lo, col_hi), optional
+        Inclusive, on the input (panel 0).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        With traces ``"path halo k"`` and ``"path k"`` (open squares of a
+        fixed size, so they show on panels shrunk many times) and, with
+        ``field``, a rectangle shape named ``"receptive field"``.
+
+    Examples
+    --------
+    >>> from pooling.stacking import TraceStep
+    >>> fig = pyramid_figure([np.zeros((4, 4)), np.zeros((2, 2))], value_range=(0, 1))
+    >>> fig = mark_path(fig, [TraceStep(0, 3, 1, 0), TraceStep(1, 1, 0, 0)], field=(2, 3, 0, 1))
+    >>> [(t.name, t.x[0], t.y[0]) for t in fig.data[3:]], fig.layout.shapes[0].name
+    ([('path halo 0', 1, 3), ('path 0', 1, 3), ('path halo 1', 0, 1), ('path 1', 0, 1)], 'receptive field')
+    """
+    for step in path:
+        for name, colour, width in ((f"path halo {step.layer}", palette.HALO, palette.HALO_WIDTH),
+                                    (f"path {step.layer}", palette.ACCENT, palette.CHOSEN_WIDTH - 1)):
+            fig.add_trace(go.Scatter(
+                x=[step.col], y=[step.row], mode="markers", name=name, showlegend=False, hoverinfo="skip",
+                marker={"symbol": "square-open", "size": _MARK_PX, "color": colour, "line": {"width": width}},
+            ), row=1, col=step.layer + 1)
+    if field is not None:
+        r0, r1, c0, c1 = field
+        fig.add_shape(type="rect", x0=c0 - 0.5, x1=c1 + 0.5, y0=r0 - 0.5, y1=r1 + 0.5, name="receptive field",
+                      line={"color": palette.ACCENT, "width": 2, "dash": palette.TIE_DASH}, row=1, col=1)
+    return fig
+
+
+def original_figure(image, *, value_range=(0, 255), max_side=PANEL_SIDE, title=None):
+    """The original image, shrunk to send, on axes in its own rows and columns.
+
+    Parameters
+    ----------
+    image : (C, H, W), (H, W, 3) or (H, W) array_like
+        As :func:`pooling.figures.image.image_figure` takes it.
+    value_range : (float, float), optional
+    max_side : int, optional
+        The image is shrunk by block means to at most this many pixels on its
+        long side; the axes keep the original rows and columns either way, so
+        :func:`mark_field` marks land on the right pixels.
+    title : str, optional
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One image trace.
+
+    Examples
+    --------
+    >>> fig = original_figure(np.zeros((3, 1000, 600), np.uint8))
+    >>> fig.data[0].dx, fig.data[0].x0
+    (3, 1.0)
+    """
+    planes = np.asarray(image)
+    if planes.ndim == 3 and planes.shape[0] not in (1, 3):
+        planes = np.moveaxis(planes, -1, 0)  # (H, W, 3) -> planes, so the shrink works on the last two axes
+    shrunk, f = block_mean(planes, max_side)
+    fig = image_figure(shrunk, value_range=value_range, title=title)
+    offset = (f - 1) / 2
+    hover = "row %{y}, col %{x}" if f == 1 else f"around row %{{y}}, col %{{x}} (shrunk {f}×)"
+    return fig.update_traces(x0=offset, y0=offset, dx=f, dy=f, hovertemplate=hover + "<extra></extra>")
+
+
+def mark_field(fig, field, source):
+    """Outline a receptive field and ring its source pixel on an :func:`original_figure`.
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+        Changed in place and returned.
+    field : (row_lo, row_hi, col_lo, col_hi)
+        Inclusive input rows and columns.
+    source : (row, col)
+        The input pixel the deep cell copies.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        With the field as shape ``"receptive field"`` and traces
+        ``"source halo"`` and ``"source"`` (rings of a fixed size, so one
+        pixel shows on a shrunk photo).
+
+    Examples
+    --------
+    >>> fig = mark_field(original_figure(np.zeros((8, 8), np.uint8)), (0, 3, 4, 7), (2, 5))
+    >>> fig.layout.shapes[0].x0, fig.layout.shapes[0].y1, [(t.name, t.x) for t in fig.data[1:]]
+    (3.5, 3.5, [('source halo', (5,)), ('source', (5,))])
+    """
+    r0, r1, c0, c1 = field
+    fig.add_shape(type="rect", x0=c0 - 0.5, x1=c1 + 0.5, y0=r0 - 0.5, y1=r1 + 0.5, name="receptive field",
+                  line={"color": palette.ACCENT, "width": 3})
+    row, col = source
+    for name, colour, width in (("source halo", palette.HALO, palette.HALO_WIDTH),
+                                ("source", palette.ACCENT, palette.CHOSEN_WIDTH - 1)):
+        fig.add_trace(go.Scatter(x=[col], y=[row], mode="markers", name=name, showlegend=False,
+                                 hovertemplate=f"source pixel: row {row}, col {col}<extra></extra>",
+                                 marker={"symbol": "circle-open", "size": _MARK_PX, "color": colour,
+                                         "line": {"width": width}}))
+    return fig
+
+
+def source_crop_figure(plane, row, col, *, radius=6, title=None):
+    """The cells around one input pixel, numbers written in, the pixel outlined.
+
+    Parameters
+    ----------
+    plane : (H, W) array_like
+    row, col : int
+        The pixel; it is lit with the accent outline.
+    radius : int, optional
+        Cells shown on each side (fewer at the image's edge).
+    title : str, optional
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Trace 0 is the crop as a heatmap in the plane's own rows and columns;
+        traces 1 and 2 are the halo and accent outline of the pixel.
+
+    Examples
+    --------
+    >>> fig = source_crop_figure(np.arange(100).reshape(10, 10), 0, 9, radius=2)
+    >>> fig.data[0].x.tolist(), fig.data[0].y.tolist(), float(fig.data[0].z[0, -1])
+    ([7, 8, 9], [0, 1, 2], 9.0)
+    """
+    plane = np.asarray(plane)
+    h, w = plane.shape
+    top, bottom = max(0, row - radius), min(h, row + radius + 1)
+    left, right = max(0, col - radius), min(w, col + radius + 1)
+    crop = plane[top:bottom, left:right]
+    fig = go.Figure(value_heatmap(crop, name="crop", x0=left, y0=top,
+                                  hovertemplate="row %{y}, col %{x}: %{z}<extra></extra>"))
+    w_ = palette.mark_sizes(300 / max(crop.shape))
+    xy = cell_outlines([row], [col], inset=w_["inset"])
+    fig.add_traces([halo(xy, name="pixel halo", width=w_["halo"]),
+                    outline(xy, name="pixel", colour=palette.ACCENT, width=w_["chosen"])])
+    square_axes(fig, (top, bottom - 1, left, right - 1))
+    lo, hi = float(crop.min()), float(crop.max())
+    fig.update_layout(title={"text": title} if title else None, coloraxis=coloraxis(lo, hi), showlegend=False,
+                      font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
+                      plot_bgcolor=palette.BACKGROUND, margin={"l": 30, "r": 10, "t": 70 if title else 40, "b": 10})
+    return fig
+
+
+def localisation_figure(curves, *, yours=None, title=None):
+    """Mean localisation error in input pixels against the number of rounds, one line per stride.
+
+    Parameters
+    ----------
+    curves : dict
+        ``{stride: DepthLocalisation}`` from
+        :func:`pooling.stacking.localisation_by_stride`.
+    yours : DepthLocalisation, optional
+        The page's own stack, drawn as a dashed accent line.
+    title : str, optional
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One line trace per stride, named ``"stride s"``, then ``"your stack"``.
+
+    Examples
+    --------
+    >>> from pooling.stacking import localisation_by_stride
+    >>> curves = localisation_by_stride(np.arange(64).reshape(8, 8), [2, 4])
+    >>> [(t.name, list(t.x)) for t in localisation_figure(curves).data]
+    [('stride 2', [1, 2, 3]), ('stride 4', [1])]
+    """
+    fig = go.Figure()
+    colours = palette.VALUE_STOPS[1:-2:3] or palette.VALUE_STOPS  # dark to green: all readable on white
+    hover = ("%{fullData.name}, %{x} round(s): mean error %{y:.2f} px<br>largest %{customdata[0]:.1f} px, "
+             "grid step %{customdata[1]:g} px, field %{customdata[2]} px<extra></extra>")
+
+    def custom(loc):
+        return np.stack([loc.max_error, loc.grid_step[:, 0], loc.field_size[:, 0]], axis=1).tolist()
+
+    for n, (stride, loc) in enumerate(sorted(curves.items())):
+        fig.add_trace(go.Scatter(x=loc.depth.tolist(), y=loc.mean_error, customdata=custom(loc), name=f"stride {stride}",
+                                 mode="lines+markers", line={"color": colours[n % len(colours)], "width": 2},
+                                 hovertemplate=hover))
+    if yours is not None:
+        fig.add_trace(go.Scatter(x=yours.depth.tolist(), y=yours.mean_error, customdata=custom(yours),
+                                 name="your stack", mode="lines+markers", hovertemplate=hover,
+                                 line={"color": palette.ACCENT, "width": 3, "dash": "dash"},
+                                 marker={"symbol": "diamond", "size": 9}))
+    fig.update_xaxes(title="rounds of pooling", tickmode="array", tickvals=[1, 2, 3, 4, 5], range=[0.7, 5.3])
+    fig.update_yaxes(title="mean error (input pixels)", rangemode="tozero")
+    fig.update_layout(title={"text": title} if title else None, height=360,
+                      font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
+                      plot_bgcolor=palette.BACKGROUND, paper_bgcolor=palette.BACKGROUND,
+                      margin={"l": 60, "r": 10, "t": 50 if title else 20, "b": 50},
+                      legend={"orientation": "h", "y": -0.25})
+    return fig
