@@ -17,6 +17,7 @@ __all__ = [
     "PoolCost",
     "ZoomRegion",
     "channel_disagreement",
+    "cost_table",
     "describe_options",
     "format_bytes",
     "mode_difference",
@@ -156,7 +157,8 @@ def describe_options(mode, options):
         divisor = options.get("divisor_override")
         if divisor:
             return f"divided by {divisor}"
-        return "padding counted" if options.get("count_include_pad", True) else "padding not counted"
+        # PyTorch's default (padding cells count in the divisor) goes unsaid; it only matters with padding.
+        return "" if options.get("count_include_pad", True) else "padding not counted"
     if mode == "lp":
         p = float(options.get("p", 2))
         return "p = ∞" if np.isinf(p) else f"p = {p:g}"
@@ -263,6 +265,36 @@ def format_bytes(n):
             break
         size /= 1024
     return f"{int(n)} B" if unit == "B" else f"{size:.1f} {unit}"
+
+
+def cost_table(costs):
+    """One row of words per pooling: output size, share kept, dtype and memory, for a table.
+
+    Parameters
+    ----------
+    costs : dict of str to PoolCost
+        A label (such as the mode's name) for each pooling.
+
+    Returns
+    -------
+    list of dict
+
+    Examples
+    --------
+    >>> import pooling
+    >>> x = np.zeros((3, 4, 6), np.uint8)
+    >>> row = cost_table({"Max": pool_cost(pooling.pool2d(x, "max", 2))})[0]
+    >>> row["Output (rows × cols × planes)"], row["Values kept"], row["Output memory"], row["+ int64 indices (PyTorch)"]
+    ('2 × 3 × 3', '25.0%', '18 B', '144 B')
+    """
+    return [{
+        "Mode": name,
+        "Output (rows × cols × planes)": f"{c.output_shape[1]} × {c.output_shape[2]} × {c.output_shape[0]}",
+        "Values kept": f"{c.kept:.1%}",
+        "Output dtype": c.output_dtype,
+        "Output memory": format_bytes(c.output_bytes),
+        "+ int64 indices (PyTorch)": format_bytes(c.index_bytes) if c.index_bytes else "none",
+    } for name, c in costs.items()]
 
 
 # ------------------------------------------------------------------- zoom
