@@ -4,10 +4,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import MODES
+from .pool import pool2d
 from .result import PoolResult
 from .unpool import max_unpool2d, scatter_add
 
-__all__ = ["InformationLoss", "information_loss", "reconstruct", "survival_map", "window_cells"]
+__all__ = ["InformationLoss", "information_loss", "psnr_by_kernel", "reconstruct", "survival_map", "window_cells"]
 
 
 def window_cells(result: PoolResult):
@@ -138,6 +140,12 @@ class InformationLoss:
     psnr : float
         ``10 log10(data_range ** 2 / mse)`` in dB; ``inf`` when nothing was lost.
     data_range : float
+    reconstruction : float64 ndarray, the input's shape
+        :func:`reconstruct` of the result.
+    survival : int64 ndarray, the input's shape
+        :func:`survival_map` of the result.
+    reused_fraction : float
+        Share of input cells that more than one output used.
     """
 
     loss_map: np.ndarray
@@ -145,6 +153,9 @@ class InformationLoss:
     mse: float
     psnr: float
     data_range: float
+    reconstruction: np.ndarray = None
+    survival: np.ndarray = None
+    reused_fraction: float = float("nan")
 
 
 def information_loss(result: PoolResult, data_range=None):
@@ -176,13 +187,114 @@ def information_loss(result: PoolResult, data_range=None):
     loss_map = np.abs(x - recon)
     kept = float(np.mean(counts > 0))
     mse = float(np.nanmean(loss_map**2)) if np.isfinite(loss_map).any() else float("nan")
-    if data_range is None:
-        dt = result.input.dtype
-        if dt.kind in "iu":
-            data_range = float(np.iinfo(dt).max) - float(np.iinfo(dt).min)
-        else:
-            finite = x[np.isfinite(x)]
-            data_range = float(finite.max() - finite.min()) if finite.size else 1.0
-            data_range = data_range or 1.0
-    psnr = float("inf") if mse == 0 else float(10 * np.log10(data_range**2 / mse))
-    return InformationLoss(loss_map, kept, mse, psnr, float(data_range))
+    data_range = _data_range(result.input, data_range)
+    survival = np.rint(counts).astype(np.int64).reshape(x.shape)
+    return InformationLoss(loss_map, kept, mse, _psnr(mse, data_range), data_range, recon, survival,
+                           float(np.mean(counts > 1)))
+
+
+def _data_range(x, data_range):
+    """The PSNR's span: ``data_range``, else the integer dtype's range, else the finite values' span (1 if none)."""
+    if data_range is not None:
+        return float(data_range)
+    if x.dtype.kind in "iu":
+        return float(np.iinfo(x.dtype).max) - float(np.iinfo(x.dtype).min)
+    finite = x[np.isfinite(x)]
+    span = float(finite.max() - finite.min()) if finite.size else 1.0
+    return span or 1.0
+
+
+def _psnr(mse, data_range):
+    return float("inf") if mse == 0 else float(10 * np.log10(data_range**2 / mse))
+
+
+def psnr_by_kernel(x, *, modes=("max", "avg"), kernels=range(2, 9), data_range=None, options=None):
+    """PSNR of each mode's reconstruction for square kernels ``k × k`` with stride ``k``.
+
+    For every ``k`` the input is pooled with ``pool2d(x, mode, k,
+    ceil_mode=True, **options[mode])`` (no padding, no dilation; ceil mode
+    keeps the last partial window, so every cell lies in exactly one
+    window) and compared with its :func:`reconstruct`, as
+    :func:`information_loss` does.
+
+    Parameters
+    ----------
+    x : (H, W) or (C, H, W) array_like
+        Finite real values.
+    modes : sequence of str, optional
+        Modes of :func:`pooling.pool2d`. ``"stochastic"`` samples unless
+        its options say ``train=False``.
+    kernels : sequence of int, optional
+        Kernel sides, each from 1 to ``min(H, W)``.
+    data_range : float, optional
+        As in :func:`information_loss`.
+    options : dict, optional
+        ``{mode: {option: value}}``, the mode options of :func:`pooling.pool2d`.
+
+    Returns
+    -------
+    dict
+        ``{mode: (len(kernels),) float64 ndarray}`` of PSNR in dB, ``inf``
+        where the reconstruction is exact.
+
+    Notes
+    -----
+    Windows do not overlap, so the squared error is summed window by
+    window without building the reconstruction: for a selecting mode it is
+    ``sum(x**2) - sum(values**2)`` (the chosen cell is exact, the rest
+    become 0); for a weighting mode, the window's cells against its value
+    where their weight is non-zero and against 0 elsewhere. Cost per mode
+    and kernel: one pooling plus a few passes over the input.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.array([[0, 0, 0, 4], [0, 8, 0, 0]], dtype=np.uint8)
+    >>> {m: p.round(2).tolist() for m, p in psnr_by_kernel(x, kernels=[1, 2]).items()}
+    {'max': [inf, inf], 'avg': [inf, 39.38]}
+    """
+    x = np.asarray(x)
+    if x.ndim not in (2, 3) or x.size == 0 or x.dtype.kind not in "iuf":
+        raise ValueError(f"x must be a non-empty (H, W) or (C, H, W) array of real numbers, got "
+                         f"shape {x.shape} and dtype {x.dtype}")
+    if not np.isfinite(x).all():
+        raise ValueError("x must be finite: NaN or infinite cells have no reconstruction error")
+    bad = [m for m in modes if m not in MODES]
+    if bad or not len(modes):
+        raise ValueError(f"modes ({list(modes)!r}) must be a non-empty list from {MODES}")
+    options = dict(options or {})
+    kernels = list(kernels)
+    planes = x if x.ndim == 3 else x[None]
+    h, w = planes.shape[1:]
+    bad = [k for k in kernels if not isinstance(k, (int, np.integer)) or not 1 <= k <= min(h, w)]
+    if bad or not kernels:
+        raise ValueError(f"kernels ({kernels!r}) must be a non-empty list of ints from 1 to min(H, W) = {min(h, w)}")
+    data_range = _data_range(x, data_range)
+    xf = planes.astype(np.float64)
+    total_sq = float(np.sum(xf * xf))
+    out = {m: np.empty(len(kernels)) for m in modes}
+    for n, k in enumerate(kernels):
+        blocks, inside = _tiles(xf, k)
+        for mode in modes:
+            result = pool2d(planes, mode, k, ceil_mode=True, **options.get(mode, {}))
+            values = result.values.astype(np.float64)
+            if result.selecting:
+                sq_err = total_sq - float(np.sum(values * values))
+            else:
+                covered = (result.weights != 0) & inside
+                sq_err = float(np.sum((blocks - np.where(covered, values[..., None], 0.0)) ** 2))
+            out[mode][n] = _psnr(max(sq_err, 0.0) / xf.size, data_range)
+    return out
+
+
+def _tiles(planes, k):
+    """``planes`` cut into ``k × k`` tiles, ``(C, ceil(H/k), ceil(W/k), k * k)`` with taps row-major, and a mask
+    of the taps inside the input (the last row and column of tiles may stick out; those taps read 0)."""
+    c, h, w = planes.shape
+    oh, ow = -(-h // k), -(-w // k)
+    padded = np.zeros((c, oh * k, ow * k))
+    padded[:, :h, :w] = planes
+    blocks = padded.reshape(c, oh, k, ow, k).transpose(0, 1, 3, 2, 4).reshape(c, oh, ow, k * k)
+    rows = (np.arange(oh)[:, None, None, None] * k + np.arange(k)[None, None, :, None]) < h
+    cols = (np.arange(ow)[None, :, None, None] * k + np.arange(k)[None, None, None, :]) < w
+    return blocks, (rows & cols).reshape(oh, ow, k * k)

@@ -236,3 +236,77 @@ def test_information_loss_ignores_nan_cells_in_mse():
     assert np.isnan(loss.loss_map[0, 0])
     assert np.isfinite(loss.mse)
     assert loss.mse == pytest.approx(np.nanmean(loss.loss_map**2))
+
+
+@given(planes(min_side=2), geometries())
+@SETTINGS
+def test_information_loss_carries_the_reconstruction_and_survival(x, geometry):
+    for mode in ("max", "avg"):
+        r = pooling.pool2d(x, mode, **geometry) if min(x.shape[1:]) >= max(geometry["kernel_size"]) else None
+        if r is None:
+            continue
+        loss = pooling.information_loss(r)
+        survival = pooling.survival_map(r)
+        np.testing.assert_array_equal(loss.reconstruction, pooling.reconstruct(r))
+        np.testing.assert_array_equal(loss.survival, survival)
+        assert loss.reused_fraction == np.mean(survival > 1)
+        assert loss.kept_fraction == np.mean(survival > 0)
+
+
+def test_reused_fraction_by_hand():
+    # 3 x 3 windows at stride 1 on a 4 x 4 ramp: every window's max is its bottom-right cell.
+    loss = pooling.information_loss(pooling.pool2d(coords(4, 4), "max", 3, stride=1))
+    assert loss.survival.tolist() == [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 1, 1], [0, 0, 1, 1]]
+    assert loss.reused_fraction == 0.0 and loss.kept_fraction == 0.25
+    loss = pooling.information_loss(pooling.pool2d(np.array([[0.0, 9.0, 0.0]]), "max", (1, 2), stride=1))
+    assert loss.survival.tolist() == [[0, 2, 0]] and loss.reused_fraction == pytest.approx(1 / 3)
+
+
+# --- PSNR against kernel size -------------------------------------------------------
+
+ALL_MODES = ("max", "min", "avg", "lp", "stochastic", "mixed")
+EVAL = {"stochastic": {"train": False}, "lp": {"p": 3.0}, "mixed": {"alpha": 0.25}}
+
+
+def brute_psnr(x, mode, k, data_range=None):
+    return pooling.information_loss(pooling.pool2d(x, mode, k, ceil_mode=True, **EVAL.get(mode, {})),
+                                    data_range=data_range).psnr
+
+
+def test_psnr_by_kernel_by_hand():
+    x = np.array([[0, 0, 0, 4], [0, 8, 0, 0]], dtype=np.uint8)
+    out = pooling.loss.psnr_by_kernel(x, kernels=[2])
+    assert out["max"][0] == math.inf  # each window's only non-zero cell is its max
+    # avg: windows of mean 2 and 1 spread back: 3 * 2**2 + 6**2 + 3 * 1**2 + 3**2 = 60 over 8 cells.
+    assert out["avg"][0] == pytest.approx(10 * math.log10(255**2 / (60 / 8)))
+
+
+@pytest.mark.parametrize("x", [coords(7, 9), np.random.default_rng(2).integers(0, 256, (3, 11, 10), np.uint8),
+                               np.where(np.random.default_rng(3).random((2, 8, 8)) < 0.4, 0.0, 5.0)])
+def test_psnr_by_kernel_equals_information_loss_for_every_mode(x):
+    kernels = range(1, min(x.shape[-2:]) + 1)
+    out = pooling.loss.psnr_by_kernel(x, modes=ALL_MODES, kernels=kernels, options=EVAL)
+    for mode in ALL_MODES:
+        np.testing.assert_allclose(out[mode], [brute_psnr(x, mode, k) for k in kernels], rtol=1e-9, err_msg=mode)
+
+
+@given(planes(min_side=2))
+@SETTINGS
+def test_psnr_by_kernel_equals_information_loss_on_random_planes(x):
+    kernels = [k for k in (2, 3) if k <= min(x.shape[1:])]
+    out = pooling.loss.psnr_by_kernel(x, modes=("max", "min", "avg", "mixed"), kernels=kernels, data_range=40.0,
+                                      options=EVAL)
+    for mode in out:
+        np.testing.assert_allclose(out[mode], [brute_psnr(x, mode, k, data_range=40.0) for k in kernels], rtol=1e-9)
+
+
+def test_psnr_by_kernel_refuses_bad_input():
+    x = coords(4, 4)
+    with pytest.raises(ValueError, match=r"kernels \(\[2, 5\]\) must be a non-empty list of ints from 1 to min"):
+        pooling.loss.psnr_by_kernel(x, kernels=[2, 5])
+    with pytest.raises(ValueError, match=r"modes \(\['median'\]\) must be a non-empty list from"):
+        pooling.loss.psnr_by_kernel(x, modes=["median"])
+    with pytest.raises(ValueError, match="x must be finite"):
+        pooling.loss.psnr_by_kernel(np.array([[np.nan, 1.0], [1.0, 1.0]]), kernels=[2])
+    with pytest.raises(ValueError, match=r"got shape \(4,\) and dtype int64"):
+        pooling.loss.psnr_by_kernel(np.arange(4), kernels=[2])
