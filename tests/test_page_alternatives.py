@@ -1,0 +1,158 @@
+"""AppTest of the Alternatives gallery: it runs, its widgets act, and what it shows is the core's."""
+
+import base64
+import math
+
+import numpy as np
+import pytest
+from apptest_helpers import chart_by_key, errors, open_alone, texts
+
+from pooling import fractional_max_pool2d, global_pool2d, pool2d
+from pooling.formulas import LP_STEPS, formula, lp_ratios
+from pooling.images import grid_from_text, working_image
+from pooling.samples import load_sample
+from pooling.settings import DEFAULT_GRID
+
+PAGE = "pages/alternatives.py"
+CARDS = ["max", "min", "avg", "lp", "stochastic-train", "stochastic-test", "fractional", "mixed", "antialiased"]
+
+
+@pytest.fixture(scope="module")
+def photo_page():
+    return open_alone(PAGE)
+
+
+def typed(text=DEFAULT_GRID):
+    at = open_alone(PAGE)
+    at.radio(key="source").set_value("grid").run()
+    if text != DEFAULT_GRID:
+        at.text_area(key="grid_text").input(text).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def decoded(value):
+    """A plotly array as numpy: typed arrays travel as ``{"dtype", "bdata", "shape"}``."""
+    if isinstance(value, dict) and "bdata" in value:
+        shape = [int(n) for n in str(value.get("shape", "-1")).split(",")]
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).reshape(shape)
+    return np.asarray(value)
+
+
+def traces(at, key):
+    """The traces of the chart drawn with ``key``, by name, their arrays decoded."""
+    return {t.get("name"): {k: decoded(v) if k in ("x", "y", "z") else v for k, v in t.items()}
+            for t in chart_by_key(at, key)["data"]}
+
+
+def z(at, key):
+    return decoded(chart_by_key(at, key)["data"][0]["z"]).astype(np.float64)
+
+
+def captions(at):
+    return [c.value for c in at.caption]
+
+
+def test_every_mode_is_shown_with_its_formula_on_the_default_photo(photo_page):
+    at = photo_page
+    assert at.title[0].value == "Alternatives gallery" and not errors(at) and not at.warning
+    for name in CARDS:
+        assert chart_by_key(at, f"alt_chart_{name}")["data"][0]["type"] == "image", name
+        assert any(formula(name).latex in latex.value for latex in at.latex), name
+    assert any(formula("global-max").latex in latex.value for latex in at.latex)
+    assert "Max: the pooled image, 256 × 256 (rows × columns)." in captions(at)
+    assert any(c.startswith("Fractional max: the pooled image, 358 × 358") for c in captions(at))
+
+
+def test_figures_stay_under_two_megabytes(photo_page):
+    assert sum(len(chart.proto.spec) for chart in photo_page.get("plotly_chart")) < 2_000_000
+
+
+def test_max_min_average_and_mixed_show_the_cores_numbers():
+    at = typed()
+    grid = grid_from_text(DEFAULT_GRID)
+    for mode in ("max", "min", "avg", "mixed"):
+        np.testing.assert_allclose(z(at, f"alt_chart_{mode}"), pool2d(grid, mode, 2).values, rtol=1e-6)
+    at.slider(key="alt_alpha").set_value(1.0).run()
+    np.testing.assert_allclose(z(at, "alt_chart_mixed"), pool2d(grid, "max", 2).values)
+    assert any("alpha = 1: 1 is max pooling" in c for c in captions(at))
+
+
+def test_the_p_slider_moves_the_lp_output_and_the_continuum_marker():
+    at = typed()
+    grid = grid_from_text(DEFAULT_GRID)
+    np.testing.assert_allclose(z(at, "alt_chart_lp"), pool2d(grid, "lp", 2, p=2).values, rtol=1e-6)
+    at.select_slider(key="alt_p").set_value(1.0).run()
+    np.testing.assert_allclose(z(at, "alt_chart_lp"), pool2d(grid, "avg", 2).values * 4, rtol=1e-6)  # the sum
+    lines = traces(at, "alt_continuum")
+    ratios = lp_ratios(grid, LP_STEPS, kernel_size=2, stride=2)
+    np.testing.assert_allclose(lines["Lp ÷ sum"]["y"], ratios.to_sum)
+    np.testing.assert_allclose(lines["Lp ÷ max"]["y"], ratios.to_max)
+    assert list(lines["chosen p"]["x"]) == ["1", "1"]
+    at.select_slider(key="alt_p").set_value(math.inf).run()
+    np.testing.assert_allclose(z(at, "alt_chart_lp"), pool2d(grid, "max", 2).values)
+    assert list(traces(at, "alt_continuum")["chosen p"]["x"]) == ["∞", "∞"]
+
+
+def test_reseed_draws_new_training_picks_and_leaves_the_test_output(photo_page):
+    at = photo_page
+    train, test = (chart_by_key(at, k)["data"][0]["source"] for k in ("alt_chart_stochastic-train",
+                                                                          "alt_chart_stochastic-test"))
+    at.button(key="alt_reseed").click().run()
+    assert at.number_input(key="alt_seed").value == 1
+    assert chart_by_key(at, "alt_chart_stochastic-train")["data"][0]["source"] != train
+    assert chart_by_key(at, "alt_chart_stochastic-test")["data"][0]["source"] == test
+
+
+def test_stochastic_values_are_the_cores():
+    at = typed()
+    grid = grid_from_text(DEFAULT_GRID)
+    np.testing.assert_allclose(z(at, "alt_chart_stochastic-train"),
+                               pool2d(grid, "stochastic", 2, rng=0).values, rtol=1e-6)
+    np.testing.assert_allclose(z(at, "alt_chart_stochastic-test"),
+                               pool2d(grid, "stochastic", 2, train=False).values, rtol=1e-6)
+
+
+def test_the_fractional_ratio_sets_the_size_and_the_lines_are_the_cores_window_starts(photo_page):
+    at = photo_page
+    at.slider(key="alt_frac_ratio").set_value(0.5).run()
+    at.selectbox(key="alt_frac_view").set_value(16).run()
+    assert any(c.startswith("Fractional max: the pooled image, 256 × 256") for c in captions(at))
+    samples = np.tile(np.random.default_rng(0).random(2), (3, 1))
+    r = fractional_max_pool2d(np.zeros((3, 512, 512)), 2, output_ratio=0.5, samples=samples)
+    lines = traces(at, "alt_frac_grid")["window starts"]
+    segments = zip(lines["x"][0::3], lines["x"][1::3], lines["y"][0::3], lines["y"][1::3])
+    rows = sorted(y0 for x0, x1, y0, y1 in segments if y0 == y1)  # the horizontal lines
+    # The 16 x 16 view of the 512 x 512 photo starts at row 248.
+    assert rows == sorted(s - 248 - 0.5 for s in r.grid.rows.positions[:, 0] if 248 <= s < 264)
+    assert len(rows) >= 8
+
+
+def test_global_numbers_are_the_cores(photo_page):
+    at = photo_page
+    line = next(t for t in texts(at) if t.startswith("red: max"))
+    planes = np.moveaxis(working_image(load_sample("Astronaut").pixels, 512), -1, 0)
+    means = global_pool2d(planes, "avg").values.ravel()
+    assert line.split("\n")[0] == f"red: max {global_pool2d(planes, 'max').values[0, 0, 0]:g}, average {means[0]:.4g}"
+
+
+def test_negative_typed_numbers_explain_stochastic_and_the_rest_still_runs():
+    at = typed("-1 2 0 3\n4 -5 6 1\n0 1 2 3\n1 1 1 1")
+    assert any("stochastic pooling needs x >= 0" in w.value.replace("\\", "") for w in at.warning)
+    assert chart_by_key(at, "alt_chart_max") and chart_by_key(at, "alt_chart_lp")
+
+
+def test_a_layer_that_cannot_pool_the_input_is_explained():
+    at = typed()
+    at.number_input(key="kernel_h").set_value(8).run()
+    assert not at.exception
+    assert any("cannot pool this image" in w.value for w in at.warning)
+    assert not at.get("plotly_chart")
+
+
+def test_a_kernel_too_big_for_fractional_is_named_and_the_others_run():
+    at = typed()
+    at.number_input(key="kernel_h").set_value(4).run()
+    at.number_input(key="kernel_w").set_value(4).run()
+    assert any("does not fit the input" in w.value.replace("\\", "") for w in at.warning)
+    np.testing.assert_allclose(z(at, "alt_chart_max"), pool2d(grid_from_text(DEFAULT_GRID), "max", 4, 2).values)
