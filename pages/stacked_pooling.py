@@ -1,0 +1,171 @@
+"""Stacked pooling: rounds of pooling in turn, one deep cell traced back to the one pixel it copies."""
+
+import re
+
+import numpy as np
+import streamlit as st
+
+import widgets
+from pooling import images
+from pooling.figures.stack import (
+    localisation_figure,
+    mark_field,
+    mark_path,
+    original_figure,
+    pyramid_figure,
+    source_crop_figure,
+)
+from pooling.settings import LIMITS
+from pooling.stacking import localisation_by_depth, localisation_by_stride, stack_pool, trace_to_source
+
+CHART = "stk_pyramid"
+PLANES = {"gray": "grey (luma)", "red": "red", "green": "green", "blue": "blue"}
+
+
+@st.cache_data(**widgets.CACHE)
+def _traced_plane(key, _planes, plane):
+    if _planes.shape[0] == 1:
+        return _planes[0]
+    if plane == "gray":
+        return images.to_planes(np.moveaxis(_planes, 0, -1), "gray")[0]
+    return _planes[("red", "green", "blue").index(plane)]
+
+
+@st.cache_data(**widgets.CACHE)
+def _stack(key, _plane, layers):
+    stack = stack_pool(_plane, [dict(layer) for layer in layers])
+    return stack, localisation_by_depth(stack)
+
+
+@st.cache_data(**widgets.CACHE)
+def _pyramid(key, _stack, value_range):
+    return pyramid_figure([_stack.layers[0].input[0]] + [r.values for r in _stack.layers], value_range=value_range)
+
+
+@st.cache_data(**widgets.CACHE)
+def _original(key, _planes, value_range):
+    return original_figure(_planes, value_range=value_range)
+
+
+@st.cache_data(**widgets.CACHE)
+def _curves(key, _plane, strides, mode):
+    return localisation_by_stride(_plane, strides, mode=mode)
+
+
+def _take_click():
+    cell = widgets.clicked_cell(st.session_state.get(CHART))
+    if cell is not None:
+        st.session_state["stk_row"], st.session_state["stk_col"] = cell
+
+
+def rounds_ui():
+    """Draw the rounds' controls; return the layers as hashable tuples of (name, value) pairs."""
+    rounds = st.number_input("Rounds of pooling", 1, 5, value=3, step=1, key="stk_rounds")
+    columns = st.columns(5)
+    sizes = []
+    for k in range(rounds):
+        columns[k].number_input(f"Round {k + 1} kernel", *LIMITS["kernel"], value=2, step=1, key=f"stk_kernel_{k}")
+        columns[k].number_input(f"Round {k + 1} stride", *LIMITS["stride"], value=2, step=1, key=f"stk_stride_{k}")
+        sizes.append((st.session_state[f"stk_kernel_{k}"], st.session_state[f"stk_stride_{k}"]))
+    return sizes
+
+
+def cell_ui(shape):
+    """Draw the deep cell's row and column inputs, kept inside ``shape``; return ``(row, col)``."""
+    for key, size in (("stk_row", shape[0]), ("stk_col", shape[1])):
+        st.session_state[key] = min(int(st.session_state.get(key, size // 2)), size - 1)
+    left, right = st.columns(2)
+    left.number_input(f"Deep row (0 to {shape[0] - 1})", 0, shape[0] - 1, step=1, key="stk_row")
+    right.number_input(f"Deep column (0 to {shape[1] - 1})", 0, shape[1] - 1, step=1, key="stk_col")
+    return st.session_state["stk_row"], st.session_state["stk_col"]
+
+
+lab = widgets.sidebar()
+st.title("Stacked pooling")
+st.write("The claim: more rounds of pooling, and larger strides, lose where things are in the image. "
+         "Stack up to five rounds on your image, trace any deep cell back to the pixel it copies, "
+         "and measure how far that pixel lies from where the deep cell's position says it is.")
+st.caption("This page sets its own kernel and stride for each round (no padding); from the sidebar it takes "
+           "the image and the mode. The sidebar's kernel, stride and padding are not used here.")
+
+mode = lab.settings.mode if lab.settings.mode in ("max", "min") else "max"
+if mode != lab.settings.mode:
+    st.info(f"The sidebar's mode ({widgets.MODE_LABELS[lab.settings.mode]}) mixes each window, so no single "
+            "pixel is the source of a deep cell. This page traces max pooling instead.")
+if lab.planes.shape[0] == 3:
+    plane_name = st.selectbox("Plane to trace", list(PLANES), key="stk_plane", format_func=PLANES.get)
+    st.caption("Each plane is pooled on its own, so each plane has its own argmax path.")
+else:
+    plane_name = lab.settings.color if lab.settings.source != "grid" else "typed numbers"
+    st.caption(f"The image has one plane ({PLANES.get(plane_name, plane_name)}): that plane is traced.")
+plane = _traced_plane(lab.cache_key(plane_name), lab.planes, plane_name)
+value_range = (0, 255) if plane.dtype == np.uint8 else (float(plane.min()), float(plane.max()))
+
+st.subheader("The pyramid")
+sizes = rounds_ui()
+layers = tuple((("mode", mode), ("kernel_size", k), ("stride", s)) for k, s in sizes)
+key = lab.cache_key(plane_name, layers)
+try:
+    stack, loc = _stack(key, plane, layers)
+except ValueError as err:
+    # The core numbers layers from 0 and suggests padding, which this page does not offer.
+    message = re.sub(r"layers\[(\d+)\]", lambda m: f"round {int(m[1]) + 1}", str(err)).split("; use ")[0]
+    st.error(widgets.plain(f"These rounds do not fit this {plane.shape[0]} × {plane.shape[1]} image: {message}. "
+                           "Use fewer rounds, or smaller kernels and strides."))
+    st.stop()
+
+row, col = cell_ui(stack.values.shape)
+path = trace_to_source(stack, row, col)
+field = stack.receptive_field(row, col)
+fig = mark_path(_pyramid(key, stack, value_range), path, field)
+st.plotly_chart(fig, key=CHART, on_select=_take_click, selection_mode="points",
+                alt="The input and each pooled layer side by side, each smaller; the traced cell ringed on each")
+step = fig.layout.meta["click_step"]
+st.caption("Grey images, black to white: the traced plane and each round's output. Orange squares ring the "
+           "traced cell on every layer; the dashed rectangle on the input is its receptive field. Click a cell "
+           "of the last layer to trace it" + (f" (on this big layer a click picks every {step}th cell; type the "
+                                               "row and column for any other)." if step > 1 else "."))
+
+st.subheader("Back to the one pixel")
+source, deep = path[0], path[-1]
+r0, r1, c0, c1 = field
+centre = ((r0 + r1) / 2, (c0 + c1) / 2)
+error = float(np.hypot(source.row - centre[0], source.col - centre[1]))
+st.text(f"Deep cell ({deep.row}, {deep.col}) after {len(sizes)} round(s) = {deep.value:g}. It copies input pixel "
+        f"({source.row}, {source.col}) of the {PLANES.get(plane_name, plane_name)} plane, value {source.value:g}.")
+st.text(f"Its receptive field: rows {r0} to {r1}, columns {c0} to {c1} ({r1 - r0 + 1} × {c1 - c0 + 1} pixels); "
+        f"the pixel lies {error:.1f} px from the field's centre ({centre[0]:g}, {centre[1]:g}).")
+left, right = st.columns(2)
+with left:
+    shown = mark_field(_original(lab.cache_key("original"), lab.planes, value_range), field, (source.row, source.col))
+    st.plotly_chart(shown, key="stk_field", alt="The original image, the receptive field outlined, the pixel ringed")
+    st.caption("The original image: the receptive field outlined, the source pixel ringed.")
+with right:
+    crop = source_crop_figure(plane, source.row, source.col)
+    st.plotly_chart(crop, key="stk_pixel", alt="The cells around the source pixel with their values")
+    st.caption("The cells around the source pixel, values written in; the pixel outlined in orange.")
+st.dataframe({"layer": ["input" if t.layer == 0 else f"round {t.layer}" for t in path[::-1]],
+              "row": [t.row for t in path[::-1]], "column": [t.col for t in path[::-1]],
+              "value": [t.value for t in path[::-1]]}, key="stk_path", hide_index=True)
+st.caption("The argmax path, deepest layer first: each round copied the cell in the row below.")
+
+st.subheader("Does stacking lose the position?")
+st.write("Localisation error, as measured here: the distance, in input pixels, from the pixel a deep cell "
+         "copies to the centre of that cell's receptive field, which is where you would guess the feature is "
+         "if you knew only the deep cell's position. The chart shows its mean over every deep cell.")
+strides = st.multiselect("Strides to compare (kernel = stride, as many rounds as fit, up to 5)", [2, 3, 4, 5, 6, 8],
+                         default=[2, 3], key="stk_strides")
+curves = _curves(lab.cache_key(plane_name, "curves"), plane, tuple(sorted(strides)), mode)
+st.plotly_chart(localisation_figure(curves, yours=loc), key="stk_localisation",
+                alt="Mean localisation error against rounds of pooling, one line per stride, and your stack")
+st.caption("One line per stride; the dashed orange line is the pyramid above. Hover for the largest error, "
+           "the grid step (input pixels between neighbouring deep cells) and the receptive field's size.")
+lines = [f"stride {s}: {c.mean_error[0]:.1f} px after 1 round, {c.mean_error[-1]:.1f} px after {c.depth[-1]}"
+         for s, c in sorted(curves.items())]
+if lines:
+    st.text("On this image, " + "; ".join(lines) + ".")
+st.write("What holds: the guess from the grid position gets worse with every round and with every larger "
+         "stride, roughly in step with the grid step, the product of the strides. What does not: the argmax "
+         "itself loses nothing. The path above still names the exact winning pixel, which is what max "
+         "unpooling uses to put values back in place. What is lost is every other pixel, and the position "
+         "of anything that did not win its window.")
