@@ -1,0 +1,119 @@
+"""AppTest of the Information loss page: it runs, its numbers are the core's, and its widgets act."""
+
+import re
+
+import numpy as np
+import pytest
+from apptest_helpers import chart_by_key, errors, open_alone, texts
+
+from pooling import images, information_loss, pool2d
+from pooling.loss import psnr_by_kernel
+from pooling.samples import SAMPLE_NAMES, load_sample
+
+PAGE = "pages/information_loss.py"
+
+
+@pytest.fixture(scope="module")
+def astronaut():
+    return images.to_planes(images.working_image(load_sample(SAMPLE_NAMES[0]).pixels, 512), "rgb")
+
+
+def metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def psnr_lines(at):
+    return [t for t in texts(at) if t.startswith("MSE ")]
+
+
+def typed(at, text):
+    at.radio(key="source").set_value("grid").run()
+    at.text_area(key="grid_text").set_value(text).run()
+    return at
+
+
+def test_page_opens_with_its_claim_and_shows_the_cores_numbers(astronaut):
+    at = open_alone(PAGE)
+    assert at.title[0].value == "Information loss"
+    assert at.markdown[0].value.startswith("**The claim:**")
+    losses = {m: information_loss(pool2d(astronaut, m, 2)) for m in ("max", "avg")}
+    shares = metrics(at)
+    assert shares["Discarded (used by no output)"] == f"{1 - losses['max'].kept_fraction:.1%}" == "75.0%"
+    assert shares["Reused (2 or more outputs)"] == "0.0%"
+    for line, m in zip(psnr_lines(at), ("max", "avg")):
+        assert line == f"MSE {losses[m].mse:.4g}   PSNR {losses[m].psnr:.2f} dB"
+    survival = chart_by_key(at, "loss_survival_map")
+    assert survival["data"][0]["type"] == "heatmap"  # a crop, cell by cell
+    kept = losses["max"].survival[0, 232:280, 232:280]
+    assert survival["data"][0]["z"] == kept.tolist() and kept.sum() == 48 * 48 / 4
+    assert {b.label for b in at.get("download_button")} >= {"survival-map.png", "indices.csv", "indices.npy",
+                                                             "survival-map.npy", "error-avg.png"}
+
+
+def test_chart_lines_are_psnr_by_kernel_of_the_image(astronaut):
+    at = open_alone(PAGE)
+    chart = chart_by_key(at, "loss_psnr_chart")
+    assert [t["name"] for t in chart["data"]] == ["Max", "Min", "Average", "Mixed (your alpha)"]
+    expected = psnr_by_kernel(astronaut, modes=("max", "avg"), kernels=range(2, 9), data_range=255.0)
+    np.testing.assert_allclose(chart["data"][0]["y"], expected["max"])
+    np.testing.assert_allclose(chart["data"][2]["y"], expected["avg"])
+    assert chart["data"][0]["x"] == list(range(2, 9))
+    at.multiselect(key="loss_chart_modes").set_value(["avg", "lp"]).run()
+    assert [t["name"] for t in chart_by_key(at, "loss_psnr_chart")["data"]] == ["Average", "Lp (your p)"]
+
+
+def test_overlapping_windows_reuse_cells_and_change_the_maps():
+    at = open_alone(PAGE)
+    before = chart_by_key(at, "loss_survival_map")
+    at.number_input(key="kernel_h").set_value(3).run()
+    at.number_input(key="kernel_w").set_value(3).run()
+    at.number_input(key="stride").set_value(1).run()
+    assert not at.exception and not errors(at)
+    assert chart_by_key(at, "loss_survival_map") != before
+    assert metrics(at)["Reused (2 or more outputs)"] != "0.0%"
+
+
+def test_average_mode_says_it_picks_no_cell_and_discards_nothing():
+    at = open_alone(PAGE)
+    at.selectbox(key="mode").set_value("avg").run()
+    assert any("picks no cell" in m.value for m in at.markdown)
+    assert metrics(at)["Discarded (used by no output)"] == "0.0%"
+
+
+def test_plane_choice_changes_the_survival_map():
+    at = open_alone(PAGE)
+    red = chart_by_key(at, "loss_survival_map")
+    at.selectbox(key="loss_channel").set_value(2).run()
+    assert chart_by_key(at, "loss_survival_map") != red
+    at.slider(key="loss_crop_top").set_value(0).run()
+    assert chart_by_key(at, "loss_survival_map")["layout"]["title"]["text"].startswith("Outputs per input cell, rows 0–47")
+
+
+def test_typed_numbers_by_hand():
+    at = typed(open_alone(PAGE), "1 3 2 0\n4 2 1 5\n0 1 7 2\n3 2 1 1")
+    x = images.grid_from_text("1 3 2 0\n4 2 1 5\n0 1 7 2\n3 2 1 1")[None]
+    for line, m in zip(psnr_lines(at), ("max", "avg")):
+        loss = information_loss(pool2d(x, m, 2))
+        assert line == f"MSE {loss.mse:.4g}   PSNR {loss.psnr:.2f} dB"
+    survival = chart_by_key(at, "loss_survival_map")["data"][0]
+    assert survival["type"] == "heatmap"
+    assert survival["z"] == [[0, 0, 0, 0], [1, 0, 0, 1], [0, 0, 1, 0], [1, 0, 0, 0]]
+    assert chart_by_key(at, "loss_psnr_chart")["data"][0]["x"] == [2, 3, 4]  # no kernel larger than the grid
+
+
+def test_exact_reconstruction_says_infinite_psnr_and_negative_numbers_leave_stochastic_off():
+    at = typed(open_alone(PAGE), "5 5\n5 5")
+    assert psnr_lines(at)[1] == "MSE 0   PSNR ∞ (exact)"
+    at = typed(at, "-1 2\n3 -4")
+    at.multiselect(key="loss_chart_modes").set_value(["max", "stochastic"]).run()
+    assert not at.exception
+    shown = [re.sub(r"\\(.)", r"\1", c.value) for c in at.caption]  # the markdown escapes undone
+    assert any("is left off the chart: stochastic pooling needs x >= 0" in c for c in shown)
+
+
+def test_a_layer_that_cannot_pool_the_image_is_explained():
+    at = typed(open_alone(PAGE), "1 2\n3 4")
+    at.number_input(key="kernel_h").set_value(3).run()
+    assert not at.exception
+    assert any("cannot pool this image" in w.value for w in at.warning)
+    assert errors(at)  # the sidebar says why
