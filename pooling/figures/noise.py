@@ -4,9 +4,10 @@ import numpy as np
 import plotly.graph_objects as go
 
 from . import palette
-from .invariance import LINE_STYLES
+from .invariance import LINE_STYLES, _photo_pixels, _png_uri
+from .maps import block_mean
 
-__all__ = ["INPUT_LABEL", "noise_chart"]
+__all__ = ["INPUT_LABEL", "image_row_figure", "noise_chart"]
 
 INPUT_LABEL = "The input itself"
 
@@ -62,4 +63,57 @@ def noise_chart(reports, *, current=None, level_title="noise level", title=None)
     fig.update_layout(title=title, height=420, plot_bgcolor=palette.BACKGROUND, hovermode="x unified",
                       font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
                       legend={"orientation": "h", "y": -0.25}, margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    return fig
+
+
+def image_row_figure(images, *, titles, value_range, max_side=256, height=300):
+    """Images side by side on one grey (or colour) scale, in one figure.
+
+    Parameters
+    ----------
+    images : sequence of (C, H, W) array_like
+        C is 1 or 3; each is shrunk by block means to at most ``max_side``
+        pixels on its long side and sent as a PNG.
+    titles : sequence of str
+        One per image.
+    value_range : (float, float)
+        Black and white of every image, so they share one scale.
+    max_side : int, optional
+    height : int, optional
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One image trace per image, each on its own axes; titles as annotations.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fig = image_row_figure([np.zeros((1, 4, 4)), np.ones((3, 4, 4))], titles=["a", "b"], value_range=(0, 1))
+    >>> [t.type for t in fig.data], [a.text for a in fig.layout.annotations]
+    (['image', 'image'], ['a', 'b'])
+    """
+    if len(images) != len(titles) or not images:
+        raise ValueError(f"images ({len(images)}) and titles ({len(titles)}) must be as many, at least one")
+    lo, hi = (float(v) for v in value_range)
+    n = len(images)
+    width = 1.0 / n
+    fig = go.Figure()
+    layout = {}
+    for i, image in enumerate(images):
+        shrunk, f = block_mean(np.asarray(image, dtype=np.float64), max_side)
+        offset = (f - 1) / 2
+        suffix = "" if i == 0 else str(i + 1)
+        fig.add_trace(go.Image(source=_png_uri(_photo_pixels(shrunk, lo, hi)), x0=offset, y0=offset, dx=f, dy=f,
+                               xaxis=f"x{suffix}", yaxis=f"y{suffix}",
+                               hovertemplate="row %{y}, col %{x}<extra></extra>"))
+        layout[f"xaxis{suffix}"] = {"domain": [i * width + 0.01, (i + 1) * width - 0.01], "visible": False,
+                                    "constrain": "domain"}
+        layout[f"yaxis{suffix}"] = {"autorange": "reversed", "scaleanchor": f"x{suffix}", "visible": False,
+                                    "constrain": "domain"}
+    fig.update_layout(
+        **layout, height=height, plot_bgcolor=palette.BACKGROUND, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
+        annotations=[{"text": t, "x": (i + 0.5) * width, "y": 1.0, "xref": "paper", "yref": "paper",
+                      "showarrow": False, "yanchor": "bottom"} for i, t in enumerate(titles)])
     return fig

@@ -1,0 +1,134 @@
+"""Noise: does pooling shrug off noise in the image, or pass it on, or make it worse?"""
+
+from dataclasses import replace
+
+import numpy as np
+import streamlit as st
+
+import widgets
+from pooling.figures.noise import image_row_figure, noise_chart
+from pooling.noise import add_noise, compare_noise, pool_noisy, value_range
+from pooling.settings import LIMITS, MODES, pool_options
+
+KIND_LABELS = {"gaussian": "Gaussian", "salt-and-pepper": "Salt and pepper", "salt": "Salt only (white)",
+               "pepper": "Pepper only (black)"}
+CHART_MODES = ("max", "avg", "lp", "stochastic")
+CHART_LEVELS = np.round(np.linspace(0.0, 0.5, 11), 2)
+WORK_SIDE = 1024  # bigger images are tested on their centre, so a 12 MP photo stays quick
+CHART_SIDE = 256  # the chart's eleven noisy copies use at most this centre
+IMAGE_SIDE = 256  # images are sent at most this many pixels across
+
+
+def centre(planes, side):
+    h, w = planes.shape[1:]
+    top, left = max(0, (h - side) // 2), max(0, (w - side) // 2)
+    return planes[:, top:top + side, left:left + side]
+
+
+def layer_args(settings, mode):
+    """The sidebar's layer for ``mode``; stochastic on the chart is test time (the expected value)."""
+    return pool_options(replace(settings, mode=mode))
+
+
+def label(mode):
+    return "Stochastic (test time)" if mode == "stochastic" else widgets.MODE_LABELS[mode]
+
+
+@st.cache_data(**widgets.CACHE)
+def noisy_row(key, _planes, kind, level, seed, mode, _args):
+    noisy = add_noise(_planes, level, kind, rng=seed, clip=True)
+    r = pool_noisy(_planes, noisy, mode, **_args)
+    fig = image_row_figure([r.clean, r.noisy], titles=["Pooled clean image", "Pooled noisy image"],
+                           value_range=r.value_range, max_side=IMAGE_SIDE)
+    return fig, r.input_change, r.output_change, r.changed_fraction
+
+
+@st.cache_data(**widgets.CACHE)
+def noisy_input(key, _planes, kind, level, seed):
+    noisy = add_noise(_planes, level, kind, rng=seed, clip=True)
+    return image_row_figure([_planes, noisy], titles=["Clean input", "Noisy input"],
+                            value_range=value_range(_planes), max_side=IMAGE_SIDE)
+
+
+@st.cache_data(**widgets.CACHE)
+def chart_reports(key, _planes, kind, seed, _layers):
+    return compare_noise(_planes, CHART_LEVELS, _layers, kind=kind, rng=seed, clip=True)
+
+
+def noise_ui():
+    kind = st.radio("Noise", tuple(KIND_LABELS), index=1, key="noise_kind", format_func=KIND_LABELS.get,
+                    horizontal=True)
+    left, right = st.columns([3, 1])
+    level = left.slider("Noise level", 0.0, 0.5, value=0.05, step=0.01, key="noise_level")
+    seed = right.number_input("Random seed", *LIMITS["seed"], value=0, step=1, key="noise_seed")
+    modes = st.multiselect("Modes (up to three)", MODES, default=("max", "avg"), key="noise_modes",
+                           format_func=widgets.MODE_LABELS.get, max_selections=3)
+    return kind, level, int(seed), modes
+
+
+lab = widgets.sidebar()
+s = lab.settings
+st.title("Noise")
+st.write("**The claim:** max pooling is tolerant to noise.")
+st.write(
+    "**What holds:** it depends on the noise. Against salt (white specks) max pooling is the worst choice: one "
+    "white pixel wins its whole window, so one noisy pixel takes over a whole output cell. Averaging dilutes "
+    "it to a fraction of its jump (one over the window's area): the output looks smoother. Against pepper (black "
+    "specks) it is the other way round: max ignores them unless a whole window is black. For Gaussian noise, "
+    "see what the chart shows on your image."
+)
+if not widgets.check_layer(lab, lab.planes.shape[1:]):
+    st.warning("This layer cannot pool this image: the sidebar says why. Change a setting there.")
+    st.stop()
+kind, level, seed, modes = noise_ui()
+st.caption(
+    "Noise level: for Gaussian noise, its standard deviation as a fraction of the value range (0 to 255 for "
+    "photos); for salt and pepper, the fraction of pixels hit. Noisy values are clipped to the value range, as "
+    "a camera's would be. Every mode sees the same noise (the seed fixes it). How far the output moved: the mean "
+    "of |pooled noisy − pooled clean|, in % of the value range."
+)
+work = centre(lab.planes, WORK_SIDE)
+if work.shape != lab.planes.shape:
+    st.info(f"The image is larger than {WORK_SIDE} px: this page tests its centre {work.shape[1]} × {work.shape[2]}.")
+
+st.plotly_chart(noisy_input(lab.cache_key("noise-in", kind, level, seed, WORK_SIDE), work, kind, level, seed),
+                key="noise_input", width="stretch")
+st.caption("The clean and the noisy input, side by side on one scale (shrunk to fit).")
+if not modes:
+    st.warning("Choose at least one mode above.")
+for mode in modes:
+    st.subheader(widgets.MODE_LABELS[mode])
+    try:
+        fig, moved_in, moved_out, changed = noisy_row(lab.cache_key("noise-row", kind, level, seed, mode, WORK_SIDE),
+                                                      work, kind, level, seed, mode, layer_args(s, mode))
+    except ValueError as err:
+        st.warning(widgets.plain(f"{widgets.MODE_LABELS[mode]} cannot pool this noisy image: {err}"))
+        continue
+    st.plotly_chart(fig, key=f"noise_row_{mode}", width="stretch")
+    verdict = "more than" if moved_out > moved_in * 1.05 else "less than" if moved_out < moved_in * 0.95 else "about"
+    st.text(f"{widgets.MODE_LABELS[mode]}: the output moved {100 * moved_out:.2f}% of the range on average, "
+            f"{verdict} the input's {100 * moved_in:.2f}%; {100 * changed:.1f}% of output values changed.")
+
+st.subheader("Output change against noise level")
+layers = {label(m): (m, layer_args(replace(s, train=False), m)) for m in CHART_MODES}
+chart_in = centre(work, CHART_SIDE)
+try:
+    reports = chart_reports(lab.cache_key("noise-chart", kind, seed, CHART_SIDE), chart_in, kind, seed, layers)
+except ValueError as err:
+    st.warning(widgets.plain(f"The chart cannot be drawn for this image: {err}"))
+    st.stop()
+st.plotly_chart(noise_chart(reports, current=level, level_title=f"{KIND_LABELS[kind]} noise level",
+                            title=f"{KIND_LABELS[kind]} noise, the sidebar's window and stride"),
+                key="noise_chart", width="stretch")
+st.caption("Line chart: how far each pooling's output moved (mean |change|, % of the value range) at noise levels "
+           "from 0 to 0.5; the dashed line is the input's own change. Above it, pooling made the noise bigger.")
+if chart_in.shape != lab.planes.shape:
+    st.text(f"The chart uses the centre {chart_in.shape[1]} × {chart_in.shape[2]} of the image, to stay quick.")
+near = int(np.argmin(np.abs(CHART_LEVELS - level)))  # the chart's level nearest the slider's
+moved = {name: 100 * rep.output_change[near] for name, rep in reports.items()}
+base = 100 * reports[label("max")].input_change[near]
+st.write(f"On the chart at level {CHART_LEVELS[near]:g}: the input moved {base:.2f}%; "
+         + ", ".join(f"{name} {value:.2f}%" for name, value in moved.items()) + ".")
+if kind in ("salt", "salt-and-pepper"):
+    st.write("Salt is max pooling's weak spot: the white pixel wins. Averaging passes on about as much change in "
+             "total but spreads it thin, so no output cell jumps to white.")
