@@ -6,17 +6,9 @@ import numpy as np
 import streamlit as st
 
 import widgets
-from pooling import images
-from pooling.figures.stack import (
-    localisation_figure,
-    mark_field,
-    mark_path,
-    original_figure,
-    pyramid_figure,
-    source_crop_figure,
-)
+from pooling import images, stacking
+from pooling.figures import stack as stack_figures
 from pooling.settings import LIMITS
-from pooling.stacking import localisation_by_depth, localisation_by_stride, stack_pool, trace_to_source
 
 CHART = "stk_pyramid"
 PLANES = {"gray": "grey (luma)", "red": "red", "green": "green", "blue": "blue"}
@@ -33,23 +25,24 @@ def _traced_plane(key, _planes, plane):
 
 @st.cache_data(**widgets.CACHE)
 def _stack(key, _plane, layers):
-    stack = stack_pool(_plane, [dict(layer) for layer in layers])
-    return stack, localisation_by_depth(stack)
+    stack = stacking.stack_pool(_plane, [dict(layer) for layer in layers])
+    return stack, stacking.localisation_by_depth(stack), stacking.localisation_error(stack)
 
 
 @st.cache_data(**widgets.CACHE)
 def _pyramid(key, _stack, value_range):
-    return pyramid_figure([_stack.layers[0].input[0]] + [r.values for r in _stack.layers], value_range=value_range)
+    layers = [_stack.layers[0].input[0]] + [r.values for r in _stack.layers]
+    return stack_figures.pyramid_figure(layers, value_range=value_range)
 
 
 @st.cache_data(**widgets.CACHE)
 def _original(key, _planes, value_range):
-    return original_figure(_planes, value_range=value_range)
+    return stack_figures.original_figure(_planes, value_range=value_range)
 
 
 @st.cache_data(**widgets.CACHE)
 def _curves(key, _plane, strides, mode):
-    return localisation_by_stride(_plane, strides, mode=mode)
+    return stacking.localisation_by_stride(_plane, strides, mode=mode)
 
 
 def _take_click():
@@ -59,7 +52,7 @@ def _take_click():
 
 
 def rounds_ui():
-    """Draw the rounds' controls; return the layers as hashable tuples of (name, value) pairs."""
+    """Draw the rounds' controls; return each round's ``(kernel, stride)``."""
     rounds = st.number_input("Rounds of pooling", 1, 5, value=3, step=1, key="stk_rounds")
     columns = st.columns(5)
     sizes = []
@@ -90,8 +83,8 @@ st.caption("This page sets its own kernel and stride for each round (no padding)
 
 mode = lab.settings.mode if lab.settings.mode in ("max", "min") else "max"
 if mode != lab.settings.mode:
-    st.info(f"The sidebar's mode ({widgets.MODE_LABELS[lab.settings.mode]}) mixes each window, so no single "
-            "pixel is the source of a deep cell. This page traces max pooling instead.")
+    st.info(f"The sidebar's mode ({widgets.MODE_LABELS[lab.settings.mode]}) does not keep the largest or the "
+            "smallest cell of each window, and tracing follows one chosen cell: this page traces max pooling instead.")
 if lab.planes.shape[0] == 3:
     plane_name = st.selectbox("Plane to trace", list(PLANES), key="stk_plane", format_func=PLANES.get)
     st.caption("Each plane is pooled on its own, so each plane has its own argmax path.")
@@ -106,7 +99,7 @@ sizes = rounds_ui()
 layers = tuple((("mode", mode), ("kernel_size", k), ("stride", s)) for k, s in sizes)
 key = lab.cache_key(plane_name, layers)
 try:
-    stack, loc = _stack(key, plane, layers)
+    stack, loc, errors = _stack(key, plane, layers)
 except ValueError as err:
     # The core numbers layers from 0 and suggests padding, which this page does not offer.
     message = re.sub(r"layers\[(\d+)\]", lambda m: f"round {int(m[1]) + 1}", str(err)).split("; use ")[0]
@@ -115,9 +108,9 @@ except ValueError as err:
     st.stop()
 
 row, col = cell_ui(stack.values.shape)
-path = trace_to_source(stack, row, col)
+path = stacking.trace_to_source(stack, row, col)
 field = stack.receptive_field(row, col)
-fig = mark_path(_pyramid(key, stack, value_range), path, field)
+fig = stack_figures.mark_path(_pyramid(key, stack, value_range), path, field)
 st.plotly_chart(fig, key=CHART, on_select=_take_click, selection_mode="points",
                 alt="The input and each pooled layer side by side, each smaller; the traced cell ringed on each")
 step = fig.layout.meta["click_step"]
@@ -129,25 +122,23 @@ st.caption("Grey images, black to white: the traced plane and each round's outpu
 st.subheader("Back to the one pixel")
 source, deep = path[0], path[-1]
 r0, r1, c0, c1 = field
-centre = ((r0 + r1) / 2, (c0 + c1) / 2)
-error = float(np.hypot(source.row - centre[0], source.col - centre[1]))
 st.text(f"Deep cell ({deep.row}, {deep.col}) after {len(sizes)} round(s) = {deep.value:g}. It copies input pixel "
         f"({source.row}, {source.col}) of the {PLANES.get(plane_name, plane_name)} plane, value {source.value:g}.")
 st.text(f"Its receptive field: rows {r0} to {r1}, columns {c0} to {c1} ({r1 - r0 + 1} × {c1 - c0 + 1} pixels); "
-        f"the pixel lies {error:.1f} px from the field's centre ({centre[0]:g}, {centre[1]:g}).")
+        f"the pixel lies {errors[row, col]:.1f} px from the field's centre.")
 left, right = st.columns(2)
 with left:
-    shown = mark_field(_original(lab.cache_key("original"), lab.planes, value_range), field, (source.row, source.col))
+    shown = _original(lab.cache_key("original"), lab.planes, value_range)
+    shown = stack_figures.mark_field(shown, field, (source.row, source.col))
     st.plotly_chart(shown, key="stk_field", alt="The original image, the receptive field outlined, the pixel ringed")
-    st.caption("The original image: the receptive field outlined, the source pixel ringed.")
 with right:
-    crop = source_crop_figure(plane, source.row, source.col)
+    crop = stack_figures.source_crop_figure(plane, source.row, source.col)
     st.plotly_chart(crop, key="stk_pixel", alt="The cells around the source pixel with their values")
-    st.caption("The cells around the source pixel, values written in; the pixel outlined in orange.")
 st.dataframe({"layer": ["input" if t.layer == 0 else f"round {t.layer}" for t in path[::-1]],
               "row": [t.row for t in path[::-1]], "column": [t.col for t in path[::-1]],
               "value": [t.value for t in path[::-1]]}, key="stk_path", hide_index=True)
-st.caption("The argmax path, deepest layer first: each round copied the cell in the row below.")
+st.caption("Left: the original image, the receptive field outlined and the source pixel ringed. Right: the cells "
+           "around that pixel. Below: the argmax path, deepest first; each round copied the cell in the next row.")
 
 st.subheader("Does stacking lose the position?")
 st.write("Localisation error, as measured here: the distance, in input pixels, from the pixel a deep cell "
@@ -156,16 +147,15 @@ st.write("Localisation error, as measured here: the distance, in input pixels, f
 strides = st.multiselect("Strides to compare (kernel = stride, as many rounds as fit, up to 5)", [2, 3, 4, 5, 6, 8],
                          default=[2, 3], key="stk_strides")
 curves = _curves(lab.cache_key(plane_name, "curves"), plane, tuple(sorted(strides)), mode)
-st.plotly_chart(localisation_figure(curves, yours=loc), key="stk_localisation",
+st.plotly_chart(stack_figures.localisation_figure(curves, yours=loc), key="stk_localisation",
                 alt="Mean localisation error against rounds of pooling, one line per stride, and your stack")
 st.caption("One line per stride; the dashed orange line is the pyramid above. Hover for the largest error, "
            "the grid step (input pixels between neighbouring deep cells) and the receptive field's size.")
-lines = [f"stride {s}: {c.mean_error[0]:.1f} px after 1 round, {c.mean_error[-1]:.1f} px after {c.depth[-1]}"
-         for s, c in sorted(curves.items())]
-if lines:
-    st.text("On this image, " + "; ".join(lines) + ".")
-st.write("What holds: the guess from the grid position gets worse with every round and with every larger "
-         "stride, roughly in step with the grid step, the product of the strides. What does not: the argmax "
-         "itself loses nothing. The path above still names the exact winning pixel, which is what max "
-         "unpooling uses to put values back in place. What is lost is every other pixel, and the position "
-         "of anything that did not win its window.")
+for s, c in sorted(curves.items()):
+    st.text(f"Stride {s}: {c.mean_error[0]:.1f} px after 1 round, {c.mean_error[-1]:.1f} px after {c.depth[-1]}.")
+deeper, wider = stacking.localisation_trend(curves)
+st.write(f"On this image, more rounds {'always' if deeper else 'do not always'} make the guess worse, and a larger "
+         f"stride {'always' if wider else 'does not always'} does. The error grows roughly with the grid step, the "
+         "product of the strides. But the argmax itself loses nothing: the path above still names the exact "
+         "winning pixel, which is what max unpooling uses to put values back in place. What is lost is every "
+         "other pixel, and the position of anything that did not win its window.")

@@ -1,5 +1,6 @@
 """Stacked pooling: layers applied in turn, each final output traced to the input."""
 
+import itertools
 import numbers
 from dataclasses import dataclass
 
@@ -11,7 +12,7 @@ from .pool import pool2d
 
 __all__ = [
     "DepthLocalisation", "StackResult", "TraceStep", "localisation_by_depth", "localisation_by_stride",
-    "localisation_error", "receptive_fields", "stack_pool", "trace_to_source",
+    "localisation_error", "localisation_trend", "receptive_fields", "stack_pool", "trace_to_source",
 ]
 
 
@@ -372,3 +373,32 @@ def localisation_by_stride(x, strides, *, mode="max", max_depth=5):
             stack = stack_pool(planes, [{"mode": mode, "kernel_size": int(s)}] * depth)
             curves[int(s)] = localisation_by_depth(stack)
     return curves
+
+
+def localisation_trend(curves):
+    """Whether the mean error of :func:`localisation_by_stride` grows with depth, and with the stride.
+
+    Parameters
+    ----------
+    curves : dict
+        ``{stride: DepthLocalisation}``.
+
+    Returns
+    -------
+    deeper_worse : bool
+        Each stride's mean error rises with every added round (True when no
+        stride has two rounds to compare).
+    wider_worse : bool
+        At every depth two strides share, the larger stride's mean error is
+        the larger (True with fewer than two strides).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> localisation_trend(localisation_by_stride(np.arange(64).reshape(8, 8), [2, 4]))
+    (True, True)
+    """
+    deeper = all(np.all(np.diff(c.mean_error) > 0) for c in curves.values())
+    ordered = [curves[s].mean_error for s in sorted(curves)]
+    wider = all(np.all(b[: len(a)] > a[: len(b)]) for a, b in itertools.pairwise(ordered))
+    return bool(deeper), bool(wider)

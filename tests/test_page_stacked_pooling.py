@@ -134,13 +134,15 @@ def test_the_localisation_chart_and_its_numbers_come_from_the_core():
     fig = chart_by_key(at, "stk_localisation")
     assert [t["name"] for t in fig["data"]] == ["stride 2", "stride 3", "your stack"]
     np.testing.assert_allclose(array(fig["data"][1]["y"]), curves[3].mean_error)
-    line = next(t for t in texts(at) if t.startswith("On this image"))
-    assert f"stride 3: {curves[3].mean_error[0]:.1f} px after 1 round, {curves[3].mean_error[-1]:.1f} px after 5" in line
+    assert f"Stride 3: {curves[3].mean_error[0]:.1f} px after 1 round, {curves[3].mean_error[-1]:.1f} px after 5." in (
+        texts(at))
+    assert "On this image, more rounds always make the guess worse, and a larger stride always does." in (
+        at.markdown[-1].value)
     at.multiselect(key="stk_strides").set_value([4]).run()
     assert [t["name"] for t in chart_by_key(at, "stk_localisation")["data"]] == ["stride 4", "your stack"]
     at.multiselect(key="stk_strides").set_value([]).run()
     assert [t["name"] for t in chart_by_key(at, "stk_localisation")["data"]] == ["your stack"]
-    assert not [t for t in texts(at) if t.startswith("On this image")]
+    assert not [t for t in texts(at) if t.startswith("Stride ")]
 
 
 def test_an_averaging_sidebar_mode_is_explained_and_min_is_traced():

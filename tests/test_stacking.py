@@ -308,3 +308,14 @@ def test_localisation_errors():
         stacking.localisation_by_stride(coords(8, 8), [2, 0])
     with raises(ValueError, "max_depth (0) must be an int of at least 1"):
         stacking.localisation_by_stride(coords(8, 8), [2], max_depth=0)
+
+
+def test_localisation_trend():
+    curves = stacking.localisation_by_stride(coords(16, 16), [2, 4])  # a ramp: errors (k - 1) / sqrt(2)
+    assert stacking.localisation_trend(curves) == (True, True)
+    assert stacking.localisation_trend({}) == (True, True)
+    flat = stacking.localisation_by_stride(coords(16, 16), [1], max_depth=3)  # 1 x 1 windows never move
+    np.testing.assert_array_equal(flat[1].mean_error, [0, 0, 0])
+    assert stacking.localisation_trend(flat) == (False, True)
+    assert stacking.localisation_trend({1: flat[1], 2: curves[2]}) == (False, True)
+    assert stacking.localisation_trend({2: flat[1], 1: curves[2]}) == (False, False)
