@@ -77,8 +77,9 @@ def shift_chart(reports, *, axis=1, stride=2, current=None, accent=None, title=N
     for whole in (v for v in xs if v % stride == 0):
         fig.add_vline(x=whole, line={"color": palette.EMPTY_EDGE, "width": 1})
     if current is not None:
-        fig.add_vline(x=current, line={"color": palette.TEXT, "width": 2, "dash": "dot"},
-                      annotation_text=f"{name} = {current}", annotation_position="top")
+        fig.add_vline(x=current, line={"color": palette.TEXT, "width": 2, "dash": "dot"})
+        fig.add_annotation(x=current, y=1.0, yref="paper", text=f"{name} = {current}", showarrow=False,
+                           yanchor="bottom")
     fig.update_yaxes(title_text="% unchanged", range=[-3, 103], row=1, col=1)
     fig.update_yaxes(title_text="mean |change|", rangemode="tozero", row=2, col=1)
     fig.update_xaxes(title_text=f"shift {name} (pixels)", tickmode="array", tickvals=xs, row=2, col=1)

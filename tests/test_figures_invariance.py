@@ -1,0 +1,77 @@
+"""Tests of the shift figures: ``shift_chart`` and ``shift_row_figure`` (fig.data and fig.layout, never pixels)."""
+
+import numpy as np
+import pytest
+
+from pooling.figures import palette
+from pooling.figures.invariance import LINE_STYLES, shift_chart, shift_row_figure
+from pooling.invariance import ShiftReport, aligned_shift_invariance, compare_shift
+
+
+def report(unchanged, change, dy=0):
+    n = len(unchanged)
+    return ShiftReport(np.array([[dy, dx] for dx in range(n)]), np.array(unchanged), np.array(change))
+
+
+def test_shift_chart_draws_each_report_in_two_rows():
+    reports = {"Max": report([1.0, 0.4, 1.0], [0.0, 3.0, 0.0]), "Blur": report([1.0, 0.1, 1.0], [0.0, 2.0, 0.0])}
+    fig = shift_chart(reports, stride=2, current=1, accent="Blur", title="t")
+    assert [t.name for t in fig.data] == ["Max", "Max", "Blur", "Blur"]
+    assert [t.showlegend for t in fig.data] == [None, False, None, False]
+    assert fig.data[0].x == (0, 1, 2) and fig.data[0].y == (100.0, 40.0, 100.0)
+    assert fig.data[1].y == (0.0, 3.0, 0.0)
+    assert fig.data[0].yaxis == "y" and fig.data[1].yaxis == "y2"
+    assert fig.data[2].line.color == palette.ACCENT and fig.data[0].line.color == LINE_STYLES[0][0]
+    assert fig.layout.title.text == "t"
+    # Whole strides 0 and 2 get thin lines in both rows; the current shift a dotted one with its label.
+    lines = [s for s in fig.layout.shapes if s.type == "line"]
+    assert sorted(s.x0 for s in lines) == [0, 0, 1, 1, 2, 2]
+    assert {s.line.dash for s in lines if s.x0 == 1} == {"dot"}
+    assert [a.text for a in fig.layout.annotations if a.text] == ["dx = 1"]
+
+
+def test_shift_chart_from_the_core_and_along_dy():
+    x = np.random.default_rng(0).random((12, 12))
+    rep = aligned_shift_invariance(x, [(dy, 1) for dy in range(5)], "max", kernel_size=2)
+    fig = shift_chart({"Max": rep}, axis=0)
+    assert fig.data[0].x == (0, 1, 2, 3, 4)
+    np.testing.assert_allclose(fig.data[0].y, 100 * rep.unchanged)
+    np.testing.assert_allclose(fig.data[1].y, rep.mean_abs_change)
+    assert fig.layout.xaxis2.title.text == "shift dy (pixels)"
+
+
+def test_shift_chart_errors():
+    with pytest.raises(ValueError, match=r"axis \(2\) must be 0 \(dy\) or 1 \(dx\)"):
+        shift_chart({"Max": report([1.0], [0.0])}, axis=2)
+    with pytest.raises(ValueError, match="reports must hold at least one ShiftReport"):
+        shift_chart({})
+
+
+def dot_comparison():
+    x = np.zeros((8, 8))
+    x[2, 3] = 1.0
+    return compare_shift(x, (0, 1), "max", kernel_size=2)
+
+
+def test_shift_row_figure_has_three_panels_and_a_colour_bar():
+    fig = shift_row_figure(dot_comparison(), value_range=(0, 1), span=0.5)
+    assert [t.type for t in fig.data] == ["image", "image", "image", "scatter"]
+    assert [t.xaxis for t in fig.data] == ["x", "x2", "x3", "x3"]
+    assert all(t.source.startswith("data:image/png;base64,") for t in fig.data[:3])
+    bar = fig.data[3].marker
+    assert (bar.cmin, bar.cmax, bar.colorscale[0][1]) == (-0.5, 0.5, "rgb(5,48,97)")  # RdBu_r, blue first
+    assert [a.text for a in fig.layout.annotations] == ["Before", "After the shift", "After − before, aligned"]
+    assert fig.layout.yaxis.autorange == "reversed" and fig.layout.yaxis2.scaleanchor == "x2"
+
+
+def test_shift_row_figure_span_defaults_to_the_largest_change():
+    fig = shift_row_figure(dot_comparison(), value_range=(0, 1))
+    assert (fig.data[3].marker.cmin, fig.data[3].marker.cmax) == (-1.0, 1.0)
+
+
+def test_shift_row_figure_shrinks_big_outputs():
+    x = np.random.default_rng(1).random((3, 200, 120))
+    fig = shift_row_figure(compare_shift(x, (1, 1), "avg", kernel_size=2), value_range=(0, 1), max_side=40)
+    # 100 x 60 outputs, shrunk by 3 to 33 x 20 cells, each drawn 3 wide around the block's centre.
+    assert {(t.dx, t.dy, t.x0) for t in fig.data[:3]} == {(3, 3, 1.0)}
+    assert "(3 × 3)" in fig.data[0].hovertemplate
