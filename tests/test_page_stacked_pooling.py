@@ -148,7 +148,7 @@ def test_the_localisation_chart_and_its_numbers_come_from_the_core():
 def test_an_averaging_sidebar_mode_is_explained_and_min_is_traced():
     at = open_alone(PAGE)
     at.selectbox(key="mode").set_value("avg").run()
-    assert "This page traces max pooling instead" in at.info[0].value
+    assert at.info[0].value.endswith("tracing follows one chosen cell: this page traces max pooling instead.")
     assert path_table(at)["value"][0] == stack_pool(sample_plane(), layers()).values[32, 32]
     at.selectbox(key="mode").set_value("min").run()
     assert not at.info
