@@ -106,3 +106,19 @@ def make_rng(rng):
         return np.random.default_rng(rng)
     except (TypeError, ValueError):
         raise TypeError(f"rng ({rng!r}) must be None, an int seed or a numpy.random.Generator") from None
+
+
+def tap_dtype(n_taps):
+    """The narrowest unsigned type that numbers ``n_taps`` window taps: uint8 up to 255 taps.
+
+    Adaptive and global windows can hold a whole plane, far more than 65,535 taps.
+
+    Examples
+    --------
+    >>> tap_dtype(9), tap_dtype(256), tap_dtype(512 * 512)
+    (dtype('uint8'), dtype('uint16'), dtype('uint32'))
+    """
+    for dtype in (np.uint8, np.uint16, np.uint32):
+        if n_taps - 1 <= np.iinfo(dtype).max:
+            return np.dtype(dtype)
+    return np.dtype(np.uint64)

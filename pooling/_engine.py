@@ -8,6 +8,7 @@ view of the input (no padded copy); adaptive and fractional grids gather.
 
 import numpy as np
 
+from ._checks import tap_dtype
 from ._fast import fast_select, fast_sum
 from .geometry import AxisWindows, WindowGrid
 
@@ -106,7 +107,7 @@ def select_generic(planes, grid, largest=True, key=None):
     Returns
     -------
     values : (C, out_h, out_w) ndarray
-    tap : (C, out_h, out_w) uint8 or uint16 ndarray
+    tap : (C, out_h, out_w) uint8, uint16 or uint32 ndarray
     """
     n_ch = planes.shape[0]
     oh, ow = grid.shape
@@ -119,10 +120,10 @@ def select_generic(planes, grid, largest=True, key=None):
         sentinel = info.min if largest else info.max
     better = np.greater if largest else np.less
     n_taps = grid.kernel[0] * grid.kernel[1]
-    tap_dtype = np.uint8 if n_taps <= 255 else np.uint16
+    tap_t = tap_dtype(n_taps)
     values = np.empty((n_ch, oh, ow), dtype=dtype)
-    tap = np.empty((n_ch, oh, ow), dtype=tap_dtype)
-    first = grid.first_in_bounds_tap().astype(tap_dtype)
+    tap = np.empty((n_ch, oh, ow), dtype=tap_t)
+    first = grid.first_in_bounds_tap().astype(tap_t)
     step = _tile_rows(oh, ow, dtype.itemsize)
     mask = np.empty((step, ow), dtype=bool)
     for c in range(n_ch):

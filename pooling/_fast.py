@@ -26,6 +26,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from ._checks import tap_dtype
+
 __all__ = ["fast_select", "fast_sum"]
 
 _TILE_BYTES = 1 << 20
@@ -178,7 +180,7 @@ def fast_select(planes, grid, largest=True):
     dtype = planes.dtype
     better = np.greater if largest else np.less
     keep = np.maximum if largest else np.minimum
-    tap_t = np.uint8 if kh * kw <= 255 else np.uint16
+    tap_t = tap_dtype(kh * kw).type
     values = np.empty((n_ch, oh, ow), dtype=dtype)
     tap = np.empty((n_ch, oh, ow), dtype=tap_t)
     col_ranges = _tap_ranges(grid.cols)

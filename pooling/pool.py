@@ -4,12 +4,12 @@ import numbers
 
 import numpy as np
 
-from ._checks import MODES, check_input, check_mode, make_rng
+from ._checks import MODES, check_input, check_mode, make_rng, tap_dtype
 from ._engine import select_reduce, sum_reduce
 from .geometry import _regular_grid
 from .result import PoolResult
 
-__all__ = ["pool2d", "float_dtype"]
+__all__ = ["float_dtype", "pool2d"]
 
 _OPTIONS = {
     "max": set(),
@@ -223,7 +223,7 @@ def _stochastic(planes, grid, tf_same, train=True, rng=None):
     gen = make_rng(rng)
     threshold = gen.random(sums.shape) * sums
     n_taps = grid.kernel[0] * grid.kernel[1]
-    tap_t = np.uint8 if n_taps <= 255 else np.uint16
+    tap_t = tap_dtype(n_taps)
     tap = np.broadcast_to(grid.first_in_bounds_tap().astype(tap_t), sums.shape).copy()
     undecided = sums > 0
     last_positive = tap.copy()

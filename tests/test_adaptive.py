@@ -333,3 +333,14 @@ def test_global_average_weights_sum_to_one():
 def test_global_pooling_names_a_bad_mode():
     with pytest.raises(ValueError, match="mode"):
         pooling.global_pool2d(np.ones((2, 2)), "min")
+
+
+@pytest.mark.parametrize("mode", ["max", "avg"])
+def test_windows_of_more_than_65535_cells_number_their_taps_in_uint32(mode):
+    x = np.zeros((1, 300, 300))
+    x[0, 299, 298] = 7.0
+    r = pooling.adaptive_pool2d(x, mode, 1)
+    if mode == "avg":
+        assert r.values[0, 0, 0] == 7.0 / 90000
+    else:
+        assert r.tap.dtype == np.uint32 and r.indices[0, 0, 0] == 299 * 300 + 298
