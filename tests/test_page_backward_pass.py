@@ -156,3 +156,25 @@ def test_every_page_widget_key_is_prefixed():
     keys = {w.key for w in at.main if getattr(w, "key", None)}
     own = {k for k in keys if not k.startswith("sweep_")}
     assert own and all(k.startswith("bwd_") for k in own), own
+
+
+def test_every_sidebar_mode_and_padding_kind_runs_and_matches_the_core():
+    at = open_alone(PAGE)
+    at.radio(key="bwd_grad_source").set_value("random").run()
+    for mode, panel in [("min", "sidebar: min"), ("mixed", "sidebar: mixed (max and average)"), ("avg", None)]:
+        at.selectbox(key="mode").set_value(mode).run()
+        no_exception(at)
+        titles = [p[0] for p in panels(at, "bwd_routing")]
+        assert titles[3:] == ([panel] if panel else []), mode
+    at.selectbox(key="mode").set_value("stochastic").run()
+    at.checkbox(key="stochastic_train").uncheck().run()
+    assert [p[0] for p in panels(at, "bwd_routing")][3:] == ["sidebar: stochastic"]
+    at.radio(key="padding_kind").set_value("same").run()
+    at.number_input(key="kernel_h").set_value(3).run()
+    at.checkbox(key="ceil_mode").check().run()
+    no_exception(at)
+    grad = upstream_gradient((3, 3), "random", rng=0)
+    results = [pool2d(DEFAULT_GRID, "max", (3, 2), stride=2, padding="same", ceil_mode=True),
+               pool2d(DEFAULT_GRID, "avg", (3, 2), stride=2, padding="same", ceil_mode=True)]
+    for (title, z, _), r in zip(panels(at, "bwd_routing"), results):
+        np.testing.assert_allclose(z.reshape(6, 6), pool_backward(r, grad), rtol=1e-6, err_msg=title)
