@@ -1,6 +1,7 @@
 """Max vs Average: one image pooled several ways at once, their difference, colour fringes, a zoom, and the cost."""
 
 from dataclasses import replace
+from functools import partial
 
 import streamlit as st
 
@@ -39,6 +40,12 @@ def difference(key, _a, _b):
 @st.cache_data(**widgets.CACHE)
 def fringe_mask(key, _max_result):
     return compare.channel_disagreement(_max_result.indices)
+
+
+@st.cache_data(**widgets.CACHE)
+def figure(key, _build):
+    """``_build()``, cached on ``key``: the photo-sized figures stay put while the zoom moves."""
+    return _build()
 
 
 def label(mode):
@@ -101,7 +108,8 @@ for place, mode in zip(st.columns(len(modes)), modes):
         place.warning(widgets.plain(f"{label(mode)} cannot pool this image: {pooled[mode]}"))
         continue
     values, cost = pooled[mode]
-    fig = image_figure(values, title=label(mode), value_range=(lo, hi), max_side=DISPLAY_SIDE)
+    fig = figure(lab.cache_key("mva_image", mode, lo, hi),
+                 partial(image_figure, values, title=label(mode), value_range=(lo, hi), max_side=DISPLAY_SIDE))
     place.plotly_chart(fig, key=f"mva_image_{mode}", width="stretch")
     place.text(f"{cost.output_shape[1]} × {cost.output_shape[2]} output")
 st.caption(f"Every image uses one scale: black is {lo:g} and white is {hi:g}. Options such as p, alpha or the "
@@ -118,8 +126,10 @@ if len(shown) >= 2:
     else:
         diff, mean_abs = difference(lab.cache_key("mva_diff", a, b), shown[a][0], shown[b][0])
         colours = " (mean of the three colour planes)" if planes.shape[0] == 3 else ""
-        st.plotly_chart(map_figure(diff, title=f"{label(a)} − {label(b)}{colours}", colorscale=DIFF_SCALE,
-                                   zmid=0, colorbar_title="difference"), key="mva_diff_chart", width="stretch")
+        fig = figure(lab.cache_key("mva_diff_map", a, b), partial(
+            map_figure, diff, title=f"{label(a)} − {label(b)}{colours}", colorscale=DIFF_SCALE, zmid=0,
+            colorbar_title="difference"))
+        st.plotly_chart(fig, key="mva_diff_chart", width="stretch")
         st.text(f"Mean |{label(a)} − {label(b)}| = {mean_abs:.4g} per value; lowest {diff.min():.4g}, "
                 f"highest {diff.max():.4g}. Red: the first is higher; blue: lower; white: equal.")
 
@@ -130,14 +140,15 @@ out_hw = max_result.grid.shape
 st.subheader("Colour channels")
 if planes.shape[0] == 3:
     mask = fringe_mask(lab.cache_key("mva_fringes"), max_result)
-    st.plotly_chart(channel_figure(max_result.values, value_range=(lo, hi)), key="mva_channels", width="stretch")
+    fig = figure(lab.cache_key("mva_channels", lo, hi), partial(channel_figure, max_result.values, value_range=(lo, hi)))
+    st.plotly_chart(fig, key="mva_channels", width="stretch")
     st.caption("Each channel of the max pooling, in grey on the shared scale.")
     st.text(f"In {mask.mean():.1%} of the output cells ({int(mask.sum()):,} of {mask.size:,}) the red, green and "
             "blue maxima come from different pixels: such a cell mixes colours of several pixels, the source of "
             "colour fringes in max-pooled photos.")
-    st.plotly_chart(fringe_figure(max_result.values, mask, value_range=(lo, hi),
-                                  title="Cells whose channels came from different pixels"),
-                    key="mva_fringes", width="stretch")
+    fig = figure(lab.cache_key("mva_fringes", lo, hi), partial(
+        fringe_figure, max_result.values, mask, value_range=(lo, hi), title="Cells whose channels came from different pixels"))
+    st.plotly_chart(fig, key="mva_fringes", width="stretch")
     st.caption("Orange: such cells; grey: the rest of the max-pooled photo, faded.")
 else:
     st.info('The image has one plane. Set the sidebar\'s Colour to "RGB (3 planes)" to compare the channels.')

@@ -86,14 +86,15 @@ def mode_difference(a, b):
     >>> diff.tolist(), mean_abs
     ([[-2.0, 2.0]], 2.0)
     """
-    a64, b64 = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    if a64.shape != b64.shape:
-        raise ValueError(f"a and b must have one shape, got {a64.shape} and {b64.shape}")
-    if a64.ndim not in (2, 3) or a64.size == 0:
-        raise ValueError(f"a must be a non-empty (out_h, out_w) or (C, out_h, out_w) array, got shape {a64.shape}")
-    diff = a64 - b64
-    mean_abs = float(np.abs(diff).mean())
-    return (diff if diff.ndim == 2 else diff.mean(axis=0)), mean_abs
+    a, b = np.asarray(a), np.asarray(b)
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have one shape, got {a.shape} and {b.shape}")
+    if a.ndim not in (2, 3) or a.size == 0:
+        raise ValueError(f"a must be a non-empty (out_h, out_w) or (C, out_h, out_w) array, got shape {a.shape}")
+    # float32 at least: uint8 is exact in it and averages of uint8 are float32 already; sums accumulate in float64.
+    diff = np.subtract(a, b, dtype=np.result_type(a.dtype, b.dtype, np.float32))
+    mean_abs = float(np.abs(diff).mean(dtype=np.float64))
+    return diff.astype(np.float64) if diff.ndim == 2 else diff.mean(axis=0, dtype=np.float64), mean_abs
 
 
 def shared_value_range(planes, outputs):
