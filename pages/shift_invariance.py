@@ -1,5 +1,6 @@
 """Shift invariance: does a pooled output stay the same when the image moves by a few pixels?"""
 
+import math
 from dataclasses import replace
 
 import streamlit as st
@@ -102,7 +103,9 @@ for mode in modes:
     if count == 0:
         st.text("No output cell could be compared: the image is too small for this shift and layer.")
     else:
-        st.text(f"{LABELS[mode]}: {100 * unchanged:.1f}% of {count:,} compared output values unchanged; "
+        changed = round((1 - unchanged) * count)
+        share = math.floor(1000 * unchanged) / 10  # rounded down: 2 changed values must not read as 100%
+        st.text(f"{LABELS[mode]}: {share:.1f}% of {count:,} compared output values unchanged ({changed:,} changed); "
                 f"mean |change| {change:.3g}; output moved by {offset[0]} × {offset[1]} whole cells.")
 st.caption("Each row: the pooled image before and after the shift, on one grey scale, and the aligned "
            "difference (blue: went down, red: went up, white: unchanged, grey: not compared; the colours end at a "

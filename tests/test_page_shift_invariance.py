@@ -1,0 +1,111 @@
+"""AppTest of the Shift invariance page: it runs, its sliders change what it shows, its numbers are the core's."""
+
+import math
+import re
+
+import numpy as np
+from apptest_helpers import chart_by_key, errors, open_alone, texts
+
+from pooling import images
+from pooling.invariance import aligned_shift_invariance, compare_shift
+from pooling.samples import load_sample
+
+PAGE = "pages/shift_invariance.py"
+
+
+def astronaut():
+    return images.to_planes(images.working_image(load_sample("Astronaut").pixels, 512), "rgb")
+
+
+def mode_lines(at):
+    return [t for t in texts(at) if "compared output values unchanged" in t]
+
+
+def shown_share(line):
+    return float(re.search(r": ([\d.]+)% of ([\d,]+) compared", line).group(1))
+
+
+def shown_changed(line):
+    return int(re.search(r"\(([\d,]+) changed\)", line).group(1).replace(",", ""))
+
+
+def test_default_page_shows_the_cores_numbers():
+    at = open_alone(PAGE)
+    assert not errors(at)
+    lines = mode_lines(at)
+    assert [line.split(":")[0] for line in lines] == ["Max", "Average", "Anti-aliased max (Zhang 2019)"]
+    planes = astronaut()
+    for line, (mode, args) in zip(lines, [("max", {"kernel_size": (2, 2), "stride": 2}),
+                                          ("avg", {"kernel_size": (2, 2), "stride": 2}),
+                                          ("blurmax", {"kernel_size": (2, 2), "stride": 2})]):
+        rep = compare_shift(planes, (0, 1), mode, **args)
+        assert shown_share(line) == math.floor(1000 * rep.unchanged) / 10
+        count = int(rep.compared.sum()) * 3
+        assert f"{count:,} compared" in line
+        assert shown_changed(line) == round((1 - rep.unchanged) * count)
+        assert f"mean |change| {rep.mean_abs_change:.3g};" in line
+    assert {k for k in ("shift_row_max", "shift_row_avg", "shift_row_blurmax", "shift_chart")} <= {
+        c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")}
+
+
+def test_the_chart_is_the_cores_sweep_on_the_centre():
+    at = open_alone(PAGE)
+    fig = chart_by_key(at, "shift_chart")
+    names = [t["name"] for t in fig["data"]]
+    assert names[::2] == ["Max", "Average", "Anti-aliased max (Zhang 2019)"]
+    centre = astronaut()[:, 128:384, 128:384]
+    rep = aligned_shift_invariance(centre, [(0, dx) for dx in range(5)], "max", kernel_size=2, stride=2)
+    assert fig["data"][0]["x"] == [0, 1, 2, 3, 4]
+    np.testing.assert_allclose(fig["data"][0]["y"], 100 * rep.unchanged)
+    np.testing.assert_allclose(fig["data"][1]["y"], rep.mean_abs_change)
+    # Whole strides leave everything unchanged; the phase in between does not.
+    assert fig["data"][0]["y"][0] == fig["data"][0]["y"][2] == 100.0 and fig["data"][0]["y"][1] < 60
+    assert any("centre 256 × 256" in t for t in texts(at))
+
+
+def test_sliders_change_the_figures_and_numbers():
+    at = open_alone(PAGE)
+    before = chart_by_key(at, "shift_row_max")
+    at.slider(key="shift_dx").set_value(2).run()
+    assert all(shown_share(line) == 100.0 for line in mode_lines(at))
+    assert "moved by 0 × 1 whole cells" in mode_lines(at)[0]
+    assert chart_by_key(at, "shift_row_max")["data"][1]["source"] != before["data"][1]["source"]
+    chart = chart_by_key(at, "shift_chart")
+    at.slider(key="shift_dy").set_value(1).run()
+    assert chart_by_key(at, "shift_chart")["data"][0]["y"] != chart["data"][0]["y"]
+    assert any("dy = 1 is not a whole number of strides" in m.value for m in at.markdown)
+
+
+def test_modes_and_the_bright_dot():
+    at = open_alone(PAGE)
+    at.selectbox(key="sample").set_value("Bright dot").run()
+    at.multiselect(key="shift_modes").set_value(["max"]).run()
+    assert [line.split(":")[0] for line in mode_lines(at)] == ["Max"]
+    # The dot at column 150 (the left column of its window) stays in its window for dx = 1: nothing changes.
+    assert shown_share(mode_lines(at)[0]) == 100.0
+    # Row 101 is the bottom row of its window: dy = 1 takes the dot into the next window.
+    at.slider(key="shift_dy").set_value(1).run()
+    line = mode_lines(at)[0]
+    assert shown_share(line) < 100.0 and shown_changed(line) == 2 * 3  # its old cell and the next, in 3 planes
+    names = [t["name"] for t in chart_by_key(at, "shift_chart")["data"]]
+    assert names == ["Max", "Max", "Anti-aliased max (Zhang 2019)"] * 1 + ["Anti-aliased max (Zhang 2019)"]
+
+
+def test_no_mode_and_a_layer_that_cannot_pool():
+    at = open_alone(PAGE)
+    at.multiselect(key="shift_modes").set_value([]).run()
+    assert [w.value for w in at.warning] == ["Choose at least one mode above."]
+    at.number_input(key="kernel_h").set_value(32).run()
+    at.number_input(key="padding").set_value(0).run()
+    at.radio(key="source").set_value("grid").run()
+    assert any("cannot pool this image" in w.value for w in at.warning)
+    assert not at.exception
+
+
+def test_typed_numbers_too_small_for_blur_pooling():
+    at = open_alone(PAGE)
+    at.radio(key="source").set_value("grid").run()
+    at.text_area(key="grid_text").set_value("1 2\n3 4").run()
+    assert not at.exception
+    assert any("Anti-aliased max (Zhang 2019) cannot pool this image" in w.value.replace("\\", "")
+               for w in at.warning)
