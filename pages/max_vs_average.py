@@ -157,10 +157,11 @@ st.subheader("Zoom into the max pooling")
 top, left, rows, cols, plane = zoom_ui(out_hw, compare.zoom_limit(max_result.grid), planes.shape[0])
 zoom = compare.zoom_region(max_result, top=top, left=left, height=rows, width=cols, channel=plane)
 focus = st.session_state.get(FOCUS)
-st.plotly_chart(zoom_figure(zoom, focus=focus, value_range=(lo, hi)), key=ZOOM_CHART, on_select=remember_click,
+st.plotly_chart(zoom_figure(zoom, focus=focus), key=ZOOM_CHART, on_select=remember_click,
                 selection_mode="points", width="stretch")
 st.caption("Left: max-pooled cells; right: the input pixels under their windows, each source pixel outlined in "
-           "orange. Hover a cell to read its source pixel; click it to outline its window in white.")
+           "orange; colours span this crop's own range. Hover a cell to read its source pixel; click it to outline its "
+           "window in white.")
 if focus is not None and top <= focus[0] < top + rows and left <= focus[1] < left + cols:
     i, j = focus[0] - top, focus[1] - left
     st.text(f"Output ({focus[0]}, {focus[1]}) = {pooling.format_value(zoom.values[i, j])} is the max of its "
