@@ -8,13 +8,15 @@ runs on its own.
 
 import streamlit as st
 
+import widgets
+
 st.set_page_config(page_title="Pooling Lab", page_icon="🔲", layout="wide")
 
 st.session_state["_in_frame"] = True  # see widgets.ensure_frame
 
-PAGES = [
-    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("pages/window_sweep.py", title="Window Sweep", icon=":material/animation:"),
-]
+SECTIONS = {}
+for lab in widgets.LABS:
+    SECTIONS.setdefault(lab.section, []).append(
+        st.Page(lab.path, title=lab.title, icon=lab.icon, default=lab.path == "pages/home.py"))
 
-st.navigation(PAGES).run()
+st.navigation(SECTIONS).run()

@@ -61,6 +61,49 @@ class Lab:
         return images.sha256_key(self.key.encode(), self.settings, *extra)
 
 
+@dataclass(frozen=True)
+class LabPage:
+    """One page of the app, as ``app.py`` lists it and the Home page describes it."""
+
+    section: str
+    path: str
+    title: str
+    icon: str
+    what: str = ""
+
+
+LABS = [
+    LabPage("Start", "pages/home.py", "Home", ":material/home:"),
+    LabPage("Start", "pages/window_sweep.py", "Window Sweep", ":material/animation:",
+            "Watch the window move over a small grid step by step, see which cell each output copies, "
+            "click an output cell to light its window, and download the sweep as a GIF for slides."),
+    LabPage("Image labs", "pages/max_vs_average.py", "Max vs Average", ":material/compare:",
+            "Up to four modes side by side on one scale, their difference, the colour fringes that come from "
+            "the R, G and B argmaxes landing on different pixels, and a zoom onto the cells."),
+    LabPage("Image labs", "pages/information_loss.py", "Information loss", ":material/blur_on:",
+            "Which input cells survive a max pooling, how well max-unpooling and spreading the average back "
+            "rebuild the image, and how that falls as the kernel grows."),
+    LabPage("Image labs", "pages/stacked_pooling.py", "Stacked pooling", ":material/layers:",
+            "Up to five rounds of pooling as a pyramid: pick a deep cell and follow its argmax back to the one "
+            "pixel it came from, and see how sure its position is at each depth."),
+    LabPage("Concept labs", "pages/shift_invariance.py", "Shift invariance", ":material/open_with:",
+            "Shift the image by a pixel or two and count the outputs that stay the same; anti-aliased max "
+            "pooling on the same chart."),
+    LabPage("Concept labs", "pages/noise.py", "Noise", ":material/grain:",
+            "Add Gaussian or salt-and-pepper noise and see how far each mode's output moves: max pooling "
+            "amplifies salt, averaging smooths it."),
+    LabPage("Concept labs", "pages/alternatives.py", "Alternatives gallery", ":material/apps:",
+            "Every kind of pooling on one image, each with its formula: min, Lp, stochastic, fractional, "
+            "mixed, global and anti-aliased."),
+    LabPage("Concept labs", "pages/backward_pass.py", "Backward pass", ":material/undo:",
+            "Where the gradient goes: max sends it to the argmax cells, average spreads it, and overlapping "
+            "windows add up on shared cells."),
+    LabPage("Concept labs", "pages/pooling_over_time.py", "Pooling over time", ":material/notes:",
+            "A typed sentence becomes a fixed-size vector: max and average over its tokens, and which token "
+            "won each feature."),
+]
+
+
 # ------------------------------------------------------------------ state
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")

@@ -11,6 +11,7 @@ from pooling.settings import DEFAULT_GRID
 _SEED = "_home_seed"
 
 
+
 def _new_numbers():
     st.session_state[_SEED] = st.session_state.get(_SEED, 0) + 1
 
@@ -33,10 +34,9 @@ st.write(
 )
 
 st.subheader("Labs")
-widgets.lab_link("pages/window_sweep.py", "Window Sweep", ":material/animation:")
-st.write("Watch the window move over a small grid step by step, see which cell each output copies, "
-         "click an output cell to light its window, and download the sweep as a GIF for slides.")
-st.text("Coming soon (not in the app yet): shift and noise, adaptive and fractional pooling, unpooling.")
+for lab_page in widgets.LABS[1:]:
+    widgets.lab_link(lab_page.path, lab_page.title, lab_page.icon)
+    st.write(lab_page.what)
 
 st.subheader("Try it: a 4 × 4 grid, pooled with a 2 × 2 window")
 seed = st.session_state.get(_SEED, 0)

@@ -10,7 +10,7 @@ from pooling import pool2d, sweep_steps
 from pooling.samples import SAMPLE_NAMES
 from pooling.settings import PoolSettings
 
-PAGES = ["pages/home.py", "pages/window_sweep.py"]
+PAGES = [lab.path for lab in widgets.LABS]
 
 
 # ------------------------------------------------------------------ smoke
@@ -19,10 +19,10 @@ PAGES = ["pages/home.py", "pages/window_sweep.py"]
 def test_app_runs_every_page():
     at = open_page()
     assert at.title[0].value == "Pooling Lab"
-    for page in PAGES:
-        at.switch_page(page).run()
-        assert not at.exception, (page, [e.value for e in at.exception])
-    assert at.title[0].value == "Window Sweep"
+    for lab in widgets.LABS:
+        at.switch_page(lab.path).run()
+        assert not at.exception, (lab.path, [e.value for e in at.exception])
+        assert at.title[0].value == ("Pooling Lab" if lab.title == "Home" else lab.title)
 
 
 @pytest.mark.parametrize("page", PAGES)
