@@ -96,7 +96,8 @@ st.subheader("On a small grid")
 spec, grid = widgets.sweep_input_ui(lab.planes)
 if spec.source == "crop":
     preview = crop_preview_figure(lab.planes, spec.top, spec.left, *grid.shape, title="Where the crop comes from")
-    st.plotly_chart(preview.update_layout(height=260), key="bwd_crop_preview")
+    st.plotly_chart(preview.update_layout(height=260), key="bwd_crop_preview",
+                    alt="The sidebar's image, shrunk, with the crop's rectangle on it")
     st.caption("The same view on your image: the grid is a crop of the sidebar's image (pick its corner above).")
 grid = np.asarray(grid, dtype=np.float64)
 if not widgets.check_layer(lab, grid.shape):
@@ -116,11 +117,11 @@ routes = [r for r in routes if "error" not in r]
 
 st.plotly_chart(upstream_figure(grid, grad, titles=(f"input {grid.shape[0]}×{grid.shape[1]}",
                                                     f"upstream gradient {out_shape[0]}×{out_shape[1]}")),
-                key="bwd_upstream")
+                key="bwd_upstream", alt="The input grid beside the upstream gradient, one number per output cell")
 st.caption("Left, the grid the layer pools; right, the gradient that reaches each of its outputs from above.")
 st.plotly_chart(routing_figure(grid, [r["grad"] for r in routes], titles=[r["title"] for r in routes],
                                chosen=[r["sources"] > 0 if r["selecting"] else None for r in routes]),
-                key="bwd_routing")
+                key="bwd_routing", alt="The gradient each input cell receives under each pooling mode")
 st.caption("The gradient each input cell receives, per mode (blue below 0, red above). Outlined: the cells "
            "that max and stochastic pooling route to; every other cell of theirs gets exactly 0.")
 for r in routes:
@@ -131,7 +132,7 @@ st.caption("The sums match unless padding took a share: average pooling that cou
 
 st.subheader("Why it matters: overlapping windows add gradients up")
 st.plotly_chart(fan_in_figure([r["sources"] for r in routes], titles=[r["title"] for r in routes]),
-                key="bwd_fan_in")
+                key="bwd_fan_in", alt="How many outputs send gradient to each input cell, per mode")
 st.caption("How many outputs send gradient to each input cell; outlined: cells that hear from two or more.")
 shared = {r["title"]: int(np.count_nonzero(r["sources"] >= 2)) for r in routes}
 if max(shared.values(), default=0) == 0:

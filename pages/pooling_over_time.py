@@ -56,7 +56,8 @@ names = feature_names(hashed=hashed)
 pooled = pooled_sentence(tuple(tokens), hashed)
 fig = over_time_figure(pooled["features"], tokens=tokens, names=names, max_over_time=pooled["max"],
                        winners=pooled["winners"], avg_over_time=pooled["avg"])
-st.plotly_chart(fig, key="pot_figure")
+st.plotly_chart(fig, key="pot_figure", alt="Each token's features as a grid, each feature's winning token "
+                "outlined, and the max and average over time under it")
 st.caption(f"{len(tokens)} tokens × {len(names)} features. Outlined: the token that won each feature's max "
            "(the first one on a tie). Colours run from each feature's lowest to its highest value; the numbers "
            "are the features themselves. Under the matrix, the pooled vectors: always one row, whatever the length.")

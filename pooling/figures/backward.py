@@ -92,8 +92,8 @@ def _heatmap(values, n_panels, *, name, hovertemplate, height=_HEIGHT, **kwargs)
     px = cell_px(values.shape, n_panels, height)
     if px >= _MIN_TEXT_CELL:
         labels = cell_labels(values)
-        longest = max(3, max(len(t) for t in labels.ravel()))  # a character is about 0.6 of the font size
-        size = min(palette.cell_font_size(max(values.shape)), max(8, int(px * 1.6 / longest)))
+        longest = max(3, max(len(t) for t in labels.ravel()))  # a character is about 0.6 of the font size, plus a margin
+        size = min(palette.cell_font_size(max(values.shape)), max(8, int(px * 1.4 / longest)))
         trace.update(text=labels, texttemplate="%{text}", textfont={"size": size})
     return trace
 
