@@ -35,8 +35,8 @@ def test_pyramid_has_one_image_panel_per_layer_then_the_click_layer():
     assert [t.name for t in fig.data] == ["layer 0", "layer 1", "layer 2", "layer 3", DEEP_CELLS_TRACE]
     assert [t.type for t in fig.data] == ["image"] * 4 + ["scatter"]
     assert all(t.source.startswith("data:image/png;base64,") for t in fig.data[:4])
-    assert [a.text for a in fig.layout.annotations] == ["input: 16 × 16", "round 1: 8 × 8", "round 2: 4 × 4",
-                                                        "round 3: 2 × 2"]
+    assert [a.text for a in fig.layout.annotations] == ["input<br>16 × 16", "round 1<br>8 × 8", "round 2<br>4 × 4",
+                                                        "round 3<br>2 × 2"]
     assert [fig.data[k].xaxis for k in range(5)] == ["x", "x2", "x3", "x4", "x4"]
     widths = [fig.layout[f"xaxis{k or ''}"].domain[1] - fig.layout[f"xaxis{k or ''}"].domain[0]
               for k in ("", 2, 3, 4)]

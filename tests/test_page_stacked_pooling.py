@@ -86,13 +86,13 @@ def test_the_figures_mark_the_traced_cells():
 def test_rounds_kernel_and_stride_change_the_pyramid():
     at = open_alone(PAGE)
     titles = [a["text"] for a in chart_by_key(at, "stk_pyramid")["layout"]["annotations"]]
-    assert titles == ["input: 512 × 512", "round 1: 256 × 256", "round 2: 128 × 128", "round 3: 64 × 64"]
+    assert titles == ["input<br>512 × 512", "round 1<br>256 × 256", "round 2<br>128 × 128", "round 3<br>64 × 64"]
     at.number_input(key="stk_rounds").set_value(5).run()
     at.number_input(key="stk_kernel_1").set_value(3).run()
     at.number_input(key="stk_stride_4").set_value(3).run()
     titles = [a["text"] for a in chart_by_key(at, "stk_pyramid")["layout"]["annotations"]]
-    assert titles[1:] == ["round 1: 256 × 256", "round 2: 127 × 127", "round 3: 63 × 63", "round 4: 31 × 31",
-                          "round 5: 10 × 10"]
+    assert titles[1:] == ["round 1<br>256 × 256", "round 2<br>127 × 127", "round 3<br>63 × 63", "round 4<br>31 × 31",
+                          "round 5<br>10 × 10"]
     expected = stack_pool(sample_plane(), [{"mode": "max", "kernel_size": k, "stride": s}
                                            for k, s in [(2, 2), (3, 2), (2, 2), (2, 2), (2, 3)]])
     # The row and column were kept inside the new, smaller deep layer.
@@ -179,6 +179,6 @@ def test_an_upload_is_traced():
     upload(at, "tiny *photo*.png", png_bytes(40, 30))
     assert not errors(at)
     titles = [a["text"] for a in chart_by_key(at, "stk_pyramid")["layout"]["annotations"]]
-    assert titles == ["input: 30 × 40", "round 1: 15 × 20", "round 2: 7 × 10", "round 3: 3 × 5"]
+    assert titles == ["input<br>30 × 40", "round 1<br>15 × 20", "round 2<br>7 × 10", "round 3<br>3 × 5"]
     # The cell traced before, (32, 32) of the sample's 64 x 64 deep layer, is pulled back inside the 3 x 5 one.
     assert (at.number_input(key="stk_row").value, at.number_input(key="stk_col").value) == (2, 4)

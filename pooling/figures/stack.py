@@ -99,7 +99,8 @@ def pyramid_figure(layers, *, value_range, titles=None, max_side=PANEL_SIDE, hei
     if not layers or any(v.ndim != 2 or v.size == 0 for v in layers):
         raise ValueError(f"layers must be non-empty 2-D arrays, got shapes {[np.shape(v) for v in layers]}")
     if titles is None:
-        titles = [f"{'input' if k == 0 else f'round {k}'}: {v.shape[0]} × {v.shape[1]}" for k, v in enumerate(layers)]
+        # Two short lines: a small deep layer's panel is narrow, and one long line would run into its neighbour's.
+        titles = [f"{'input' if k == 0 else f'round {k}'}<br>{v.shape[0]} × {v.shape[1]}" for k, v in enumerate(layers)]
     if len(titles) != len(layers):
         raise ValueError(f"titles ({len(titles)}) must be one per layer ({len(layers)})")
     widths = np.array([max(v.shape[1], v.shape[0]) for v in layers], dtype=np.float64)
@@ -119,7 +120,7 @@ def pyramid_figure(layers, *, value_range, titles=None, max_side=PANEL_SIDE, hei
     fig.add_trace(clicks, row=1, col=len(layers))
     fig.update_layout(height=height, showlegend=False, meta={"click_step": step}, hovermode="closest",
                       font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
-                      plot_bgcolor=palette.BACKGROUND, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+                      plot_bgcolor=palette.BACKGROUND, margin={"l": 10, "r": 10, "t": 60, "b": 10})
     return fig
 
 
