@@ -31,7 +31,7 @@ _GRID_OK = "_grid_ok"  # the last typed grid that parsed
 _SWEEP_TEXT_OK = "_sweep_text_ok"  # the last typed sweep grid that parsed
 
 MODE_LABELS = {
-    "max": "Max", "min": "Min", "avg": "Average", "lp": "Lp (power average)",
+    "max": "Max", "min": "Min", "avg": "Average", "lp": "Lp (p-norm)",
     "stochastic": "Stochastic", "mixed": "Mixed (max and average)",
 }
 SOURCE_LABELS = {"sample": "Sample", "upload": "Upload", "grid": "Numbers"}

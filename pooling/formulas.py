@@ -47,7 +47,7 @@ FORMULAS = {
         "Average", "Replaces each window by the mean of its cells, so every cell counts equally.",
         rf"y = \frac{{1}}{{|W|}} \sum_{{{_W}}} x_{{ij}}"),
     "lp": Formula(
-        "Lp (power average)",
+        "Lp (p-norm)",
         "Takes the p-th root of the sum of |x|^p over the window: p = 1 is the sum of |x| (not the mean), "
         "p = 2 the root of the sum of squares, and a large p comes close to the largest |x|.",
         rf"y = \Bigl(\sum_{{{_W}}} |x_{{ij}}|^{{p}}\Bigr)^{{1/p}}, \qquad "

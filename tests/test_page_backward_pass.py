@@ -115,7 +115,7 @@ def test_sidebar_layer_is_used_and_its_own_mode_gets_a_panel():
     grad_output = np.ones((2, 3))
     assert_routing_is_the_cores(at, DEFAULT_GRID, grad_output, kernel_size=(3, 2))
     title, z, _ = panels(at, "bwd_routing")[3]
-    assert title == "sidebar: lp (power average)"
+    assert title == "sidebar: lp (p-norm)"
     lp = pool_backward(pool2d(DEFAULT_GRID, "lp", (3, 2), stride=2, p=2.0), grad_output)
     np.testing.assert_allclose(z.reshape(lp.shape), lp, rtol=1e-6)
 

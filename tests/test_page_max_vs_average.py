@@ -125,7 +125,7 @@ def test_a_wider_output_range_widens_the_shared_scale(at):
     at.number_input(key="lp_p").set_value(1.0).run()  # p = 1 sums |x| over the window
     at.multiselect(key="mva_modes").set_value(["max", "lp"]).run()
     title = chart_by_key(at, "mva_image_lp")["layout"]["title"]["text"]
-    assert title == "Lp (power average) (p = 1)"
+    assert title == "Lp (p-norm) (p = 1)"
     (caption,) = [c.value for c in at.caption if "black is" in c.value]
     white = float(re.search(r"white is ([\d.]+)", caption).group(1))
     assert 255 < white <= 1020

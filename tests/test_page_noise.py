@@ -43,7 +43,7 @@ def test_default_page_shows_the_cores_numbers():
 def test_the_chart_is_the_cores_compare_noise():
     at = open_alone(PAGE)
     fig = chart_by_key(at, "noise_chart")
-    assert [t["name"] for t in fig["data"]] == ["Max", "Average", "Lp (power average)", "Stochastic (test time)",
+    assert [t["name"] for t in fig["data"]] == ["Max", "Average", "Lp (p-norm)", "Stochastic (test time)",
                                                  "The input itself"]
     centre = astronaut()[:, 128:384, 128:384]
     layers = {"max": ("max", {"kernel_size": 2}), "stochastic": ("stochastic", {"kernel_size": 2, "train": False})}
