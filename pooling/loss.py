@@ -5,9 +5,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._checks import MODES
+from ._engine import tap_blocks
 from .pool import pool2d
 from .result import PoolResult
-from .unpool import max_unpool2d, scatter_add
+from .unpool import scatter_add
 
 __all__ = ["InformationLoss", "information_loss", "psnr_by_kernel", "reconstruct", "survival_map", "window_cells"]
 
@@ -34,6 +35,10 @@ def window_cells(result: PoolResult):
     """
     n_ch = result.input.shape[0]
     grids = [result.grid_for(c) for c in range(n_ch)]
+    # The weights closure builds every channel at once: call it once, not per channel.
+    weights = None if result.selecting else result.weights
+    if weights is not None and result.squeeze:
+        weights = weights[None]
     index, weight, in_bounds = [], [], []
     for c, grid in enumerate(grids):
         rows, cols = grid.tap_positions()
@@ -44,8 +49,7 @@ def window_cells(result: PoolResult):
             k = rows.shape[-1]
             weight.append((np.arange(k) == result.tap[c][..., None]) & inb)
         else:
-            w = result.weights if result.squeeze else result.weights[c]
-            weight.append(np.where(inb, w, 0.0))
+            weight.append(np.where(inb, weights[c], 0.0))
     return np.stack(index), np.stack(weight).astype(np.float64), np.stack(in_bounds)
 
 
@@ -67,6 +71,15 @@ def reconstruct(result: PoolResult):
     -------
     float64 ndarray, the input's shape
 
+    Notes
+    -----
+    Cost: for selecting modes one scatter of the outputs; for weighting
+    modes on strided grids one strided add per kernel tap, over tiles of
+    rows that stay in cache (lp, stochastic and mixed pooling also read
+    :attr:`PoolResult.weights`, ``kh * kw`` times the output's memory).
+    Adaptive grids scatter every tap of every window at once
+    (:func:`window_cells`).
+
     Examples
     --------
     >>> import numpy as np, pooling
@@ -76,9 +89,8 @@ def reconstruct(result: PoolResult):
     >>> reconstruct(pooling.pool2d(x, "avg", 2)).tolist()
     [[3.0, 3.0], [3.0, 3.0]]
     """
-    h, w = result.grid.input_shape
-    recon, _ = _reconstruct_and_count(result)
-    return _unsqueeze(result, recon.reshape(-1, h, w))
+    recon, _ = _reconstruct_and_count(result, survival=False)
+    return _unsqueeze(result, recon)
 
 
 def survival_map(result: PoolResult):
@@ -100,29 +112,101 @@ def survival_map(result: PoolResult):
     >>> survival_map(pooling.pool2d(x, "max", 2, stride=1)).tolist()
     [[0, 1, 0], [0, 0, 1]]
     """
-    h, w = result.grid.input_shape
-    _, counts = _reconstruct_and_count(result)
-    return _unsqueeze(result, np.rint(counts).astype(np.int64).reshape(-1, h, w))
+    _, survival = _reconstruct_and_count(result, recon=False)
+    return _unsqueeze(result, survival)
 
 
-def _reconstruct_and_count(result):
-    """Reconstruction and survival counts, each ``(C, H * W)`` float64, from one pass over the windows.
+def _reconstruct_and_count(result, *, recon=True, survival=True):
+    """Reconstruction ``(C, H, W)`` float64 and survival counts ``(C, H, W)`` int64.
 
-    Both come from the same scatter of outputs onto their cells, and the
-    per-tap arrays of the weighting modes cost ``kh * kw`` times the output's
-    memory, so :func:`information_loss` builds them once.
+    Three routes, all giving the numbers of the plain scatters (the tests
+    hold them to it): selecting modes scatter their indices, and skip what
+    is not asked for (None); weighting modes on a strided grid add each
+    tap's outputs into the input; others (adaptive grids) scatter every tap
+    of :func:`window_cells`.
     """
+    if result.selecting:
+        return _unpool_and_count(result, recon, survival)
+    if result.grid.regular:
+        return _spread_by_taps(result)
+    return _spread_by_cells(result)
+
+
+def _unpool_and_count(result, want_recon, want_survival):
+    n_ch = result.input.shape[0]
+    h, w = result.grid.input_shape
+    values = result.values.reshape(n_ch, -1)
+    flat = result.indices.reshape(n_ch, -1) + (np.arange(n_ch, dtype=np.int64) * (h * w))[:, None]
+    flat = flat.ravel()
+    recon = survival = None
+    if want_recon:
+        # Overlapping windows may record one cell twice, always with the same value.
+        recon = np.zeros(n_ch * h * w)
+        recon[flat] = values.ravel()
+        recon = recon.reshape(n_ch, h, w)
+    if want_survival:
+        survival = np.bincount(flat, minlength=n_ch * h * w).reshape(n_ch, h, w)
+    return recon, survival
+
+
+def _spread_by_cells(result):
+    """The general route: every tap of every window as one scatter (memory ``kh * kw`` times the output's)."""
     h, w = result.grid.input_shape
     values = result.values if not result.squeeze else result.values[None]
-    if result.selecting:
-        idx = result.indices if not result.squeeze else result.indices[None]
-        recon = max_unpool2d(values.astype(np.float64), idx, (h, w)).reshape(idx.shape[0], -1)
-        return recon, scatter_add(idx, np.ones(idx.shape), h * w)
     index, weight, _ = window_cells(result)
     covers = weight != 0
     total = scatter_add(index, np.where(covers, values[..., None].astype(np.float64), 0.0), h * w)
     counts = scatter_add(index, covers, h * w)
-    return np.divide(total, counts, out=np.zeros_like(total), where=counts > 0), counts
+    recon = np.divide(total, counts, out=np.zeros_like(total), where=counts > 0)
+    return recon.reshape(-1, h, w), np.rint(counts).astype(np.int64).reshape(-1, h, w)
+
+
+_TILE_BYTES = 1 << 20
+
+
+def _spread_by_taps(result):
+    """Weighting modes on a strided grid: add each tap's outputs to the input cells it read.
+
+    Within one tap distinct windows read distinct cells, so each tap is one
+    strided add. Tiles of output rows keep the sums in cache, and taps run
+    last to first, so every cell adds its windows in row-major window order,
+    as the general route's scatter does: the sums agree bit for bit.
+    Average pooling gives every in-bounds tap a non-zero weight, so its
+    counts are the product of the row and column counts and need no pass.
+    """
+    grid = result.grid
+    h, w = grid.input_shape
+    oh = grid.shape[0]
+    values = result.values if not result.squeeze else result.values[None]
+    n_ch = values.shape[0]
+    weights = None if result.mode == "avg" else result.weights
+    if weights is not None and result.squeeze:
+        weights = weights[None]
+    total = np.zeros((n_ch, h, w))
+    counts = np.zeros((n_ch, h, w), np.int64) if weights is not None else None
+    step = max(1, min(oh, _TILE_BYTES // (grid.rows.step * w * 8)))  # output rows whose sums fill a tile
+    for c in range(n_ch):
+        for r0 in range(0, oh, step):
+            r1 = min(oh, r0 + step)
+            # tap_blocks yields each tap's cells as a writable strided view of the plane it is given.
+            blocks = list(tap_blocks(total[c], grid, r0, r1))
+            picks = [None] * len(blocks) if counts is None else [b[1] for b in tap_blocks(counts[c], grid, r0, r1)]
+            for (t, cells, (i0, i1, j0, j1), _), picked in zip(reversed(blocks), reversed(picks)):
+                out = values[c, r0 + i0:r0 + i1, j0:j1]
+                if picked is not None:
+                    covers = weights[c, r0 + i0:r0 + i1, j0:j1, t] != 0
+                    out = np.where(covers, out, 0.0)
+                    picked += covers
+                cells += out
+    if counts is None:
+        # A cell's count is (windows over its row) x (windows over its column): one plane for all channels.
+        per_row, per_col = (np.bincount(a.positions[a.in_bounds], minlength=a.length) for a in (grid.rows, grid.cols))
+        plane = np.multiply.outer(per_row, per_col)
+        if plane.max(initial=0) > 1:  # else every sum has one term, already the mean
+            np.divide(total, plane, out=total, where=plane > 0)
+        return total, np.broadcast_to(plane, total.shape).copy()
+    np.divide(total, counts, out=total, where=counts > 0)
+    return total, counts
 
 
 @dataclass(frozen=True, eq=False)
@@ -180,17 +264,29 @@ def information_loss(result: PoolResult, data_range=None):
     >>> loss.kept_fraction, float(loss.mse), loss.loss_map.max()
     (0.25, 0.0, np.float64(0.0))
     """
-    x = result.input.astype(np.float64)
-    x = x[0] if result.squeeze else x
-    recon_flat, counts = _reconstruct_and_count(result)
-    recon = recon_flat.reshape(x.shape)
-    loss_map = np.abs(x - recon)
-    kept = float(np.mean(counts > 0))
-    mse = float(np.nanmean(loss_map**2)) if np.isfinite(loss_map).any() else float("nan")
+    recon, survival = _reconstruct_and_count(result)
+    loss_map = np.subtract(result.input, recon, dtype=np.float64)
+    np.abs(loss_map, out=loss_map)
+    mse = _mean_square(loss_map)
     data_range = _data_range(result.input, data_range)
-    survival = np.rint(counts).astype(np.int64).reshape(x.shape)
-    return InformationLoss(loss_map, kept, mse, _psnr(mse, data_range), data_range, recon, survival,
-                           float(np.mean(counts > 1)))
+    kept = int(np.count_nonzero(survival)) / survival.size
+    reused = int(np.count_nonzero(survival > 1)) / survival.size
+    return InformationLoss(_unsqueeze(result, loss_map), kept, mse, _psnr(mse, data_range), data_range,
+                           _unsqueeze(result, recon), _unsqueeze(result, survival), reused)
+
+
+def _mean_square(loss_map):
+    """Mean of ``loss_map ** 2`` over its non-NaN cells (NaN when none is finite)."""
+    flat = loss_map.ravel()
+    # Dot products of 4096-cell rows, then numpy's pairwise sum: one pass, no temporary, and as
+    # accurate as np.sum(loss_map ** 2) (a single long dot drifts ~1e-12).
+    head = flat[: flat.size - flat.size % 4096].reshape(-1, 4096)
+    tail = flat[head.size:]
+    total = float(np.sum(np.vecdot(head, head)) + np.dot(tail, tail))
+    if np.isfinite(total):
+        return total / flat.size
+    # NaN or inf cells: the slow, careful way.
+    return float(np.nanmean(loss_map**2)) if np.isfinite(loss_map).any() else float("nan")
 
 
 def _data_range(x, data_range):
@@ -205,7 +301,12 @@ def _data_range(x, data_range):
 
 
 def _psnr(mse, data_range):
-    return float("inf") if mse == 0 else float(10 * np.log10(data_range**2 / mse))
+    if mse == 0:
+        return float("inf")
+    try:
+        return float(10 * np.log10(data_range**2 / mse))
+    except OverflowError:  # data_range ** 2 beyond float64 (a float input spanning 1e300): the same in logs
+        return float(20 * np.log10(data_range) - 10 * np.log10(mse))
 
 
 def psnr_by_kernel(x, *, modes=("max", "avg"), kernels=range(2, 9), data_range=None, options=None):

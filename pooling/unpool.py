@@ -81,7 +81,10 @@ def max_unpool2d(values, indices, output_size):
     squeeze = values.ndim == 2
     vals = values[None] if squeeze else values
     idx = indices[None] if squeeze else indices
-    out = np.zeros((vals.shape[0], h * w), dtype=vals.dtype)
-    np.put_along_axis(out, idx.reshape(idx.shape[0], -1).astype(np.intp), vals.reshape(vals.shape[0], -1), axis=1)
-    out = out.reshape(-1, h, w)
+    n_ch = vals.shape[0]
+    # One flat assignment over all channels (put_along_axis builds index grids and is ~5x slower).
+    flat = idx.reshape(n_ch, -1).astype(np.intp) + (np.arange(n_ch, dtype=np.intp) * (h * w))[:, None]
+    out = np.zeros(n_ch * h * w, dtype=vals.dtype)
+    out[flat.ravel()] = vals.ravel()
+    out = out.reshape(n_ch, h, w)
     return out[0] if squeeze else out

@@ -5,17 +5,20 @@ which shares no code with ``pooling/``.
 """
 
 import math
+from unittest import mock
 
 import numpy as np
 import pytest
 from helpers import coords as _coords
 from helpers import hypothesis_settings
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from reference import reference_pool2d
 
 import pooling
+from pooling import loss as loss_module
+from pooling.unpool import scatter_add
 
 SETTINGS = hypothesis_settings(50)
 
@@ -260,6 +263,157 @@ def test_reused_fraction_by_hand():
     assert loss.reused_fraction == 0.0 and loss.kept_fraction == 0.25
     loss = pooling.information_loss(pooling.pool2d(np.array([[0.0, 9.0, 0.0]]), "max", (1, 2), stride=1))
     assert loss.survival.tolist() == [[0, 2, 0]] and loss.reused_fraction == pytest.approx(1 / 3)
+
+
+# --- fast routes against the general one ----------------------------------------------
+# information_loss takes a fast route per kind of result; each must give the general route's numbers
+# exactly: the scatter of max_unpool2d for selecting modes, the per-cell scatter of window_cells for
+# weighting modes.
+
+SPECIALS = [np.nan, np.inf, -np.inf, -0.0, 0.5, 1e300, -1e-300]
+
+
+def general_route(r):
+    """Reconstruction and survival counts by the slow, obvious routes, ``(C, H, W)`` each."""
+    if not r.selecting:
+        return loss_module._spread_by_cells(r)
+    h, w = r.grid.input_shape
+    idx = r.indices if not r.squeeze else r.indices[None]
+    values = r.values if not r.squeeze else r.values[None]
+    recon = pooling.max_unpool2d(values.astype(np.float64), idx, (h, w))
+    counts = np.rint(scatter_add(idx, np.ones(idx.shape), h * w)).astype(np.int64)
+    return recon, counts.reshape(-1, h, w)
+
+
+def brute_information_loss(r, data_range=None):
+    """information_loss as it was first written: float64 throughout, numpy's nanmean."""
+    recon, counts = general_route(r)
+    x = r.input.astype(np.float64)
+    loss_map = np.abs(x - recon)
+    mse = float(np.nanmean(loss_map**2)) if np.isfinite(loss_map).any() else float("nan")
+    return loss_map, recon, counts, mse
+
+
+MODE_OPTIONS = {
+    "max": st.just({}),
+    "min": st.just({}),
+    "avg": st.fixed_dictionaries({}, optional={"count_include_pad": st.booleans(),
+                                               "divisor_override": st.sampled_from([1, 3, -2, 7])}),
+    "lp": st.fixed_dictionaries({"p": st.sampled_from([1.0, 2.0, 3.5, np.inf])}),
+    "stochastic": st.fixed_dictionaries({"train": st.booleans(), "rng": st.integers(0, 9)}),
+    "mixed": st.fixed_dictionaries({"alpha": st.sampled_from([0.0, 0.3, 1.0])}),
+}
+
+
+@st.composite
+def pooled(draw):
+    """A pool2d result over many geometries, dtypes, modes and special values; None when the geometry is void."""
+    mode = draw(st.sampled_from(sorted(MODE_OPTIONS)))
+    options = draw(MODE_OPTIONS[mode])
+    dtype = draw(st.sampled_from([np.uint8, np.int16, np.float32, np.float64]))
+    shape = draw(st.tuples(st.integers(1, 3), st.integers(1, 13), st.integers(1, 13)))
+    kernel = (draw(st.integers(1, 4)), draw(st.integers(1, 4)))
+    padding = draw(st.one_of(st.sampled_from(["same", "valid"]),
+                             st.tuples(st.integers(0, kernel[0] // 2), st.integers(0, kernel[1] // 2))))
+    geometry = {
+        "kernel_size": kernel,
+        "stride": (draw(st.integers(1, 5)), draw(st.integers(1, 5))),
+        "padding": padding,
+        "dilation": (draw(st.integers(1, 2)), draw(st.integers(1, 2))),
+        "ceil_mode": draw(st.booleans()),
+    }
+    low = 0 if dtype == np.uint8 or mode == "stochastic" else -20
+    elements = st.integers(low, 40).map(float)
+    if np.dtype(dtype).kind == "f" and mode != "stochastic":
+        elements = st.one_of(elements, st.sampled_from(SPECIALS))
+    x = draw(hnp.arrays(np.float64, shape, elements=elements))
+    with np.errstate(over="ignore"):
+        x = x.astype(dtype)  # 1e300 becomes inf in float32
+    if shape[0] == 1 and draw(st.booleans()):
+        x = x[0]
+    try:
+        with np.errstate(all="ignore"):
+            return pooling.pool2d(x, mode, **geometry, **options)
+    except ValueError:
+        return None  # a window holds only padding, or the output would be empty
+
+
+@hypothesis_settings(300)
+@given(pooled(), st.sampled_from([1, 4096, 1 << 20]))
+def test_fast_routes_equal_the_general_route(r, tile_bytes):
+    if r is None:
+        return
+    event(f"{r.mode}, {'selecting' if r.selecting else 'weighting'}, {r.input.dtype}")
+    event(f"windows overlap: {bool((pooling.survival_map(r) > 1).any())}")
+    # Small tiles split the rows into many tiles, so tile edges are exercised too.
+    with mock.patch.object(loss_module, "_TILE_BYTES", tile_bytes), np.errstate(all="ignore"):
+        recon, counts = loss_module._reconstruct_and_count(r)
+        expected_recon, expected_counts = general_route(r)
+        loss = pooling.information_loss(r)
+        loss_map, _, _, mse = brute_information_loss(r)
+    assert recon.dtype == np.float64 and counts.dtype == np.int64
+    np.testing.assert_array_equal(recon, expected_recon)
+    np.testing.assert_array_equal(counts, expected_counts)
+    squeeze = (lambda a: a[0]) if r.squeeze else (lambda a: a)
+    np.testing.assert_array_equal(loss.reconstruction, squeeze(expected_recon))
+    np.testing.assert_array_equal(loss.survival, squeeze(expected_counts))
+    np.testing.assert_array_equal(loss.loss_map, squeeze(loss_map))
+    assert loss.kept_fraction == np.mean(expected_counts > 0)
+    assert loss.reused_fraction == np.mean(expected_counts > 1)
+    assert type(loss.kept_fraction) is float and type(loss.reused_fraction) is float and type(loss.mse) is float
+    if math.isfinite(mse):
+        assert loss.mse == pytest.approx(mse, rel=1e-12, abs=0)
+    else:
+        assert loss.mse == mse or (math.isnan(loss.mse) and math.isnan(mse))
+    np.testing.assert_array_equal(pooling.reconstruct(r), loss.reconstruction)
+    np.testing.assert_array_equal(pooling.survival_map(r), loss.survival)
+
+
+@pytest.mark.parametrize("mode", ["max", "avg"])
+def test_adaptive_and_fractional_results_take_the_general_route(mode):
+    x = np.random.default_rng(4).standard_normal((2, 9, 7))
+    for r in (pooling.adaptive_pool2d(x, mode, (4, 5)), pooling.adaptive_pool2d(x, mode, (12, 3))):
+        recon, counts = loss_module._reconstruct_and_count(r)
+        expected_recon, expected_counts = general_route(r)
+        np.testing.assert_array_equal(recon, expected_recon)
+        np.testing.assert_array_equal(counts, expected_counts)
+    frac = pooling.fractional_max_pool2d(x, 2, output_size=(5, 4), samples=[[0.3, 0.7], [0.1, 0.9]])
+    for got, expected in zip(loss_module._reconstruct_and_count(frac), general_route(frac)):
+        np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize(("mode", "k", "s"), [("max", 2, 2), ("avg", 2, 2), ("max", 3, 2), ("avg", 3, 2)])
+def test_photo_sized_uint8_loss_equals_the_general_route(mode, k, s):
+    # The case the Information loss page runs: a uint8 photo, many tiles, windows that overlap at k=3.
+    x = np.random.default_rng(5).integers(0, 256, (3, 203, 311), dtype=np.uint8)
+    r = pooling.pool2d(x, mode, k, s)
+    loss = pooling.information_loss(r, data_range=255)
+    loss_map, recon, counts, mse = brute_information_loss(r)
+    np.testing.assert_array_equal(loss.reconstruction, recon)
+    np.testing.assert_array_equal(loss.survival, counts)
+    np.testing.assert_array_equal(loss.loss_map, loss_map)
+    assert loss.mse == pytest.approx(mse, rel=1e-13, abs=0)
+    assert loss.psnr == pytest.approx(10 * math.log10(255.0**2 / mse), rel=1e-13)
+
+
+@pytest.mark.parametrize("size", [1, 7, 4095, 4096, 4097, 3 * 4096 + 5])
+def test_mean_square_equals_nanmean_of_squares(size):
+    rng = np.random.default_rng(size)
+    loss_map = np.abs(rng.standard_normal(size)) * 1e3
+    assert loss_module._mean_square(loss_map) == pytest.approx(np.mean(loss_map**2), rel=1e-14)
+    loss_map[size // 2] = np.nan  # a NaN cell is left out of the mean
+    expected = np.nanmean(loss_map**2) if size > 1 else np.nan
+    np.testing.assert_allclose(loss_module._mean_square(loss_map), expected, rtol=1e-14)
+
+
+def test_mean_square_of_infinite_and_empty_of_finite_maps():
+    assert loss_module._mean_square(np.array([1.0, np.inf])) == np.inf
+    assert math.isnan(loss_module._mean_square(np.array([np.inf, np.inf])))  # no finite cell: NaN, as before
+    assert math.isnan(loss_module._mean_square(np.array([np.nan, np.inf])))
+    assert loss_module._mean_square(np.array([3.0, np.nan, 4.0])) == 12.5
+    big = np.full(5000, 1e200)  # squares overflow: inf, as np.nanmean says
+    with np.errstate(over="ignore"):
+        assert loss_module._mean_square(big) == np.inf
 
 
 # --- PSNR against kernel size -------------------------------------------------------

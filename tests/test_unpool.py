@@ -86,6 +86,16 @@ def test_three_d_channels_are_independent():
     assert out[1].tolist() == [[100, 0, 98, 0], [0, 0, 0, 0], [80, 0, 78, 0], [0, 0, 0, 0]]
 
 
+def test_channels_do_not_spill_into_each_other_at_plane_edges():
+    # The unpooling writes all channels into one flat buffer: the last cell of one plane and the
+    # first of the next must stay apart.
+    values = np.array([[[7]], [[8]], [[9]]], dtype=np.int16)
+    indices = np.array([[[5]], [[0]], [[5]]])
+    out = pooling.max_unpool2d(values, indices, (2, 3))
+    assert out.tolist() == [[[0, 0, 0], [0, 0, 7]], [[8, 0, 0], [0, 0, 0]], [[0, 0, 0], [0, 0, 9]]]
+    assert out.dtype == np.int16
+
+
 def test_output_size_may_be_a_full_shape_or_a_list():
     r = pooling.pool2d(np.arange(32.0).reshape(2, 4, 4), "max", 2)
     a = pooling.max_unpool2d(r.values, r.indices, (2, 4, 4))
