@@ -46,13 +46,22 @@ def add_noise(x, level, kind="gaussian", rng=None, *, clip=False):
     x : (H, W) or (C, H, W) array_like
     level : float
         Gaussian: standard deviation as a fraction of the value range.
-        Salt-and-pepper: fraction of cells replaced (half by the range's
-        maximum, half by its minimum; ``"salt"`` or ``"pepper"`` only one).
+        Salt-and-pepper: fraction of pixels hit (half set to the range's
+        maximum, half to its minimum; ``"salt"`` or ``"pepper"`` only one).
+        A pixel is hit in every channel at once: in an RGB image a hit
+        pixel is white (or black) in all three planes, as a dead or stuck
+        camera pixel would be, never a red, green or blue speck.
     kind : {"gaussian", "salt-and-pepper", "salt", "pepper"}
     rng : numpy.random.Generator or int, optional
     clip : bool, optional
         Keep the noisy values inside the value range (as a camera's pixels
         saturate); off by default, so Gaussian noise may leave it.
+
+    Notes
+    -----
+    Gaussian noise is drawn per value (each channel of each pixel); the
+    salt-and-pepper hit mask is drawn per pixel, ``(H, W)``, and shared by
+    the channels.
 
     Examples
     --------
@@ -60,6 +69,9 @@ def add_noise(x, level, kind="gaussian", rng=None, *, clip=False):
     >>> noisy = add_noise(np.zeros((4, 4), np.uint8), 0.5, "salt", rng=0)
     >>> sorted(set(noisy.ravel().tolist()))
     [0.0, 255.0]
+    >>> rgb = add_noise(np.zeros((3, 4, 4), np.uint8), 0.5, "salt", rng=0)
+    >>> bool((rgb == rgb[0]).all())  # every hit pixel is white in all three planes
+    True
     >>> float(add_noise(np.full((4, 4), 250, np.uint8), 0.5, rng=0, clip=True).max())
     255.0
     """
@@ -79,11 +91,12 @@ def add_noise(x, level, kind="gaussian", rng=None, *, clip=False):
     if kind == "gaussian":
         out += gen.normal(0.0, level * (hi - lo), size=out.shape)
     else:
-        hit = gen.random(out.shape) < level
+        pixels = out.shape[1:]  # one draw per pixel, not per channel value: a hit pixel is hit in every plane
+        hit = gen.random(pixels) < level
         salt = {"salt": True, "pepper": False}.get(kind)
-        bright = gen.random(out.shape) < 0.5 if salt is None else np.full(out.shape, salt)
-        out[hit & bright] = hi
-        out[hit & ~bright] = lo
+        bright = gen.random(pixels) < 0.5 if salt is None else np.full(pixels, salt)
+        out[:, hit & bright] = hi
+        out[:, hit & ~bright] = lo
     if not isinstance(clip, (bool, np.bool_)):
         raise TypeError(f"clip ({clip!r}) must be True or False")
     if clip:

@@ -68,6 +68,32 @@ def test_salt_uses_the_data_range_for_floats():
     assert set(np.unique(noisy).tolist()) == {-2.0, 3.0}
 
 
+@pytest.mark.parametrize(("kind", "colours"), [("salt", {255}), ("pepper", {0}), ("salt-and-pepper", {0, 255})])
+def test_salt_and_pepper_hit_whole_pixels_not_channel_values(kind, colours):
+    # Mid-grey RGB with a different value per plane, so a hit in one plane only would show as a coloured speck.
+    x = np.stack([np.full((60, 70), v, np.uint8) for v in (90, 120, 150)])
+    noisy = pooling.add_noise(x, 0.2, kind, rng=3)
+    hit = (noisy != x).any(axis=0)
+    assert (noisy[:, hit] == noisy[0, hit]).all()  # every hit pixel is the same in all three planes
+    assert set(np.unique(noisy[:, hit]).tolist()) == colours
+    assert (noisy[:, ~hit] == x[:, ~hit]).all()
+    assert abs(hit.mean() - 0.2) < 0.02  # the level is the fraction of pixels hit
+
+
+def test_salt_and_pepper_on_2d_input_is_the_first_plane_of_the_same_draw():
+    x = np.full((30, 40), 100, np.uint8)
+    flat = pooling.add_noise(x, 0.4, "salt-and-pepper", rng=2)
+    stacked = pooling.add_noise(np.stack([x, x]), 0.4, "salt-and-pepper", rng=2)
+    np.testing.assert_array_equal(flat, stacked[0])
+    np.testing.assert_array_equal(flat, stacked[1])
+
+
+def test_float_rgb_hits_take_the_data_range_in_every_plane():
+    x = np.stack([np.full((20, 20), v) for v in (-1.0, 0.5, 2.0)])
+    noisy = pooling.add_noise(x, 1.0, "salt", rng=0)
+    assert (noisy == 2.0).all()  # the range of all planes together: white is 2.0 in each
+
+
 def test_gaussian_noise_scales_with_the_value_range():
     x = np.zeros((2, 200, 200), np.uint8)
     noise = pooling.add_noise(x, 0.1, "gaussian", rng=0)
