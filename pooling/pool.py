@@ -5,7 +5,7 @@ import numbers
 import numpy as np
 
 from ._checks import MODES, check_input, check_mode, make_rng, tap_dtype
-from ._engine import select_reduce, sum_reduce
+from ._engine import select_reduce, sum_reduce, tap_blocks
 from .geometry import _regular_grid
 from .result import PoolResult
 
@@ -228,19 +228,27 @@ def _stochastic(planes, grid, tf_same, train=True, rng=None):
     undecided = sums > 0
     last_positive = tap.copy()
     cumulative = np.zeros_like(sums)
-    cells = grid.gather(planes)  # once: summed as acc_t below, and the chosen cell copied exactly
-    vals = cells.astype(acc_t, copy=False)
-    for t in range(n_taps):
-        a = vals[..., t]
-        cumulative += a
-        np.copyto(last_positive, t, where=a > 0)
-        pick = undecided & (cumulative > threshold)
-        np.copyto(tap, t, where=pick)
-        undecided &= ~pick
+    # Taps in row-major order, each a strided view of the input: no (C, out_h, out_w, K) gather.
+    # A zero-sum window keeps its first in-bounds cell, whose value is 0 like every cell of it.
+    values = np.zeros(sums.shape, dtype=planes.dtype)
+    last_value = np.zeros_like(values)
+    for c in range(planes.shape[0]):
+        for t, block, (i0, i1, j0, j1), valid in tap_blocks(planes[c], grid, 0, sums.shape[1]):
+            a = block.astype(acc_t)
+            if valid is not None:
+                a[~valid] = 0
+            here = (c, slice(i0, i1), slice(j0, j1))
+            cumulative[here] += a
+            positive = a > 0
+            np.copyto(last_positive[here], t, where=positive)
+            np.copyto(last_value[here], block, where=positive)
+            pick = undecided[here] & (cumulative[here] > threshold[here])
+            np.copyto(tap[here], t, where=pick)
+            np.copyto(values[here], block, where=pick)  # the cell itself: wide integers stay exact
+            undecided[here] &= ~pick
     # Rounding can leave the threshold at the total: take the last positive cell.
     np.copyto(tap, last_positive, where=undecided)
-    # Copy the chosen cells from the input itself: wide integers stay exact.
-    values = np.take_along_axis(cells, tap[..., None].astype(np.intp), -1)[..., 0]
+    np.copyto(values, last_value, where=undecided)
     return values, tap, None
 
 
