@@ -33,10 +33,12 @@ st.write(
     "noisy pixel takes over its whole window. The labs let you test each claim on your own image."
 )
 
-st.subheader("Labs")
-for lab_page in widgets.LABS[1:]:
-    widgets.lab_link(lab_page.path, lab_page.title, lab_page.icon)
-    st.write(lab_page.what)
+for section in dict.fromkeys(lab_page.section for lab_page in widgets.LABS):
+    st.subheader("Start here" if section == "Start" else section)
+    for lab_page in widgets.LABS[1:]:
+        if lab_page.section == section:
+            widgets.lab_link(lab_page.path, lab_page.title, lab_page.icon)
+            st.write(lab_page.what)
 
 st.subheader("Try it: a 4 × 4 grid, pooled with a 2 × 2 window")
 seed = st.session_state.get(_SEED, 0)
