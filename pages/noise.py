@@ -6,7 +6,9 @@ import numpy as np
 import streamlit as st
 
 import widgets
+from pooling.crops import centre_crop
 from pooling.figures.noise import image_row_figure, noise_chart
+from pooling.invariance import pooled_values
 from pooling.noise import add_noise, compare_noise, pool_noisy, value_range
 from pooling.settings import LIMITS, MODES, pool_options
 
@@ -17,17 +19,6 @@ CHART_LEVELS = np.round(np.linspace(0.0, 0.5, 11), 2)
 WORK_SIDE = 1024  # bigger images are tested on their centre, so a 12 MP photo stays quick
 CHART_SIDE = 256  # the chart's eleven noisy copies use at most this centre
 IMAGE_SIDE = 256  # images are sent at most this many pixels across
-
-
-def centre(planes, side):
-    h, w = planes.shape[1:]
-    top, left = max(0, (h - side) // 2), max(0, (w - side) // 2)
-    return planes[:, top:top + side, left:left + side]
-
-
-def layer_args(settings, mode):
-    """The sidebar's layer for ``mode``; stochastic on the chart is test time (the expected value)."""
-    return pool_options(replace(settings, mode=mode))
 
 
 def label(mode):
@@ -52,7 +43,15 @@ def noisy_input(key, _planes, kind, level, seed):
 
 @st.cache_data(**widgets.CACHE)
 def chart_reports(key, _planes, kind, seed, _layers):
-    return compare_noise(_planes, CHART_LEVELS, _layers, kind=kind, rng=seed, clip=True)
+    """compare_noise for the layers that can pool this input, and why each other one cannot."""
+    left_out = {}
+    for name, (mode, args) in _layers.items():
+        try:
+            pooled_values(_planes, mode, **args)
+        except ValueError as err:
+            left_out[name] = str(err)
+    kept = {name: layer for name, layer in _layers.items() if name not in left_out}
+    return (compare_noise(_planes, CHART_LEVELS, kept, kind=kind, rng=seed, clip=True) if kept else {}), left_out
 
 
 def noise_ui():
@@ -87,7 +86,7 @@ st.caption(
     "a camera's would be. Every mode sees the same noise (the seed fixes it). How far the output moved: the mean "
     "of |pooled noisy − pooled clean|, in % of the value range."
 )
-work = centre(lab.planes, WORK_SIDE)
+work = centre_crop(lab.planes, WORK_SIDE)
 if work.shape != lab.planes.shape:
     st.info(f"The image is larger than {WORK_SIDE} px: this page tests its centre {work.shape[1]} × {work.shape[2]}.")
 
@@ -100,7 +99,7 @@ for mode in modes:
     st.subheader(widgets.MODE_LABELS[mode])
     try:
         fig, moved_in, moved_out, changed = noisy_row(lab.cache_key("noise-row", kind, level, seed, mode, WORK_SIDE),
-                                                      work, kind, level, seed, mode, layer_args(s, mode))
+                                                      work, kind, level, seed, mode, pool_options(replace(s, mode=mode)))
     except ValueError as err:
         st.warning(widgets.plain(f"{widgets.MODE_LABELS[mode]} cannot pool this noisy image: {err}"))
         continue
@@ -110,12 +109,13 @@ for mode in modes:
             f"{verdict} the input's {100 * moved_in:.2f}%; {100 * changed:.1f}% of output values changed.")
 
 st.subheader("Output change against noise level")
-layers = {label(m): (m, layer_args(replace(s, train=False), m)) for m in CHART_MODES}
-chart_in = centre(work, CHART_SIDE)
-try:
-    reports = chart_reports(lab.cache_key("noise-chart", kind, seed, CHART_SIDE), chart_in, kind, seed, layers)
-except ValueError as err:
-    st.warning(widgets.plain(f"The chart cannot be drawn for this image: {err}"))
+# Stochastic on the chart is test time (the expected value), so its curve does not jump with each draw.
+layers = {label(m): (m, pool_options(replace(s, mode=m, train=False))) for m in CHART_MODES}
+chart_in = centre_crop(work, CHART_SIDE)
+reports, left_out = chart_reports(lab.cache_key("noise-chart", kind, seed, CHART_SIDE), chart_in, kind, seed, layers)
+for name, reason in left_out.items():
+    st.warning(widgets.plain(f"{name} is left out of the chart: {reason}"))
+if not reports:
     st.stop()
 st.plotly_chart(noise_chart(reports, current=level, level_title=f"{KIND_LABELS[kind]} noise level",
                             title=f"{KIND_LABELS[kind]} noise, the sidebar's window and stride"),
@@ -126,7 +126,7 @@ if chart_in.shape != lab.planes.shape:
     st.text(f"The chart uses the centre {chart_in.shape[1]} × {chart_in.shape[2]} of the image, to stay quick.")
 near = int(np.argmin(np.abs(CHART_LEVELS - level)))  # the chart's level nearest the slider's
 moved = {name: 100 * rep.output_change[near] for name, rep in reports.items()}
-base = 100 * reports[label("max")].input_change[near]
+base = 100 * next(iter(reports.values())).input_change[near]
 st.write(f"On the chart at level {CHART_LEVELS[near]:g}: the input moved {base:.2f}%; "
          + ", ".join(f"{name} {value:.2f}%" for name, value in moved.items()) + ".")
 if kind in ("salt", "salt-and-pepper"):

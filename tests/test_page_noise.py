@@ -90,5 +90,17 @@ def test_modes_and_typed_numbers():
     at.multiselect(key="noise_modes").set_value(["stochastic", "max"]).run()
     assert not at.exception
     # Negative typed numbers: stochastic pooling refuses them and says why; the others still run.
-    assert any("Stochastic cannot pool this noisy image" in re.sub(r"\\(.)", r"\1", w.value) for w in at.warning)
+    warnings = [re.sub(r"\\(.)", r"\1", w.value) for w in at.warning]
+    assert any("Stochastic cannot pool this noisy image" in w for w in warnings)
     assert [line.split(":")[0] for line in mode_lines(at)] == ["Max"]
+    # The chart leaves out only stochastic, with the core's reason in one line, and draws the rest.
+    reason = "stochastic pooling needs x >= 0 (it samples cells with probability a / sum(a)); min(x) is -6.0"
+    assert [w for w in warnings if "left out of the chart" in w] == [
+        f"Stochastic (test time) is left out of the chart: {reason}"]
+    fig = chart_by_key(at, "noise_chart")
+    assert [t["name"] for t in fig["data"]] == ["Max", "Average", "Lp (p-norm)", "The input itself"]
+    grid = np.array([[-1, 2, 3, 4], [5, -6, 7, 8], [1, 2, 3, 4], [5, 6, 7, 8]], dtype=np.float64)
+    layers = {"max": ("max", {"kernel_size": 2})}
+    reps = compare_noise(grid, LEVELS, layers, kind="salt-and-pepper", rng=0, clip=True)
+    np.testing.assert_allclose(fig["data"][0]["y"], 100 * reps["max"].output_change)
+    assert any(m.value.startswith("On the chart at level 0.05: the input moved") for m in at.markdown)
