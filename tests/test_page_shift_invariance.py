@@ -109,3 +109,54 @@ def test_typed_numbers_too_small_for_blur_pooling():
     assert not at.exception
     assert any("Anti-aliased max (Zhang 2019) cannot pool this image" in w.value.replace("\\", "")
                for w in at.warning)
+
+
+def verdict(at):
+    return next(m.value for m in at.markdown if "is a whole number of strides:" in m.value)
+
+
+def shares(at):
+    """Per line of the chart: its x (dx) and its share unchanged, in %."""
+    data = chart_by_key(at, "shift_chart")["data"]
+    return {t["name"]: (np.asarray(t["x"]), np.asarray(t["y"])) for t in data[::2]}
+
+
+def test_the_whole_stride_verdict_is_read_from_the_chart():
+    at = open_alone(PAGE)
+    text = verdict(at)
+    assert "every mode shown is back to 100% at dx = 0, 2 and 4" in text
+    lines = shares(at)
+    assert all((y[x % 2 == 0] == 100).all() for x, y in lines.values())
+    low = min((math.floor(10 * y[n]) / 10, name, x[n]) for name, (x, y) in lines.items() for n in np.flatnonzero(x % 2))
+    assert f"the share drops as low as {low[0]:.1f}% ({low[1]} at dx = {low[2]})" in text
+
+
+def test_stochastic_training_is_not_back_at_whole_strides_and_the_page_says_so():
+    at = open_alone(PAGE)
+    at.selectbox(key="mode").set_value("stochastic").run()
+    at.multiselect(key="shift_modes").set_value(["max", "stochastic"]).run()
+    assert not at.exception and at.checkbox(key="stochastic_train").value
+    x, y = shares(at)["Stochastic (training)"]
+    whole = np.flatnonzero(x % 2 == 0)
+    n = whole[np.argmin(y[whole])]
+    assert y[n] < 100  # fresh picks for the shifted image: a whole stride does not bring it back
+    text = verdict(at)
+    assert "every deterministic mode is back to 100% at dx = 0, 2 and 4" in text
+    assert "every mode shown" not in text
+    assert f"Stochastic (training) is not: {math.floor(10 * y[n]) / 10:.1f}% unchanged at dx = {x[n]}." in text
+    assert "draws its random picks afresh" in text
+    # At test time stochastic pooling is deterministic: back to 100% with the others, and no caveat.
+    at.checkbox(key="stochastic_train").uncheck().run()
+    x, y = shares(at)["Stochastic (test time)"]
+    assert (y[x % 2 == 0] == 100).all()
+    assert "every mode shown is back to 100%" in verdict(at) and "afresh" not in verdict(at)
+
+
+def test_stride_1_and_a_still_plain_max_are_said_plainly():
+    at = open_alone(PAGE)
+    at.selectbox(key="sample").set_value("Bright dot").run()
+    # The dot never changes plain max between whole strides here: no "infinitely many times as much" ratio.
+    assert any("while plain max does not change at all" in m.value for m in at.markdown)
+    at.number_input(key="stride").set_value(1).run()
+    assert "every mode shown is back to 100% at dx = 0, 1 and 2" in verdict(at)
+    assert "the image does not shrink" in verdict(at)
