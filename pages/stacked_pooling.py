@@ -1,13 +1,12 @@
 """Stacked pooling: rounds of pooling in turn, one deep cell traced back to the one pixel it copies."""
 
-import re
-
 import numpy as np
 import streamlit as st
 
 import widgets
 from pooling import images, stacking
 from pooling.figures import stack as stack_figures
+from pooling.noise import value_range as display_range
 from pooling.settings import LIMITS
 
 CHART = "stk_pyramid"
@@ -92,7 +91,7 @@ else:
     plane_name = lab.settings.color if lab.settings.source != "grid" else "typed numbers"
     st.caption(f"The image has one plane ({PLANES.get(plane_name, plane_name)}): that plane is traced.")
 plane = _traced_plane(lab.cache_key(plane_name), lab.planes, plane_name)
-value_range = (0, 255) if plane.dtype == np.uint8 else (float(plane.min()), float(plane.max()))
+value_range = display_range(plane)
 
 st.subheader("The pyramid")
 sizes = rounds_ui()
@@ -101,10 +100,7 @@ key = lab.cache_key(plane_name, layers)
 try:
     stack, loc, errors = _stack(key, plane, layers)
 except ValueError as err:
-    # The core numbers layers from 0 and suggests padding, which this page does not offer.
-    message = re.sub(r"layers\[(\d+)\]", lambda m: f"round {int(m[1]) + 1}", str(err)).split("; use ")[0]
-    st.error(widgets.plain(f"These rounds do not fit this {plane.shape[0]} × {plane.shape[1]} image: {message}. "
-                           "Use fewer rounds, or smaller kernels and strides."))
+    st.error(widgets.plain(stacking.describe_misfit(err, plane.shape)))
     st.stop()
 
 row, col = cell_ui(stack.values.shape)
@@ -120,12 +116,9 @@ st.caption("Grey images, black to white: the traced plane and each round's outpu
                                                "row and column for any other)." if step > 1 else "."))
 
 st.subheader("Back to the one pixel")
-source, deep = path[0], path[-1]
-r0, r1, c0, c1 = field
-st.text(f"Deep cell ({deep.row}, {deep.col}) after {len(sizes)} round(s) = {deep.value:g}. It copies input pixel "
-        f"({source.row}, {source.col}) of the {PLANES.get(plane_name, plane_name)} plane, value {source.value:g}.")
-st.text(f"Its receptive field: rows {r0} to {r1}, columns {c0} to {c1} ({r1 - r0 + 1} × {c1 - c0 + 1} pixels); "
-        f"the pixel lies {errors[row, col]:.1f} px from the field's centre.")
+for line in stacking.describe_source(path, field, errors[row, col], plane=PLANES.get(plane_name, plane_name)):
+    st.text(line)
+source = path[0]
 left, right = st.columns(2)
 with left:
     shown = _original(lab.cache_key("original"), lab.planes, value_range)
@@ -134,9 +127,7 @@ with left:
 with right:
     crop = stack_figures.source_crop_figure(plane, source.row, source.col)
     st.plotly_chart(crop, key="stk_pixel", alt="The cells around the source pixel with their values")
-st.dataframe({"layer": ["input" if t.layer == 0 else f"round {t.layer}" for t in path[::-1]],
-              "row": [t.row for t in path[::-1]], "column": [t.col for t in path[::-1]],
-              "value": [t.value for t in path[::-1]]}, key="stk_path", hide_index=True)
+st.dataframe(stacking.path_table(path), key="stk_path", hide_index=True)
 st.caption("Left: the original image, the receptive field outlined and the source pixel ringed. Right: the cells "
            "around that pixel. Below: the argmax path, deepest first; each round copied the cell in the next row.")
 
@@ -153,9 +144,7 @@ st.caption("One line per stride; the dashed orange line is the pyramid above. Ho
            "the grid step (input pixels between neighbouring deep cells) and the receptive field's size.")
 for s, c in sorted(curves.items()):
     st.text(f"Stride {s}: {c.mean_error[0]:.1f} px after 1 round, {c.mean_error[-1]:.1f} px after {c.depth[-1]}.")
-deeper, wider = stacking.localisation_trend(curves)
-st.write(f"On this image, more rounds {'always' if deeper else 'do not always'} make the guess worse, and a larger "
-         f"stride {'always' if wider else 'does not always'} does. The error grows roughly with the grid step, the "
-         "product of the strides. But the argmax itself loses nothing: the path above still names the exact "
-         "winning pixel, which is what max unpooling uses to put values back in place. What is lost is every "
-         "other pixel, and the position of anything that did not win its window.")
+st.write(stacking.describe_trend(*stacking.localisation_trend(curves)))
+st.write("Hover a point to compare its error with the grid step, the product of the strides. The argmax itself "
+         "loses nothing: the path above still names the exact winning pixel, which is what max unpooling uses to put "
+         "values back in place. What is lost is every other pixel, and the position of anything that did not win.")

@@ -9,7 +9,7 @@ import widgets
 from pooling import images
 from pooling.figures.stack import DEEP_CELLS_TRACE, pyramid_figure
 from pooling.samples import SAMPLE_NAMES, load_sample
-from pooling.stacking import localisation_by_stride, stack_pool, trace_to_source
+from pooling.stacking import localisation_by_stride, localisation_trend, stack_pool, trace_to_source
 
 PAGE = "pages/stacked_pooling.py"
 
@@ -136,13 +136,42 @@ def test_the_localisation_chart_and_its_numbers_come_from_the_core():
     np.testing.assert_allclose(array(fig["data"][1]["y"]), curves[3].mean_error)
     assert f"Stride 3: {curves[3].mean_error[0]:.1f} px after 1 round, {curves[3].mean_error[-1]:.1f} px after 5." in (
         texts(at))
-    assert "On this image, more rounds always make the guess worse, and a larger stride always does." in (
-        at.markdown[-1].value)
+    assert localisation_trend(curves) == (True, True)
+    assert verdict(at) == "On this image, more rounds always make the guess worse, and a larger stride always does."
     at.multiselect(key="stk_strides").set_value([4]).run()
     assert [t["name"] for t in chart_by_key(at, "stk_localisation")["data"]] == ["stride 4", "your stack"]
     at.multiselect(key="stk_strides").set_value([]).run()
     assert [t["name"] for t in chart_by_key(at, "stk_localisation")["data"]] == ["your stack"]
     assert not [t for t in texts(at) if t.startswith("Stride ")]
+
+
+def verdict(at):
+    return next(m.value for m in at.markdown if m.value.startswith(("On this image", "No verdict")))
+
+
+def test_no_verdict_is_drawn_from_too_few_strides():
+    at = open_alone(PAGE)
+    at.multiselect(key="stk_strides").set_value([]).run()
+    assert verdict(at) == "No verdict yet: pick two or more strides, at least one that fits two rounds on this image."
+    assert not [m for m in at.markdown if "always" in m.value]
+    at.multiselect(key="stk_strides").set_value([4]).run()  # one stride: rounds compared, strides not
+    assert localisation_trend(localisation_by_stride(sample_plane(), [4]))[1] is None
+    assert verdict(at) == ("On this image, more rounds always make the guess worse. "
+                           "Pick a second stride to compare strides.")
+    at.multiselect(key="stk_strides").set_value([2, 3]).run()
+    assert "a larger stride always does" in verdict(at)
+
+
+def test_strides_that_fit_one_round_on_typed_numbers_compare_no_depth():
+    at = open_alone(PAGE)
+    at.radio(key="source").set_value("grid").run()
+    at.text_area(key="grid_text").set_value("\n".join(" ".join(str(5 * i + j) for j in range(5)) for i in range(5)))
+    at.run()
+    at.number_input(key="stk_rounds").set_value(1).run()
+    at.multiselect(key="stk_strides").set_value([3, 4]).run()  # 5 x 5: one round of each, nothing deeper
+    assert not at.exception
+    assert verdict(at).startswith("On this image, a larger stride always makes the guess worse. No stride picked "
+                                  "fits two rounds here, so depth is not compared.")
 
 
 def test_an_averaging_sidebar_mode_is_explained_and_min_is_traced():
