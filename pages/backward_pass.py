@@ -25,6 +25,28 @@ def compared_layers(settings):
     return layers
 
 
+def sum_reason(layer):
+    """Why a mode's input gradient need not sum to the upstream gradient."""
+    if layer.mode == "lp" or (layer.mode == "stochastic" and not layer.train):
+        return ("its output is a nonlinear function of the window, and the gradient is that function's derivative "
+                "at this input, which need not sum to the gradient that came from above")
+    if layer.mode == "avg" and layer.divisor_override:
+        return (f"it divides by divisor_override ({layer.divisor_override}), not by the number of cells it shares "
+                "the gradient among")
+    return ("part of it fell on padding (average pooling, and the average in mixed, counts padding in its divisor "
+            "and sends that share to cells that do not exist)")
+
+
+def sums_note(routes, layers, upstream):
+    """Which modes hand on exactly the upstream gradient's sum, and why the others do not, from the numbers."""
+    same = [r["title"] for r in routes if np.isclose(r["grad"].sum(), upstream, rtol=1e-9, atol=1e-9)]
+    names = ", ".join(same[:-1]) + " and " * (len(same) > 1) + "".join(same[-1:])
+    notes = [f"The sums match for {names}: each window hands on exactly the gradient it got."] if same else []
+    notes += [f"{r['title'].capitalize()} sums to {r['grad'].sum():.4g}, not {upstream:.4g}: "
+              f"{sum_reason(dict(layers)[r['title']])}." for r in routes if r["title"] not in same]
+    return " ".join(notes)
+
+
 def _new_gradient():
     st.session_state[_GRAD_SEED] = st.session_state.get(_GRAD_SEED, 0) + 1
 
@@ -127,8 +149,7 @@ st.caption("The gradient each input cell receives, per mode (blue below 0, red a
 for r in routes:
     st.text(f"{r['title']}: {int(np.count_nonzero(r['grad']))} of {grid.size} input cells get a gradient; "
             f"it sums to {r['grad'].sum():.4g} (the upstream gradient sums to {grad.sum():.4g}).")
-st.caption("The sums match unless padding took a share: average pooling that counts padding in its divisor "
-           "sends that share to cells that do not exist.")
+st.caption(sums_note(routes, layers, grad.sum()))
 
 st.subheader("Why it matters: overlapping windows add gradients up")
 st.plotly_chart(fan_in_figure([r["sources"] for r in routes], titles=[r["title"] for r in routes]),

@@ -3,6 +3,7 @@
 import base64
 
 import numpy as np
+import pytest
 from apptest_helpers import chart_by_key, errors, no_exception, open_alone, texts
 
 from pooling import images, pool2d, pool_backward
@@ -178,3 +179,53 @@ def test_every_sidebar_mode_and_padding_kind_runs_and_matches_the_core():
                pool2d(DEFAULT_GRID, "avg", (3, 2), stride=2, padding="same", ceil_mode=True)]
     for (title, z, _), r in zip(panels(at, "bwd_routing"), results):
         np.testing.assert_allclose(z.reshape(6, 6), pool_backward(r, grad), rtol=1e-6, err_msg=title)
+
+
+def sums_caption(at):
+    return next(c.value for c in at.caption if "sums" in c.value)
+
+
+NONLINEAR = ("its output is a nonlinear function of the window, and the gradient is that function's derivative at "
+             "this input, which need not sum to the gradient that came from above.")
+
+
+def test_the_sums_sentence_names_the_modes_whose_sums_match():
+    at = open_alone(PAGE)
+    assert sums_caption(at) == ("The sums match for max, average and stochastic (training): each window hands on "
+                                "exactly the gradient it got.")
+    for title, grad in zip(["max", "average", "stochastic (training)"], expected(DEFAULT_GRID, np.ones((3, 3)))[0]):
+        assert grad.sum() == pytest.approx(9), title
+
+
+@pytest.mark.parametrize(("mode", "train", "title"), [("lp", True, "Sidebar: lp (p-norm)"),
+                                                      ("stochastic", False, "Sidebar: stochastic")])
+def test_lp_and_stochastic_test_are_derivatives_of_nonlinear_functions(mode, train, title):
+    at = open_alone(PAGE)
+    at.selectbox(key="mode").set_value(mode).run()
+    if not train:
+        at.checkbox(key="stochastic_train").uncheck().run()
+    extra = {"p": 2.0} if mode == "lp" else {"train": False}
+    total = pool_backward(pool2d(DEFAULT_GRID, mode, 2, stride=2, **extra)).sum()
+    assert abs(total - 9) > 0.5  # e.g. 14.96 for Lp: not the upstream 9
+    caption = sums_caption(at)
+    assert caption.startswith("The sums match for max, average and stochastic (training):")
+    assert f"{title} sums to {total:.4g}, not 9: {NONLINEAR}" in caption
+
+
+def test_divisor_override_and_counted_padding_are_named_from_the_numbers():
+    at = open_alone(PAGE)
+    at.selectbox(key="mode").set_value("avg").run()
+    at.number_input(key="divisor_override").set_value(3).run()
+    total = pool_backward(pool2d(DEFAULT_GRID, "avg", 2, stride=2, divisor_override=3)).sum()
+    assert sums_caption(at) == ("The sums match for max and stochastic (training): each window hands on exactly the "
+                                f"gradient it got. Average sums to {total:.4g}, not 9: it divides by divisor_override "
+                                "(3), not by the number of cells it shares the gradient among.")
+    at.number_input(key="divisor_override").set_value(4).run()  # the window's own size: the sums match again
+    assert "not 9" not in sums_caption(at)
+    at.number_input(key="divisor_override").set_value(0).run()
+    at.number_input(key="kernel_h").set_value(3).run()
+    at.number_input(key="padding").set_value(1).run()
+    total = pool_backward(pool2d(DEFAULT_GRID, "avg", (3, 2), stride=2, padding=1)).sum()
+    assert f"Average sums to {total:.4g}, not 12: part of it fell on padding" in sums_caption(at)
+    at.checkbox(key="count_include_pad").uncheck().run()  # padding left out of the divisor: nothing is lost
+    assert sums_caption(at).startswith("The sums match for max, average and stochastic (training):")
