@@ -28,7 +28,9 @@ st.write(
     "The claim: max pooling over time turns a sentence of any length into one vector of a fixed size. It holds: "
     "each word becomes a row of features, and for each feature the largest value over all the words is kept, "
     "so 5 words and 500 give the same number of values. What it keeps is which feature fired and how strongly. "
-    "What it loses is where and in what order: reverse the words and the vector does not change."
+    "What it loses is where and in what order: reverse the words and the vector does not change. That holds for "
+    "one-word features like these; n-gram filters (Kim 2014 slides filters over 3 to 5 words) see the local word "
+    "order inside each window before the max, so only the order of those windows is lost."
 )
 st.caption("The sidebar's image and layer are not used here: this page pools the words of a sentence.")
 

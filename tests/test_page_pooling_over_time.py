@@ -112,3 +112,10 @@ def test_every_page_widget_key_is_prefixed():
     at = open_alone(PAGE)
     keys = {w.key for w in at.main if getattr(w, "key", None)}
     assert keys and all(k.startswith("pot_") for k in keys), keys
+
+
+def test_the_order_claim_is_limited_to_one_word_features():
+    at = open_alone(PAGE)
+    claim = at.markdown[0].value
+    assert "reverse the words and the vector does not change. That holds for one-word features like these" in claim
+    assert "n-gram filters (Kim 2014" in claim and "see the local word order inside each window" in claim
