@@ -59,8 +59,10 @@ def block_mean(values, max_side):
         return a, 1
     h2, w2 = max(1, h // f), max(1, w // f)
     fh, fw = min(f, h), min(f, w)
-    blocks = a[..., : h2 * fh, : w2 * fw].reshape(*a.shape[:-2], h2, fh, w2, fw)
-    return blocks.mean(axis=(-3, -1), dtype=np.float64), f
+    lead = a.shape[:-2]
+    # Rows first: adding whole contiguous rows is several times faster than one two-axis reduction.
+    rows = a[..., : h2 * fh, : w2 * fw].reshape(*lead, h2, fh, w2 * fw).sum(axis=-2, dtype=np.float64)
+    return rows.reshape(*lead, h2, w2, fw).sum(axis=-1) / (fh * fw), f
 
 
 def _scale_rgb(colorscale):
