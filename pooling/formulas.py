@@ -3,7 +3,10 @@
 The sentences and formulas follow what :func:`pooling.pool2d` and the other
 core functions compute (PyTorch's definitions), not the popular paraphrases:
 Lp pooling with ``p = 1`` is the *sum* of ``|x|`` (not the mean), and
-``p = 2`` is the root of the sum of squares (it divides by no norm).
+``p = 2`` is the root of the sum of squares (it divides by no norm). Lp is
+the one deliberate difference: the core raises ``|x|`` to the p, PyTorch's
+``LPPool2d`` raises ``x`` itself (its ``p = 1`` is the plain sum and can be
+negative); the two agree on non-negative inputs such as photos.
 """
 
 import math
@@ -27,11 +30,15 @@ class Formula:
         What the mode does, in one plain sentence.
     latex : str
         Its formula, for ``st.latex`` (no surrounding ``$``).
+    note : str
+        A fine point the sentence leaves out (how it differs from PyTorch,
+        where its randomness comes from), or ``""``.
     """
 
     title: str
     sentence: str
     latex: str
+    note: str = ""
 
 
 _W = r"(i, j) \in W"  # the cells of one window
@@ -51,7 +58,8 @@ FORMULAS = {
         "Takes the p-th root of the sum of |x|^p over the window: p = 1 is the sum of |x| (not the mean), "
         "p = 2 the root of the sum of squares, and a large p comes close to the largest |x|.",
         rf"y = \Bigl(\sum_{{{_W}}} |x_{{ij}}|^{{p}}\Bigr)^{{1/p}}, \qquad "
-        r"p = 1: \ \sum |x_{ij}|, \qquad p \to \infty: \ \max |x_{ij}|"),
+        r"p = 1: \ \sum |x_{ij}|, \qquad p \to \infty: \ \max |x_{ij}|",
+        "PyTorch's LPPool2d raises x itself to the p; the two agree for non-negative inputs such as photos."),
     "stochastic-train": Formula(
         "Stochastic, training",
         "Picks one cell of each window at random, with a chance proportional to its value.",
@@ -65,9 +73,13 @@ FORMULAS = {
         "Fractional max",
         "Takes the max over windows whose starts step by a pseudo-random mix of sizes, so the image "
         "shrinks by a ratio such as 0.7 instead of a whole stride.",
-        r"y_{ij} = \max_{r \in [a_i, a_i + k),\ c \in [b_j, b_j + k)} x_{rc}, \qquad "
-        r"a_i = \lfloor (i + u)\,\alpha \rfloor - \lfloor u\,\alpha \rfloor, \quad "
-        r"\alpha = \frac{H - k}{H_\text{out} - 1}"),
+        r"\begin{gathered} y_{ij} = \max_{r \in [a_i, a_i + k),\ c \in [b_j, b_j + k)} x_{rc} \\ "
+        r"a_i = \lfloor (i + u)\,\alpha \rfloor - \lfloor u\,\alpha \rfloor \ \text{for } i < H_\text{out} - 1, "
+        r"\qquad a_{H_\text{out} - 1} = H - k \\ "
+        r"\alpha = \frac{H - k}{H_\text{out} - 1}, \qquad u \sim U[0, 1) \end{gathered}",
+        "u is drawn once per plane and axis (one for the rows, another for the columns, whose starts follow the "
+        "same rule with W), and the last window is forced to end at the edge (it starts at H − k), as PyTorch's "
+        "generate_intervals does."),
     "global-max": Formula(
         "Global max", "Keeps the single largest value of each whole channel: one number per channel.",
         r"y_c = \max_{i, j} x_{c, ij}"),

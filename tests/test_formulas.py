@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from pooling import pool2d
+from pooling import fractional_max_pool2d, global_pool2d, pool2d
 from pooling.formulas import FORMULAS, LP_STEPS, formula, lp_ratios
 
 
@@ -41,6 +41,92 @@ def test_formulas_name_the_right_operation():
     assert r"\frac{\sum x_{ij}^2}{\sum x_{ij}}" in formula("stochastic-test").latex
     assert r"\frac{1}{H W}" in formula("global-avg").latex
     assert r"\lfloor (i + u)\,\alpha \rfloor - \lfloor u\,\alpha \rfloor" in formula("fractional").latex
+
+
+def test_the_lp_and_fractional_notes_say_what_the_sentence_leaves_out():
+    assert formula("lp").note == ("PyTorch's LPPool2d raises x itself to the p; the two agree for non-negative "
+                                  "inputs such as photos.")
+    frac = formula("fractional")
+    assert "drawn once per plane and axis" in frac.note and "generate_intervals" in frac.note
+    assert r"a_{H_\text{out} - 1} = H - k" in frac.latex and r"u \sim U[0, 1)" in frac.latex
+    assert formula("max").note == ""
+
+
+# ------------------------------------------- each formula, evaluated by hand
+
+# One 3 x 3 window, 10 * row + col + 1: every cell positive (stochastic needs it) and distinct.
+WINDOW = coded(3, 3) + 1
+
+
+def pooled(mode, x=WINDOW, **options):
+    """The core's single output of one window the size of ``x``."""
+    return float(pool2d(x, mode, x.shape, **options).values[0, 0])
+
+
+@pytest.mark.parametrize(("mode", "by_hand"), [
+    ("max", lambda w: w.max()),                       # y = max x
+    ("min", lambda w: w.min()),                       # y = min x
+    ("avg", lambda w: w.sum() / w.size),              # y = 1/|W| sum x
+])
+def test_max_min_and_average_are_their_formulas(mode, by_hand):
+    assert pooled(mode) == pytest.approx(by_hand(WINDOW), rel=1e-12)
+
+
+@pytest.mark.parametrize("p", [1.0, 2.0, math.inf])
+def test_lp_is_its_formula_with_the_absolute_value(p):
+    window = WINDOW * np.where(coded(3, 3) % 2 == 1, -1, 1)  # some cells negative: the |x| matters
+    by_hand = np.abs(window).max() if math.isinf(p) else (np.abs(window) ** p).sum() ** (1 / p)
+    assert pooled("lp", window, p=p) == pytest.approx(by_hand, rel=1e-12)
+    if p == 1:  # the |x| is the one departure from PyTorch's x ** p, whose p = 1 is the plain, signed sum
+        assert pooled("lp", window, p=p) != pytest.approx(window.sum())
+        assert pooled("lp", WINDOW, p=p) == pytest.approx(WINDOW.sum())  # they agree on non-negative inputs
+
+
+def test_stochastic_test_time_is_the_expected_pick():
+    by_hand = (WINDOW / WINDOW.sum() * WINDOW).sum()  # sum_ij x_ij / sum x * x_ij
+    assert by_hand == pytest.approx((WINDOW ** 2).sum() / WINDOW.sum(), rel=1e-12)
+    assert pooled("stochastic", train=False) == pytest.approx(by_hand, rel=1e-12)
+
+
+def test_stochastic_training_picks_a_cell_with_probability_x_over_the_sum():
+    window = np.array([[1.0, 2.0], [3.0, 4.0]])
+    values = pool2d(np.tile(window, (100, 100)), "stochastic", 2, train=True, rng=0).values
+    assert set(np.unique(values)) <= set(window.ravel())  # y = x_k: always one of the window's cells
+    shares = [np.mean(values == v) for v in window.ravel()]
+    np.testing.assert_allclose(shares, window.ravel() / window.sum(), atol=0.02)  # 10,000 windows
+
+
+def test_mixed_is_its_formula():
+    alpha = 0.3
+    by_hand = alpha * WINDOW.max() + (1 - alpha) * WINDOW.sum() / WINDOW.size
+    assert pooled("mixed", alpha=alpha) == pytest.approx(by_hand, rel=1e-12)
+
+
+def test_global_max_and_average_are_their_formulas():
+    planes = np.stack([coded(3, 4), -coded(3, 4) + 5])
+    h, w = planes.shape[1:]
+    np.testing.assert_allclose(global_pool2d(planes, "max").values.ravel(), [p.max() for p in planes])
+    np.testing.assert_allclose(global_pool2d(planes, "avg").values.ravel(), [p.sum() / (h * w) for p in planes])
+
+
+@pytest.mark.parametrize(("h", "w", "k", "out", "u_rows", "u_cols"), [
+    (10, 9, 2, (6, 5), 0.5, 0.1), (7, 7, 2, (4, 4), 0.9, 0.0), (12, 10, 3, (5, 7), 0.37, 0.73),
+    (9, 9, 1, (4, 4), 0.6, 0.2),  # gaps of 2 and 3 with a kernel of 1: rows and columns no window reads
+])
+def test_fractional_max_is_its_formula(h, w, k, out, u_rows, u_cols):
+    x = np.random.default_rng(h * w).random((h, w))
+
+    def starts(u, length, n):  # a_i = floor((i + u) alpha) - floor(u alpha); the last window ends at the edge
+        alpha = (length - k) / (n - 1)
+        return [math.floor((i + u) * alpha) - math.floor(u * alpha) for i in range(n - 1)] + [length - k]
+
+    rows, cols = starts(u_rows, h, out[0]), starts(u_cols, w, out[1])
+    by_hand = [[x[a:a + k, b:b + k].max() for b in cols] for a in rows]
+    r = fractional_max_pool2d(x, k, output_size=out, samples=[[u_cols, u_rows]])  # column 0 drives the width
+    np.testing.assert_array_equal(r.values, by_hand)
+    assert r.grid.rows.positions[:, 0].tolist() == rows and r.grid.cols.positions[:, 0].tolist() == cols
+    if k == 1:
+        assert max(np.diff(rows)) > k  # a gap wider than the kernel skips pixels, as the page's caption says
 
 
 def test_an_unknown_mode_is_named():
