@@ -7,12 +7,19 @@ import streamlit as st
 
 import widgets
 from pooling import antialiased_max_pool2d, fractional_max_pool2d, global_pool2d, pool2d
+from pooling.crops import centre_crop, centre_offset
 from pooling.figures.gallery import fractional_grid_figure, global_figure, lp_continuum_figure, p_label, pooled_figure
 from pooling.formulas import LP_STEPS, formula, lp_ratios
+from pooling.noise import value_range
 from pooling.settings import LIMITS, pool_options
 
 SIDE = 256  # pooled images are sent at most this many pixels on a side: twelve figures stay under 2 MB
 VIEWS = {16: "16 × 16 pixels", 32: "32 × 32 pixels", 64: "64 × 64 pixels", 0: "the whole image"}
+
+
+def options(settings, mode, **extra):
+    """pool2d's options for ``mode`` with the sidebar's layer, plus ``extra``."""
+    return {**pool_options(replace(settings, mode=mode)), **extra}
 
 
 def _reseed():
@@ -20,29 +27,25 @@ def _reseed():
 
 
 @st.cache_data(**widgets.CACHE)
-def _pooled(key, mode, options, value_range, _planes):
-    if mode == "lp" and options["p"] > 8:  # in float32, 255 ** 16 already overflows to inf
-        _planes = _planes.astype(np.float64)
-    values = pool2d(_planes, mode, **options).values
-    return pooled_figure(values, value_range=value_range, max_side=SIDE), values.shape[-2:]
+def _pooled(key, mode, layer, scale, _planes):
+    if mode == "antialiased":  # its max runs with stride 1 before the blur: only kernel and stride apply
+        values = antialiased_max_pool2d(_planes, layer["kernel_size"], layer["stride"]).values
+    else:
+        if mode == "lp" and layer["p"] > 8:  # in float32, 255 ** 16 already overflows to inf
+            _planes = _planes.astype(np.float64)
+        values = pool2d(_planes, mode, **layer).values
+    return pooled_figure(values, value_range=scale, max_side=SIDE), values.shape[-2:]
 
 
 @st.cache_data(**widgets.CACHE)
-def _fractional(key, kernel, ratio, seed, view, value_range, _planes):
+def _fractional(key, kernel, ratio, seed, view, scale, _planes):
     # One random pair for every plane (PyTorch draws one per plane), so the drawn windows are every plane's.
     samples = np.tile(np.random.default_rng(seed).random(2), (_planes.shape[0], 1))
     r = fractional_max_pool2d(_planes, kernel, output_ratio=ratio, samples=samples)
-    h, w = _planes.shape[1:]
-    top, left = max(0, (h - view) // 2), max(0, (w - view) // 2)
-    grid_fig = fractional_grid_figure(_planes, r.grid, top=top, left=left, size=view or None,
-                                      value_range=value_range, max_side=SIDE)
-    return pooled_figure(r.values, value_range=value_range, max_side=SIDE), r.values.shape[-2:], grid_fig
-
-
-@st.cache_data(**widgets.CACHE)
-def _antialiased(key, kernel, stride, value_range, _planes):
-    values = antialiased_max_pool2d(_planes, kernel, stride).values
-    return pooled_figure(values, value_range=value_range, max_side=SIDE), values.shape[-2:]
+    top, left = centre_offset(_planes.shape[1:], view) if view else (0, 0)
+    grid_fig = fractional_grid_figure(_planes, r.grid, top=top, left=left, size=view or None, value_range=scale,
+                                      max_side=SIDE)
+    return pooled_figure(r.values, value_range=scale, max_side=SIDE), r.values.shape[-2:], grid_fig
 
 
 @st.cache_data(**widgets.CACHE)
@@ -52,9 +55,7 @@ def _global(key, _planes):
 
 @st.cache_data(**widgets.CACHE)
 def _continuum(key, layer, _planes):
-    h, w = _planes.shape[1:]
-    top, left = max(0, (h - 512) // 2), max(0, (w - 512) // 2)  # windows are local: a centre crop tells the same
-    return lp_ratios(_planes[:, top:top + 512, left:left + 512], LP_STEPS, **layer)
+    return lp_ratios(centre_crop(_planes, 512), LP_STEPS, **layer)  # windows are local: a centre crop tells the same
 
 
 def card(place, name, compute, *args, note=None):
@@ -66,6 +67,8 @@ def card(place, name, compute, *args, note=None):
     place.subheader(f.title)
     place.write(f.sentence)
     place.latex(f.latex)
+    if f.note:
+        place.caption(f.note)
     try:
         fig, (h, w), *more = compute(*args)
     except ValueError as err:
@@ -77,6 +80,7 @@ def card(place, name, compute, *args, note=None):
 
 
 lab = widgets.sidebar()
+s = lab.settings
 st.title("Alternatives gallery")
 st.write("Claim: max pooling is one choice among many. Every pooling below summarises the same image with the "
          "sidebar's kernel and stride, and each keeps something different: the brightest cell, the darkest, "
@@ -86,44 +90,38 @@ if not widgets.check_layer(lab, hw):
     st.warning("This layer cannot pool this image: the sidebar says why. Change a setting there.")
     st.stop()
 photo = planes.dtype == np.uint8
-scale = (0.0, 255.0) if photo else (float(planes.min()), float(planes.max()))
-top_abs = 255.0 if photo else float(np.abs(planes).max())
-kernel, stride = lab.settings.kernel, lab.settings.stride
+scale = value_range(planes)  # one scale for every pooled image: 0 to 255 for photos
+top_abs = scale[1] if photo else float(np.abs(planes).max())
+kernel = s.kernel
 n_taps = kernel[0] * kernel[1]
-
-
-def options(mode, **extra):
-    return {**pool_options(replace(lab.settings, mode=mode)), **extra}
-
 
 st.header("Max, min and average")
 st.caption("All three on one scale: " + ("0 (black) to 255 (white)." if photo else "the input's smallest to largest."))
 for place, mode in zip(st.columns(3), ("max", "min", "avg")):
-    card(place, mode, _pooled, lab.cache_key(mode), mode, options(mode), scale, planes)
+    card(place, mode, _pooled, lab.cache_key(mode), mode, options(s, mode), scale, planes)
 
 st.header("Lp: from the sum to the max")
 p = st.select_slider("p", LP_STEPS, value=2.0, key="alt_p", format_func=p_label)
 lp_scale = (0.0, top_abs * n_taps ** (0 if np.isinf(p) else 1 / p))
 left, right = st.columns(2)
-card(left, "lp", _pooled, lab.cache_key("lp", p), "lp", options("lp", p=p), lp_scale, planes,
+card(left, "lp", _pooled, lab.cache_key("lp", p), "lp", options(s, "lp", p=p), lp_scale, planes,
      note=f"Its own scale, 0 to {lp_scale[1]:.4g}: what a window whose {n_taps} cells all hold {top_abs:g} gives. "
           f"On the shared 0 to {top_abs:g} scale, p = 1 would be up to {n_taps} times too bright."
           + (" Pooled in float64: in float32 (PyTorch's default) 255^16 already overflows." if p > 8 else ""))
-ratios = _continuum(lab.cache_key("continuum"), options("max"), planes)
+ratios = _continuum(lab.cache_key("continuum"), options(s, "max"), planes)
 right.plotly_chart(lp_continuum_figure(ratios, current_p=p), key="alt_continuum", width="stretch")
-right.caption(f"Lp at each p as a share of the window's sum (1 at p = 1) and of its max (1 at p = ∞), averaged over "
-              f"{ratios.windows} windows (of the centre 512 × 512 at most). p = 2 is not a mean or a normalisation: nothing "
-              "is divided by a norm, it only sits between the sum and the max.")
+right.caption(f"Lp at each p as a share of the window's sum (1 at p = 1) and of its max (1 at p = ∞), averaged "
+              f"over {ratios.windows} windows (of the centre 512 × 512 at most). p = 2 is not a mean or a "
+              "normalisation: nothing is divided by a norm, it only sits between the sum and the max.")
 
 st.header("Stochastic: training and test")
-if "alt_seed" not in st.session_state:
-    st.session_state["alt_seed"] = 0
+st.session_state.setdefault("alt_seed", 0)
 seed_col, button_col = st.columns([3, 1])
 seed = seed_col.number_input("Random seed", *LIMITS["seed"], step=1, key="alt_seed")
 button_col.button("Reseed", key="alt_reseed", on_click=_reseed)
 for place, train, name in zip(st.columns(2), (True, False), ("stochastic-train", "stochastic-test")):
     card(place, name, _pooled, lab.cache_key(name, seed), "stochastic",
-         options("stochastic", train=train, rng=seed if train else None), scale, planes)
+         options(s, "stochastic", train=train, rng=seed if train else None), scale, planes)
 
 st.header("Fractional max")
 ratio_col, seed_col, view_col = st.columns(3)
@@ -136,8 +134,9 @@ for grid_fig in card(left, "fractional", _fractional, *args,
                      note=f"Kernel {kernel[0]} × {kernel[1]} from the sidebar; stride and padding do not apply."):
     right.plotly_chart(grid_fig, key="alt_frac_grid", width="stretch")
     right.caption(f"The centre of the input ({VIEWS[view]}) with a white line at the start of every window. The gaps "
-                  f"are a pseudo-random mix of sizes and each window is {kernel[0]} × {kernel[1]}, so windows "
-                  "overlap wherever a gap is smaller than the kernel. The same windows pool every plane here.")
+                  f"are a pseudo-random mix of sizes and each window is {kernel[0]} × {kernel[1]}: windows overlap "
+                  "wherever a gap is smaller than the kernel, and where a gap is larger, the pixels in between are "
+                  "skipped (no window reads them). The same windows pool every plane here.")
 
 st.header("Global max and average")
 maxima, means = _global(lab.cache_key("global"), planes)
@@ -150,9 +149,9 @@ st.text("\n".join(f"{n}: max {a:g}, average {b:.4g}" for n, a, b in zip(names, m
 st.header("Mixed and anti-aliased max")
 mixed_col, aa_col = st.columns(2)
 alpha = mixed_col.slider("alpha: weight of the max", 0.0, 1.0, 0.5, step=0.05, key="alt_alpha")
-card(mixed_col, "mixed", _pooled, lab.cache_key("mixed", alpha), "mixed", options("mixed", alpha=alpha), scale,
+card(mixed_col, "mixed", _pooled, lab.cache_key("mixed", alpha), "mixed", options(s, "mixed", alpha=alpha), scale,
      planes, note=f"alpha = {alpha:g}: 1 is max pooling, 0 is average pooling.")
-card(aa_col, "antialiased", _antialiased, lab.cache_key("antialiased"), kernel, stride, scale, planes,
+card(aa_col, "antialiased", _pooled, lab.cache_key("antialiased"), "antialiased", options(s, "max"), scale, planes,
      note="Kernel and stride from the sidebar; padding, dilation and ceil mode do not apply. The max runs with "
           "stride 1 before the blur and the subsampling.")
 

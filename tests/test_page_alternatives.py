@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 from apptest_helpers import chart_by_key, errors, open_alone, texts
 
-from pooling import fractional_max_pool2d, global_pool2d, pool2d
+from pooling import antialiased_max_pool2d, fractional_max_pool2d, global_pool2d, pool2d
 from pooling.formulas import LP_STEPS, formula, lp_ratios
 from pooling.images import grid_from_text, working_image
+from pooling.noise import value_range
 from pooling.samples import load_sample
 from pooling.settings import DEFAULT_GRID
 
@@ -156,3 +157,28 @@ def test_a_kernel_too_big_for_fractional_is_named_and_the_others_run():
     at.number_input(key="kernel_w").set_value(4).run()
     assert any("does not fit the input" in w.value.replace("\\", "") for w in at.warning)
     np.testing.assert_allclose(z(at, "alt_chart_max"), pool2d(grid_from_text(DEFAULT_GRID), "max", 4, 2).values)
+
+
+def test_the_lp_and_fractional_cards_carry_their_fine_print(photo_page):
+    shown = captions(photo_page)
+    assert formula("lp").note in shown and formula("fractional").note in shown
+    assert "PyTorch's LPPool2d raises x itself to the p" in formula("lp").note
+    assert "drawn once per plane and axis" in formula("fractional").note
+    grid_caption = next(c for c in shown if c.startswith("The centre of the input"))
+    assert "where a gap is larger, the pixels in between are skipped" in grid_caption
+
+
+def test_the_shared_scale_is_the_cores_value_range():
+    # A flat grid: min == max would give an empty colour scale; value_range widens it to (5, 6).
+    at = typed("5 5 5 5\n5 5 5 5\n5 5 5 5\n5 5 5 5")
+    grid = grid_from_text("5 5 5 5\n5 5 5 5\n5 5 5 5\n5 5 5 5")
+    axis = chart_by_key(at, "alt_chart_max")["layout"]["coloraxis"]
+    assert (axis["cmin"], axis["cmax"]) == value_range(grid) == (5.0, 6.0)
+    axis = chart_by_key(typed(), "alt_chart_min")["layout"]["coloraxis"]
+    assert (axis["cmin"], axis["cmax"]) == value_range(grid_from_text(DEFAULT_GRID))
+
+
+def test_anti_aliased_max_is_the_cores():
+    at = typed()
+    np.testing.assert_allclose(z(at, "alt_chart_antialiased"),
+                               antialiased_max_pool2d(grid_from_text(DEFAULT_GRID), 2, 2).values, rtol=1e-6)
