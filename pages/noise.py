@@ -99,7 +99,8 @@ for mode in modes:
     st.subheader(widgets.MODE_LABELS[mode])
     try:
         fig, moved_in, moved_out, changed = noisy_row(lab.cache_key("noise-row", kind, level, seed, mode, WORK_SIDE),
-                                                      work, kind, level, seed, mode, pool_options(replace(s, mode=mode)))
+                                                      work, kind, level, seed, mode,
+                                                      pool_options(replace(s, mode=mode)))
     except ValueError as err:
         st.warning(widgets.plain(f"{widgets.MODE_LABELS[mode]} cannot pool this noisy image: {err}"))
         continue
