@@ -21,6 +21,7 @@ __all__ = [
     "describe_options",
     "format_bytes",
     "mode_difference",
+    "picks_one_cell",
     "pool_cost",
     "shared_value_range",
     "zoom_limit",
@@ -248,6 +249,58 @@ def pool_cost(result):
         index_bytes=int(values.size * INDEX_DTYPE.itemsize) if result.selecting else 0,
         tap_bytes=int(result.tap.nbytes) if result.selecting else 0,
     )
+
+
+def picks_one_cell(result, *, survival=None):
+    """Whether each output of a pooling draws on one input cell only, as max pooling does.
+
+    True for the selecting modes (:attr:`PoolResult.selecting`), and also for
+    weighting modes whose weights come out one-hot: Lp pooling at
+    ``p = inf`` (the largest ``|x|``), mixed pooling at ``alpha = 1``, a
+    ``1 x 1`` average, or stochastic pooling where each window holds one
+    positive cell. Decided from the result, not from the mode's name.
+
+    Parameters
+    ----------
+    result : PoolResult
+    survival : array_like of int, optional
+        :func:`pooling.loss.survival_map` of the result (how many outputs
+        use each cell). When given, a pooling whose outputs use more cells
+        than there are outputs is answered without building the weights.
+
+    Returns
+    -------
+    bool
+        True when no output uses more than one cell and some output uses one.
+
+    Notes
+    -----
+    Reads :attr:`PoolResult.weights` (``kh * kw`` times the output's
+    memory) only for weighting modes that ``survival`` does not rule out.
+
+    Examples
+    --------
+    >>> import pooling
+    >>> x = np.array([[1.0, -5.0], [2.0, 3.0]])
+    >>> picks_one_cell(pooling.pool2d(x, "max", 2)), picks_one_cell(pooling.pool2d(x, "avg", 2))
+    (True, False)
+    >>> picks_one_cell(pooling.pool2d(x, "lp", 2, p=np.inf)), picks_one_cell(pooling.pool2d(x, "lp", 2, p=2))
+    (True, False)
+    """
+    if not isinstance(result, PoolResult):
+        raise TypeError(f"result must be a PoolResult, not {type(result).__name__}")
+    if result.selecting:
+        return True
+    if survival is not None:
+        if np.size(survival) != result.input.size:
+            raise ValueError(f"survival (shape {np.shape(survival)}) must have the input's shape "
+                             f"{tuple(result.input.shape)}")
+        if int(np.sum(survival, dtype=np.int64)) > result.values.size:
+            return False  # more uses than outputs: some output uses two cells or more
+    weights = result.weights
+    if weights is None or weights.size == 0:
+        return False
+    return int(np.count_nonzero(weights, axis=-1).max()) == 1
 
 
 def format_bytes(n):

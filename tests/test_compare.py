@@ -19,6 +19,7 @@ from pooling.compare import (
     describe_options,
     format_bytes,
     mode_difference,
+    picks_one_cell,
     pool_cost,
     shared_value_range,
     zoom_limit,
@@ -172,6 +173,34 @@ def test_stochastic_training_copies_cells_but_its_expectation_does_not():
     x = np.ones((4, 4), np.uint8)
     assert pool_cost(pooling.pool2d(x, "stochastic", 2, train=True, rng=0)).index_bytes == 4 * 8
     assert pool_cost(pooling.pool2d(x, "stochastic", 2, train=False)).index_bytes == 0
+
+
+@pytest.mark.parametrize("mode, options, picks", [
+    ("max", {}, True), ("min", {}, True), ("stochastic", {"train": True, "rng": 0}, True),
+    ("lp", {"p": np.inf}, True), ("mixed", {"alpha": 1.0}, True),
+    ("avg", {}, False), ("lp", {"p": 2}, False), ("lp", {"p": 1}, False), ("mixed", {"alpha": 0.5}, False),
+    ("stochastic", {"train": False}, False),
+])
+def test_picks_one_cell_reads_the_result_not_the_mode_name(mode, options, picks):
+    x = coords(4, 6) + 1.0  # positive, no ties: each window's cells all differ
+    result = pooling.pool2d(x, mode, 2, **options)
+    assert picks_one_cell(result) is picks
+    survival = pooling.information_loss(result).survival
+    assert picks_one_cell(result, survival=survival) is picks
+    if picks:  # each output kept one cell: the survival map sums to the number of outputs
+        assert survival.sum() == result.values.size
+
+
+def test_picks_one_cell_on_edge_cases():
+    assert picks_one_cell(pooling.pool2d(coords(3, 3), "avg", 1))  # a 1 x 1 window is its one cell
+    sparse = np.array([[0.0, 0.0, 5.0, 0.0], [3.0, 0.0, 0.0, 0.0]])  # one non-zero cell per 2 x 2 window
+    assert picks_one_cell(pooling.pool2d(sparse, "lp", 2))  # Lp weighs a zero cell 0
+    assert picks_one_cell(pooling.pool2d(sparse, "stochastic", 2, train=False))
+    assert not picks_one_cell(pooling.pool2d(np.zeros((2, 2)), "lp", 2))  # the one output uses no cell
+    with raises(ValueError, "survival (shape (3,)) must have the input's shape (1, 2, 2)"):
+        picks_one_cell(pooling.pool2d(np.ones((2, 2)), "avg", 2), survival=np.ones(3))
+    with raises(TypeError, "result must be a PoolResult, not ndarray"):
+        picks_one_cell(np.ones((2, 2)))
 
 
 def test_cost_needs_a_pool_result():
