@@ -4,12 +4,28 @@ import io
 
 import numpy as np
 import pytest
-from helpers import raises
+from helpers import coords, raises
 from PIL import Image
 
+import pooling
+from pooling import information_loss
 from pooling.figures import palette
-from pooling.figures.loss import dim_discarded, map_png, psnr_chart
-from pooling.figures.maps import color_map
+from pooling.figures.loss import (
+    DOWNLOADS,
+    closer_words,
+    dim_discarded,
+    download_bytes,
+    download_plan,
+    loss_view,
+    map_png,
+    psnr_caption,
+    psnr_chart,
+    psnr_input,
+    psnr_options,
+    psnr_text,
+    survival_words,
+)
+from pooling.figures.maps import block_mean, color_map
 
 
 def test_psnr_chart_has_one_line_per_mode_with_its_numbers():
@@ -64,3 +80,98 @@ def test_map_png_is_the_map_coloured_at_full_resolution(zmin, zmax):
 def test_map_png_refuses_a_non_map():
     with raises(ValueError, "values must be a non-empty 2-D array, got shape (3,)"):
         map_png(np.zeros(3))
+
+
+def photo(c=3, h=6, w=8):
+    return (coords(h, w, np.uint8)[None] + 3 * np.arange(c, dtype=np.uint8)[:, None, None]).astype(np.uint8)
+
+
+def test_download_plan_names_the_mode_of_each_file():
+    plan = {name: (mime, mode) for name, mime, mode in download_plan(mode="min", selecting=True)}
+    assert list(plan) == [name for name, _ in DOWNLOADS]
+    assert plan["survival-map.csv"] == ("text/csv", "min") and plan["indices.npy"][1] == "min"
+    assert plan["error-avg.png"] == ("image/png", "avg") and plan["reconstruction-max.png"][1] == "max"
+    lp = {name: mode for name, _, mode in download_plan(mode="lp", selecting=False)}
+    assert lp["indices.csv"] == "max" and lp["survival-map.png"] == "lp"  # lp keeps no indices
+    refused = [name for name, _, _ in download_plan(mode="stochastic", selecting=False, refused={"stochastic"})]
+    assert refused == ["indices.csv", "indices.npy", "error-max.png", "error-avg.png", "reconstruction-max.png",
+                       "reconstruction-avg.png"]
+
+
+def test_downloads_read_back_to_the_cores_numbers():
+    x = photo()
+    result = pooling.pool2d(x, "max", 2, stride=1)
+    loss = information_loss(result)
+    assert np.load(io.BytesIO(download_bytes("indices.npy", result))).tolist() == result.indices.tolist()
+    assert download_bytes("indices.csv", result).splitlines()[1] == "0,0," + ",".join(
+        str(i) for i in result.indices[0, 0])
+    survival = np.load(io.BytesIO(download_bytes("survival-map.npy", result)))
+    np.testing.assert_array_equal(survival, loss.survival)
+    assert download_bytes("survival-map.csv", result).splitlines()[0].startswith("channel,row,count_0")
+    rgb = np.asarray(Image.open(io.BytesIO(download_bytes("survival-map.png", result, channel=2))))
+    np.testing.assert_array_equal(rgb, color_map(loss.survival[2], 0, loss.survival[2].max()))
+    error = np.asarray(Image.open(io.BytesIO(download_bytes("error-max.png", result))))
+    np.testing.assert_array_equal(error, color_map(loss.loss_map.mean(axis=0), 0, loss.loss_map.mean(axis=0).max()))
+    recon = np.asarray(Image.open(io.BytesIO(download_bytes("reconstruction-max.png", result))))
+    np.testing.assert_array_equal(recon, np.moveaxis(np.rint(loss.reconstruction).astype(np.uint8), 0, -1))
+    typed = pooling.pool2d(coords(4, 4) - 20.0, "avg", 2)
+    shown = np.asarray(Image.open(io.BytesIO(download_bytes("reconstruction-avg.png", typed))))
+    recon = information_loss(typed).reconstruction
+    np.testing.assert_array_equal(shown, color_map(recon, recon.min(), recon.max()))  # numbers get a colour map
+
+
+def test_downloads_refuse_unknown_names_and_indices_without_a_pick():
+    result = pooling.pool2d(photo(), "avg", 2)
+    with raises(ValueError, "name ('loss.txt') must be one of ['survival-map.png'"):
+        download_bytes("loss.txt", result)
+    with raises(ValueError, "indices need a pooling that selects one cell; 'avg' does not"):
+        download_bytes("indices.csv", result)
+    with raises(ValueError, "channel (3) must be from 0 to 2"):
+        download_bytes("survival-map.png", result, channel=3)
+    with raises(TypeError, "result must be a PoolResult, not ndarray"):
+        download_bytes("survival-map.png", photo())
+
+
+def test_loss_view_holds_the_cores_numbers_and_shrinks_only_the_maps():
+    x = np.tile(photo(h=8, w=8), (1, 4, 4))  # 32 x 32
+    result = pooling.pool2d(x, "max", 2)
+    loss = information_loss(result)
+    view = loss_view(result, channel=1, side=16)
+    assert (view["mse"], view["psnr"], view["kept"], view["reused"]) == (
+        loss.mse, loss.psnr, loss.kept_fraction, loss.reused_fraction)
+    assert view["selecting"] and view["picks"] and view["most"] == 1
+    np.testing.assert_array_equal(view["survival"], loss.survival[1])  # cell by cell, not shrunk
+    np.testing.assert_allclose(view["error"], block_mean(loss.loss_map.mean(axis=0), 16)[0], rtol=1e-6)
+    assert view["recon"].shape == view["dimmed"].shape == (3, 16, 16)
+    lp = loss_view(pooling.pool2d(coords(4, 4) - 5.0, "lp", 2, p=np.inf))
+    assert not lp["selecting"] and lp["picks"] and lp["dimmed"] is None  # one-hot weights, no indices
+    assert not loss_view(pooling.pool2d(coords(4, 4), "lp", 2))["picks"]
+    with raises(ValueError, "channel (1) must be from 0 to 0"):
+        loss_view(pooling.pool2d(coords(4, 4), "max", 2), channel=1)
+
+
+def test_psnr_chart_helpers():
+    assert psnr_options("mixed", {"alpha": 0.3, "kernel_size": 2}) == (("alpha", 0.3),)
+    assert psnr_options("lp", {"p": 2.0, "alpha": 0.5}) == (("p", 2.0),)
+    assert psnr_options("stochastic", {"train": True, "rng": 3}) == (("train", False),)
+    assert psnr_options("max", {"kernel_size": 2}) == ()
+    shrunk, f = psnr_input(photo(h=12, w=9), side=4)
+    assert (shrunk.shape, shrunk.dtype, f) == ((3, 4, 3), np.uint8, 3)
+    same, f = psnr_input(coords(3, 3), side=4)
+    assert f == 1 and same.shape == (3, 3)
+    assert "(x, k from 2 to 8)" in psnr_caption(range(2, 9))
+    assert "(x, k from 2 to 3, as the image is only that large)" in psnr_caption([2, 3])
+    with raises(ValueError, "kernels is empty"):
+        psnr_caption([])
+
+
+def test_page_words():
+    assert survival_words(True).startswith("How many outputs picked each input cell")
+    assert survival_words(False).startswith("This pooling picks no single cell")
+    assert closer_words(30.0, 20.0).startswith("On this image, max-unpool comes back closer.")
+    assert closer_words(20.0, 30.0).startswith("On this image, average comes back closer.")
+    assert closer_words(20.0, 20.0).startswith("On this image, both come back equally close.")
+    assert closer_words(np.inf, np.inf).startswith("On this image, both come back exactly: nothing is lost.")
+    assert closer_words(np.nan, 3.0).startswith("On this image, PSNR cannot say which comes back closer")
+    assert psnr_text(1234.5678, 17.123) == "MSE 1235   PSNR 17.12 dB"
+    assert psnr_text(0.0, np.inf) == "MSE 0   PSNR ∞ (exact)"

@@ -26,6 +26,10 @@ def psnr_lines(at):
     return [t for t in texts(at) if t.startswith("MSE ")]
 
 
+def chart_ids(at):
+    return {c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")}
+
+
 def typed(at, text):
     at.radio(key="source").set_value("grid").run()
     at.text_area(key="grid_text").set_value(text).run()
@@ -76,8 +80,47 @@ def test_overlapping_windows_reuse_cells_and_change_the_maps():
 def test_average_mode_says_it_picks_no_cell_and_discards_nothing():
     at = open_alone(PAGE)
     at.selectbox(key="mode").set_value("avg").run()
-    assert any("picks no cell" in m.value for m in at.markdown)
+    assert any("picks no single cell" in m.value for m in at.markdown)
     assert metrics(at)["Discarded (used by no output)"] == "0.0%"
+
+
+def test_lp_at_infinity_picks_a_cell_as_its_numbers_show(astronaut):
+    """p = inf keeps the largest |x|: the words follow the result's one-hot weights, not the mode's name."""
+    at = open_alone(PAGE)
+    at.selectbox(key="mode").set_value("lp").run()
+    assert any("picks no single cell" in m.value for m in at.markdown)  # p = 2 weighs every cell of the window
+    at.checkbox(key="lp_inf").check().run()
+    assert not at.exception and not errors(at)
+    loss = information_loss(pool2d(astronaut, "lp", 2, p=np.inf))
+    assert metrics(at)["Discarded (used by no output)"] == f"{1 - loss.kept_fraction:.1%}" == "75.0%"
+    assert any(m.value.startswith("How many outputs picked each input cell") for m in at.markdown)
+    assert not any("picks no single cell" in m.value for m in at.markdown)
+    assert any("from max pooling with your window" in c.value for c in at.caption)  # lp keeps no indices
+
+
+def test_a_mode_the_core_refuses_leaves_the_reconstructions_and_the_chart():
+    at = typed(open_alone(PAGE), "-1 2 0 3\n3 -4 1 1\n2 2 -5 0\n1 0 2 2")
+    at.selectbox(key="mode").set_value("stochastic").run()
+    assert not at.exception
+    assert [e.value for e in at.error if "cannot pool this image" in e.value]  # the core's reason, shown
+    assert "loss_survival_map" not in chart_ids(at)
+    x = images.grid_from_text("-1 2 0 3\n3 -4 1 1\n2 2 -5 0\n1 0 2 2")[None]
+    for line, m in zip(psnr_lines(at), ("max", "avg")):  # max and avg pool negative numbers
+        loss = information_loss(pool2d(x, m, 2))
+        assert line == f"MSE {loss.mse:.4g}   PSNR {loss.psnr:.2f} dB"
+    assert {"loss_recon_max", "loss_recon_avg", "loss_error_max", "loss_psnr_chart"} <= chart_ids(at)
+    labels = {b.label for b in at.get("download_button")}
+    assert "indices.csv" in labels and "error-avg.png" in labels
+    assert not {n for n in labels if n.startswith("survival-map")}  # those need the refused mode
+
+
+def test_the_chart_caption_gives_the_kernels_it_drew():
+    at = open_alone(PAGE)
+    assert any("(x, k from 2 to 8)" in c.value for c in at.caption)
+    at = typed(at, "1 3 2 0\n4 2 1 5\n0 1 7 2\n3 2 1 1")
+    assert chart_by_key(at, "loss_psnr_chart")["data"][0]["x"] == [2, 3, 4]
+    assert any("(x, k from 2 to 4, as the image is only that large)" in c.value for c in at.caption)
+    assert not any("k from 2 to 8" in c.value for c in at.caption)
 
 
 def test_plane_choice_changes_the_survival_map():
