@@ -1,15 +1,12 @@
 """Figures of the shift test: the share of outputs unchanged per shift, and one shift's difference map."""
 
-import base64
-import io
 
 import numpy as np
 import plotly.graph_objects as go
-from PIL import Image
 from plotly.subplots import make_subplots
 
 from . import palette
-from .maps import block_mean, color_map
+from .maps import block_mean, color_map, png_uri
 
 __all__ = ["LINE_STYLES", "shift_chart", "shift_row_figure"]
 
@@ -91,9 +88,7 @@ def shift_chart(reports, *, axis=1, stride=2, current=None, accent=None, title=N
 
 
 def _png_uri(pixels):
-    buffer = io.BytesIO()
-    Image.fromarray(pixels).save(buffer, "PNG", compress_level=1)  # fast: these change on every slider move
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return png_uri(pixels, compress_level=1)  # fast: these change on every slider move
 
 
 def _photo_pixels(planes, lo, hi):

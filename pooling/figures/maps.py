@@ -94,9 +94,10 @@ def color_map(values, lo, hi, colorscale=palette.VALUE_SCALE):
     return np.rint(out).astype(np.uint8)
 
 
-def _png_uri(rgb):
+def png_uri(pixels, compress_level=4):
+    """A ``data:`` URI of uint8 ``(H, W)`` grey or ``(H, W, 3)`` colour pixels as a PNG."""
     buffer = io.BytesIO()
-    Image.fromarray(rgb).save(buffer, "PNG", compress_level=6)
+    Image.fromarray(pixels).save(buffer, "PNG", compress_level=compress_level)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -154,7 +155,7 @@ def map_figure(values, *, title=None, colorscale=palette.VALUE_SCALE, zmin=None,
     else:
         shrunk, f = block_mean(v, max_side)
         offset = (f - 1) / 2
-        image = go.Image(source=_png_uri(color_map(shrunk, lo, hi, colorscale)), x0=offset, y0=offset, dx=f, dy=f,
+        image = go.Image(source=png_uri(color_map(shrunk, lo, hi, colorscale)), x0=offset, y0=offset, dx=f, dy=f,
                          hovertemplate=f"rows and cols around %{{y}}, %{{x}} (mean of {f} × {f})<extra></extra>")
         # An invisible point carries the colour bar, which an image trace has not.
         scale = go.Scatter(x=[offset], y=[offset], mode="markers", hoverinfo="skip", showlegend=False,

@@ -14,7 +14,7 @@ from . import palette
 from ._cells import cell_outlines
 from ._traces import coloraxis, halo, outline, square_axes, value_heatmap
 from .image import image_figure
-from .maps import _png_uri, block_mean
+from .maps import block_mean, png_uri
 
 __all__ = [
     "CLICK_SIDE", "DEEP_CELLS_TRACE", "PANEL_SIDE",
@@ -34,7 +34,7 @@ def _grey_png(values, value_range, max_side):
     shrunk, f = block_mean(np.asarray(values), max_side)
     scaled = (np.asarray(shrunk, dtype=np.float64) - lo) * (255.0 / (hi - lo if hi > lo else 1.0))
     grey = np.clip(np.rint(np.nan_to_num(scaled)), 0, 255).astype(np.uint8)
-    return _png_uri(grey), f
+    return png_uri(grey), f
 
 
 def _layer_image(values, value_range, max_side, name):
