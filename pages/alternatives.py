@@ -53,9 +53,12 @@ def _global(key, _planes):
     return global_pool2d(_planes, "max").values.ravel(), global_pool2d(_planes, "avg").values.ravel()
 
 
+CONTINUUM_SIDE = 256  # windows are local: a centre crop tells the same, at a quarter of the cost
+
+
 @st.cache_data(**widgets.CACHE)
 def _continuum(key, layer, _planes):
-    return lp_ratios(centre_crop(_planes, 512), LP_STEPS, **layer)  # windows are local: a centre crop tells the same
+    return lp_ratios(centre_crop(_planes, CONTINUUM_SIDE), LP_STEPS, **layer)
 
 
 def card(place, name, compute, *args, note=None):
@@ -111,8 +114,8 @@ card(left, "lp", _pooled, lab.cache_key("lp", p), "lp", options(s, "lp", p=p), l
 ratios = _continuum(lab.cache_key("continuum"), options(s, "max"), planes)
 right.plotly_chart(lp_continuum_figure(ratios, current_p=p), key="alt_continuum", width="stretch")
 right.caption(f"Lp at each p as a share of the window's sum (1 at p = 1) and of its max (1 at p = ∞), averaged "
-              f"over {ratios.windows} windows (of the centre 512 × 512 at most). p = 2 is not a mean or a "
-              "normalisation: nothing is divided by a norm, it only sits between the sum and the max.")
+              f"over {ratios.windows} windows (of the centre {CONTINUUM_SIDE} × {CONTINUUM_SIDE} at most). "
+              "p = 2 is not a mean or a normalisation: nothing is divided by a norm, it only sits between the sum and the max.")
 
 st.header("Stochastic: training and test")
 st.session_state.setdefault("alt_seed", 0)
