@@ -94,7 +94,21 @@ def big_photo_jpeg(width=4000, height=3000):
 
 
 # The labs of issues 4 and 5: (name, page, the widget moved between reruns, whether a 12 MP case is asked for).
-LABS = []
+# Each move steps through ten values, more than a page cache holds (8), so every timed rerun computes
+# the page afresh for a setting it has not cached: what a user moving a slider to a new value waits for.
+# Only the image decoding stays cached, as it does for a user.
+NEW_KERNEL = ("number_input", "kernel_h", tuple(range(2, 12)))
+SENTENCES = tuple(f"Sentence number {n} has {'many ' * n}words, and it ends here." for n in range(10))
+LABS = [
+    ("Max vs Average", "pages/max_vs_average.py", NEW_KERNEL, True),
+    ("Information loss", "pages/information_loss.py", NEW_KERNEL, True),
+    ("Stacked pooling", "pages/stacked_pooling.py", ("number_input", "stk_kernel_0", tuple(range(2, 12))), True),
+    ("Shift invariance", "pages/shift_invariance.py", NEW_KERNEL, False),
+    ("Noise", "pages/noise.py", ("slider", "noise_level", tuple(round(0.03 * n, 2) for n in range(1, 11))), False),
+    ("Alternatives gallery", "pages/alternatives.py", NEW_KERNEL, False),
+    ("Backward pass", "pages/backward_pass.py", ("number_input", "sweep_rows", tuple(range(6, 16))), False),
+    ("Pooling over time", "pages/pooling_over_time.py", ("text_input", "pot_sentence", SENTENCES), False),
+]
 
 
 def lab_cases():

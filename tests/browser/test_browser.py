@@ -7,11 +7,14 @@ a browser console error or a request that leaves this machine (see
 """
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
+
+import widgets
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -64,7 +67,7 @@ def nav(lab, title):
 def test_a_deep_link_opens_the_sweep_inside_the_frame(lab):
     lab.open("/window_sweep", title="Window Sweep")
     links = lab.page.locator('[data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"]')
-    expect(links).to_have_text(["Home", "Window Sweep"])  # st.Page titles: app.py's frame, not file names
+    expect(links).to_have_text([lab.title for lab in widgets.LABS])  # st.Page titles: app.py's frame, not file names
     expect(sweep_title(lab)).to_have_text(re.compile(r"^Step 1 of 9: window rows 0-1, cols 0-1;"))
     lab.screenshot("window_sweep-sample")
     lab.assert_clean()
@@ -83,6 +86,29 @@ def test_every_page_opens_from_the_sidebar(lab):
     lab.expect_title("Pooling Lab")
     expect(lab.page).to_have_url(re.compile(r"127\.0\.0\.1:\d+/(\?.*)?$"))
     lab.wait_idle()
+    lab.assert_clean()
+
+
+# ------------------------------------------------------------------ labs
+
+LAB_PAGES = widgets.LABS[2:]  # Home and the Window Sweep have tests of their own above and below
+
+
+@pytest.mark.parametrize("lab_page", LAB_PAGES, ids=[Path(p.path).stem for p in LAB_PAGES])
+def test_each_lab_opens_from_a_link_and_takes_an_uploaded_photo(lab, tmp_path, lab_page):
+    stem = Path(lab_page.path).stem
+    lab.open(f"/{stem}", title=lab_page.title)
+    charts = lab.fresh(".main-svg", within='[data-testid="stMain"]')
+    expect(charts.first).to_be_visible()
+    lab.screenshot(f"{stem}-sample")
+
+    upload(lab, PHOTO_NAME, photo_png(tmp_path / "photo.png").read_bytes())
+    expect(image_line(lab)).to_have_text(f"Image: {PHOTO_NAME}, 120 × 160 (rows × columns), 3 plane(s)")
+    expect(lab.fresh('[data-testid="stAlertContentError"]')).to_have_count(0)
+    lab.wait_idle()
+    expect(charts.first).to_be_visible()
+    lab.expect_title(lab_page.title)
+    lab.screenshot(f"{stem}-upload")
     lab.assert_clean()
 
 
