@@ -9,9 +9,7 @@ import pooling
 import widgets
 from pooling import compare
 from pooling.figures import image_figure
-from pooling.figures.compare import DISPLAY_SIDE, channel_figure, fringe_figure, zoom_figure
-from pooling.figures.maps import map_figure
-from pooling.figures.palette import DIFF_SCALE
+from pooling.figures.compare import DISPLAY_SIDE, channel_figure, difference_figure, fringe_figure, zoom_figure
 from pooling.settings import MODES, pool_options
 
 FOCUS = "_mva_focus"  # the zoom's output cell last clicked
@@ -21,30 +19,20 @@ ZOOM_CHART = "mva_zoom_chart"
 @st.cache_data(**widgets.CACHE)
 def pool_modes(key, _planes, _settings, modes):
     """Each mode's pooled values and cost, or the core's reason it cannot pool this input."""
-    pooled = {}
-    for mode in modes:
-        try:
-            result = pooling.pool2d(_planes, mode, **pool_options(replace(_settings, mode=mode)))
-        except ValueError as err:
-            pooled[mode] = str(err)
-        else:
-            pooled[mode] = (result.values, compare.pool_cost(result))
-    return pooled
+    return compare.pool_modes(_planes, {mode: pool_options(replace(_settings, mode=mode)) for mode in modes})
+
+
+# A resource, not data: st.cache_data would unpickle the result and the input it holds on every rerun, which at
+# 12 MP takes longer than pooling again; the result is never written to, so every rerun can share it.
+@st.cache_resource(**widgets.CACHE)
+def max_pooling(key, _planes, _settings):
+    """Max pooling with the sidebar's window: its indices feed the fringe mask and the zoom."""
+    return pooling.pool2d(_planes, "max", **pool_options(replace(_settings, mode="max")))
 
 
 @st.cache_data(**widgets.CACHE)
-def difference(key, _a, _b):
-    return compare.mode_difference(_a, _b)
-
-
-@st.cache_data(**widgets.CACHE)
-def fringe_mask(key, _max_result):
-    return compare.channel_disagreement(_max_result.indices)
-
-
-@st.cache_data(**widgets.CACHE)
-def figure(key, _build):
-    """``_build()``, cached on ``key``: the photo-sized figures stay put while the zoom moves."""
+def cached(key, _build):
+    """``_build()``, cached on ``key``: photo-sized maps and figures stay put while the zoom moves."""
     return _build()
 
 
@@ -60,22 +48,18 @@ def remember_click():
 
 
 def zoom_ui(out_hw, limit, n_planes):
-    """Region controls; pulls remembered values back inside this output. Returns top, left, rows, cols, plane."""
-    cols = st.columns(5)
-    sizes = []
-    for place, key, name, most in ((cols[0], "mva_zoom_rows", "Rows of cells", limit[0]),
-                                   (cols[1], "mva_zoom_cols", "Columns of cells", limit[1])):
-        st.session_state[key] = min(int(st.session_state.get(key, 8)), most)
-        sizes.append(place.number_input(name, 1, most, step=1, key=key, disabled=most == 1))
-    corner = []
-    for place, key, name, room in ((cols[2], "mva_zoom_top", "Top output row", out_hw[0] - sizes[0]),
-                                   (cols[3], "mva_zoom_left", "Left output column", out_hw[1] - sizes[1])):
-        st.session_state[key] = max(0, min(int(st.session_state.get(key, room // 2)), room))  # start mid-image
-        corner.append(place.slider(name, 0, room, key=key) if room > 0 else 0)
-    st.session_state["mva_zoom_plane"] = min(int(st.session_state.get("mva_zoom_plane", 0)), n_planes - 1)
-    plane = cols[4].selectbox("Plane", range(n_planes), key="mva_zoom_plane",
-                              format_func=("red", "green", "blue").__getitem__) if n_planes > 1 else 0
-    return *corner, *sizes, plane
+    """Region controls, remembered values pulled back inside this output. Returns top, left, rows, cols, plane."""
+    keys = {name: f"mva_zoom_{name}" for name in ("rows", "cols", "top", "left", "plane")}
+    start = compare.zoom_start(out_hw, limit, n_planes, **{name: st.session_state.get(k) for name, k in keys.items()})
+    st.session_state.update({keys[name]: value for name, value in start.items()})
+    place = st.columns(5)
+    rows = place[0].number_input("Rows of cells", 1, limit[0], step=1, key="mva_zoom_rows", disabled=limit[0] == 1)
+    cols = place[1].number_input("Columns of cells", 1, limit[1], step=1, key="mva_zoom_cols", disabled=limit[1] == 1)
+    top = place[2].slider("Top output row", 0, out_hw[0] - rows, key="mva_zoom_top") if out_hw[0] > rows else 0
+    left = place[3].slider("Left output column", 0, out_hw[1] - cols, key="mva_zoom_left") if out_hw[1] > cols else 0
+    plane = place[4].selectbox("Plane", range(n_planes), key="mva_zoom_plane",
+                               format_func=("red", "green", "blue").__getitem__) if n_planes > 1 else 0
+    return top, left, rows, cols, plane
 
 
 lab = widgets.sidebar()
@@ -108,9 +92,9 @@ for place, mode in zip(st.columns(len(modes)), modes):
         place.warning(widgets.plain(f"{label(mode)} cannot pool this image: {pooled[mode]}"))
         continue
     values, cost = pooled[mode]
-    fig = figure(lab.cache_key("mva_image", mode, lo, hi),
-                 partial(image_figure, values, title=label(mode), value_range=(lo, hi), max_side=DISPLAY_SIDE))
-    place.plotly_chart(fig, key=f"mva_image_{mode}", width="stretch")
+    place.plotly_chart(cached(lab.cache_key("mva_image", mode, lo, hi), partial(
+        image_figure, values, title=label(mode), value_range=(lo, hi), max_side=DISPLAY_SIDE)),
+        key=f"mva_image_{mode}", width="stretch")
     place.text(f"{cost.output_shape[1]} × {cost.output_shape[2]} output")
 st.caption(f"Every image uses one scale: black is {lo:g} and white is {hi:g}. Options such as p, alpha or the "
            "seed come from the sidebar: choose that mode there to change them.")
@@ -124,52 +108,42 @@ if len(shown) >= 2:
     if a == b:
         st.info("Pick two different modes.")
     else:
-        diff, mean_abs = difference(lab.cache_key("mva_diff", a, b), shown[a][0], shown[b][0])
-        colours = " (mean of the three colour planes)" if planes.shape[0] == 3 else ""
-        fig = figure(lab.cache_key("mva_diff_map", a, b), partial(
-            map_figure, diff, title=f"{label(a)} − {label(b)}{colours}", colorscale=DIFF_SCALE, zmid=0,
-            colorbar_title="difference"))
-        st.plotly_chart(fig, key="mva_diff_chart", width="stretch")
-        st.text(f"Mean |{label(a)} − {label(b)}| = {mean_abs:.4g} per value; lowest {diff.min():.4g}, "
-                f"highest {diff.max():.4g}. Red: the first is higher; blue: lower; white: equal.")
+        diff, mean_abs = cached(lab.cache_key("mva_diff", a, b), partial(compare.mode_difference, shown[a][0],
+                                                                         shown[b][0]))
+        st.plotly_chart(cached(lab.cache_key("mva_diff_map", a, b), partial(
+            difference_figure, diff, first=label(a), second=label(b), n_planes=planes.shape[0])),
+            key="mva_diff_chart", width="stretch")
+        st.text(compare.difference_words(label(a), label(b), diff, mean_abs))
 
-geometry = pool_options(replace(lab.settings, mode="max"))
-max_result = pooling.pool2d(planes, "max", **geometry)
-out_hw = max_result.grid.shape
+max_result = max_pooling(lab.cache_key("mva_max"), planes, lab.settings)
 
 st.subheader("Colour channels")
 if planes.shape[0] == 3:
-    mask = fringe_mask(lab.cache_key("mva_fringes"), max_result)
-    fig = figure(lab.cache_key("mva_channels", lo, hi), partial(channel_figure, max_result.values, value_range=(lo, hi)))
-    st.plotly_chart(fig, key="mva_channels", width="stretch")
+    mask = cached(lab.cache_key("mva_fringe_mask"), lambda: compare.channel_disagreement(max_result.indices))
+    st.plotly_chart(cached(lab.cache_key("mva_channels", lo, hi), partial(
+        channel_figure, max_result.values, value_range=(lo, hi))), key="mva_channels", width="stretch")
     st.caption("Each channel of the max pooling, in grey on the shared scale.")
-    st.text(f"In {mask.mean():.1%} of the output cells ({int(mask.sum()):,} of {mask.size:,}) the red, green and "
-            "blue maxima come from different pixels: such a cell mixes colours of several pixels, the source of "
-            "colour fringes in max-pooled photos.")
-    fig = figure(lab.cache_key("mva_fringes", lo, hi), partial(
-        fringe_figure, max_result.values, mask, value_range=(lo, hi), title="Cells whose channels came from different pixels"))
-    st.plotly_chart(fig, key="mva_fringes", width="stretch")
+    st.text(compare.fringe_words(mask))
+    st.plotly_chart(cached(lab.cache_key("mva_fringes", lo, hi), partial(
+        fringe_figure, max_result.values, mask, value_range=(lo, hi), title="Cells whose channels came from "
+        "different pixels")), key="mva_fringes", width="stretch")
     st.caption("Orange: such cells; grey: the rest of the max-pooled photo, faded.")
 else:
     st.info('The image has one plane. Set the sidebar\'s Colour to "RGB (3 planes)" to compare the channels.')
 
 st.subheader("Zoom into the max pooling")
-top, left, rows, cols, plane = zoom_ui(out_hw, compare.zoom_limit(max_result.grid), planes.shape[0])
+top, left, rows, cols, plane = zoom_ui(max_result.grid.shape, compare.zoom_limit(max_result.grid), planes.shape[0])
 zoom = compare.zoom_region(max_result, top=top, left=left, height=rows, width=cols, channel=plane)
-focus = st.session_state.get(FOCUS)
-st.plotly_chart(zoom_figure(zoom, focus=focus), key=ZOOM_CHART, on_select=remember_click,
+st.plotly_chart(zoom_figure(zoom, focus=st.session_state.get(FOCUS)), key=ZOOM_CHART, on_select=remember_click,
                 selection_mode="points", width="stretch")
-st.caption("Left: max-pooled cells; right: the input pixels under their windows, each source pixel outlined in "
-           "orange; colours span this crop's own range. Hover a cell to read its source pixel; click it to outline its "
+st.caption("Left: max-pooled cells; right: the input pixels under their windows, each source pixel outlined in orange; "
+           "colours span this crop's own range. Hover a cell to read its source pixel; click it to outline its "
            "window in white.")
-if focus is not None and top <= focus[0] < top + rows and left <= focus[1] < left + cols:
-    i, j = focus[0] - top, focus[1] - left
-    st.text(f"Output ({focus[0]}, {focus[1]}) = {pooling.format_value(zoom.values[i, j])} is the max of its "
-            f"window: it copies input ({zoom.source_rows[i, j]}, {zoom.source_cols[i, j]}).")
+if (words := compare.focus_words(zoom, st.session_state.get(FOCUS))) is not None:
+    st.text(words)
 
 st.subheader("Size and cost")
-st.text(f"Input: {hw[0]} × {hw[1]} × {planes.shape[0]} = {planes.size:,} values of {planes.dtype}: "
-        f"{compare.format_bytes(planes.nbytes)}")
+st.text(compare.input_words(planes))
 st.table(compare.cost_table({label(mode): cost for mode, (_, cost) in shown.items()}))
 st.caption("Max and min keep the input's dtype; average, Lp and mixed pooling of uint8 give float32, 4 bytes a "
            "value, so with a 2 × 2 window an average-pooled photo takes as many bytes as the photo. PyTorch's "

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .pool import pool2d
 from .result import PoolResult
+from .sweep import format_value
 
 __all__ = [
     "INDEX_DTYPE",
@@ -19,13 +21,19 @@ __all__ = [
     "channel_disagreement",
     "cost_table",
     "describe_options",
+    "difference_words",
+    "focus_words",
     "format_bytes",
+    "fringe_words",
+    "input_words",
     "mode_difference",
     "picks_one_cell",
     "pool_cost",
+    "pool_modes",
     "shared_value_range",
     "zoom_limit",
     "zoom_region",
+    "zoom_start",
 ]
 
 INDEX_DTYPE = np.dtype(np.int64)  # what PyTorch's return_indices=True stores per output value
@@ -520,3 +528,146 @@ def zoom_region(result, *, top, left, height, width, channel=0):
     values = result.values if result.values.ndim == 3 else result.values[None]
     return ZoomRegion(top, left, values[channel, rows, cols], source_rows.astype(np.int64),
                       source_cols.astype(np.int64), r0, c0, planes[channel, r0:r1 + 1, c0:c1 + 1], grid)
+
+
+def fringe_words(mask):
+    """How many output cells mix colours of several pixels, from :func:`channel_disagreement`'s mask.
+
+    Examples
+    --------
+    >>> fringe_words(np.array([[True, False], [False, False]]))[:36]
+    'In 25.0% of the output cells (1 of 4'
+    """
+    m = np.asarray(mask)
+    if m.dtype != bool or m.size == 0:
+        raise ValueError(f"mask must be a non-empty bool array, got dtype {m.dtype} and shape {m.shape}")
+    return (f"In {m.mean():.1%} of the output cells ({int(m.sum()):,} of {m.size:,}) the red, green and blue maxima "
+            "come from different pixels: such a cell mixes colours of several pixels, the source of colour fringes "
+            "in max-pooled photos.")
+
+
+def focus_words(zoom, focus, *, mode="max"):
+    """What a clicked output cell copies, or None when the cell is not in the zoomed block.
+
+    Parameters
+    ----------
+    zoom : ZoomRegion
+    focus : (int, int) or None
+        An output cell ``(row, col)`` in the whole output's coordinates.
+    mode : str, optional
+        The pooling the zoom shows, named in the sentence.
+
+    Examples
+    --------
+    >>> import pooling
+    >>> zoom = zoom_region(pooling.pool2d(np.arange(16).reshape(4, 4), "max", 2), top=0, left=0, height=2, width=2)
+    >>> focus_words(zoom, (1, 0))
+    'Output (1, 0) = 13 is the max of its window: it copies input (3, 1).'
+    >>> focus_words(zoom, (5, 0)) is None
+    True
+    """
+    if not isinstance(zoom, ZoomRegion):
+        raise TypeError(f"zoom must be a ZoomRegion, not {type(zoom).__name__}")
+    if focus is None:
+        return None
+    i, j = int(focus[0]) - zoom.top, int(focus[1]) - zoom.left
+    if not (0 <= i < zoom.values.shape[0] and 0 <= j < zoom.values.shape[1]):
+        return None
+    return (f"Output ({focus[0]}, {focus[1]}) = {format_value(zoom.values[i, j])} is the {mode} of its window: it "
+            f"copies input ({zoom.source_rows[i, j]}, {zoom.source_cols[i, j]}).")
+
+
+def input_words(planes):
+    """One line on the input's size, dtype and memory, for the top of a cost table.
+
+    Examples
+    --------
+    >>> input_words(np.zeros((3, 4, 6), np.uint8))
+    'Input: 4 × 6 × 3 = 72 values of uint8: 72 B'
+    """
+    a = np.asarray(planes)
+    if a.ndim != 3:
+        raise ValueError(f"planes must be (C, H, W), got shape {a.shape}")
+    c, h, w = a.shape
+    return f"Input: {h} × {w} × {c} = {a.size:,} values of {a.dtype}: {format_bytes(int(a.nbytes))}"
+
+
+def pool_modes(planes, options):
+    """Pool one input several ways: each mode's values and cost, or the core's reason it refused.
+
+    Parameters
+    ----------
+    planes : (C, H, W) array_like
+    options : dict of str to dict
+        ``{mode: keyword arguments of pooling.pool2d}``, in the order to pool.
+
+    Returns
+    -------
+    dict
+        ``{mode: (values, PoolCost)}``, or ``{mode: str}`` with the core's
+        ``ValueError`` message for a mode that cannot pool this input.
+
+    Examples
+    --------
+    >>> x = np.array([[[1.0, -2.0], [3.0, 4.0]]])
+    >>> out = pool_modes(x, {"max": {"kernel_size": 2}, "stochastic": {"kernel_size": 2}})
+    >>> out["max"][0].tolist(), out["stochastic"][:30]
+    ([[[4.0]]], 'stochastic pooling needs x >= ')
+    """
+    pooled = {}
+    for mode, kwargs in dict(options).items():
+        try:
+            result = pool2d(planes, mode, **kwargs)
+        except ValueError as err:
+            pooled[mode] = str(err)
+        else:
+            pooled[mode] = (result.values, pool_cost(result))
+    return pooled
+
+
+def difference_words(first, second, diff, mean_abs):
+    """One line on :func:`mode_difference`'s result: mean absolute difference, extremes, and the colour key.
+
+    Examples
+    --------
+    >>> difference_words("Max", "Average", np.array([[0.0, 2.5]]), 1.25)
+    'Mean |Max − Average| = 1.25 per value; lowest 0, highest 2.5. Red: the first is higher; blue: lower; white: equal.'
+    """
+    d = np.asarray(diff)
+    if d.size == 0:
+        raise ValueError("diff is empty")
+    return (f"Mean |{first} − {second}| = {mean_abs:.4g} per value; lowest {d.min():.4g}, highest {d.max():.4g}. "
+            "Red: the first is higher; blue: lower; white: equal.")
+
+
+def zoom_start(out_hw, limit, n_planes, *, rows=None, cols=None, top=None, left=None, plane=None):
+    """The zoom's controls, remembered values pulled back inside this output (another image may be smaller).
+
+    Parameters
+    ----------
+    out_hw : (int, int)
+        The pooled output's rows and columns.
+    limit : (int, int)
+        :func:`zoom_limit`: the most rows and columns of cells shown.
+    n_planes : int
+    rows, cols, top, left, plane : int or None, optional
+        The remembered values; None starts at 8 cells, centred, plane 0.
+
+    Returns
+    -------
+    dict
+        ``rows``, ``cols`` (at least 1, at most ``limit``), ``top``,
+        ``left`` (the block inside the output) and ``plane``.
+
+    Examples
+    --------
+    >>> zoom_start((64, 64), (16, 16), 3)
+    {'rows': 8, 'cols': 8, 'top': 28, 'left': 28, 'plane': 0}
+    >>> zoom_start((5, 40), (4, 12), 1, rows=10, top=9, plane=2)
+    {'rows': 4, 'cols': 8, 'top': 1, 'left': 16, 'plane': 0}
+    """
+    size = [max(1, min(int(8 if v is None else v), int(most))) for v, most in ((rows, limit[0]), (cols, limit[1]))]
+    room = [max(0, int(n) - s) for n, s in zip(out_hw, size)]
+    corner = [max(0, min(int(r // 2 if v is None else v), r)) for v, r in ((top, room[0]), (left, room[1]))]
+    return {"rows": size[0], "cols": size[1], "top": corner[0], "left": corner[1],
+            "plane": max(0, min(int(plane or 0), int(n_planes) - 1))}

@@ -17,13 +17,19 @@ from pooling.compare import (
     PoolCost,
     channel_disagreement,
     describe_options,
+    difference_words,
+    focus_words,
     format_bytes,
+    fringe_words,
+    input_words,
     mode_difference,
     picks_one_cell,
     pool_cost,
+    pool_modes,
     shared_value_range,
     zoom_limit,
     zoom_region,
+    zoom_start,
 )
 
 SETTINGS = hypothesis_settings(40)
@@ -331,3 +337,51 @@ def test_zoom_rejects_bad_regions_and_modes():
         zoom_region(pooling.pool2d(coords(4, 4), "avg", 2), top=0, left=0, height=1, width=1)
     with raises(TypeError, "result must be a PoolResult, not list"):
         zoom_region([], top=0, left=0, height=1, width=1)
+
+
+def test_pool_modes_gives_values_and_cost_or_the_cores_reason():
+    x = coords(4, 4)[None] - 5
+    out = pool_modes(x, {"max": {"kernel_size": 2}, "stochastic": {"kernel_size": 2}, "avg": {"kernel_size": 2}})
+    assert list(out) == ["max", "stochastic", "avg"]
+    values, cost = out["max"]
+    np.testing.assert_array_equal(values, pooling.pool2d(x, "max", 2).values)
+    assert cost.output_shape == (1, 2, 2) and cost.index_bytes == 4 * 8
+    assert out["stochastic"].startswith("stochastic pooling needs x >= 0")
+    np.testing.assert_array_equal(out["avg"][0], pooling.pool2d(x, "avg", 2).values)
+
+
+def test_page_words_of_the_comparison():
+    assert fringe_words(np.array([[True, True], [False, True]])).startswith(
+        "In 75.0% of the output cells (3 of 4) the red, green and blue maxima come from different pixels")
+    with raises(ValueError, "mask must be a non-empty bool array, got dtype int64"):
+        fringe_words(np.ones((2, 2), np.int64))
+    assert difference_words("A", "B", np.array([-1.5, 2.0]), 0.75) == (
+        "Mean |A − B| = 0.75 per value; lowest -1.5, highest 2. Red: the first is higher; blue: lower; white: equal.")
+    assert input_words(np.zeros((1, 1000, 3), np.float64)) == "Input: 1000 × 3 × 1 = 3,000 values of float64: 23.4 KiB"
+    with raises(ValueError, "planes must be (C, H, W), got shape (2, 2)"):
+        input_words(np.zeros((2, 2)))
+
+
+def test_focus_words_name_the_copied_pixel_inside_the_block_only():
+    x = coords(6, 6)  # 10 * i + j: the max of each 2 x 2 window is its bottom-right cell
+    zoom = zoom_region(pooling.pool2d(x, "max", 2), top=1, left=1, height=2, width=2)
+    assert focus_words(zoom, (2, 1)) == "Output (2, 1) = 53 is the max of its window: it copies input (5, 3)."
+    assert focus_words(zoom, (0, 0)) is None and focus_words(zoom, None) is None
+    low = zoom_region(pooling.pool2d(x, "min", 2), top=0, left=0, height=1, width=1)
+    assert focus_words(low, (0, 0), mode="min") == "Output (0, 0) = 0 is the min of its window: it copies input (0, 0)."
+    with raises(TypeError, "zoom must be a ZoomRegion, not tuple"):
+        focus_words((0, 0), (0, 0))
+
+
+@pytest.mark.parametrize("remembered, expected", [
+    ({}, {"rows": 8, "cols": 8, "top": 28, "left": 28, "plane": 0}),
+    ({"rows": 3, "cols": 40, "top": 100, "left": -4, "plane": 2}, {"rows": 3, "cols": 16, "top": 61, "left": 0,
+                                                                   "plane": 2}),
+])
+def test_zoom_start_pulls_remembered_values_inside_the_output(remembered, expected):
+    assert zoom_start((64, 64), (16, 16), 3, **remembered) == expected
+
+
+def test_zoom_start_on_a_tiny_output():
+    assert zoom_start((2, 2), (2, 2), 1, rows=8, cols=8, top=5, left=5, plane=2) == {
+        "rows": 2, "cols": 2, "top": 0, "left": 0, "plane": 0}

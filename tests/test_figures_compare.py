@@ -11,7 +11,8 @@ from PIL import Image
 import pooling
 from pooling.compare import channel_disagreement, zoom_region
 from pooling.figures import palette
-from pooling.figures.compare import ZOOM_TRACES, channel_figure, fringe_figure, zoom_figure
+from pooling.figures.compare import ZOOM_TRACES, channel_figure, difference_figure, fringe_figure, zoom_figure
+from pooling.figures.maps import map_figure
 
 
 def png_pixels(trace):
@@ -155,3 +156,16 @@ def test_zoom_figure_takes_a_shared_value_range(zoom):
 def test_zoom_figure_needs_a_zoom():
     with raises(TypeError, "zoom must be a ZoomRegion, not dict"):
         zoom_figure({})
+
+
+def test_difference_figure_is_a_signed_map_centred_on_zero():
+    x = coords(4, 4)[None].repeat(3, axis=0)
+    diff, _ = pooling.compare.mode_difference(pooling.pool2d(x, "max", 2).values, pooling.pool2d(x, "avg", 2).values)
+    fig = difference_figure(diff, first="Max", second="Average", n_planes=3)
+    assert fig.layout.title.text == "Max − Average (mean of the three colour planes)"
+    (trace,) = fig.data
+    assert trace.type == "heatmap" and np.array(trace.z).tolist() == diff.tolist()
+    assert (trace.zmin, trace.zmax) == (-5.5, 5.5)  # symmetric about 0: white is equal
+    assert trace.colorscale == map_figure(diff, colorscale=palette.DIFF_SCALE).data[0].colorscale
+    assert difference_figure(diff, first="A", second="B").layout.title.text == "A − B"
+    assert difference_figure(diff, first="A", second="B", n_planes=2).layout.title.text == "A − B (mean of the 2 planes)"

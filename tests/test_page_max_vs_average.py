@@ -170,6 +170,22 @@ def test_a_clicked_cell_is_outlined_and_named(at, astronaut):
             in texts(at))
 
 
+def test_moving_the_zoom_pools_nothing_again(at, astronaut, monkeypatch):
+    """Max pooling for the fringes and the zoom is cached: a zoom move reruns the page without pooling the photo."""
+    calls = []
+    pool2d = pooling.pool2d
+    monkeypatch.setattr(pooling, "pool2d", lambda *args, **kwargs: calls.append(args[1]) or pool2d(*args, **kwargs))
+    monkeypatch.setattr(pooling.compare, "pool2d", pooling.pool2d)
+    at.slider(key="mva_zoom_top").set_value(3).run()
+    at.slider(key="mva_zoom_left").set_value(7).run()
+    assert not at.exception and calls == []
+    r_max = pool2d(astronaut, "max", 2)
+    np.testing.assert_array_equal(array(chart_by_key(at, "mva_zoom_chart")["data"][0]["z"]),
+                                  r_max.values[0, 3:11, 7:15])
+    at.number_input(key="kernel_h").set_value(3).run()  # a new layer pools again
+    assert "max" in calls
+
+
 # ---------------------------------------------------- other inputs, problems
 
 

@@ -12,9 +12,10 @@ from ._cells import cell_outlines
 from ._cells import value_range as finite_range
 from ._traces import coloraxis, halo, outline, square_axes, value_heatmap
 from .image import _as_display_array, image_figure
-from .maps import block_mean
+from .maps import block_mean, map_figure
 
-__all__ = ["CHANNEL_NAMES", "DISPLAY_SIDE", "ZOOM_TRACES", "channel_figure", "fringe_figure", "zoom_figure"]
+__all__ = ["CHANNEL_NAMES", "DISPLAY_SIDE", "ZOOM_TRACES", "channel_figure", "difference_figure", "fringe_figure",
+           "zoom_figure"]
 
 CHANNEL_NAMES = ("red", "green", "blue")
 DISPLAY_SIDE = 480  # long side, in pixels, of pooled images as sent to the browser
@@ -63,6 +64,34 @@ def channel_figure(values, *, value_range=(0, 255), max_side=DISPLAY_SIDE, names
     fig.update_layout(font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
                       margin={"l": 10, "r": 10, "t": 30, "b": 10})
     return fig
+
+
+def difference_figure(diff, *, first, second, n_planes=1):
+    """The signed difference of two poolings as a map: red where the first is higher, blue where lower.
+
+    Parameters
+    ----------
+    diff : (H, W) array_like
+        :func:`pooling.compare.mode_difference`'s map (the planes' mean).
+    first, second : str
+        The two poolings' labels, for the title.
+    n_planes : int, optional
+        Planes the map averages; the title says so when there are several.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        :func:`.maps.map_figure` on :data:`palette.DIFF_SCALE`, centred on 0.
+
+    Examples
+    --------
+    >>> fig = difference_figure(np.array([[1.0, -1.0]]), first="Max", second="Average", n_planes=3)
+    >>> fig.layout.title.text
+    'Max − Average (mean of the three colour planes)'
+    """
+    colours = {1: "", 3: " (mean of the three colour planes)"}.get(n_planes, f" (mean of the {n_planes} planes)")
+    return map_figure(diff, title=f"{first} − {second}{colours}", colorscale=palette.DIFF_SCALE, zmid=0,
+                      colorbar_title="difference")
 
 
 def fringe_figure(values, mask, *, value_range=(0, 255), max_side=DISPLAY_SIDE, title=None):
