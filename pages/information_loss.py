@@ -76,8 +76,8 @@ def _chart_section(lab):
 def _survival_section(survival, h, w):
     """The sidebar layer's shares of discarded, kept and reused cells, a crop of its survival map, the dimmed image."""
     st.write(loss_figures.survival_words(survival["picks"]))
-    for place, name, share in zip(st.columns(3), ("Discarded (used by no output)", "Kept", "Reused (2 or more outputs)"),
-                                  (1 - survival["kept"], survival["kept"], survival["reused"])):
+    names = ("Discarded (used by no output)", "Kept", "Reused (2 or more outputs)")
+    for place, name, share in zip(st.columns(3), names, (1 - survival["kept"], survival["kept"], survival["reused"])):
         place.metric(name, f"{share:.1%}")
     st.caption("Shares over every cell of every plane; each plane is pooled on its own.")
     left, right = st.columns(2)

@@ -13,7 +13,8 @@ from .pool import pool2d
 
 __all__ = [
     "DepthLocalisation", "StackResult", "TraceStep", "describe_misfit", "describe_source", "describe_trend",
-    "localisation_by_depth", "localisation_by_stride", "localisation_error", "localisation_trend", "path_table", "receptive_fields", "stack_pool", "trace_to_source",
+    "localisation_by_depth", "localisation_by_stride", "localisation_error", "localisation_trend", "path_table",
+    "receptive_fields", "stack_pool", "trace_to_source",
 ]
 
 

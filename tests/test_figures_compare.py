@@ -168,4 +168,5 @@ def test_difference_figure_is_a_signed_map_centred_on_zero():
     assert (trace.zmin, trace.zmax) == (-5.5, 5.5)  # symmetric about 0: white is equal
     assert trace.colorscale == map_figure(diff, colorscale=palette.DIFF_SCALE).data[0].colorscale
     assert difference_figure(diff, first="A", second="B").layout.title.text == "A − B"
-    assert difference_figure(diff, first="A", second="B", n_planes=2).layout.title.text == "A − B (mean of the 2 planes)"
+    two = difference_figure(diff, first="A", second="B", n_planes=2)
+    assert two.layout.title.text == "A − B (mean of the 2 planes)"

@@ -129,7 +129,8 @@ def test_plane_choice_changes_the_survival_map():
     at.selectbox(key="loss_channel").set_value(2).run()
     assert chart_by_key(at, "loss_survival_map") != red
     at.slider(key="loss_crop_top").set_value(0).run()
-    assert chart_by_key(at, "loss_survival_map")["layout"]["title"]["text"].startswith("Outputs per input cell, rows 0–47")
+    title = chart_by_key(at, "loss_survival_map")["layout"]["title"]["text"]
+    assert title.startswith("Outputs per input cell, rows 0–47")
 
 
 def test_typed_numbers_by_hand():

@@ -71,7 +71,8 @@ def test_the_figures_mark_the_traced_cells():
     at.number_input(key="stk_col").set_value(60).run()
     table = path_table(at)
     pyramid = chart_by_key(at, "stk_pyramid")
-    marks = {t["name"]: (t["x"][0], t["y"][0]) for t in pyramid["data"] if t["name"].startswith("path ") and "halo" not in t["name"]}
+    marks = {t["name"]: (t["x"][0], t["y"][0]) for t in pyramid["data"]
+             if t["name"].startswith("path ") and "halo" not in t["name"]}
     layer = {"input": 0, "round 1": 1, "round 2": 2, "round 3": 3}
     assert marks == {f"path {layer[n]}": (c, r) for n, r, c in zip(table["layer"], table["row"], table["column"])}
     field = chart_by_key(at, "stk_field")

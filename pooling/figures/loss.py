@@ -243,7 +243,8 @@ def download_bytes(name, result, *, channel=0):
     if stem == "indices":
         if not result.selecting:
             raise ValueError(f"indices need a pooling that selects one cell; {result.mode!r} does not")
-        return export.csv_text(result.indices, value_name="index") if kind == "csv" else export.npy_bytes(result.indices)
+        indices = result.indices
+        return export.csv_text(indices, value_name="index") if kind == "csv" else export.npy_bytes(indices)
     loss = information_loss(result)
     survival, error, recon = (a if a.ndim == 3 else a[None] for a in (loss.survival, loss.loss_map,
                                                                         loss.reconstruction))
