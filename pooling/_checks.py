@@ -109,13 +109,13 @@ def make_rng(rng):
 
 
 def tap_dtype(n_taps):
-    """The narrowest unsigned type that numbers ``n_taps`` window taps: uint8 up to 255 taps.
+    """The narrowest unsigned type that numbers ``n_taps`` window taps (0 to n_taps - 1): uint8 up to 256.
 
     Adaptive and global windows can hold a whole plane, far more than 65,535 taps.
 
     Examples
     --------
-    >>> tap_dtype(9), tap_dtype(256), tap_dtype(512 * 512)
+    >>> tap_dtype(256), tap_dtype(257), tap_dtype(512 * 512)
     (dtype('uint8'), dtype('uint16'), dtype('uint32'))
     """
     for dtype in (np.uint8, np.uint16, np.uint32):
