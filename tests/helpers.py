@@ -1,10 +1,13 @@
 """Small helpers shared by the test modules."""
 
+import base64
+import io
 import re
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
+from PIL import Image
 
 
 def coords(h, w, dtype=np.int64):
@@ -26,3 +29,22 @@ def hypothesis_settings(max_examples=60, *health_checks):
         database=None,
         suppress_health_check=[HealthCheck.too_slow, *health_checks],
     )
+
+
+def plotly_array(value, dtype=None):
+    """A figure's array as plotly sends it, as numpy: a plain list, or a typed array ``{"dtype", "bdata", "shape"}``.
+
+    ``dtype`` applies to plain lists (``float`` turns None into NaN).
+    """
+    if isinstance(value, dict) and "bdata" in value:
+        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        return flat.reshape([int(n) for n in str(shape).split(",")]) if shape else flat
+    return np.asarray(value, dtype=dtype)
+
+
+def png_pixels(source):
+    """The pixels of an image trace's PNG: the trace itself, or its ``data:image/png;base64,...`` source."""
+    source = getattr(source, "source", source)
+    assert source.startswith("data:image/png;base64,"), source[:40]
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(source.split(",", 1)[1]))))

@@ -1,22 +1,14 @@
 """Figures of the Max vs Average page, read from fig.data and fig.layout (never pixels)."""
 
-import base64
-import io
-
 import numpy as np
 import pytest
-from helpers import coords, raises
-from PIL import Image
+from helpers import coords, png_pixels, raises
 
 import pooling
 from pooling.compare import channel_disagreement, zoom_region
 from pooling.figures import palette
 from pooling.figures.compare import ZOOM_TRACES, channel_figure, difference_figure, fringe_figure, zoom_figure
 from pooling.figures.maps import map_figure
-
-
-def png_pixels(trace):
-    return np.asarray(Image.open(io.BytesIO(base64.b64decode(trace.source.split(",", 1)[1]))))
 
 
 def traces(fig):

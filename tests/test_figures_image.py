@@ -1,20 +1,15 @@
 """image_figure: photos travel as a PNG inside the figure, and come back exact."""
 
-import base64
-import io
-
 import numpy as np
 import pytest
-from PIL import Image
+from helpers import png_pixels
 
 from pooling.figures import image_figure
 
 
 def decoded(fig):
     """The pixels of the figure's embedded PNG."""
-    src = fig.data[0].source
-    assert src.startswith("data:image/png;base64,")
-    return np.asarray(Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1]))))
+    return png_pixels(fig.data[0])
 
 
 def gradient(h, w):

@@ -1,18 +1,11 @@
 """map_figure and block_mean: small maps hover their values, big ones travel as one small PNG."""
 
-import base64
-import io
-
 import numpy as np
 import pytest
-from PIL import Image
+from helpers import png_pixels
 
 from pooling.figures import image_figure, palette
 from pooling.figures.maps import HOVER_CELLS, block_mean, color_map, map_figure
-
-
-def png_pixels(trace):
-    return np.asarray(Image.open(io.BytesIO(base64.b64decode(trace.source.split(",", 1)[1]))))
 
 
 def test_block_mean_averages_whole_blocks_and_drops_the_ragged_edge():

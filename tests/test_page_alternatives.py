@@ -1,11 +1,11 @@
 """AppTest of the Alternatives gallery: it runs, its widgets act, and what it shows is the core's."""
 
-import base64
 import math
 
 import numpy as np
 import pytest
 from apptest_helpers import chart_by_key, errors, open_alone, texts
+from helpers import plotly_array
 
 from pooling import antialiased_max_pool2d, fractional_max_pool2d, global_pool2d, pool2d
 from pooling.formulas import LP_STEPS, formula, lp_ratios
@@ -32,22 +32,14 @@ def typed(text=DEFAULT_GRID):
     return at
 
 
-def decoded(value):
-    """A plotly array as numpy: typed arrays travel as ``{"dtype", "bdata", "shape"}``."""
-    if isinstance(value, dict) and "bdata" in value:
-        shape = [int(n) for n in str(value.get("shape", "-1")).split(",")]
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).reshape(shape)
-    return np.asarray(value)
-
-
 def traces(at, key):
     """The traces of the chart drawn with ``key``, by name, their arrays decoded."""
-    return {t.get("name"): {k: decoded(v) if k in ("x", "y", "z") else v for k, v in t.items()}
+    return {t.get("name"): {k: plotly_array(v) if k in ("x", "y", "z") else v for k, v in t.items()}
             for t in chart_by_key(at, key)["data"]}
 
 
 def z(at, key):
-    return decoded(chart_by_key(at, key)["data"][0]["z"]).astype(np.float64)
+    return plotly_array(chart_by_key(at, key)["data"][0]["z"]).astype(np.float64)
 
 
 def captions(at):

@@ -1,10 +1,9 @@
 """AppTest of the Backward pass page: it runs, its widgets act, and it shows the core's gradients."""
 
-import base64
-
 import numpy as np
 import pytest
 from apptest_helpers import chart_by_key, errors, no_exception, open_alone, texts
+from helpers import plotly_array
 
 from pooling import images, pool2d, pool_backward
 from pooling.backward import gradient_sources, upstream_gradient
@@ -15,19 +14,10 @@ PAGE = "pages/backward_pass.py"
 DEFAULT_GRID = images.random_grid((6, 6), rng=0).astype(np.float64)  # the sweep input's default
 
 
-def array(entry):
-    """A plotly array from the chart's JSON: a list, or numpy's typed-array form."""
-    if isinstance(entry, dict):
-        flat = np.frombuffer(base64.b64decode(entry["bdata"]), dtype=entry["dtype"])
-        shape = entry.get("shape")
-        return flat.reshape([int(s) for s in str(shape).split(",")]) if shape else flat
-    return np.asarray(entry, dtype=np.float64)
-
-
 def panels(at, key):
     """(title, z, text) of each heatmap panel of a chart, in order."""
     spec = chart_by_key(at, key)
-    return [(t["name"], array(t["z"]), t.get("text")) for t in spec["data"] if t["type"] == "heatmap"]
+    return [(t["name"], plotly_array(t["z"], float), t.get("text")) for t in spec["data"] if t["type"] == "heatmap"]
 
 
 def expected(grid, grad_output, **layer):

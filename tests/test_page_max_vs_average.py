@@ -1,13 +1,11 @@
 """AppTest of the Max vs Average page: it runs, its widgets change the figures, and it shows the core's numbers."""
 
-import base64
-import io
 import re
 
 import numpy as np
 import pytest
 from apptest_helpers import chart_by_key, errors, open_alone, texts
-from PIL import Image
+from helpers import plotly_array, png_pixels
 
 import pooling
 from pooling import images
@@ -26,18 +24,6 @@ def astronaut():
 @pytest.fixture
 def at():
     return open_alone(PAGE)
-
-
-def png(spec):
-    return np.asarray(Image.open(io.BytesIO(base64.b64decode(spec["data"][0]["source"].split(",", 1)[1]))))
-
-
-def array(value):
-    """A figure's array as sent to the browser: a plain list, or plotly's typed array {dtype, bdata, shape}."""
-    if isinstance(value, dict) and "bdata" in value:
-        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        return flat.reshape([int(n) for n in str(value.get("shape", flat.size)).split(",")])
-    return np.asarray(value)
 
 
 def unescaped(text):
@@ -68,8 +54,9 @@ def test_default_shows_max_and_average_of_the_core_on_one_scale(at, astronaut):
     core_max = pooling.pool2d(astronaut, "max", 2).values
     core_avg = pooling.pool2d(astronaut, "avg", 2).values
     # Shown on 0-255 as they are, not each stretched to its own range.
-    np.testing.assert_array_equal(png(max_spec)[..., :3], np.moveaxis(core_max, 0, -1))
-    assert np.abs(png(avg_spec)[..., :3].astype(int) - np.moveaxis(core_avg, 0, -1)).max() <= 1
+    np.testing.assert_array_equal(png_pixels(max_spec["data"][0]["source"])[..., :3], np.moveaxis(core_max, 0, -1))
+    avg_pixels = png_pixels(avg_spec["data"][0]["source"])[..., :3].astype(int)
+    assert np.abs(avg_pixels - np.moveaxis(core_avg, 0, -1)).max() <= 1
     assert texts(at).count("256 × 256 output") == 2
     assert any("black is 0 and white is 255" in c.value for c in at.caption)
 
@@ -138,14 +125,14 @@ def test_zoom_shows_the_core_region_and_follows_its_controls(at, astronaut):
     r_max = pooling.pool2d(astronaut, "max", 2)
     spec = chart_by_key(at, "mva_zoom_chart")
     assert at.slider(key="mva_zoom_top").value == 124 and at.number_input(key="mva_zoom_rows").value == 8
-    np.testing.assert_array_equal(array(spec["data"][0]["z"]), r_max.values[0, 124:132, 124:132])
+    np.testing.assert_array_equal(plotly_array(spec["data"][0]["z"]), r_max.values[0, 124:132, 124:132])
     at.number_input(key="mva_zoom_rows").set_value(16).run()
     at.slider(key="mva_zoom_top").set_value(10).run()
     at.selectbox(key="mva_zoom_plane").set_value(2).run()
     spec = chart_by_key(at, "mva_zoom_chart")
     zoom = zoom_region(r_max, top=10, left=124, height=16, width=8, channel=2)
-    np.testing.assert_array_equal(array(spec["data"][0]["z"]), zoom.values)
-    np.testing.assert_array_equal(array(spec["data"][2]["z"]), zoom.crop)
+    np.testing.assert_array_equal(plotly_array(spec["data"][0]["z"]), zoom.values)
+    np.testing.assert_array_equal(plotly_array(spec["data"][2]["z"]), zoom.crop)
     assert spec["layout"]["annotations"][1]["text"] == "input rows 20–51, cols 248–263"
 
 
@@ -163,7 +150,7 @@ def test_a_clicked_cell_is_outlined_and_named(at, astronaut):
     at.run()
     spec = chart_by_key(at, "mva_zoom_chart")
     names = [t["name"] for t in spec["data"]]
-    assert array(spec["data"][names.index("focus window")]["x"]).size == 4 * 6  # four taps, one square each
+    assert plotly_array(spec["data"][names.index("focus window")]["x"]).size == 4 * 6  # four taps, one square each
     src = int(r_max.indices[0, 125, 126])
     value = int(r_max.values[0, 125, 126])
     assert (f"Output (125, 126) = {value} is the max of its window: it copies input ({src // 512}, {src % 512})."
@@ -180,7 +167,7 @@ def test_moving_the_zoom_pools_nothing_again(at, astronaut, monkeypatch):
     at.slider(key="mva_zoom_left").set_value(7).run()
     assert not at.exception and calls == []
     r_max = pool2d(astronaut, "max", 2)
-    np.testing.assert_array_equal(array(chart_by_key(at, "mva_zoom_chart")["data"][0]["z"]),
+    np.testing.assert_array_equal(plotly_array(chart_by_key(at, "mva_zoom_chart")["data"][0]["z"]),
                                   r_max.values[0, 3:11, 7:15])
     at.number_input(key="kernel_h").set_value(3).run()  # a new layer pools again
     assert "max" in calls
@@ -209,7 +196,7 @@ def test_a_mode_that_cannot_pool_is_explained_in_its_column(at):
     assert [r["Mode"] for r in table_rows(at)] == ["Max", "Average"]
     # Typed numbers keep their own range, and the zoom shows the whole 2 x 2 output.
     assert any("black is -6 and white is 7" in c.value for c in at.caption)
-    assert array(chart_by_key(at, "mva_zoom_chart")["data"][0]["z"]).tolist() == [[5, 7], [3, 3]]
+    assert plotly_array(chart_by_key(at, "mva_zoom_chart")["data"][0]["z"]).tolist() == [[5, 7], [3, 3]]
 
 
 def test_a_layer_that_cannot_pool_is_explained_not_raised(at):

@@ -1,23 +1,14 @@
 """AppTest of the Pooling over time page: it runs, its widgets act, and it shows the core's pooling."""
 
-import base64
-
 import numpy as np
 from apptest_helpers import chart_by_key, errors, open_alone, texts
+from helpers import plotly_array
 
 from pooling import pool_over_time
 from pooling.figures.backward import cell_labels
 from pooling.tokens import feature_names, token_features, tokenize
 
 PAGE = "pages/pooling_over_time.py"
-
-
-def array(entry):
-    if isinstance(entry, dict):
-        flat = np.frombuffer(base64.b64decode(entry["bdata"]), dtype=entry["dtype"])
-        shape = entry.get("shape")
-        return flat.reshape([int(s) for s in str(shape).split(",")]) if shape else flat
-    return np.asarray(entry, dtype=np.float64)
 
 
 def shown(at):
@@ -66,7 +57,7 @@ def test_any_length_gives_the_same_number_of_pooled_values():
     for sentence in ("Hi", "A much longer sentence, with many more words than the first one had"):
         at.text_input(key="pot_sentence").set_value(sentence).run()
         widths.add(len(shown(at)["max over time"]["text"][0]))
-        assert array(shown(at)["features"]["z"]).size == len(tokenize(sentence)) * 9
+        assert plotly_array(shown(at)["features"]["z"], float).size == len(tokenize(sentence)) * 9
     assert widths == {9}
 
 

@@ -1,9 +1,8 @@
 """AppTest of the Stacked pooling page: it runs, its widgets act, and what it shows is the core's result."""
 
-import base64
-
 import numpy as np
 from apptest_helpers import chart_by_key, errors, open_alone, png_bytes, texts, upload
+from helpers import plotly_array
 
 import widgets
 from pooling import images
@@ -19,13 +18,6 @@ def sample_plane(color="gray", channel=None):
     pixels = images.working_image(load_sample(SAMPLE_NAMES[0]).pixels, 512)
     planes = images.to_planes(pixels, color)
     return planes[0] if channel is None else planes[channel]
-
-
-def array(value):
-    """A figure array as plotly sends it: a list, or a typed array as {"dtype", "bdata"}."""
-    if isinstance(value, dict):
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-    return np.asarray(value)
 
 
 def path_table(at):
@@ -81,7 +73,8 @@ def test_the_figures_mark_the_traced_cells():
     shape = field["layout"]["shapes"][0]
     assert (shape["x0"], shape["x1"], shape["y0"], shape["y1"]) == (479.5, 487.5, 39.5, 47.5)
     crop = chart_by_key(at, "stk_pixel")
-    assert table["row"][-1] in array(crop["data"][0]["y"]) and table["column"][-1] in array(crop["data"][0]["x"])
+    assert table["row"][-1] in plotly_array(crop["data"][0]["y"])
+    assert table["column"][-1] in plotly_array(crop["data"][0]["x"])
 
 
 def test_rounds_kernel_and_stride_change_the_pyramid():
@@ -134,7 +127,7 @@ def test_the_localisation_chart_and_its_numbers_come_from_the_core():
     curves = localisation_by_stride(sample_plane(), [2, 3])
     fig = chart_by_key(at, "stk_localisation")
     assert [t["name"] for t in fig["data"]] == ["stride 2", "stride 3", "your stack"]
-    np.testing.assert_allclose(array(fig["data"][1]["y"]), curves[3].mean_error)
+    np.testing.assert_allclose(plotly_array(fig["data"][1]["y"]), curves[3].mean_error)
     assert f"Stride 3: {curves[3].mean_error[0]:.1f} px after 1 round, {curves[3].mean_error[-1]:.1f} px after 5." in (
         texts(at))
     assert localisation_trend(curves) == (True, True)
