@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from . import palette
 from .grid import grid_figure
-from .image import image_figure
+from .image import image_figure, scaled_pixels
 from .maps import block_mean
 
 __all__ = ["NUMBER_CELLS", "fractional_grid_figure", "global_figure", "lp_continuum_figure", "p_label",
@@ -185,8 +185,7 @@ def fractional_grid_figure(planes, grid, *, top=0, left=0, size=None, value_rang
 
 
 def _swatch_rgb(values, lo, hi):
-    v = np.clip((np.asarray(values, dtype=np.float64) - lo) / (hi - lo if hi > lo else 1.0), 0, 1) * 255
-    rgb = np.rint(np.nan_to_num(v)).astype(int)
+    rgb = scaled_pixels(np.asarray(values, dtype=np.float64), lo, hi).astype(int)
     return rgb if rgb.size == 3 else np.repeat(rgb, 3)
 
 

@@ -6,11 +6,28 @@ import plotly.graph_objects as go
 from . import palette
 from .maps import block_mean, png_uri
 
-__all__ = ["crop_preview_figure", "image_figure"]
+__all__ = ["crop_preview_figure", "image_figure", "scaled_pixels"]
+
+
+def scaled_pixels(values, lo, hi):
+    """``values`` from ``lo`` (black, 0) to ``hi`` (white, 255) as uint8: outside values clipped, NaN black.
+
+    Floats are scaled in their own precision; other types in float64.
+
+    Examples
+    --------
+    >>> scaled_pixels(np.array([-1.0, 0.0, 5.0, 10.0, np.nan]), 0, 10).tolist()
+    [0, 0, 128, 255, 0]
+    """
+    a = np.asarray(values)
+    if a.dtype.kind != "f":
+        a = a.astype(np.float64)
+    span = hi - lo if hi > lo else 1.0
+    return np.clip(np.rint((np.nan_to_num(a, nan=lo) - lo) * (255.0 / span)), 0, 255).astype(np.uint8)
 
 
 def _as_display_array(image, value_range=None, max_side=None):
-    """``(H, W)`` or ``(H, W, 3)`` for px.imshow from planes, an RGB array or a float plane."""
+    """uint8 ``(H, W)`` or ``(H, W, 3)`` pixels from planes, an RGB array or a float plane."""
     a = np.asarray(image)
     if a.ndim == 3 and a.shape[0] in (1, 3):
         a = np.moveaxis(a, 0, -1)  # (C, H, W) planes, as the core keeps them
@@ -30,14 +47,9 @@ def _as_display_array(image, value_range=None, max_side=None):
         return a
     a = a.astype(np.float32)
     if value_range is not None:
-        lo, hi = (float(v) for v in value_range)
-        return np.clip(np.rint((np.nan_to_num(a, nan=lo) - lo) * (255.0 / (hi - lo if hi > lo else 1.0))),
-                       0, 255).astype(np.uint8)
-    if a.ndim == 3:
-        # Rescale colour jointly so channels keep their balance (px rescales a 2-D plane itself).
-        lo, hi = np.nanmin(a), np.nanmax(a)
-        a = np.clip(np.rint((a - lo) * (255.0 / (hi - lo if hi > lo else 1.0))), 0, 255).astype(np.uint8)
-    return a
+        return scaled_pixels(a, *(float(v) for v in value_range))
+    # Each image is stretched from its own min to its max; colour jointly, so channels keep their balance.
+    return scaled_pixels(a, np.nanmin(a), np.nanmax(a))
 
 
 def image_figure(image, *, title=None, value_range=None, max_side=None):
@@ -75,10 +87,6 @@ def image_figure(image, *, title=None, value_range=None, max_side=None):
     ('image', 'data:image/png;base64,')
     """
     a = _as_display_array(image, value_range, max_side)
-    if a.dtype != np.uint8:  # a float grey plane: stretched from its min to its max
-        lo, hi = float(np.nanmin(a)), float(np.nanmax(a))
-        a = np.clip(np.rint((np.nan_to_num(a, nan=lo) - lo) * (255.0 / (hi - lo if hi > lo else 1.0))),
-                    0, 255).astype(np.uint8)
     # The PNG is written here rather than by px.imshow, which costs several times more for the same bytes.
     fig = go.Figure(go.Image(source=png_uri(a), hovertemplate="row %{y}, col %{x}<extra></extra>"))
     fig.update_layout(title=title)

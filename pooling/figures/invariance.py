@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from . import palette
+from .image import scaled_pixels
 from .maps import block_mean, color_map, png_uri
 
 __all__ = ["LINE_STYLES", "shift_chart", "shift_row_figure"]
@@ -92,9 +93,8 @@ def _png_uri(pixels):
 
 
 def _photo_pixels(planes, lo, hi):
-    a = np.moveaxis(np.asarray(planes, dtype=np.float64), 0, -1)
-    a = np.clip(np.rint((np.nan_to_num(a, nan=lo) - lo) * (255.0 / (hi - lo if hi > lo else 1.0))), 0, 255)
-    return a.astype(np.uint8)[..., 0] if a.shape[-1] == 1 else a.astype(np.uint8)
+    a = scaled_pixels(np.moveaxis(np.asarray(planes, dtype=np.float64), 0, -1), lo, hi)
+    return a[..., 0] if a.shape[-1] == 1 else a
 
 
 def shift_row_figure(comparison, *, value_range, span=None, max_side=256,

@@ -13,7 +13,7 @@ from ..sweep import format_value
 from . import palette
 from ._cells import cell_outlines
 from ._traces import coloraxis, halo, outline, square_axes, value_heatmap
-from .image import image_figure
+from .image import image_figure, scaled_pixels
 from .maps import block_mean, png_uri
 
 __all__ = [
@@ -32,9 +32,7 @@ def _grey_png(values, value_range, max_side):
     """``values`` scaled from ``value_range`` to 0..255 grey and shrunk: a PNG data URI and the shrink factor."""
     lo, hi = (float(v) for v in value_range)
     shrunk, f = block_mean(np.asarray(values), max_side)
-    scaled = (np.asarray(shrunk, dtype=np.float64) - lo) * (255.0 / (hi - lo if hi > lo else 1.0))
-    grey = np.clip(np.rint(np.nan_to_num(scaled)), 0, 255).astype(np.uint8)
-    return png_uri(grey), f
+    return png_uri(scaled_pixels(np.asarray(shrunk, dtype=np.float64), lo, hi)), f
 
 
 def _layer_image(values, value_range, max_side, name):
