@@ -7,7 +7,7 @@ from plotly.subplots import make_subplots
 
 from . import palette
 from .image import scaled_pixels
-from .maps import block_mean, color_map, png_uri
+from .maps import block_mean, color_map, colorbar_trace, png_uri
 
 __all__ = ["LINE_STYLES", "shift_chart", "shift_row_figure"]
 
@@ -152,11 +152,8 @@ def shift_row_figure(comparison, *, value_range, span=None, max_side=256,
     for n, pixels in enumerate(panels, start=1):
         fig.add_trace(go.Image(source=_png_uri(pixels), x0=offset, y0=offset, dx=f, dy=f, xaxis=f"x{n}",
                                yaxis=f"y{n}", hovertemplate=hover))
-    fig.add_trace(go.Scatter(
-        x=[offset], y=[offset], xaxis="x3", yaxis="y3", mode="markers", hoverinfo="skip", showlegend=False,
-        marker={"size": 0.1, "opacity": 0, "color": [0.0], "cmin": -span, "cmax": span,
-                "colorscale": palette.DIFF_SCALE, "showscale": True,
-                "colorbar": {"title": {"text": "change"}, "thickness": 12}}))
+    fig.add_trace(colorbar_trace(-span, span, palette.DIFF_SCALE, {"title": {"text": "change"}, "thickness": 12},
+                                 at=offset, xaxis="x3", yaxis="y3"))
     axes = {}
     for n, (left, right) in enumerate(((0.0, 0.3), (0.33, 0.63), (0.66, 0.96)), start=1):
         suffix = "" if n == 1 else str(n)

@@ -18,7 +18,7 @@ from plotly.colors import get_colorscale, hex_to_rgb
 
 from . import palette
 
-__all__ = ["HOVER_CELLS", "MAP_SIDE", "block_mean", "color_map", "map_figure"]
+__all__ = ["HOVER_CELLS", "MAP_SIDE", "block_mean", "color_map", "colorbar_trace", "map_figure", "png_uri"]
 
 HOVER_CELLS = 96 * 96  # up to this many cells, a heatmap with a value on hover
 MAP_SIDE = 480  # bigger maps are shrunk to this many cells on their long side
@@ -101,6 +101,23 @@ def png_uri(pixels, compress_level=4):
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def colorbar_trace(lo, hi, colorscale, colorbar, *, at=0.0, **axes):
+    """An invisible point that carries a colour bar from ``lo`` to ``hi``: image traces have none of their own.
+
+    ``colorbar`` is plotly's colour bar dict; ``at`` places the point on a
+    cell of the image; ``axes`` (``xaxis="x3", yaxis="y3"``) put it on a
+    panel of a multi-panel figure.
+
+    Examples
+    --------
+    >>> colorbar_trace(-1, 1, "RdBu_r", {"title": {"text": "change"}}).marker.cmax
+    1
+    """
+    return go.Scatter(x=[at], y=[at], mode="markers", hoverinfo="skip", showlegend=False, **axes,
+                      marker={"size": 0.1, "opacity": 0, "color": [lo], "cmin": lo, "cmax": hi,
+                              "colorscale": colorscale, "showscale": True, "colorbar": colorbar})
+
+
 def map_figure(values, *, title=None, colorscale=palette.VALUE_SCALE, zmin=None, zmax=None, zmid=None,
                colorbar_title=None, value_format=".3g", max_side=MAP_SIDE, hover_cells=HOVER_CELLS):
     """A 2-D map as a heatmap (small) or as one coloured PNG with a colour bar (large).
@@ -157,11 +174,7 @@ def map_figure(values, *, title=None, colorscale=palette.VALUE_SCALE, zmin=None,
         offset = (f - 1) / 2
         image = go.Image(source=png_uri(color_map(shrunk, lo, hi, colorscale)), x0=offset, y0=offset, dx=f, dy=f,
                          hovertemplate=f"rows and cols around %{{y}}, %{{x}} (mean of {f} × {f})<extra></extra>")
-        # An invisible point carries the colour bar, which an image trace has not.
-        scale = go.Scatter(x=[offset], y=[offset], mode="markers", hoverinfo="skip", showlegend=False,
-                           marker={"size": 0.1, "opacity": 0, "color": [lo], "cmin": lo, "cmax": hi,
-                                   "colorscale": colorscale, "showscale": True, "colorbar": colorbar})
-        fig = go.Figure([image, scale])
+        fig = go.Figure([image, colorbar_trace(lo, hi, colorscale, colorbar, at=offset)])
     fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain", showgrid=False, zeroline=False)
     fig.update_xaxes(constrain="domain", showgrid=False, zeroline=False)
     fig.update_layout(title=title, plot_bgcolor=palette.BACKGROUND,
