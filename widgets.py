@@ -449,15 +449,17 @@ def clicked_cell(state):
     return None
 
 
-def remember_click():
-    """``on_select`` callback: keep the clicked cell, which outlives the chart's own state.
+def remember_click(chart=SWEEP_CHART, focus=FOCUS):
+    """``on_select`` callback: keep the cell clicked on ``chart`` under ``focus``, which outlives the chart's state.
 
     A chart whose figure changes is a new widget with an empty selection, so
-    the focus is kept under a non-widget key until the next click.
+    the focus is kept under a non-widget key until the next click. Another
+    chart passes its own keys: ``on_select=functools.partial(remember_click,
+    "my_chart", "_my_focus")``.
     """
-    cell = clicked_cell(st.session_state.get(SWEEP_CHART))
+    cell = clicked_cell(st.session_state.get(chart))
     if cell is not None:
-        st.session_state[FOCUS] = cell
+        st.session_state[focus] = cell
 
 
 def focus_step(output_shape):

@@ -41,12 +41,6 @@ def label(mode):
     return widgets.MODE_LABELS[mode] + (f" ({words})" if words else "")
 
 
-def remember_click():
-    cell = widgets.clicked_cell(st.session_state.get(ZOOM_CHART))
-    if cell is not None:
-        st.session_state[FOCUS] = cell
-
-
 def zoom_ui(out_hw, limit, n_planes):
     """Region controls, remembered values pulled back inside this output. Returns top, left, rows, cols, plane."""
     keys = {name: f"mva_zoom_{name}" for name in ("rows", "cols", "top", "left", "plane")}
@@ -134,8 +128,8 @@ else:
 st.subheader("Zoom into the max pooling")
 top, left, rows, cols, plane = zoom_ui(max_result.grid.shape, compare.zoom_limit(max_result.grid), planes.shape[0])
 zoom = compare.zoom_region(max_result, top=top, left=left, height=rows, width=cols, channel=plane)
-st.plotly_chart(zoom_figure(zoom, focus=st.session_state.get(FOCUS)), key=ZOOM_CHART, on_select=remember_click,
-                selection_mode="points", width="stretch")
+st.plotly_chart(zoom_figure(zoom, focus=st.session_state.get(FOCUS)), key=ZOOM_CHART,
+                on_select=partial(widgets.remember_click, ZOOM_CHART, FOCUS), selection_mode="points", width="stretch")
 st.caption("Left: max-pooled cells; right: the input pixels under their windows, each source pixel outlined in orange; "
            "colours span this crop's own range. Hover a cell to read its source pixel; click it to outline its "
            "window in white.")
