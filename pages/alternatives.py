@@ -1,6 +1,5 @@
 """Alternatives gallery: every pooling mode on the same image, each with its sentence and formula."""
 
-from dataclasses import replace
 
 import numpy as np
 import streamlit as st
@@ -19,7 +18,7 @@ VIEWS = {16: "16 × 16 pixels", 32: "32 × 32 pixels", 64: "64 × 64 pixels", 0:
 
 def options(settings, mode, **extra):
     """pool2d's options for ``mode`` with the sidebar's layer, plus ``extra``."""
-    return {**pool_options(replace(settings, mode=mode)), **extra}
+    return {**pool_options(settings, mode=mode), **extra}
 
 
 def _reseed():
@@ -115,7 +114,8 @@ ratios = _continuum(lab.cache_key("continuum"), options(s, "max"), planes)
 right.plotly_chart(lp_continuum_figure(ratios, current_p=p), key="alt_continuum", width="stretch")
 right.caption(f"Lp at each p as a share of the window's sum (1 at p = 1) and of its max (1 at p = ∞), averaged "
               f"over {ratios.windows} windows (of the centre {CONTINUUM_SIDE} × {CONTINUUM_SIDE} at most). "
-              "p = 2 is not a mean or a normalisation: nothing is divided by a norm, it only sits between the sum and the max.")
+              "p = 2 is not a mean or a normalisation: nothing is divided by a norm, it only sits between the sum "
+              "and the max.")
 
 st.header("Stochastic: training and test")
 st.session_state.setdefault("alt_seed", 0)

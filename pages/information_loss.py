@@ -1,6 +1,5 @@
 """Information loss: which input cells a pooling keeps, and how well the image comes back from its output."""
 
-from dataclasses import replace
 
 import numpy as np
 import streamlit as st
@@ -27,7 +26,7 @@ def _views(key, _planes, pool_settings, channel):
     views = {}
     for mode in dict.fromkeys((pool_settings.mode, "max", "avg")):
         try:
-            result = pool2d(_planes, mode, **pool_options(replace(pool_settings, mode=mode)))
+            result = pool2d(_planes, mode, **pool_options(pool_settings, mode=mode))
             views[mode] = loss_figures.loss_view(result, channel=channel, side=VIEW_SIDE)
         except ValueError as err:  # stochastic pooling of negative numbers: the other modes still show
             views[mode] = str(err)
@@ -37,7 +36,7 @@ def _views(key, _planes, pool_settings, channel):
 @st.cache_data(**widgets.CACHE)
 def _file(key, name, _planes, pool_settings, mode, channel):
     """One download's bytes at full resolution, made when the user asks for it."""
-    result = pool2d(_planes, mode, **pool_options(replace(pool_settings, mode=mode)))
+    result = pool2d(_planes, mode, **pool_options(pool_settings, mode=mode))
     return loss_figures.download_bytes(name, result, channel=channel)
 
 
@@ -62,7 +61,7 @@ def _chart_section(lab):
     key = sha256_key(lab.key.encode(), planes.shape)
     curves = {}
     for mode in modes:
-        options = loss_figures.psnr_options(mode, pool_options(replace(lab.settings, mode=mode)))
+        options = loss_figures.psnr_options(mode, pool_options(lab.settings, mode=mode))
         try:
             curves[mode] = _curve(key, planes, mode, options, 255.0 if planes.dtype == np.uint8 else None, kernels)
         except ValueError as err:

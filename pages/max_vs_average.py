@@ -1,6 +1,5 @@
 """Max vs Average: one image pooled several ways at once, their difference, colour fringes, a zoom, and the cost."""
 
-from dataclasses import replace
 from functools import partial
 
 import streamlit as st
@@ -19,7 +18,7 @@ ZOOM_CHART = "mva_zoom_chart"
 @st.cache_data(**widgets.CACHE)
 def pool_modes(key, _planes, _settings, modes):
     """Each mode's pooled values and cost, or the core's reason it cannot pool this input."""
-    return compare.pool_modes(_planes, {mode: pool_options(replace(_settings, mode=mode)) for mode in modes})
+    return compare.pool_modes(_planes, {mode: pool_options(_settings, mode=mode) for mode in modes})
 
 
 # A resource, not data: st.cache_data would unpickle the result and the input it holds on every rerun, which at
@@ -27,7 +26,7 @@ def pool_modes(key, _planes, _settings, modes):
 @st.cache_resource(**widgets.CACHE)
 def max_pooling(key, _planes, _settings):
     """Max pooling with the sidebar's window: its indices feed the fringe mask and the zoom."""
-    return pooling.pool2d(_planes, "max", **pool_options(replace(_settings, mode="max")))
+    return pooling.pool2d(_planes, "max", **pool_options(_settings, mode="max"))
 
 
 @st.cache_data(**widgets.CACHE)
@@ -37,7 +36,7 @@ def cached(key, _build):
 
 
 def label(mode):
-    words = compare.describe_options(mode, pool_options(replace(lab.settings, mode=mode)))
+    words = compare.describe_options(mode, pool_options(lab.settings, mode=mode))
     return widgets.MODE_LABELS[mode] + (f" ({words})" if words else "")
 
 

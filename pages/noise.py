@@ -100,7 +100,7 @@ for mode in modes:
     try:
         fig, moved_in, moved_out, changed = noisy_row(lab.cache_key("noise-row", kind, level, seed, mode, WORK_SIDE),
                                                       work, kind, level, seed, mode,
-                                                      pool_options(replace(s, mode=mode)))
+                                                      pool_options(s, mode=mode))
     except ValueError as err:
         st.warning(widgets.plain(f"{widgets.MODE_LABELS[mode]} cannot pool this noisy image: {err}"))
         continue
@@ -111,7 +111,7 @@ for mode in modes:
 
 st.subheader("Output change against noise level")
 # Stochastic on the chart is test time (the expected value), so its curve does not jump with each draw.
-layers = {label(m): (m, pool_options(replace(s, mode=m, train=False))) for m in CHART_MODES}
+layers = {label(m): (m, pool_options(replace(s, train=False), mode=m)) for m in CHART_MODES}
 chart_in = centre_crop(work, CHART_SIDE)
 reports, left_out = chart_reports(lab.cache_key("noise-chart", kind, seed, CHART_SIDE), chart_in, kind, seed, layers)
 for name, reason in left_out.items():

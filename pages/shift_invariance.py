@@ -1,7 +1,6 @@
 """Shift invariance: does a pooled output stay the same when the image moves by a few pixels?"""
 
 import math
-from dataclasses import replace
 
 import numpy as np
 import streamlit as st
@@ -24,7 +23,7 @@ def layer_args(settings, mode):
     """The sidebar's layer for ``mode``; anti-aliased max takes only its kernel and stride."""
     if mode == BLURMAX:
         return {"kernel_size": settings.kernel, "stride": settings.stride}
-    return pool_options(replace(settings, mode=mode))
+    return pool_options(settings, mode=mode)
 
 
 @st.cache_data(**widgets.CACHE)

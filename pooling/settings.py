@@ -139,15 +139,20 @@ class SweepInput:
     channel: int = 0
 
 
-def pool_options(settings):
+def pool_options(settings, *, mode=None):
     """Keyword arguments for :func:`pooling.pool2d`, the mode's own options included.
+
+    ``mode`` asks for another mode's options with the same layer (the
+    settings' own mode by default), as pages that compare modes do.
 
     Examples
     --------
     >>> pool_options(PoolSettings(mode="avg", kernel=(3, 3), stride=1, padding=1))
     {'kernel_size': (3, 3), 'stride': 1, 'padding': 1, 'dilation': 1, 'ceil_mode': False, 'count_include_pad': True, 'divisor_override': None}
+    >>> pool_options(PoolSettings(mode="avg"), mode="lp")
+    {'kernel_size': (2, 2), 'stride': 2, 'padding': 0, 'dilation': 1, 'ceil_mode': False, 'p': 2.0}
     """
-    s = settings
+    s = settings if mode is None else replace(settings, mode=mode)
     kwargs = dict(kernel_size=s.kernel, stride=s.stride, padding=s.padding, dilation=s.dilation, ceil_mode=s.ceil_mode)
     if s.mode == "avg":
         kwargs.update(count_include_pad=s.count_include_pad, divisor_override=s.divisor_override or None)
