@@ -220,8 +220,15 @@ def test_the_watch_catches_what_it_must_and_excuses_only_the_deep_link_probes(la
         fetch("https://fonts.googleapis.com/css?family=Roboto").catch(() => {});
         setTimeout(() => { throw new Error("an uncaught error"); });
     }""")
-    lab.page.wait_for_timeout(500)
-    problems = "\n".join(lab.watch.problems())
+    # Wait for all four reports, the failed load of the stopped request included: one that landed after
+    # the lists are cleared below would fail this test at teardown.
+    expected = ("console error: a console error", "request outside this machine: https://fonts.googleapis.com/",
+                "uncaught page error: an uncaught error", "console error: Failed to load resource")
+    for _ in range(100):
+        problems = "\n".join(lab.watch.problems())
+        if all(text in problems for text in expected):
+            break
+        lab.page.wait_for_timeout(100)
     assert "console error: a console error" in problems
     assert "request outside this machine: https://fonts.googleapis.com/" in problems
     assert "uncaught page error: an uncaught error" in problems
