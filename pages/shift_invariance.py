@@ -1,8 +1,5 @@
 """Shift invariance: does a pooled output stay the same when the image moves by a few pixels?"""
 
-import math
-
-import numpy as np
 import streamlit as st
 
 import widgets
@@ -11,6 +8,7 @@ from pooling.figures.invariance import shift_chart, shift_row_figure
 from pooling.invariance import aligned_shift_invariance, compare_shift
 from pooling.noise import value_range
 from pooling.settings import MODES, pool_options
+from poolinglab.shift_words import blur_against_max, nothing_to_compare, percent, shift_verdict
 
 BLURMAX = "blurmax"
 LABELS = {**widgets.MODE_LABELS, BLURMAX: "Anti-aliased max (Zhang 2019)"}
@@ -39,34 +37,13 @@ def sweep(key, _planes, dy, stride, modes, _args):
     """Share unchanged and mean change for dx = 0 .. 2 * stride at this dy, per mode."""
     limit = min(2 * stride, _planes.shape[2] - 1)
     shifts = [(dy, dx) for dx in range(limit + 1)]
-    return {m: aligned_shift_invariance(_planes, shifts, m, **_args[m]) for m in modes}
-
-
-def share(unchanged):
-    return math.floor(1000 * unchanged) / 10  # rounded down: 2 changed values must not read as 100%
-
-
-def whole_stride_verdict(reports, labels, stride, train):
-    """What the sweep shows at the whole-stride dx (dy being whole strides too), read from its numbers."""
-    dxs = next(iter(reports.values())).shifts[:, 1]
-    whole = dxs % stride == 0
-    lost = [m for m, r in reports.items() if (r.unchanged[whole] < 1).any()]
-    kept = [labels[m] for m in reports if m not in lost]
-    who = ("every mode shown is" if not lost else "every deterministic mode is" if lost == ["stochastic"] and train
-           else f"{', '.join(kept) or 'no mode'} {'are' if len(kept) > 1 else 'is'}")
-    at = ", ".join(map(str, dxs[whole][:-1])) + (" and " if whole.sum() > 1 else "") + str(dxs[whole][-1])
-    text = f"back to 100% at dx = {at}: there the output only moves over by whole cells."
-    if (~whole).any():
-        low, m, x = min((share(r.unchanged[n]), m, dxs[n]) for m, r in reports.items() for n in np.flatnonzero(~whole))
-        text += (f" In between, the share drops as low as {low:.1f}% ({labels[m]} at dx = {x}): that is the phase "
-                 "of the stride at work." if low < 100 else " In between, nothing changed on this image either.")
-    for m in lost:
-        n = np.flatnonzero(whole)[np.argmin(reports[m].unchanged[whole])]
-        text += f" {labels[m]} is not: {share(reports[m].unchanged[n]):.1f}% unchanged at dx = {dxs[n]}."
-        if m == "stochastic" and train:
-            text += (" In training it draws its random picks afresh for the shifted image, so even a whole-stride "
-                     "shift changes which cell many windows keep.")
-    return f"{who} {text}"
+    reports, refused = {}, {}
+    for m in modes:
+        try:
+            reports[m] = aligned_shift_invariance(_planes, shifts, m, **_args[m])
+        except ValueError as err:
+            refused[m] = str(err)
+    return reports, refused
 
 
 def shift_ui(stride, hw, labels):
@@ -88,9 +65,10 @@ labels = {**LABELS, "stochastic": "Stochastic (training)" if s.train else "Stoch
 st.title("Shift invariance")
 st.write("**The claim:** pooling makes the output stay the same when the image moves by a pixel or two.")
 st.write(
-    "**What holds:** only shifts by a whole number of strides leave the output alone, and then only because the "
-    "whole output moves over by whole cells. A shift in between changes many outputs, even under max pooling. "
-    "Blurring before subsampling (anti-aliased max, Zhang 2019) makes the changes smaller, not zero."
+    "**What holds:** a shift by a whole number of strides is guaranteed to leave the output alone away from the "
+    "borders: the whole output just moves over by whole cells. Any other shift may change outputs or not, "
+    "depending on the image; on most photos it changes many, even under max pooling. Blurring before subsampling "
+    "(anti-aliased max, Zhang 2019) is meant to make the changes smaller; the chart below shows whether it does here."
 )
 st.write("Pick the **Bright dot** sample in the sidebar to see it plainly: one white pixel jumps to the next "
          "window at some shifts and not at others.")
@@ -127,7 +105,7 @@ for mode in modes:
         st.text("No output cell could be compared: the image is too small for this shift and layer.")
     else:
         changed = round((1 - unchanged) * count)
-        st.text(f"{labels[mode]}: {share(unchanged):.1f}% of {count:,} compared output values unchanged "
+        st.text(f"{labels[mode]}: {percent(unchanged):.1f}% of {count:,} compared output values unchanged "
                 f"({changed:,} changed); mean |change| {change:.3g}; output moved by {offset[0]} × {offset[1]} "
                 "whole cells.")
 st.caption("Each row: the pooled image before and after the shift, on one grey scale, and the aligned "
@@ -138,31 +116,30 @@ st.subheader("Every shift from 0 to 2 × stride")
 chart_modes = tuple(dict.fromkeys((*modes, BLURMAX)))
 chart_args = {m: args.get(m) or layer_args(s, m) for m in chart_modes}
 chart_in = centre_crop(work, CHART_SIDE)
-try:
-    reports = sweep(lab.cache_key("shift-sweep", chart_modes, dy, CHART_SIDE), chart_in, dy, s.stride,
-                    chart_modes, chart_args)
-except ValueError as err:
-    st.warning(widgets.plain(f"The sweep cannot run on this image with this layer: {err}"))
+reports, refused = sweep(lab.cache_key("shift-sweep", chart_modes, dy, CHART_SIDE), chart_in, dy, s.stride,
+                         chart_modes, chart_args)
+for mode, reason in refused.items():
+    st.warning(widgets.plain(f"The chart leaves out {labels[mode]}: it cannot pool this image with this layer: "
+                             f"{reason}"))
+if not reports:
     st.stop()
 fig = shift_chart({labels[m]: r for m, r in reports.items()}, axis=1, stride=s.stride, current=dx,
-                  accent=LABELS[BLURMAX], title=f"dy = {dy}, dx from 0 to {2 * s.stride}")
+                  accent=labels[BLURMAX], title=f"dy = {dy}, dx from 0 to {2 * s.stride}")
 st.plotly_chart(fig, key="shift_chart", width="stretch")
 st.caption(f"Line chart: top, the share of output values unchanged at each dx (dy = {dy}); bottom, their mean "
            "change. Thin vertical lines mark whole strides; the dotted one the shift shown above.")
 if chart_in.shape != work.shape:
     st.text(f"The chart uses the centre {chart_in.shape[1]} × {chart_in.shape[2]} of the image, to stay quick.")
-plain_max, blur = reports.get("max"), reports[BLURMAX]
-if dy % s.stride == 0:
-    st.write(f"dy = {dy} is a whole number of strides: " + whole_stride_verdict(reports, labels, s.stride, s.train)
-             + (" With stride 1 every shift is a whole stride; the price: the image does not shrink." if s.stride == 1
-                else ""))
-else:
-    st.write(f"dy = {dy} is not a whole number of strides, so no dx brings every output back: the phase in dy "
-             "alone already changes them.")
-between = [n for n, (_, x) in enumerate(blur.shifts) if x % s.stride]
-if plain_max is not None and between:
-    blurred, plain = blur.mean_abs_change[between].mean(), plain_max.mean_abs_change[between].mean()
-    how = f"by {blurred / plain:.0%} as much as plain max" if plain > 0 else "while plain max does not change at all"
-    st.write(f"On this image, between whole strides, anti-aliased max changes {how} on average ({blurred:.3g} "
-             f"against {plain:.3g}). Exact equality is a hard test for anything that blurs or averages: almost any "
-             "change in a window moves its result a little.")
+dxs = next(iter(reports.values())).shifts[:, 1]
+verdict = shift_verdict(dxs, {labels[m]: r.unchanged for m, r in reports.items()}, s.stride,
+                        dy, fresh=[labels["stochastic"]] if s.train else [])
+if verdict is None:
+    st.write(nothing_to_compare(chart_in.shape[1:], dy))
+    st.stop()
+st.write(verdict + (" With stride 1 every shift is a whole stride; the price: the image does not shrink."
+                    if s.stride == 1 else ""))
+between = dxs % s.stride != 0
+if {"max", BLURMAX} <= reports.keys() and between.any():
+    sentence = blur_against_max(reports[BLURMAX].mean_abs_change[between], reports["max"].mean_abs_change[between])
+    if sentence:
+        st.write(sentence)
