@@ -177,6 +177,9 @@ def blur_against_max(blurred, plain):
     elif b == 0:
         how = f"anti-aliased max changes none of its outputs while plain max changes by {p:.3g} on average"
     else:
-        how = f"anti-aliased max changes by {b / p:.0%} as much as plain max on average ({b:.3g} against {p:.3g})"
+        with np.errstate(over="ignore"):
+            ratio = np.float64(b) / np.float64(p)
+        times = f"by {ratio:.0%} as much as" if ratio < 1e4 else "by far more than"
+        how = f"anti-aliased max changes {times} plain max on average ({b:.3g} against {p:.3g})"
     return (start + how + ". Exact equality is a hard test for anything that blurs or averages: almost any change "
             "in a window moves its result a little.")
