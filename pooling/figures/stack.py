@@ -12,7 +12,7 @@ from plotly.subplots import make_subplots
 from ..sweep import format_value
 from . import palette
 from ._cells import cell_outlines
-from ._traces import coloraxis, halo, outline, square_axes, value_heatmap
+from ._traces import coloraxis, halo, outline, square_axes, value_heatmap, with_overlays
 from .image import image_figure, scaled_pixels
 from .maps import block_mean, png_uri
 
@@ -128,7 +128,7 @@ def mark_path(fig, path, field=None):
     Parameters
     ----------
     fig : plotly.graph_objects.Figure
-        From :func:`pyramid_figure`; changed in place and returned.
+        From :func:`pyramid_figure`; left as it was (see ``with_overlays``).
     path : sequence of TraceStep
         From :func:`pooling.stacking.trace_to_source`: one step per panel.
     field : (row_lo, row_hi, col_lo, col_hi), optional
@@ -149,18 +149,22 @@ def mark_path(fig, path, field=None):
     >>> [(t.name, t.x[0], t.y[0]) for t in fig.data[3:]], fig.layout.shapes[0].name
     ([('path halo 0', 1, 3), ('path 0', 1, 3), ('path halo 1', 0, 1), ('path 1', 0, 1)], 'receptive field')
     """
+    traces, shapes = [], []
     for step in path:
+        axis = "" if step.layer == 0 else str(step.layer + 1)
         for name, colour, width in ((f"path halo {step.layer}", palette.HALO, palette.HALO_WIDTH),
                                     (f"path {step.layer}", palette.ACCENT, palette.CHOSEN_WIDTH - 1)):
-            fig.add_trace(go.Scatter(
-                x=[step.col], y=[step.row], mode="markers", name=name, showlegend=False, hoverinfo="skip",
-                marker={"symbol": "square-open", "size": _MARK_PX, "color": colour, "line": {"width": width}},
-            ), row=1, col=step.layer + 1)
+            traces.append({
+                "type": "scatter", "x": [step.col], "y": [step.row], "mode": "markers", "name": name,
+                "showlegend": False, "hoverinfo": "skip", "xaxis": "x" + axis, "yaxis": "y" + axis,
+                "marker": {"symbol": "square-open", "size": _MARK_PX, "color": colour, "line": {"width": width}},
+            })
     if field is not None:
         r0, r1, c0, c1 = field
-        fig.add_shape(type="rect", x0=c0 - 0.5, x1=c1 + 0.5, y0=r0 - 0.5, y1=r1 + 0.5, name="receptive field",
-                      line={"color": palette.ACCENT, "width": 2, "dash": palette.TIE_DASH}, row=1, col=1)
-    return fig
+        shapes.append({"type": "rect", "x0": c0 - 0.5, "x1": c1 + 0.5, "y0": r0 - 0.5, "y1": r1 + 0.5,
+                       "name": "receptive field", "xref": "x", "yref": "y",
+                       "line": {"color": palette.ACCENT, "width": 2, "dash": palette.TIE_DASH}})
+    return with_overlays(fig, traces, shapes)
 
 
 def original_figure(image, *, value_range=(0, 255), max_side=PANEL_SIDE, title=None):
@@ -204,7 +208,7 @@ def mark_field(fig, field, source):
     Parameters
     ----------
     fig : plotly.graph_objects.Figure
-        Changed in place and returned.
+        Left as it was: the marks go on a copy.
     field : (row_lo, row_hi, col_lo, col_hi)
         Inclusive input rows and columns.
     source : (row, col)
@@ -224,16 +228,15 @@ def mark_field(fig, field, source):
     (3.5, 3.5, [('source halo', (5,)), ('source', (5,))])
     """
     r0, r1, c0, c1 = field
-    fig.add_shape(type="rect", x0=c0 - 0.5, x1=c1 + 0.5, y0=r0 - 0.5, y1=r1 + 0.5, name="receptive field",
-                  line={"color": palette.ACCENT, "width": 3})
+    shape = {"type": "rect", "x0": c0 - 0.5, "x1": c1 + 0.5, "y0": r0 - 0.5, "y1": r1 + 0.5, "name": "receptive field",
+             "line": {"color": palette.ACCENT, "width": 3}}
     row, col = source
-    for name, colour, width in (("source halo", palette.HALO, palette.HALO_WIDTH),
-                                ("source", palette.ACCENT, palette.CHOSEN_WIDTH - 1)):
-        fig.add_trace(go.Scatter(x=[col], y=[row], mode="markers", name=name, showlegend=False,
-                                 hovertemplate=f"source pixel: row {row}, col {col}<extra></extra>",
-                                 marker={"symbol": "circle-open", "size": _MARK_PX, "color": colour,
-                                         "line": {"width": width}}))
-    return fig
+    traces = [{"type": "scatter", "x": [col], "y": [row], "mode": "markers", "name": name, "showlegend": False,
+               "hovertemplate": f"source pixel: row {row}, col {col}<extra></extra>",
+               "marker": {"symbol": "circle-open", "size": _MARK_PX, "color": colour, "line": {"width": width}}}
+              for name, colour, width in (("source halo", palette.HALO, palette.HALO_WIDTH),
+                                          ("source", palette.ACCENT, palette.CHOSEN_WIDTH - 1))]
+    return with_overlays(fig, traces, [shape])
 
 
 def source_crop_figure(plane, row, col, *, radius=6, title=None):
