@@ -25,7 +25,7 @@ def _reseed():
     st.session_state["alt_seed"] = (st.session_state["alt_seed"] + 1) % LIMITS["seed"][1]
 
 
-@st.cache_data(**widgets.CACHE)
+@widgets.shared_cache
 def _pooled(key, mode, layer, scale, _planes):
     if mode == "antialiased":  # its max runs with stride 1 before the blur: only kernel and stride apply
         values = antialiased_max_pool2d(_planes, layer["kernel_size"], layer["stride"]).values
@@ -36,7 +36,7 @@ def _pooled(key, mode, layer, scale, _planes):
     return pooled_figure(values, value_range=scale, max_side=SIDE), values.shape[-2:]
 
 
-@st.cache_data(**widgets.CACHE)
+@widgets.shared_cache
 def _fractional(key, kernel, ratio, seed, view, scale, _planes):
     # One random pair for every plane (PyTorch draws one per plane), so the drawn windows are every plane's.
     samples = np.tile(np.random.default_rng(seed).random(2), (_planes.shape[0], 1))
@@ -47,7 +47,7 @@ def _fractional(key, kernel, ratio, seed, view, scale, _planes):
     return pooled_figure(r.values, value_range=scale, max_side=SIDE), r.values.shape[-2:], grid_fig
 
 
-@st.cache_data(**widgets.CACHE)
+@widgets.shared_cache
 def _global(key, _planes):
     return global_pool2d(_planes, "max").values.ravel(), global_pool2d(_planes, "avg").values.ravel()
 
@@ -55,7 +55,7 @@ def _global(key, _planes):
 CONTINUUM_SIDE = 256  # windows are local: a centre crop tells the same, at a quarter of the cost
 
 
-@st.cache_data(**widgets.CACHE)
+@widgets.shared_cache
 def _continuum(key, layer, _planes):
     return lp_ratios(centre_crop(_planes, CONTINUUM_SIDE), LP_STEPS, **layer)
 

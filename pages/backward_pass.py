@@ -87,7 +87,7 @@ def gradient_ui(out_shape):
     return grad
 
 
-@st.cache_data(**widgets.CACHE)
+@widgets.shared_cache
 def backward_routes(key, _grid, _grad, _layers):
     """Per compared mode: its input gradient and gradient sources (the core's), or the core's error."""
     routes = []

@@ -20,7 +20,7 @@ CHART_SIDE = 512  # the PSNR chart pools at most this long an image
 RECON_NAMES = {"max": "Max-unpool", "avg": "Average spread back"}
 
 
-@st.cache_data(**widgets.CACHE)
+@widgets.shared_cache
 def _views(key, _planes, pool_settings, channel):
     """:func:`loss_view` of the sidebar's layer and of max and avg with its window, or the core's reason it refused."""
     views = {}
@@ -33,14 +33,14 @@ def _views(key, _planes, pool_settings, channel):
     return views
 
 
-@st.cache_data(**widgets.CACHE)
+@widgets.shared_cache
 def _file(key, name, _planes, pool_settings, mode, channel):
     """One download's bytes at full resolution, made when the user asks for it."""
     result = pool2d(_planes, mode, **pool_options(pool_settings, mode=mode))
     return loss_figures.download_bytes(name, result, channel=channel)
 
 
-@st.cache_data(**widgets.CACHE)
+@widgets.shared_cache
 def _curve(key, _planes, mode, options, data_range, kernels):
     return psnr_by_kernel(_planes, modes=(mode,), kernels=kernels, data_range=data_range,
                           options={mode: dict(options)})[mode]

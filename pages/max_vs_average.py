@@ -15,7 +15,7 @@ FOCUS = "_mva_focus"  # the zoom's output cell last clicked
 ZOOM_CHART = "mva_zoom_chart"
 
 
-@st.cache_data(**widgets.CACHE)
+@widgets.shared_cache
 def pool_modes(key, _planes, _settings, modes):
     """Each mode's pooled values and cost, or the core's reason it cannot pool this input."""
     return compare.pool_modes(_planes, {mode: pool_options(_settings, mode=mode) for mode in modes})
@@ -23,13 +23,13 @@ def pool_modes(key, _planes, _settings, modes):
 
 # A resource, not data: st.cache_data would unpickle the result and the input it holds on every rerun, which at
 # 12 MP takes longer than pooling again; the result is never written to, so every rerun can share it.
-@st.cache_resource(**widgets.CACHE)
+@widgets.shared_cache
 def max_pooling(key, _planes, _settings):
     """Max pooling with the sidebar's window: its indices feed the fringe mask and the zoom."""
     return pooling.pool2d(_planes, "max", **pool_options(_settings, mode="max"))
 
 
-@st.cache_data(**widgets.CACHE)
+@widgets.shared_cache
 def cached(key, _build):
     """``_build()``, cached on ``key``: photo-sized maps and figures stay put while the zoom moves."""
     return _build()

@@ -25,7 +25,7 @@ def label(mode):
     return "Stochastic (test time)" if mode == "stochastic" else widgets.MODE_LABELS[mode]
 
 
-@st.cache_data(**widgets.CACHE)
+@widgets.shared_cache
 def noisy_row(key, _planes, kind, level, seed, mode, _args):
     noisy = add_noise(_planes, level, kind, rng=seed, clip=True)
     r = pool_noisy(_planes, noisy, mode, **_args)
@@ -34,14 +34,14 @@ def noisy_row(key, _planes, kind, level, seed, mode, _args):
     return fig, r.input_change, r.output_change, r.changed_fraction
 
 
-@st.cache_data(**widgets.CACHE)
+@widgets.shared_cache
 def noisy_input(key, _planes, kind, level, seed):
     noisy = add_noise(_planes, level, kind, rng=seed, clip=True)
     return image_row_figure([_planes, noisy], titles=["Clean input", "Noisy input"],
                             value_range=value_range(_planes), max_side=IMAGE_SIDE)
 
 
-@st.cache_data(**widgets.CACHE)
+@widgets.shared_cache
 def chart_reports(key, _planes, kind, seed, _layers):
     """compare_noise for the layers that can pool this input, and why each other one cannot."""
     left_out = {}

@@ -13,7 +13,7 @@ MAX_CHARS = 2000
 EXAMPLE = "Max pooling over time keeps the strongest word for each feature: it turns 9 words or 900 into ONE vector."
 
 
-@st.cache_data(**widgets.CACHE)
+@widgets.shared_cache
 def pooled_sentence(tokens, hashed):
     """The core's token features and their max and average over time, as plain arrays."""
     features = token_features(tokens, hashed=hashed)

@@ -24,7 +24,7 @@ def layer_args(settings, mode):
     return pool_options(settings, mode=mode)
 
 
-@st.cache_data(**widgets.CACHE)
+@widgets.shared_cache
 def mode_panel(key, _planes, shift, mode, _args, span):
     """The figure and numbers of one mode at one shift (the figure caches small; the arrays would not)."""
     rep = compare_shift(_planes, shift, mode, **_args)
@@ -32,7 +32,7 @@ def mode_panel(key, _planes, shift, mode, _args, span):
     return fig, rep.unchanged, rep.mean_abs_change, int(rep.compared.sum()) * rep.before.shape[0], rep.offset
 
 
-@st.cache_data(**widgets.CACHE)
+@widgets.shared_cache
 def sweep(key, _planes, dy, stride, modes, _args):
     """Share unchanged and mean change for dx = 0 .. 2 * stride at this dy, per mode."""
     limit = min(2 * stride, _planes.shape[2] - 1)

@@ -13,7 +13,7 @@ CHART = "stk_pyramid"
 PLANES = {"gray": "grey (luma)", "red": "red", "green": "green", "blue": "blue"}
 
 
-@st.cache_data(**widgets.CACHE)
+@widgets.shared_cache
 def _traced_plane(key, _planes, plane):
     if _planes.shape[0] == 1:
         return _planes[0]
@@ -22,24 +22,24 @@ def _traced_plane(key, _planes, plane):
     return _planes[("red", "green", "blue").index(plane)]
 
 
-@st.cache_data(**widgets.CACHE)
+@widgets.shared_cache
 def _stack(key, _plane, layers):
     stack = stacking.stack_pool(_plane, [dict(layer) for layer in layers])
     return stack, stacking.localisation_by_depth(stack), stacking.localisation_error(stack)
 
 
-@st.cache_data(**widgets.CACHE)
+@widgets.shared_cache
 def _pyramid(key, _stack, value_range):
     layers = [_stack.layers[0].input[0]] + [r.values for r in _stack.layers]
     return stack_figures.pyramid_figure(layers, value_range=value_range)
 
 
-@st.cache_data(**widgets.CACHE)
+@widgets.shared_cache
 def _original(key, _planes, value_range):
     return stack_figures.original_figure(_planes, value_range=value_range)
 
 
-@st.cache_data(**widgets.CACHE)
+@widgets.shared_cache
 def _curves(key, _plane, strides, mode):
     return stacking.localisation_by_stride(_plane, strides, mode=mode)
 

@@ -1,0 +1,34 @@
+"""widgets.frozen: a result shared by every session cannot be written to."""
+
+import subprocess
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+from apptest_helpers import ROOT
+
+import widgets
+
+
+@dataclass(frozen=True)
+class Holder:
+    values: np.ndarray
+
+
+def test_frozen_makes_every_array_read_only_wherever_it_sits():
+    nested = (np.zeros(2), [np.ones(2)], {"a": np.arange(3)}, Holder(np.zeros((2, 2))), "text", 3)
+    assert widgets.frozen(nested) is nested
+    arrays = [nested[0], nested[1][0], nested[2]["a"], nested[3].values]
+    assert not any(a.flags.writeable for a in arrays)
+    with pytest.raises(ValueError, match="read-only"):
+        nested[3].values[0, 0] = 1
+
+
+def test_widgets_imports_pandas_and_pyarrow_itself():
+    # Streamlit alone imports neither; it imports them lazily inside st.table and st.dataframe, where a burst
+    # of first sessions raced on the import (tests/test_burst.py is the test under load).
+    code = ("import sys, streamlit; before = {'pandas', 'pyarrow'} & set(sys.modules); import widgets; "
+            "print(sorted(before), sorted({'pandas', 'pyarrow'} & set(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    assert out.split() == ["[]", "['pandas',", "'pyarrow']"]
