@@ -73,7 +73,7 @@ def frozen(value):
     return value
 
 
-def shared_cache(func):
+def shared_cache(func=None, *, max_entries=SHARED["max_entries"]):
     """Cache ``func`` once for every session, as ``st.cache_resource``, with its arrays made read-only.
 
     ``st.cache_data`` unpickles a fresh copy of its value on every read: for a
@@ -81,14 +81,34 @@ def shared_cache(func):
     row of three images), for a 12 MP photo copying 36 MB. Results cached
     here are shared instead, so they must never be written to; :func:`frozen`
     makes sure of that for arrays, and figures are only read by
-    ``st.plotly_chart``. Like ``st.cache_data``, parameters whose name starts
-    with ``_`` are not hashed: the key must say what they hold.
+    ``st.plotly_chart`` (marks that change go on a copy). Like
+    ``st.cache_data``, parameters whose name starts with ``_`` are not
+    hashed: the key must say what they hold.
     """
+    if func is None:
+        return functools.partial(shared_cache, max_entries=max_entries)
+
     @functools.wraps(func)
     def build(*args, **kwargs):
         return frozen(func(*args, **kwargs))
 
-    return st.cache_resource(**SHARED)(build)
+    return st.cache_resource(**{**SHARED, "max_entries": max_entries})(build)
+
+
+@shared_cache(max_entries=128)
+def _built(key, _build):
+    return _build()
+
+
+def shared(key, build):
+    """``build()``, run once per ``key`` and shared read-only by every session: for figures and their data.
+
+    ``key`` must name everything ``build`` depends on, e.g.
+    ``lab.cache_key("zoom", top, left)``; ``functools.partial`` makes
+    ``build`` from a figure builder and its arguments. 128 results are kept,
+    for an hour at most.
+    """
+    return _built(key, build)
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,5 +1,6 @@
 """Alternatives gallery: every pooling mode on the same image, each with its sentence and formula."""
 
+from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -111,7 +112,8 @@ card(left, "lp", _pooled, lab.cache_key("lp", p), "lp", options(s, "lp", p=p), l
           f"On the shared 0 to {top_abs:g} scale, p = 1 would be up to {n_taps} times too bright."
           + (" Pooled in float64: in float32 (PyTorch's default) 255^16 already overflows." if p > 8 else ""))
 ratios = _continuum(lab.cache_key("continuum"), options(s, "max"), planes)
-right.plotly_chart(lp_continuum_figure(ratios, current_p=p), key="alt_continuum", width="stretch")
+continuum = widgets.shared(lab.cache_key("continuum-figure", p), partial(lp_continuum_figure, ratios, current_p=p))
+right.plotly_chart(continuum, key="alt_continuum", width="stretch")
 right.caption(f"Lp at each p as a share of the window's sum (1 at p = 1) and of its max (1 at p = ∞), averaged "
               f"over {ratios.windows} windows (of the centre {CONTINUUM_SIDE} × {CONTINUUM_SIDE} at most). "
               "p = 2 is not a mean or a normalisation: nothing is divided by a norm, it only sits between the sum "
@@ -145,7 +147,9 @@ st.header("Global max and average")
 maxima, means = _global(lab.cache_key("global"), planes)
 st.write(formula("global-max").sentence + " " + formula("global-avg").sentence)
 st.latex(formula("global-max").latex + r", \qquad " + formula("global-avg").latex)
-st.plotly_chart(global_figure(maxima, means, value_range=scale), key="alt_global", width="stretch")
+st.plotly_chart(widgets.shared(lab.cache_key("global-figure", scale), partial(global_figure, maxima, means,
+                                                                             value_range=scale)),
+                key="alt_global", width="stretch")
 names = ("red", "green", "blue") if len(maxima) == 3 else ("one plane",)
 st.text("\n".join(f"{n}: max {a:g}, average {b:.4g}" for n, a, b in zip(names, maxima, means)))
 

@@ -1,6 +1,7 @@
 """Backward pass: where each pooling mode sends the gradient on its way back to the input."""
 
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -137,12 +138,14 @@ for route in (r for r in routes if "error" in r):
     st.warning(widgets.plain(f"{route['title']}: {route['error']}"))
 routes = [r for r in routes if "error" not in r]
 
-st.plotly_chart(upstream_figure(grid, grad, titles=(f"input {grid.shape[0]}×{grid.shape[1]}",
-                                                    f"upstream gradient {out_shape[0]}×{out_shape[1]}")),
+st.plotly_chart(widgets.shared((key, "upstream"), partial(
+                    upstream_figure, grid, grad, titles=(f"input {grid.shape[0]}×{grid.shape[1]}",
+                                                         f"upstream gradient {out_shape[0]}×{out_shape[1]}"))),
                 key="bwd_upstream", alt="The input grid beside the upstream gradient, one number per output cell")
 st.caption("Left, the grid the layer pools; right, the gradient that reaches each of its outputs from above.")
-st.plotly_chart(routing_figure(grid, [r["grad"] for r in routes], titles=[r["title"] for r in routes],
-                               chosen=[r["sources"] > 0 if r["selecting"] else None for r in routes]),
+st.plotly_chart(widgets.shared((key, "routing"), partial(
+                    routing_figure, grid, [r["grad"] for r in routes], titles=[r["title"] for r in routes],
+                    chosen=[r["sources"] > 0 if r["selecting"] else None for r in routes])),
                 key="bwd_routing", alt="The gradient each input cell receives under each pooling mode")
 st.caption("The gradient each input cell receives, per mode (blue below 0, red above). Outlined: the cells "
            "that max and stochastic pooling route to; every other cell of theirs gets exactly 0.")
@@ -152,7 +155,8 @@ for r in routes:
 st.caption(sums_note(routes, layers, grad.sum()))
 
 st.subheader("Why it matters: overlapping windows add gradients up")
-st.plotly_chart(fan_in_figure([r["sources"] for r in routes], titles=[r["title"] for r in routes]),
+st.plotly_chart(widgets.shared((key, "fan in"), partial(
+                    fan_in_figure, [r["sources"] for r in routes], titles=[r["title"] for r in routes])),
                 key="bwd_fan_in", alt="How many outputs send gradient to each input cell, per mode")
 st.caption("How many outputs send gradient to each input cell; outlined: cells that hear from two or more.")
 shared = {r["title"]: int(np.count_nonzero(r["sources"] >= 2)) for r in routes}

@@ -1,5 +1,7 @@
 """Home: what pooling is, what each lab shows, and a live 4 × 4 example."""
 
+from functools import partial
+
 import streamlit as st
 
 import pooling
@@ -10,6 +12,12 @@ from pooling.settings import DEFAULT_GRID
 
 _SEED = "_home_seed"
 
+
+
+def example_figure(seed):
+    """The 4 × 4 example (the default grid, or random numbers from ``seed``) beside its max and average."""
+    values = grid_from_text(DEFAULT_GRID) if seed == 0 else random_grid((4, 4), rng=seed)
+    return pool_pair_figure(values, pooling.pool2d(values, "max", 2), pooling.pool2d(values, "avg", 2))
 
 
 def _new_numbers():
@@ -42,11 +50,8 @@ for section in dict.fromkeys(lab_page.section for lab_page in widgets.LABS):
 
 st.subheader("Try it: a 4 × 4 grid, pooled with a 2 × 2 window")
 seed = st.session_state.get(_SEED, 0)
-values = grid_from_text(DEFAULT_GRID) if seed == 0 else random_grid((4, 4), rng=seed)
-max_result = pooling.pool2d(values, "max", 2)
-avg_result = pooling.pool2d(values, "avg", 2)
 st.button("New numbers", key="home_reroll", on_click=_new_numbers)
-fig = pool_pair_figure(values, max_result, avg_result)
+fig = widgets.shared(("home example", seed), partial(example_figure, seed))
 st.plotly_chart(fig, key="home_example", alt="A 4 by 4 grid beside its 2 by 2 max pooling and average pooling")
 st.write("Each window is outlined on the input. Max pooling copies the largest cell of its window "
          "(framed in thick orange and black); average pooling mixes all four, so no single cell is framed.")

@@ -1,5 +1,6 @@
 """Information loss: which input cells a pooling keeps, and how well the image comes back from its output."""
 
+from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -68,11 +69,13 @@ def _chart_section(lab):
             st.caption(widgets.plain(f"{loss_figures.PSNR_LABELS[mode]} is left off the chart: {err}"))
     if not curves:
         return
-    st.plotly_chart(loss_figures.psnr_chart(kernels, curves, labels=loss_figures.PSNR_LABELS), key="loss_psnr_chart")
+    chart = widgets.shared((key, "psnr chart", lab.settings, tuple(curves), kernels), partial(
+        loss_figures.psnr_chart, kernels, curves, labels=loss_figures.PSNR_LABELS))
+    st.plotly_chart(chart, key="loss_psnr_chart")
     st.caption(loss_figures.psnr_caption(kernels))
 
 
-def _survival_section(survival, h, w):
+def _survival_section(survival, h, w, key):
     """The sidebar layer's shares of discarded, kept and reused cells, a crop of its survival map, the dimmed image."""
     st.write(loss_figures.survival_words(survival["picks"]))
     names = ("Discarded (used by no output)", "Kept", "Reused (2 or more outputs)")
@@ -86,14 +89,16 @@ def _survival_section(survival, h, w):
     top = left.slider("Crop: top row", 0, h - rows, key="loss_crop_top") if h > rows else 0
     start = left.slider("Crop: left column", 0, w - cols, key="loss_crop_left") if w > cols else 0
     crop = survival["survival"][top:top + rows, start:start + cols]
-    left.plotly_chart(map_figure(crop, title=f"Outputs per input cell, rows {top}–{top + rows - 1}, columns {start}–"
-                                 f"{start + cols - 1}", zmin=0, zmax=max(survival["most"], 1),
-                                 colorbar_title="outputs", value_format="d"), key="loss_survival_map")
+    left.plotly_chart(widgets.shared((key, top, start), partial(
+        map_figure, crop, title=f"Outputs per input cell, rows {top}–{top + rows - 1}, columns {start}–"
+        f"{start + cols - 1}", zmin=0, zmax=max(survival["most"], 1), colorbar_title="outputs", value_format="d")),
+        key="loss_survival_map")
     left.caption("Heatmap of a crop, cell by cell: dark cells were discarded; bright cells were used by the most "
                  "outputs. Hover a cell for its count.")
     if survival["dimmed"] is not None:
-        right.plotly_chart(image_figure(survival["dimmed"], title="Discarded cells dimmed", value_range=(0, 255),
-                                        max_side=640), key="loss_dimmed")
+        right.plotly_chart(widgets.shared((key, "dimmed"), partial(
+            image_figure, survival["dimmed"], title="Discarded cells dimmed", value_range=(0, 255), max_side=640)),
+            key="loss_dimmed")
         right.caption("The whole image with every discarded cell at a quarter of its brightness.")
 
 
@@ -117,7 +122,7 @@ if isinstance(views[mode], str):
     st.error(widgets.plain(f"{widgets.MODE_LABELS[mode]} pooling cannot pool this image: {views[mode]}. "
                            "Max and average pooling below, and the chart, do not need it."))
 else:
-    _survival_section(views[mode], h, w)
+    _survival_section(views[mode], h, w, lab.cache_key(channel, "survival"))
 
 st.subheader("Reconstruction from the pooled output")
 st.write("Max-unpooling puts each output back on the cell it came from and zeros elsewhere; average spreads "
@@ -127,10 +132,12 @@ st.write("Max-unpooling puts each output back on the cell it came from and zeros
 recon = {m: views[m] for m in ("max", "avg") if not isinstance(views[m], str)}
 worst = max((float(v["error"].max()) for v in recon.values()), default=0.0) or 1.0
 for column, (m, view) in zip(st.columns(2), recon.items()):
-    column.plotly_chart(image_figure(view["recon"], title=RECON_NAMES[m], value_range=value_range(lab.planes),
-                                     max_side=640), key=f"loss_recon_{m}")
-    column.plotly_chart(map_figure(view["error"], title=f"{RECON_NAMES[m]}: |error|", zmin=0, zmax=worst,
-                                   colorbar_title="|error|"), key=f"loss_error_{m}")
+    column.plotly_chart(widgets.shared(lab.cache_key(channel, "recon", m), partial(
+        image_figure, view["recon"], title=RECON_NAMES[m], value_range=value_range(lab.planes), max_side=640)),
+        key=f"loss_recon_{m}")
+    column.plotly_chart(widgets.shared(lab.cache_key(channel, "error", m, worst), partial(
+        map_figure, view["error"], title=f"{RECON_NAMES[m]}: |error|", zmin=0, zmax=worst, colorbar_title="|error|")),
+        key=f"loss_error_{m}")
     column.text(loss_figures.psnr_text(view["mse"], view["psnr"]))
 if len(recon) == 2:
     st.write(loss_figures.closer_words(recon["max"]["psnr"], recon["avg"]["psnr"]))

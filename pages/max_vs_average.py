@@ -29,12 +29,6 @@ def max_pooling(key, _planes, _settings):
     return pooling.pool2d(_planes, "max", **pool_options(_settings, mode="max"))
 
 
-@widgets.shared_cache
-def cached(key, _build):
-    """``_build()``, cached on ``key``: photo-sized maps and figures stay put while the zoom moves."""
-    return _build()
-
-
 def label(mode):
     words = compare.describe_options(mode, pool_options(lab.settings, mode=mode))
     return widgets.MODE_LABELS[mode] + (f" ({words})" if words else "")
@@ -85,7 +79,7 @@ for place, mode in zip(st.columns(len(modes)), modes):
         place.warning(widgets.plain(f"{label(mode)} cannot pool this image: {pooled[mode]}"))
         continue
     values, cost = pooled[mode]
-    place.plotly_chart(cached(lab.cache_key("mva_image", mode, lo, hi), partial(
+    place.plotly_chart(widgets.shared(lab.cache_key("mva_image", mode, lo, hi), partial(
         image_figure, values, title=label(mode), value_range=(lo, hi), max_side=DISPLAY_SIDE)),
         key=f"mva_image_{mode}", width="stretch")
     place.text(f"{cost.output_shape[1]} × {cost.output_shape[2]} output")
@@ -101,9 +95,9 @@ if len(shown) >= 2:
     if a == b:
         st.info("Pick two different modes.")
     else:
-        diff, mean_abs = cached(lab.cache_key("mva_diff", a, b), partial(compare.mode_difference, shown[a][0],
+        diff, mean_abs = widgets.shared(lab.cache_key("mva_diff", a, b), partial(compare.mode_difference, shown[a][0],
                                                                          shown[b][0]))
-        st.plotly_chart(cached(lab.cache_key("mva_diff_map", a, b), partial(
+        st.plotly_chart(widgets.shared(lab.cache_key("mva_diff_map", a, b), partial(
             difference_figure, diff, first=label(a), second=label(b), n_planes=planes.shape[0])),
             key="mva_diff_chart", width="stretch")
         st.text(compare.difference_words(label(a), label(b), diff, mean_abs))
@@ -112,12 +106,12 @@ max_result = max_pooling(lab.cache_key("mva_max"), planes, lab.settings)
 
 st.subheader("Colour channels")
 if planes.shape[0] == 3:
-    mask = cached(lab.cache_key("mva_fringe_mask"), lambda: compare.channel_disagreement(max_result.indices))
-    st.plotly_chart(cached(lab.cache_key("mva_channels", lo, hi), partial(
+    mask = widgets.shared(lab.cache_key("mva_fringe_mask"), lambda: compare.channel_disagreement(max_result.indices))
+    st.plotly_chart(widgets.shared(lab.cache_key("mva_channels", lo, hi), partial(
         channel_figure, max_result.values, value_range=(lo, hi))), key="mva_channels", width="stretch")
     st.caption("Each channel of the max pooling, in grey on the shared scale.")
     st.text(compare.fringe_words(mask))
-    st.plotly_chart(cached(lab.cache_key("mva_fringes", lo, hi), partial(
+    st.plotly_chart(widgets.shared(lab.cache_key("mva_fringes", lo, hi), partial(
         fringe_figure, max_result.values, mask, value_range=(lo, hi), title="Cells whose channels came from "
         "different pixels")), key="mva_fringes", width="stretch")
     st.caption("Orange: such cells; grey: the rest of the max-pooled photo, faded.")
@@ -127,7 +121,9 @@ else:
 st.subheader("Zoom into the max pooling")
 top, left, rows, cols, plane = zoom_ui(max_result.grid.shape, compare.zoom_limit(max_result.grid), planes.shape[0])
 zoom = compare.zoom_region(max_result, top=top, left=left, height=rows, width=cols, channel=plane)
-st.plotly_chart(zoom_figure(zoom, focus=st.session_state.get(FOCUS)), key=ZOOM_CHART,
+zoom_fig = widgets.shared(lab.cache_key("mva_zoom", top, left, rows, cols, plane, st.session_state.get(FOCUS)),
+                          partial(zoom_figure, zoom, focus=st.session_state.get(FOCUS)))
+st.plotly_chart(zoom_fig, key=ZOOM_CHART,
                 on_select=partial(widgets.remember_click, ZOOM_CHART, FOCUS), selection_mode="points", width="stretch")
 st.caption("Left: max-pooled cells; right: the input pixels under their windows, each source pixel outlined in orange; "
            "colours span this crop's own range. Hover a cell to read its source pixel; click it to outline its "

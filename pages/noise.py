@@ -1,6 +1,7 @@
 """Noise: does pooling shrug off noise in the image, or pass it on, or make it worse?"""
 
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -118,9 +119,9 @@ for name, reason in left_out.items():
     st.warning(widgets.plain(f"{name} is left out of the chart: {reason}"))
 if not reports:
     st.stop()
-st.plotly_chart(noise_chart(reports, current=level, level_title=f"{KIND_LABELS[kind]} noise level",
-                            title=f"{KIND_LABELS[kind]} noise, the sidebar's window and stride"),
-                key="noise_chart", width="stretch")
+st.plotly_chart(widgets.shared(lab.cache_key("noise-chart-figure", kind, seed, CHART_SIDE, level), partial(
+    noise_chart, reports, current=level, level_title=f"{KIND_LABELS[kind]} noise level",
+    title=f"{KIND_LABELS[kind]} noise, the sidebar's window and stride")), key="noise_chart", width="stretch")
 st.caption("Line chart: how far each pooling's output moved (mean |change|, % of the value range) at noise levels "
            "from 0 to 0.5; the dashed line is the input's own change. Above it, pooling made the noise bigger.")
 if chart_in.shape != lab.planes.shape:

@@ -1,5 +1,7 @@
 """Pooling over time: a typed sentence becomes one vector of fixed size, whatever its length."""
 
+from functools import partial
+
 import numpy as np
 import streamlit as st
 
@@ -56,8 +58,9 @@ st.text(f"{len(tokens)} tokens: " + " | ".join(tokens))
 
 names = feature_names(hashed=hashed)
 pooled = pooled_sentence(tuple(tokens), hashed)
-fig = over_time_figure(pooled["features"], tokens=tokens, names=names, max_over_time=pooled["max"],
-                       winners=pooled["winners"], avg_over_time=pooled["avg"])
+fig = widgets.shared(("over time", tuple(tokens), hashed), partial(
+    over_time_figure, pooled["features"], tokens=tokens, names=names, max_over_time=pooled["max"],
+    winners=pooled["winners"], avg_over_time=pooled["avg"]))
 st.plotly_chart(fig, key="pot_figure", alt="Each token's features as a grid, each feature's winning token "
                 "outlined, and the max and average over time under it")
 st.caption(f"{len(tokens)} tokens × {len(names)} features. Outlined: the token that won each feature's max "

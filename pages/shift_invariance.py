@@ -1,5 +1,7 @@
 """Shift invariance: does a pooled output stay the same when the image moves by a few pixels?"""
 
+from functools import partial
+
 import streamlit as st
 
 import widgets
@@ -123,8 +125,9 @@ for mode, reason in refused.items():
                              f"{reason}"))
 if not reports:
     st.stop()
-fig = shift_chart({labels[m]: r for m, r in reports.items()}, axis=1, stride=s.stride, current=dx,
-                  accent=labels[BLURMAX], title=f"dy = {dy}, dx from 0 to {2 * s.stride}")
+fig = widgets.shared(lab.cache_key("shift-chart", chart_modes, dy, dx, CHART_SIDE, s.train), partial(
+    shift_chart, {labels[m]: r for m, r in reports.items()}, axis=1, stride=s.stride, current=dx,
+    accent=labels[BLURMAX], title=f"dy = {dy}, dx from 0 to {2 * s.stride}"))
 st.plotly_chart(fig, key="shift_chart", width="stretch")
 st.caption(f"Line chart: top, the share of output values unchanged at each dx (dy = {dy}); bottom, their mean "
            "change. Thin vertical lines mark whole strides; the dotted one the shift shown above.")

@@ -1,5 +1,7 @@
 """Window Sweep: one pooling window moves over a small grid, and the output fills cell by cell."""
 
+from functools import partial
+
 import numpy as np
 import streamlit as st
 
@@ -27,7 +29,9 @@ if result is None:
 sweep = pooling.sweep_steps(result)
 focus = widgets.focus_step(sweep.output_shape)
 
-fig = sweep_figure(sweep, np.asarray(grid), focus_step=focus)
+grid = np.asarray(grid)
+fig = widgets.shared(lab.cache_key("sweep", grid.tobytes(), grid.shape, str(grid.dtype), focus),
+                     partial(sweep_figure, sweep, grid, focus_step=focus))
 st.plotly_chart(fig, key=widgets.SWEEP_CHART, on_select=widgets.remember_click, selection_mode="points",
                 alt="Animated window sweep: the pooling window moves over the input grid and fills the output")
 
