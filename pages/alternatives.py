@@ -82,6 +82,69 @@ def card(place, name, compute, *args, note=None):
     return more
 
 
+# Each section with a control of its own is a fragment: moving p, a seed or the ratio reruns that section
+# alone, not the sidebar and the other cards.
+@st.fragment
+def lp_section():
+    st.header("Lp: from the sum to the max")
+    p = st.select_slider("p", LP_STEPS, value=2.0, key="alt_p", format_func=p_label)
+    lp_scale = (0.0, top_abs * n_taps ** (0 if np.isinf(p) else 1 / p))
+    left, right = st.columns(2)
+    card(left, "lp", _pooled, lab.cache_key("lp", p), "lp", options(s, "lp", p=p), lp_scale, planes,
+         note=f"Its own scale, 0 to {lp_scale[1]:.4g}: what a window whose {n_taps} cells all hold {top_abs:g} gives. "
+              f"On the shared 0 to {top_abs:g} scale, p = 1 would be up to {n_taps} times too bright."
+              + (" Pooled in float64: in float32 (PyTorch's default) 255^16 already overflows." if p > 8 else ""))
+    ratios = _continuum(lab.cache_key("continuum"), options(s, "max"), planes)
+    continuum = widgets.shared(lab.cache_key("continuum-figure", p), partial(lp_continuum_figure, ratios, current_p=p))
+    right.plotly_chart(continuum, key="alt_continuum", width="stretch")
+    right.caption(f"Lp at each p as a share of the window's sum (1 at p = 1) and of its max (1 at p = ∞), averaged "
+                  f"over {ratios.windows} windows (of the centre {CONTINUUM_SIDE} × {CONTINUUM_SIDE} at most). "
+                  "p = 2 is not a mean or a normalisation: nothing is divided by a norm, it only sits between the sum "
+                  "and the max.")
+
+
+@st.fragment
+def stochastic_section():
+    st.header("Stochastic: training and test")
+    st.session_state.setdefault("alt_seed", 0)
+    seed_col, button_col = st.columns([3, 1])
+    seed = seed_col.number_input("Random seed", *LIMITS["seed"], step=1, key="alt_seed")
+    button_col.button("Reseed", key="alt_reseed", on_click=_reseed)
+    for place, train, name in zip(st.columns(2), (True, False), ("stochastic-train", "stochastic-test")):
+        card(place, name, _pooled, lab.cache_key(name, seed), "stochastic",
+             options(s, "stochastic", train=train, rng=seed if train else None), scale, planes)
+
+
+@st.fragment
+def fractional_section():
+    st.header("Fractional max")
+    ratio_col, seed_col, view_col = st.columns(3)
+    ratio = ratio_col.slider("Output ratio", 0.5, 0.9, 0.7, step=0.05, key="alt_frac_ratio")
+    frac_seed = seed_col.number_input("Window seed", *LIMITS["seed"], value=0, step=1, key="alt_frac_seed")
+    view = view_col.selectbox("Show", list(VIEWS), index=1, key="alt_frac_view", format_func=VIEWS.get)
+    args = (lab.cache_key("fractional", ratio, frac_seed, view), kernel, ratio, frac_seed, view, scale, planes)
+    left, right = st.columns(2)
+    for grid_fig in card(left, "fractional", _fractional, *args,
+                         note=f"Kernel {kernel[0]} × {kernel[1]} from the sidebar; stride and padding do not apply."):
+        right.plotly_chart(grid_fig, key="alt_frac_grid", width="stretch")
+        right.caption(f"The centre of the input ({VIEWS[view]}) with a white line at the start of every window. The "
+                      f"gaps are a pseudo-random mix of sizes and each window is {kernel[0]} × {kernel[1]}: windows "
+                      "overlap wherever a gap is smaller than the kernel, and where a gap is larger, the pixels in "
+                      "between are skipped (no window reads them). The same windows pool every plane here.")
+
+
+@st.fragment
+def mixed_section():
+    st.header("Mixed and anti-aliased max")
+    mixed_col, aa_col = st.columns(2)
+    alpha = mixed_col.slider("alpha: weight of the max", 0.0, 1.0, 0.5, step=0.05, key="alt_alpha")
+    card(mixed_col, "mixed", _pooled, lab.cache_key("mixed", alpha), "mixed", options(s, "mixed", alpha=alpha), scale,
+         planes, note=f"alpha = {alpha:g}: 1 is max pooling, 0 is average pooling.")
+    card(aa_col, "antialiased", _pooled, lab.cache_key("antialiased"), "antialiased", options(s, "max"), scale, planes,
+         note="Kernel and stride from the sidebar; padding, dilation and ceil mode do not apply. The max runs with "
+              "stride 1 before the blur and the subsampling.")
+
+
 lab = widgets.sidebar()
 s = lab.settings
 st.title("Alternatives gallery")
@@ -103,45 +166,11 @@ st.caption("All three on one scale: " + ("0 (black) to 255 (white)." if photo el
 for place, mode in zip(st.columns(3), ("max", "min", "avg")):
     card(place, mode, _pooled, lab.cache_key(mode), mode, options(s, mode), scale, planes)
 
-st.header("Lp: from the sum to the max")
-p = st.select_slider("p", LP_STEPS, value=2.0, key="alt_p", format_func=p_label)
-lp_scale = (0.0, top_abs * n_taps ** (0 if np.isinf(p) else 1 / p))
-left, right = st.columns(2)
-card(left, "lp", _pooled, lab.cache_key("lp", p), "lp", options(s, "lp", p=p), lp_scale, planes,
-     note=f"Its own scale, 0 to {lp_scale[1]:.4g}: what a window whose {n_taps} cells all hold {top_abs:g} gives. "
-          f"On the shared 0 to {top_abs:g} scale, p = 1 would be up to {n_taps} times too bright."
-          + (" Pooled in float64: in float32 (PyTorch's default) 255^16 already overflows." if p > 8 else ""))
-ratios = _continuum(lab.cache_key("continuum"), options(s, "max"), planes)
-continuum = widgets.shared(lab.cache_key("continuum-figure", p), partial(lp_continuum_figure, ratios, current_p=p))
-right.plotly_chart(continuum, key="alt_continuum", width="stretch")
-right.caption(f"Lp at each p as a share of the window's sum (1 at p = 1) and of its max (1 at p = ∞), averaged "
-              f"over {ratios.windows} windows (of the centre {CONTINUUM_SIDE} × {CONTINUUM_SIDE} at most). "
-              "p = 2 is not a mean or a normalisation: nothing is divided by a norm, it only sits between the sum "
-              "and the max.")
+lp_section()
 
-st.header("Stochastic: training and test")
-st.session_state.setdefault("alt_seed", 0)
-seed_col, button_col = st.columns([3, 1])
-seed = seed_col.number_input("Random seed", *LIMITS["seed"], step=1, key="alt_seed")
-button_col.button("Reseed", key="alt_reseed", on_click=_reseed)
-for place, train, name in zip(st.columns(2), (True, False), ("stochastic-train", "stochastic-test")):
-    card(place, name, _pooled, lab.cache_key(name, seed), "stochastic",
-         options(s, "stochastic", train=train, rng=seed if train else None), scale, planes)
+stochastic_section()
 
-st.header("Fractional max")
-ratio_col, seed_col, view_col = st.columns(3)
-ratio = ratio_col.slider("Output ratio", 0.5, 0.9, 0.7, step=0.05, key="alt_frac_ratio")
-frac_seed = seed_col.number_input("Window seed", *LIMITS["seed"], value=0, step=1, key="alt_frac_seed")
-view = view_col.selectbox("Show", list(VIEWS), index=1, key="alt_frac_view", format_func=VIEWS.get)
-args = (lab.cache_key("fractional", ratio, frac_seed, view), kernel, ratio, frac_seed, view, scale, planes)
-left, right = st.columns(2)
-for grid_fig in card(left, "fractional", _fractional, *args,
-                     note=f"Kernel {kernel[0]} × {kernel[1]} from the sidebar; stride and padding do not apply."):
-    right.plotly_chart(grid_fig, key="alt_frac_grid", width="stretch")
-    right.caption(f"The centre of the input ({VIEWS[view]}) with a white line at the start of every window. The gaps "
-                  f"are a pseudo-random mix of sizes and each window is {kernel[0]} × {kernel[1]}: windows overlap "
-                  "wherever a gap is smaller than the kernel, and where a gap is larger, the pixels in between are "
-                  "skipped (no window reads them). The same windows pool every plane here.")
+fractional_section()
 
 st.header("Global max and average")
 maxima, means = _global(lab.cache_key("global"), planes)
@@ -153,13 +182,6 @@ st.plotly_chart(widgets.shared(lab.cache_key("global-figure", scale), partial(gl
 names = ("red", "green", "blue") if len(maxima) == 3 else ("one plane",)
 st.text("\n".join(f"{n}: max {a:g}, average {b:.4g}" for n, a, b in zip(names, maxima, means)))
 
-st.header("Mixed and anti-aliased max")
-mixed_col, aa_col = st.columns(2)
-alpha = mixed_col.slider("alpha: weight of the max", 0.0, 1.0, 0.5, step=0.05, key="alt_alpha")
-card(mixed_col, "mixed", _pooled, lab.cache_key("mixed", alpha), "mixed", options(s, "mixed", alpha=alpha), scale,
-     planes, note=f"alpha = {alpha:g}: 1 is max pooling, 0 is average pooling.")
-card(aa_col, "antialiased", _pooled, lab.cache_key("antialiased"), "antialiased", options(s, "max"), scale, planes,
-     note="Kernel and stride from the sidebar; padding, dilation and ceil mode do not apply. The max runs with "
-          "stride 1 before the blur and the subsampling.")
+mixed_section()
 
 widgets.layer_summary(lab, hw)

@@ -49,6 +49,42 @@ def zoom_ui(out_hw, limit, n_planes):
     return top, left, rows, cols, plane
 
 
+@st.fragment
+def difference_section(shown):
+    """Two of the shown modes and their difference; a fragment, so picking others reruns this part alone."""
+    st.subheader("Difference")
+    names = list(shown)
+    pick_a, pick_b = st.columns(2)
+    a = pick_a.selectbox("First mode", names, index=0, key="mva_diff_a", format_func=label)
+    b = pick_b.selectbox("minus", names, index=1, key="mva_diff_b", format_func=label)
+    if a == b:
+        st.info("Pick two different modes.")
+    else:
+        diff, mean_abs = widgets.shared(lab.cache_key("mva_diff", a, b),
+                                        partial(compare.mode_difference, shown[a][0], shown[b][0]))
+        st.plotly_chart(widgets.shared(lab.cache_key("mva_diff_map", a, b), partial(
+            difference_figure, diff, first=label(a), second=label(b), n_planes=planes.shape[0])),
+            key="mva_diff_chart", width="stretch")
+        st.text(compare.difference_words(label(a), label(b), diff, mean_abs))
+
+
+@st.fragment
+def zoom_section(max_result, n_planes):
+    """The zoom and its controls; a fragment, so moving it reruns this part alone."""
+    st.subheader("Zoom into the max pooling")
+    top, left, rows, cols, plane = zoom_ui(max_result.grid.shape, compare.zoom_limit(max_result.grid), n_planes)
+    zoom = compare.zoom_region(max_result, top=top, left=left, height=rows, width=cols, channel=plane)
+    zoom_fig = widgets.shared(lab.cache_key("mva_zoom", top, left, rows, cols, plane, st.session_state.get(FOCUS)),
+                              partial(zoom_figure, zoom, focus=st.session_state.get(FOCUS)))
+    st.plotly_chart(zoom_fig, key=ZOOM_CHART, on_select=partial(widgets.remember_click, ZOOM_CHART, FOCUS),
+                    selection_mode="points", width="stretch")
+    st.caption("Left: max-pooled cells; right: the input pixels under their windows, each source pixel outlined in "
+               "orange; colours span this crop's own range. Hover a cell to read its source pixel; click it to outline "
+               "its window in white.")
+    if (words := compare.focus_words(zoom, st.session_state.get(FOCUS))) is not None:
+        st.text(words)
+
+
 lab = widgets.sidebar()
 planes, hw = lab.planes, lab.planes.shape[1:]
 
@@ -87,20 +123,7 @@ st.caption(f"Every image uses one scale: black is {lo:g} and white is {hi:g}. Op
            "seed come from the sidebar: choose that mode there to change them.")
 
 if len(shown) >= 2:
-    st.subheader("Difference")
-    names = list(shown)
-    pick_a, pick_b = st.columns(2)
-    a = pick_a.selectbox("First mode", names, index=0, key="mva_diff_a", format_func=label)
-    b = pick_b.selectbox("minus", names, index=1, key="mva_diff_b", format_func=label)
-    if a == b:
-        st.info("Pick two different modes.")
-    else:
-        diff, mean_abs = widgets.shared(lab.cache_key("mva_diff", a, b), partial(compare.mode_difference, shown[a][0],
-                                                                         shown[b][0]))
-        st.plotly_chart(widgets.shared(lab.cache_key("mva_diff_map", a, b), partial(
-            difference_figure, diff, first=label(a), second=label(b), n_planes=planes.shape[0])),
-            key="mva_diff_chart", width="stretch")
-        st.text(compare.difference_words(label(a), label(b), diff, mean_abs))
+    difference_section(shown)
 
 max_result = max_pooling(lab.cache_key("mva_max"), planes, lab.settings)
 
@@ -118,18 +141,7 @@ if planes.shape[0] == 3:
 else:
     st.info('The image has one plane. Set the sidebar\'s Colour to "RGB (3 planes)" to compare the channels.')
 
-st.subheader("Zoom into the max pooling")
-top, left, rows, cols, plane = zoom_ui(max_result.grid.shape, compare.zoom_limit(max_result.grid), planes.shape[0])
-zoom = compare.zoom_region(max_result, top=top, left=left, height=rows, width=cols, channel=plane)
-zoom_fig = widgets.shared(lab.cache_key("mva_zoom", top, left, rows, cols, plane, st.session_state.get(FOCUS)),
-                          partial(zoom_figure, zoom, focus=st.session_state.get(FOCUS)))
-st.plotly_chart(zoom_fig, key=ZOOM_CHART,
-                on_select=partial(widgets.remember_click, ZOOM_CHART, FOCUS), selection_mode="points", width="stretch")
-st.caption("Left: max-pooled cells; right: the input pixels under their windows, each source pixel outlined in orange; "
-           "colours span this crop's own range. Hover a cell to read its source pixel; click it to outline its "
-           "window in white.")
-if (words := compare.focus_words(zoom, st.session_state.get(FOCUS))) is not None:
-    st.text(words)
+zoom_section(max_result, planes.shape[0])
 
 st.subheader("Size and cost")
 st.text(compare.input_words(planes))
