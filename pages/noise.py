@@ -80,57 +80,68 @@ st.write(
 if not widgets.check_layer(lab, lab.planes.shape[1:]):
     st.warning("This layer cannot pool this image: the sidebar says why. Change a setting there.")
     st.stop()
-kind, level, seed, modes = noise_ui()
-st.caption(
-    "Noise level: for Gaussian noise, its standard deviation as a fraction of the value range (0 to 255 for "
-    "photos); for salt and pepper, the fraction of pixels hit. Noisy values are clipped to the value range, as "
-    "a camera's would be. Every mode sees the same noise (the seed fixes it). How far the output moved: the mean "
-    "of |pooled noisy − pooled clean|, in % of the value range."
-)
-work = centre_crop(lab.planes, WORK_SIDE)
-if work.shape != lab.planes.shape:
-    st.info(f"The image is larger than {WORK_SIDE} px: this page tests its centre {work.shape[1]} × {work.shape[2]}.")
 
-st.plotly_chart(noisy_input(lab.cache_key("noise-in", kind, level, seed, WORK_SIDE), work, kind, level, seed),
-                key="noise_input", width="stretch")
-st.caption("The clean and the noisy input, side by side on one scale (shrunk to fit).")
-if not modes:
-    st.warning("Choose at least one mode above.")
-for mode in modes:
-    st.subheader(widgets.MODE_LABELS[mode])
-    try:
-        fig, moved_in, moved_out, changed = noisy_row(lab.cache_key("noise-row", kind, level, seed, mode, WORK_SIDE),
-                                                      work, kind, level, seed, mode,
-                                                      pool_options(s, mode=mode))
-    except ValueError as err:
-        st.warning(widgets.plain(f"{widgets.MODE_LABELS[mode]} cannot pool this noisy image: {err}"))
-        continue
-    st.plotly_chart(fig, key=f"noise_row_{mode}", width="stretch")
-    verdict = "more than" if moved_out > moved_in * 1.05 else "less than" if moved_out < moved_in * 0.95 else "about"
-    st.text(f"{widgets.MODE_LABELS[mode]}: the output moved {100 * moved_out:.2f}% of the range on average, "
-            f"{verdict} the input's {100 * moved_in:.2f}%; {100 * changed:.1f}% of output values changed.")
 
-st.subheader("Output change against noise level")
-# Stochastic on the chart is test time (the expected value), so its curve does not jump with each draw.
-layers = {label(m): (m, pool_options(replace(s, train=False), mode=m)) for m in CHART_MODES}
-chart_in = centre_crop(work, CHART_SIDE)
-reports, left_out = chart_reports(lab.cache_key("noise-chart", kind, seed, CHART_SIDE), chart_in, kind, seed, layers)
-for name, reason in left_out.items():
-    st.warning(widgets.plain(f"{name} is left out of the chart: {reason}"))
-if not reports:
-    st.stop()
-st.plotly_chart(widgets.shared(lab.cache_key("noise-chart-figure", kind, seed, CHART_SIDE, level), partial(
-    noise_chart, reports, current=level, level_title=f"{KIND_LABELS[kind]} noise level",
-    title=f"{KIND_LABELS[kind]} noise, the sidebar's window and stride")), key="noise_chart", width="stretch")
-st.caption("Line chart: how far each pooling's output moved (mean |change|, % of the value range) at noise levels "
-           "from 0 to 0.5; the dashed line is the input's own change. Above it, pooling made the noise bigger.")
-if chart_in.shape != lab.planes.shape:
-    st.text(f"The chart uses the centre {chart_in.shape[1]} × {chart_in.shape[2]} of the image, to stay quick.")
-near = int(np.argmin(np.abs(CHART_LEVELS - level)))  # the chart's level nearest the slider's
-moved = {name: 100 * rep.output_change[near] for name, rep in reports.items()}
-base = 100 * next(iter(reports.values())).input_change[near]
-st.write(f"On the chart at level {CHART_LEVELS[near]:g}: the input moved {base:.2f}%; "
-         + ", ".join(f"{name} {value:.2f}%" for name, value in moved.items()) + ".")
-if kind in ("salt", "salt-and-pepper"):
-    st.write("Salt is max pooling's weak spot: the white pixel wins. Averaging passes on about as much change in "
-             "total but spreads it thin, so no output cell jumps to white.")
+@st.fragment
+def noise_lab():
+    """The page below the claim: a fragment, so moving the noise's own controls reruns it alone, not the sidebar."""
+    kind, level, seed, modes = noise_ui()
+    st.caption(
+        "Noise level: for Gaussian noise, its standard deviation as a fraction of the value range (0 to 255 for "
+        "photos); for salt and pepper, the fraction of pixels hit. Noisy values are clipped to the value range, as "
+        "a camera's would be. Every mode sees the same noise (the seed fixes it). How far the output moved: the mean "
+        "of |pooled noisy − pooled clean|, in % of the value range."
+    )
+    work = centre_crop(lab.planes, WORK_SIDE)
+    if work.shape != lab.planes.shape:
+        st.info(f"The image is larger than {WORK_SIDE} px: this page tests its centre "
+                f"{work.shape[1]} × {work.shape[2]}.")
+
+    st.plotly_chart(noisy_input(lab.cache_key("noise-in", kind, level, seed, WORK_SIDE), work, kind, level, seed),
+                    key="noise_input", width="stretch")
+    st.caption("The clean and the noisy input, side by side on one scale (shrunk to fit).")
+    if not modes:
+        st.warning("Choose at least one mode above.")
+    for mode in modes:
+        st.subheader(widgets.MODE_LABELS[mode])
+        try:
+            fig, moved_in, moved_out, changed = noisy_row(
+                lab.cache_key("noise-row", kind, level, seed, mode, WORK_SIDE), work, kind, level, seed, mode,
+                pool_options(s, mode=mode))
+        except ValueError as err:
+            st.warning(widgets.plain(f"{widgets.MODE_LABELS[mode]} cannot pool this noisy image: {err}"))
+            continue
+        st.plotly_chart(fig, key=f"noise_row_{mode}", width="stretch")
+        verdict = ("more than" if moved_out > moved_in * 1.05 else "less than" if moved_out < moved_in * 0.95
+                   else "about")
+        st.text(f"{widgets.MODE_LABELS[mode]}: the output moved {100 * moved_out:.2f}% of the range on average, "
+                f"{verdict} the input's {100 * moved_in:.2f}%; {100 * changed:.1f}% of output values changed.")
+
+    st.subheader("Output change against noise level")
+    # Stochastic on the chart is test time (the expected value), so its curve does not jump with each draw.
+    layers = {label(m): (m, pool_options(replace(s, train=False), mode=m)) for m in CHART_MODES}
+    chart_in = centre_crop(work, CHART_SIDE)
+    reports, left_out = chart_reports(lab.cache_key("noise-chart", kind, seed, CHART_SIDE), chart_in, kind, seed,
+                                      layers)
+    for name, reason in left_out.items():
+        st.warning(widgets.plain(f"{name} is left out of the chart: {reason}"))
+    if not reports:
+        st.stop()
+    st.plotly_chart(widgets.shared(lab.cache_key("noise-chart-figure", kind, seed, CHART_SIDE, level), partial(
+        noise_chart, reports, current=level, level_title=f"{KIND_LABELS[kind]} noise level",
+        title=f"{KIND_LABELS[kind]} noise, the sidebar's window and stride")), key="noise_chart", width="stretch")
+    st.caption("Line chart: how far each pooling's output moved (mean |change|, % of the value range) at noise levels "
+               "from 0 to 0.5; the dashed line is the input's own change. Above it, pooling made the noise bigger.")
+    if chart_in.shape != lab.planes.shape:
+        st.text(f"The chart uses the centre {chart_in.shape[1]} × {chart_in.shape[2]} of the image, to stay quick.")
+    near = int(np.argmin(np.abs(CHART_LEVELS - level)))  # the chart's level nearest the slider's
+    moved = {name: 100 * rep.output_change[near] for name, rep in reports.items()}
+    base = 100 * next(iter(reports.values())).input_change[near]
+    st.write(f"On the chart at level {CHART_LEVELS[near]:g}: the input moved {base:.2f}%; "
+             + ", ".join(f"{name} {value:.2f}%" for name, value in moved.items()) + ".")
+    if kind in ("salt", "salt-and-pepper"):
+        st.write("Salt is max pooling's weak spot: the white pixel wins. Averaging passes on about as much change in "
+                 "total but spreads it thin, so no output cell jumps to white.")
+
+
+noise_lab()

@@ -79,70 +79,79 @@ work = centre_crop(lab.planes, WORK_SIDE)
 if not widgets.check_layer(lab, lab.planes.shape[1:]):
     st.warning("This layer cannot pool this image: the sidebar says why. Change a setting there.")
     st.stop()
-(dy, dx), modes = shift_ui(s.stride, work.shape[1:], labels)
-st.caption(
-    "How it is measured: the image is shifted circularly by (dy, dx) (pixels pushed off one edge come back at the "
-    "other). The shifted image's output is moved back by whole cells, (dy // stride, dx // stride), then compared "
-    "cell by cell with the original's; cells whose window touches padding or wrapped pixels are left out. "
-    "Unchanged means equal to within one part in a billion."
-)
-if work.shape != lab.planes.shape:
-    st.info(f"The image is larger than {WORK_SIDE} px: this page tests its centre {work.shape[1]} × {work.shape[2]}.")
-if not modes:
-    st.warning("Choose at least one mode above.")
-    st.stop()
 
-args = {m: layer_args(s, m) for m in modes}
-lo, hi = value_range(work)
-for mode in modes:
-    st.subheader(labels[mode])
-    try:
-        fig, unchanged, change, count, offset = mode_panel(
-            lab.cache_key("shift", mode, dy, dx, WORK_SIDE), work, (dy, dx), mode, args[mode], (hi - lo) / 4)
-    except ValueError as err:
-        st.warning(widgets.plain(f"{labels[mode]} cannot pool this image with this layer: {err}"))
-        continue
-    st.plotly_chart(fig, key=f"shift_row_{mode}", width="stretch")
-    if count == 0:
-        st.text("No output cell could be compared: the image is too small for this shift and layer.")
-    else:
-        changed = round((1 - unchanged) * count)
-        st.text(f"{labels[mode]}: {percent(unchanged):.1f}% of {count:,} compared output values unchanged "
-                f"({changed:,} changed); mean |change| {change:.3g}; output moved by {offset[0]} × {offset[1]} "
-                "whole cells.")
-st.caption("Each row: the pooled image before and after the shift, on one grey scale, and the aligned "
-           "difference (blue: went down, red: went up, white: unchanged, grey: not compared; the colours end at a "
-           "quarter of the value range, the same for every mode).")
 
-st.subheader("Every shift from 0 to 2 × stride")
-chart_modes = tuple(dict.fromkeys((*modes, BLURMAX)))
-chart_args = {m: args.get(m) or layer_args(s, m) for m in chart_modes}
-chart_in = centre_crop(work, CHART_SIDE)
-reports, refused = sweep(lab.cache_key("shift-sweep", chart_modes, dy, CHART_SIDE), chart_in, dy, s.stride,
-                         chart_modes, chart_args)
-for mode, reason in refused.items():
-    st.warning(widgets.plain(f"The chart leaves out {labels[mode]}: it cannot pool this image with this layer: "
-                             f"{reason}"))
-if not reports:
-    st.stop()
-fig = widgets.shared(lab.cache_key("shift-chart", chart_modes, dy, dx, CHART_SIDE, s.train), partial(
-    shift_chart, {labels[m]: r for m, r in reports.items()}, axis=1, stride=s.stride, current=dx,
-    accent=labels[BLURMAX], title=f"dy = {dy}, dx from 0 to {2 * s.stride}"))
-st.plotly_chart(fig, key="shift_chart", width="stretch")
-st.caption(f"Line chart: top, the share of output values unchanged at each dx (dy = {dy}); bottom, their mean "
-           "change. Thin vertical lines mark whole strides; the dotted one the shift shown above.")
-if chart_in.shape != work.shape:
-    st.text(f"The chart uses the centre {chart_in.shape[1]} × {chart_in.shape[2]} of the image, to stay quick.")
-dxs = next(iter(reports.values())).shifts[:, 1]
-verdict = shift_verdict(dxs, {labels[m]: r.unchanged for m, r in reports.items()}, s.stride,
-                        dy, fresh=[labels["stochastic"]] if s.train else [])
-if verdict is None:
-    st.write(nothing_to_compare(chart_in.shape[1:], dy))
-    st.stop()
-st.write(verdict + (" With stride 1 every shift is a whole stride; the price: the image does not shrink."
-                    if s.stride == 1 else ""))
-between = dxs % s.stride != 0
-if {"max", BLURMAX} <= reports.keys() and between.any():
-    sentence = blur_against_max(reports[BLURMAX].mean_abs_change[between], reports["max"].mean_abs_change[between])
-    if sentence:
-        st.write(sentence)
+@st.fragment
+def shift_lab():
+    """The page below the claim: a fragment, so moving a shift reruns it alone, not the sidebar."""
+    (dy, dx), modes = shift_ui(s.stride, work.shape[1:], labels)
+    st.caption(
+        "How it is measured: the image is shifted circularly by (dy, dx) (pixels pushed off one edge come back at the "
+        "other). The shifted image's output is moved back by whole cells, (dy // stride, dx // stride), then compared "
+        "cell by cell with the original's; cells whose window touches padding or wrapped pixels are left out. "
+        "Unchanged means equal to within one part in a billion."
+    )
+    if work.shape != lab.planes.shape:
+        st.info(f"The image is larger than {WORK_SIDE} px: this page tests its centre "
+                f"{work.shape[1]} × {work.shape[2]}.")
+    if not modes:
+        st.warning("Choose at least one mode above.")
+        st.stop()
+
+    args = {m: layer_args(s, m) for m in modes}
+    lo, hi = value_range(work)
+    for mode in modes:
+        st.subheader(labels[mode])
+        try:
+            fig, unchanged, change, count, offset = mode_panel(
+                lab.cache_key("shift", mode, dy, dx, WORK_SIDE), work, (dy, dx), mode, args[mode], (hi - lo) / 4)
+        except ValueError as err:
+            st.warning(widgets.plain(f"{labels[mode]} cannot pool this image with this layer: {err}"))
+            continue
+        st.plotly_chart(fig, key=f"shift_row_{mode}", width="stretch")
+        if count == 0:
+            st.text("No output cell could be compared: the image is too small for this shift and layer.")
+        else:
+            changed = round((1 - unchanged) * count)
+            st.text(f"{labels[mode]}: {percent(unchanged):.1f}% of {count:,} compared output values unchanged "
+                    f"({changed:,} changed); mean |change| {change:.3g}; output moved by {offset[0]} × {offset[1]} "
+                    "whole cells.")
+    st.caption("Each row: the pooled image before and after the shift, on one grey scale, and the aligned "
+               "difference (blue: went down, red: went up, white: unchanged, grey: not compared; the colours end at a "
+               "quarter of the value range, the same for every mode).")
+
+    st.subheader("Every shift from 0 to 2 × stride")
+    chart_modes = tuple(dict.fromkeys((*modes, BLURMAX)))
+    chart_args = {m: args.get(m) or layer_args(s, m) for m in chart_modes}
+    chart_in = centre_crop(work, CHART_SIDE)
+    reports, refused = sweep(lab.cache_key("shift-sweep", chart_modes, dy, CHART_SIDE), chart_in, dy, s.stride,
+                             chart_modes, chart_args)
+    for mode, reason in refused.items():
+        st.warning(widgets.plain(f"The chart leaves out {labels[mode]}: it cannot pool this image with this layer: "
+                                 f"{reason}"))
+    if not reports:
+        st.stop()
+    fig = widgets.shared(lab.cache_key("shift-chart", chart_modes, dy, dx, CHART_SIDE, s.train), partial(
+        shift_chart, {labels[m]: r for m, r in reports.items()}, axis=1, stride=s.stride, current=dx,
+        accent=labels[BLURMAX], title=f"dy = {dy}, dx from 0 to {2 * s.stride}"))
+    st.plotly_chart(fig, key="shift_chart", width="stretch")
+    st.caption(f"Line chart: top, the share of output values unchanged at each dx (dy = {dy}); bottom, their mean "
+               "change. Thin vertical lines mark whole strides; the dotted one the shift shown above.")
+    if chart_in.shape != work.shape:
+        st.text(f"The chart uses the centre {chart_in.shape[1]} × {chart_in.shape[2]} of the image, to stay quick.")
+    dxs = next(iter(reports.values())).shifts[:, 1]
+    verdict = shift_verdict(dxs, {labels[m]: r.unchanged for m, r in reports.items()}, s.stride,
+                            dy, fresh=[labels["stochastic"]] if s.train else [])
+    if verdict is None:
+        st.write(nothing_to_compare(chart_in.shape[1:], dy))
+        st.stop()
+    st.write(verdict + (" With stride 1 every shift is a whole stride; the price: the image does not shrink."
+                        if s.stride == 1 else ""))
+    between = dxs % s.stride != 0
+    if {"max", BLURMAX} <= reports.keys() and between.any():
+        sentence = blur_against_max(reports[BLURMAX].mean_abs_change[between], reports["max"].mean_abs_change[between])
+        if sentence:
+            st.write(sentence)
+
+
+shift_lab()
