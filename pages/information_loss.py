@@ -47,6 +47,7 @@ def _curve(key, _planes, mode, options, data_range, kernels):
                           options={mode: dict(options)})[mode]
 
 
+@st.fragment
 def _chart_section(lab):
     st.subheader("PSNR against kernel size")
     modes = st.multiselect("Modes on the chart", list(loss_figures.PSNR_LABELS), default=["max", "min", "avg", "mixed"],
@@ -75,6 +76,7 @@ def _chart_section(lab):
     st.caption(loss_figures.psnr_caption(kernels))
 
 
+@st.fragment
 def _survival_section(survival, h, w, key):
     """The sidebar layer's shares of discarded, kept and reused cells, a crop of its survival map, the dimmed image."""
     st.write(loss_figures.survival_words(survival["picks"]))

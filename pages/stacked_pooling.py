@@ -1,5 +1,7 @@
 """Stacked pooling: rounds of pooling in turn, one deep cell traced back to the one pixel it copies."""
 
+from functools import partial
+
 import numpy as np
 import streamlit as st
 
@@ -72,6 +74,64 @@ def cell_ui(shape):
     return st.session_state["stk_row"], st.session_state["stk_col"]
 
 
+@st.fragment
+def trace_section(key, stack, errors, plane, plane_name, value_range):
+    """Pick a deep cell and follow it back to its pixel: a fragment, so a click reruns this part alone."""
+    row, col = cell_ui(stack.values.shape)
+    path = stacking.trace_to_source(stack, row, col)
+    field = stack.receptive_field(row, col)
+    fig = stack_figures.mark_path(_pyramid(key, stack, value_range), path, field)
+    st.plotly_chart(fig, key=CHART, on_select=_take_click, selection_mode="points",
+                    alt="The input and each pooled layer side by side, each smaller; the traced cell ringed on each")
+    step = fig.layout.meta["click_step"]
+    st.caption("Grey images, black to white: the traced plane and each round's output. Orange squares ring the "
+               "traced cell on every layer; the dashed rectangle on the input is its receptive field. Click a cell "
+               "of the last layer to trace it" + (f" (on this big layer a click picks every {step}th cell; type the "
+                                                   "row and column for any other)." if step > 1 else "."))
+
+    st.subheader("Back to the one pixel")
+    for line in stacking.describe_source(path, field, errors[row, col], plane=PLANES.get(plane_name, plane_name)):
+        st.text(line)
+    source = path[0]
+    left, right = st.columns(2)
+    with left:
+        shown = _original(lab.cache_key("original"), lab.planes, value_range)
+        shown = stack_figures.mark_field(shown, field, (source.row, source.col))
+        st.plotly_chart(shown, key="stk_field",
+                        alt="The original image, the receptive field outlined, the pixel ringed")
+    with right:
+        crop = stack_figures.source_crop_figure(plane, source.row, source.col)
+        st.plotly_chart(crop, key="stk_pixel", alt="The cells around the source pixel with their values")
+    st.dataframe(stacking.path_table(path), key="stk_path", hide_index=True)
+    st.caption("Left: the original image, the receptive field outlined and the source pixel ringed. Right: the cells "
+               "around that pixel. Below: the argmax path, deepest first; each round copied the cell in the next row.")
+
+
+@st.fragment
+def localisation_section(key, plane, plane_name, mode, loc):
+    """The localisation chart and its verdict: a fragment, so choosing strides reruns this part alone."""
+    st.subheader("Does stacking lose the position?")
+    st.write("Localisation error, as measured here: the distance, in input pixels, from the pixel a deep cell "
+             "copies to the centre of that cell's receptive field, which is where you would guess the feature is "
+             "if you knew only the deep cell's position. The chart shows its mean over every deep cell.")
+    strides = st.multiselect("Strides to compare (kernel = stride, as many rounds as fit, up to 5)", [2, 3, 4, 5, 6, 8],
+                             default=[2, 3], key="stk_strides")
+    curves = _curves(lab.cache_key(plane_name, "curves"), plane, tuple(sorted(strides)), mode)
+    chart = widgets.shared((key, "localisation", tuple(sorted(strides))),
+                           partial(stack_figures.localisation_figure, curves, yours=loc))
+    st.plotly_chart(chart, key="stk_localisation",
+                    alt="Mean localisation error against rounds of pooling, one line per stride, and your stack")
+    st.caption("One line per stride; the dashed orange line is the pyramid above. Hover for the largest error, "
+               "the grid step (input pixels between neighbouring deep cells) and the receptive field's size.")
+    for s, c in sorted(curves.items()):
+        st.text(f"Stride {s}: {c.mean_error[0]:.1f} px after 1 round, {c.mean_error[-1]:.1f} px after {c.depth[-1]}.")
+    st.write(stacking.describe_trend(*stacking.localisation_trend(curves)))
+    st.write("Hover a point to compare its error with the grid step, the product of the strides. The argmax itself "
+             "loses nothing: the path above still names the exact winning pixel, which is what max unpooling uses to "
+             "put values back in place. What is lost is every other pixel, and the position of anything that did not "
+             "win.")
+
+
 lab = widgets.sidebar()
 st.title("Stacked pooling")
 st.write("The claim: more rounds of pooling, and larger strides, lose where things are in the image. "
@@ -103,48 +163,5 @@ except ValueError as err:
     st.error(widgets.plain(stacking.describe_misfit(err, plane.shape)))
     st.stop()
 
-row, col = cell_ui(stack.values.shape)
-path = stacking.trace_to_source(stack, row, col)
-field = stack.receptive_field(row, col)
-fig = stack_figures.mark_path(_pyramid(key, stack, value_range), path, field)
-st.plotly_chart(fig, key=CHART, on_select=_take_click, selection_mode="points",
-                alt="The input and each pooled layer side by side, each smaller; the traced cell ringed on each")
-step = fig.layout.meta["click_step"]
-st.caption("Grey images, black to white: the traced plane and each round's output. Orange squares ring the "
-           "traced cell on every layer; the dashed rectangle on the input is its receptive field. Click a cell "
-           "of the last layer to trace it" + (f" (on this big layer a click picks every {step}th cell; type the "
-                                               "row and column for any other)." if step > 1 else "."))
-
-st.subheader("Back to the one pixel")
-for line in stacking.describe_source(path, field, errors[row, col], plane=PLANES.get(plane_name, plane_name)):
-    st.text(line)
-source = path[0]
-left, right = st.columns(2)
-with left:
-    shown = _original(lab.cache_key("original"), lab.planes, value_range)
-    shown = stack_figures.mark_field(shown, field, (source.row, source.col))
-    st.plotly_chart(shown, key="stk_field", alt="The original image, the receptive field outlined, the pixel ringed")
-with right:
-    crop = stack_figures.source_crop_figure(plane, source.row, source.col)
-    st.plotly_chart(crop, key="stk_pixel", alt="The cells around the source pixel with their values")
-st.dataframe(stacking.path_table(path), key="stk_path", hide_index=True)
-st.caption("Left: the original image, the receptive field outlined and the source pixel ringed. Right: the cells "
-           "around that pixel. Below: the argmax path, deepest first; each round copied the cell in the next row.")
-
-st.subheader("Does stacking lose the position?")
-st.write("Localisation error, as measured here: the distance, in input pixels, from the pixel a deep cell "
-         "copies to the centre of that cell's receptive field, which is where you would guess the feature is "
-         "if you knew only the deep cell's position. The chart shows its mean over every deep cell.")
-strides = st.multiselect("Strides to compare (kernel = stride, as many rounds as fit, up to 5)", [2, 3, 4, 5, 6, 8],
-                         default=[2, 3], key="stk_strides")
-curves = _curves(lab.cache_key(plane_name, "curves"), plane, tuple(sorted(strides)), mode)
-st.plotly_chart(stack_figures.localisation_figure(curves, yours=loc), key="stk_localisation",
-                alt="Mean localisation error against rounds of pooling, one line per stride, and your stack")
-st.caption("One line per stride; the dashed orange line is the pyramid above. Hover for the largest error, "
-           "the grid step (input pixels between neighbouring deep cells) and the receptive field's size.")
-for s, c in sorted(curves.items()):
-    st.text(f"Stride {s}: {c.mean_error[0]:.1f} px after 1 round, {c.mean_error[-1]:.1f} px after {c.depth[-1]}.")
-st.write(stacking.describe_trend(*stacking.localisation_trend(curves)))
-st.write("Hover a point to compare its error with the grid step, the product of the strides. The argmax itself "
-         "loses nothing: the path above still names the exact winning pixel, which is what max unpooling uses to put "
-         "values back in place. What is lost is every other pixel, and the position of anything that did not win.")
+trace_section(key, stack, errors, plane, plane_name, value_range)
+localisation_section(key, plane, plane_name, mode, loc)
