@@ -87,7 +87,10 @@ def pool2d(x, mode, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=F
     in the divisor, the ceil_mode overhang does not; with ``"same"`` padding
     it divides by in-bounds cells (TensorFlow). PyTorch's ``AvgPool2d`` has
     no dilation; here dilated averages count the same way. Integer averages
-    are returned as floats (PyTorch would truncate them).
+    are returned as floats (PyTorch would truncate them). Lp: PyTorch's
+    ``(sum |x| ** p) ** (1 / p)``, except where that sum leaves the float
+    range (PyTorch gives inf, e.g. a float32 255 at p = 17): those windows
+    are scaled by their largest ``|x|`` first, so the result is the true norm.
 
     Cost: one pass over the input per kernel tap, tiled so each pass reads
     from cache; no Python loop over output cells.
@@ -189,13 +192,47 @@ def _lp(planes, grid, tf_same, p=2):
 
     sums = sum_reduce(planes, grid, acc_t, transform=power)
     values = (np.sqrt(sums) if p == 2 else sums ** (1.0 / p)).astype(out_t, copy=False)
+    _rescue_lp(values, sums, planes, grid, p)
 
     def weights():
-        powers = np.abs(grid.gather(planes.astype(np.float64))) ** p
+        cells = np.abs(grid.gather(planes.astype(np.float64)))
+        largest = cells.max(-1, keepdims=True)
+        # Shares of the window's largest cell: (|x| / m) ** p cannot overflow where |x| ** p would.
+        np.divide(cells, largest, out=cells, where=np.isfinite(largest) & (largest > 0))
+        powers = cells**p
         total = powers.sum(-1, keepdims=True)
         return np.divide(powers, total, out=np.zeros_like(powers), where=total > 0)
 
     return values, None, weights
+
+
+def _rescue_lp(values, sums, planes, grid, p):
+    """Redo, in place, the windows whose ``sum |x| ** p`` left the float range, each scaled by its largest ``|x|``.
+
+    ``(sum |x| ** p) ** (1 / p)`` is PyTorch's arithmetic, and the sum
+    overflows to inf (or underflows to 0 or to imprecise subnormals) long
+    before the result does: in float32 a 255 pixel at p = 17, in float64 a
+    1e5 cell at p = 64 or a 1e-160 cell at p = 2. Such windows are pooled
+    again as ``m * (sum (|x| / m) ** p) ** (1 / p)`` in float64, ``m`` the
+    window's largest ``|x|``; every other window keeps PyTorch's value bit
+    for bit. A window that holds inf or NaN keeps its inf or NaN.
+    """
+    lost = ~np.isfinite(sums)
+    if planes.dtype.kind == "f":  # whole numbers of 1 or more never underflow
+        lost |= sums < np.finfo(sums.dtype).tiny
+    if not lost.any():
+        return
+    largest, _ = select_reduce(planes, grid, largest=True, key=lambda v: np.abs(v.astype(np.float64)))
+    lost &= np.isfinite(largest) & (largest > 0)
+    shares = np.zeros(largest.shape)
+    for c in range(planes.shape[0]):
+        for _, block, (i0, i1, j0, j1), valid in tap_blocks(planes[c], grid, 0, largest.shape[1]):
+            here = (c, slice(i0, i1), slice(j0, j1))
+            cells = np.abs(block.astype(np.float64))
+            if valid is not None:
+                cells[~valid] = 0
+            shares[here] += np.divide(cells, largest[here], out=np.zeros_like(cells), where=largest[here] > 0) ** p
+    values[lost] = (largest[lost] * shares[lost] ** (1.0 / p)).astype(values.dtype)
 
 
 def _stochastic(planes, grid, tf_same, train=True, rng=None):

@@ -226,6 +226,20 @@ def test_lp_ignores_padding():
     np.testing.assert_allclose(r.values, [[np.sqrt(5), 3, np.sqrt(8)]])
 
 
+def test_lp_where_the_powers_leave_the_float_range_is_the_true_norm():
+    # float32 255 ** 64 and float64 2e5 ** 64 overflow, 1e-200 ** 2 underflows: PyTorch gives inf and 0 there.
+    np.testing.assert_allclose(pooling.pool2d(np.full((2, 2), 255, np.uint8), "lp", 2, p=64).values,
+                               [[255 * 4 ** (1 / 64)]], rtol=1e-6)
+    np.testing.assert_allclose(pooling.pool2d(np.array([[2e5, 0.0], [0.0, 0.0]]), "lp", 2, p=64).values, [[2e5]])
+    np.testing.assert_allclose(pooling.pool2d(np.array([[3e-200, 4e-200]]), "lp", (1, 2), p=2).values, [[5e-200]])
+    x = np.array([[3.0, 4.0, 1e5, 0.0], [0.0, 0.0, 0.0, 0.0]])
+    r = pooling.pool2d(x, "lp", 2, p=64)
+    assert r.values[0, 0] == (3.0**64 + 4.0**64) ** (1 / 64)  # a window that fits keeps PyTorch's arithmetic
+    np.testing.assert_array_equal(r.weights[0, 1], [1, 0, 0, 0])  # the 1e5 window: all weight on 1e5
+    inf = pooling.pool2d(np.array([[np.inf, 1.0]]), "lp", (1, 2), p=64).values
+    assert np.isinf(inf).all()
+
+
 def test_stochastic_eval_is_sum_of_squares_over_sum():
     x = np.array([[1.0, 2.0], [3.0, 0.0]])
     r = pooling.pool2d(x, "stochastic", 2, train=False)

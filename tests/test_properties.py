@@ -171,6 +171,25 @@ def test_lp_with_large_p_approaches_max_abs(x, geometry, p):
     np.testing.assert_array_equal(pool(x, "lp", geometry, p=np.inf).values, top)
 
 
+# What the app can hand pool2d: photos, and typed numbers within ±1e30, subnormals included.
+APP_INPUTS = st.one_of(planes(np.uint8), planes(np.float64, min_value=-1e30, max_value=1e30))
+
+
+@SETTINGS
+@given(x=APP_INPUTS, geometry=geometries(), p=st.one_of(st.sampled_from([0.5, 17.0, 64.0]), st.floats(0.5, 64)))
+def test_lp_is_a_true_norm_at_any_scale(x, geometry, p):
+    # (sum |x|^p)^(1/p) overflows or underflows long before the norm does; pool2d must give the norm anyway.
+    lp = pool(x, "lp", geometry, p=p)
+    top = pool(np.abs(x.astype(np.float64)), "max", geometry).values
+    assert np.isfinite(lp.values).all()
+    values = lp.values.astype(np.float64)
+    eps = 8 * float(np.finfo(lp.values.dtype).eps)
+    taps = geometry["kernel_size"][0] * geometry["kernel_size"][1]
+    # max|x| <= ||x||_p <= taps^(1/p) max|x|
+    assert (top * (1 - eps) <= values).all() and (values <= taps ** (1 / p) * top * (1 + eps)).all()
+    assert np.isfinite(lp.weights).all()
+
+
 @SETTINGS
 @given(x=any_planes(min_value=-1000, max_value=1000), geometry=geometries())
 def test_lp_with_p_one_is_the_sum_of_magnitudes(x, geometry):
