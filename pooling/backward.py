@@ -23,9 +23,12 @@ def pool_backward(result: PoolResult, grad_output=None):
     ``1 - alpha`` by the average route.
 
     Nonlinear modes use their derivative at the input: Lp pooling gives cell
-    ``i`` ``sign(x_i) |x_i|^(p-1) / y^(p-1)`` (0 where ``y = 0``), and
-    stochastic pooling at test time ``(2 a_i S - Q) / S^2`` with
-    ``S = sum(a)``, ``Q = sum(a^2)``.
+    ``i`` ``sign(x_i) (|x_i| / y)^(p-1)`` (0 where ``x_i = 0`` or ``y = 0``),
+    and stochastic pooling at test time ``(2 a_i S - Q) / S^2`` with
+    ``S = sum(a)``, ``Q = sum(a^2)``, computed as ``2 r_i - sum(r^2)`` with
+    ``r = a / S``. Written so, neither overflows nor underflows where the
+    derivative itself is a float: autograd's ``|x|^(p-1)`` gives NaN at
+    p = 64 on a 1e5 cell.
 
     Parameters
     ----------
@@ -161,14 +164,24 @@ def _lp_derivative(result, index, inside):
     p = float(result.params.get("p", 2))
     x = _cell_values(result, index)
     y = result.values if not result.squeeze else result.values[None]
-    y = y.astype(np.float64)[..., None]
-    deriv = np.sign(x) * np.abs(x) ** (p - 1)
-    return np.divide(deriv, y ** (p - 1), out=np.zeros_like(deriv), where=inside & (y > 0))
+    y = np.broadcast_to(y.astype(np.float64)[..., None], x.shape)
+    # (|x| / y) ** (p - 1), not |x| ** (p - 1) / y ** (p - 1): at p = 64 both powers overflow and give NaN, and
+    # |x| <= y keeps the ratio at most 1. A zero cell gets 0, autograd's choice for |x| at 0; for p < 1 the
+    # formula there reads 0 * inf.
+    live = inside & (x != 0) & (y > 0) & np.isfinite(y)
+    ratio = np.divide(np.abs(x), y, out=np.zeros_like(x), where=live)
+    with np.errstate(divide="ignore"):
+        deriv = np.power(ratio, p - 1, out=np.zeros_like(x), where=live)
+    gone = live & (ratio == 0)  # a subnormal cell under a large y, p < 1: the ratio underflows, its power does not
+    deriv[gone] = np.exp((p - 1) * (np.log(np.abs(x[gone])) - np.log(y[gone])))
+    return np.sign(x) * deriv
 
 
 def _stochastic_derivative(result, index, inside):
+    # d/da_i of sum(a^2) / sum(a) is (2 a_i S - Q) / S^2 = 2 r_i - sum(r^2) with r = a / S: no S^2 to underflow
+    # (subnormal cells) or overflow.
     a = _cell_values(result, index)
     a = np.where(inside, a, 0.0)
     s = a.sum(-1, keepdims=True)
-    q = (a * a).sum(-1, keepdims=True)
-    return np.divide(2 * a * s - q, s * s, out=np.zeros_like(a), where=(s > 0) & inside)
+    r = np.divide(a, s, out=np.zeros_like(a), where=s > 0)
+    return np.where((s > 0) & inside, 2 * r - (r * r).sum(-1, keepdims=True), 0.0)

@@ -156,6 +156,32 @@ def test_lp_of_an_all_zero_window_has_zero_gradient():
     np.testing.assert_allclose(grad[:, 2:], x[:, 2:] / 5.0)
 
 
+def test_lp_at_large_p_on_large_cells_is_the_true_derivative():
+    # 2e5 ** 63 overflows float64; the derivative (|x| / y) ** (p - 1) is at most 1 and, here, nearly one-hot.
+    x = np.array([[2e5, -1e5], [0.0, 3.0]])
+    grad = pooling.pool_backward(pooling.pool2d(x, "lp", 2, p=64))
+    y = 2e5 * (1 + 0.5**64) ** (1 / 64)
+    np.testing.assert_allclose(grad, [[(2e5 / y) ** 63, -((1e5 / y) ** 63)], [0.0, (3 / y) ** 63]], rtol=1e-12)
+
+
+def test_lp_below_p_one_gives_a_zero_cell_no_gradient_and_a_subnormal_cell_a_finite_one():
+    # At p < 1, |x| ** (p - 1) is inf at 0: the formula would read 0 * inf = NaN there.
+    x = np.array([[0.0, 4.0], [5e-324, 1.0]])
+    grad = pooling.pool_backward(pooling.pool2d(x, "lp", 2, p=0.5))
+    y = (2 + np.sqrt(5e-324) + 1) ** 2
+    np.testing.assert_allclose(grad, [[0.0, np.sqrt(y / 4)], [np.sqrt(y) / np.sqrt(5e-324), np.sqrt(y)]], rtol=1e-12)
+    huge = pooling.pool_backward(pooling.pool2d(np.array([[5e-324, 1e30]]), "lp", (1, 2), p=0.5))
+    np.testing.assert_allclose(huge, [[(1e15 + np.sqrt(5e-324)) / np.sqrt(5e-324), 1.0]], rtol=1e-9)
+
+
+def test_stochastic_eval_derivative_on_subnormal_cells_is_finite():
+    # S^2 of subnormal cells underflows to 0; the same derivative in shares of S, 2 r_i - sum r^2, does not.
+    x = np.array([[1e-320, 0.0], [5e-324, 1e-310]])
+    grad = pooling.pool_backward(pooling.pool2d(x, "stochastic", 2, train=False))
+    r = x / x.sum()
+    np.testing.assert_allclose(grad, 2 * r - (r**2).sum(), rtol=1e-9)
+
+
 def test_stochastic_eval_derivative_by_hand():
     # value = Q / S with S = 6, Q = 14; d/da_i = (2 a_i S - Q) / S^2.
     x = np.array([[1.0, 2.0], [3.0, 0.0]])
