@@ -133,7 +133,7 @@ def test_fan_in_without_overlap_lights_nothing():
 
 
 @pytest.mark.parametrize(("value", "text"), [(3.0, "3"), (-0.0, "0"), (1 / 3, "0.333"), (-12.5, "-12.5"),
-                                             (1234.5, "1.23e+03")])
+                                             (1234.5, "1.23e+03"), (np.nan, "nan"), (-np.inf, "-inf")])
 def test_cell_labels(value, text):
     assert cell_labels(np.array([[value]])).tolist() == [[text]]
 

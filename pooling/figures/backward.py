@@ -82,7 +82,7 @@ def cell_labels(values):
     [['16', '0.444'], ['0', '-0.111']]
     """
     flat = np.asarray(values, dtype=np.float64).ravel().tolist()
-    text = [str(int(v)) if v == int(v) and abs(v) < 1e15 else f"{v:.3g}" for v in flat]
+    text = [str(int(v)) if abs(v) < 1e15 and v == int(v) else f"{v:.3g}" for v in flat]  # nan and inf fail the first
     return np.array(text, dtype=object).reshape(np.shape(values))
 
 
