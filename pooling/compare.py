@@ -142,7 +142,9 @@ def shared_value_range(planes, outputs):
     if not ends:
         return 0.0, 1.0
     lo, hi = min(e[0] for e in ends), max(e[1] for e in ends)
-    return (lo, hi) if hi > lo else (lo, lo + 1.0)
+    # A flat input still gets a span, for a scale and a unit: 1, or the next float above 1e16 and up, where
+    # lo + 1 == lo and a zero span would make every change 0 / 0.
+    return (lo, hi) if hi > lo else (lo, max(lo + 1.0, float(np.nextafter(lo, np.inf))))
 
 
 def describe_options(mode, options):

@@ -35,7 +35,9 @@ def _value_range(planes):
     if finite.size == 0:
         return 0.0, 1.0
     lo, hi = float(finite.min()), float(finite.max())
-    return (lo, hi) if hi > lo else (lo, lo + 1.0)
+    # A flat input still gets a span, for a scale and a unit: 1, or the next float above 1e16 and up, where
+    # lo + 1 == lo and a zero span would make every change 0 / 0.
+    return (lo, hi) if hi > lo else (lo, max(lo + 1.0, float(np.nextafter(lo, np.inf))))
 
 
 def add_noise(x, level, kind="gaussian", rng=None, *, clip=False):

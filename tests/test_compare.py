@@ -129,6 +129,8 @@ def test_typed_numbers_use_their_own_finite_range():
     x = np.array([[[-3.0, 7.0], [np.inf, 1.0]]])
     assert shared_value_range(x, [np.array([[9.0, np.nan]])]) == (-3.0, 9.0)
     assert shared_value_range(np.full((1, 2, 2), 4.0), []) == (4.0, 5.0)
+    lo, hi = shared_value_range(np.full((1, 2, 2), 1e30), [])
+    assert lo == 1e30 < hi  # 1e30 + 1 is 1e30
     assert shared_value_range(np.full((1, 1, 1), np.nan), []) == (0.0, 1.0)
 
 

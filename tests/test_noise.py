@@ -271,3 +271,15 @@ def test_value_range():
     assert pooling_noise.value_range(np.zeros((3, 3), np.int16)) == (-32768.0, 32767.0)
     assert pooling_noise.value_range(np.array([[2.0, np.nan, 5.0]])) == (2.0, 5.0)
     assert pooling_noise.value_range(np.full((2, 2), 7.0)) == (7.0, 8.0)
+    lo, hi = pooling_noise.value_range(np.full((2, 2), 1e30))  # 1e30 + 1 == 1e30: the next float up instead
+    assert lo == 1e30 and hi == np.nextafter(1e30, np.inf)
+
+
+def test_a_flat_grid_of_large_numbers_measures_its_noise_in_numbers():
+    # Its span was 1e30 - 1e30 = 0, and every change read 0 / 0 = NaN% on the Noise page.
+    x = np.full((4, 4), 1e30)
+    r = pooling_noise.pool_noisy(x, pooling_noise.add_noise(x, 0.5, "salt-and-pepper", rng=0, clip=True), "max",
+                                 kernel_size=2)
+    assert np.isfinite([r.input_change, r.output_change, r.changed_fraction]).all()
+    rep = pooling_noise.noise_sensitivity(x, [0.0, 0.5], "gaussian", rng=0, kernel_size=2)
+    assert np.isfinite(rep.input_change).all() and np.isfinite(rep.output_change).all()
