@@ -11,6 +11,7 @@ come from the link's query string, and every run mirrors them back into it.
 
 import dataclasses
 import functools
+import gc
 import re
 from dataclasses import dataclass, fields
 
@@ -562,3 +563,9 @@ def gif_maker(sweep, grid, pool_settings):
     grid = np.asarray(grid)
     key = images.sha256_key(grid.astype(np.float64).tobytes(), grid.shape, pool_settings)
     return lambda: _gif_bytes(key, sweep, grid)
+
+
+# What is loaded by now (Streamlit, plotly, pandas, pyarrow, numpy, this app) lives as long as the server.
+# Moving it out of the garbage collector's generations makes each full collection scan only what came
+# later: 150 ms down to under 1 ms here, a stall that hit every session's rerun at once.
+gc.freeze()
