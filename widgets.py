@@ -24,6 +24,7 @@ import numpy as np
 import pandas  # noqa: F401
 import pyarrow  # noqa: F401
 import streamlit as st
+from plotly.basedatatypes import BaseFigure
 from streamlit.errors import StreamlitPageNotFoundError
 from streamlit.runtime.pages_manager import PagesManager
 
@@ -56,6 +57,9 @@ SHARED = {"max_entries": 16, "ttl": 3600, "show_spinner": False}  # shared_cache
 def frozen(value):
     """``value`` with every numpy array in it (in tuples, lists, dicts and dataclasses) made read-only.
 
+    A plotly figure's ``to_dict()`` then returns one dict made now, which
+    must not be changed either.
+
     Returns ``value`` itself, so that a cached result can be shared by every
     session: a page that tries to write into it fails loudly instead of
     changing what another student sees.
@@ -71,6 +75,11 @@ def frozen(value):
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         for item in vars(value).values():
             frozen(item)
+    elif isinstance(value, BaseFigure):
+        # st.plotly_chart calls to_dict(), a deep copy of the whole figure, on every rerun (a third of a warm
+        # rerun of Stacked pooling). A shared figure never changes, so its dict is made once and handed out.
+        spec = value.to_dict()
+        value.to_dict = lambda: spec
     return value
 
 

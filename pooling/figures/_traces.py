@@ -126,8 +126,7 @@ def with_overlays(fig, traces=(), shapes=()):
     >>> len(fig.data), [t.name for t in marked.data]
     (1, [None, 'mark'])
     """
-    spec = fig.to_dict()
+    spec = dict(fig.to_dict())  # new outer dicts: a shared figure may hand out the same dict every time
     spec["data"] = [*spec.get("data", ()), *traces]
-    layout = spec.setdefault("layout", {})
-    layout["shapes"] = [*layout.get("shapes", ()), *shapes]
+    spec["layout"] = {**spec.get("layout", {}), "shapes": [*spec.get("layout", {}).get("shapes", ()), *shapes]}
     return go.Figure(spec, _validate=False)
