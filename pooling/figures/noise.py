@@ -4,8 +4,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from . import palette
-from .invariance import LINE_STYLES, _photo_pixels, _png_uri
-from .maps import block_mean
+from .invariance import LINE_STYLES, _photo_pixels
+from .maps import block_mean, png_uri
 
 __all__ = ["INPUT_LABEL", "image_row_figure", "noise_chart"]
 
@@ -104,7 +104,7 @@ def image_row_figure(images, *, titles, value_range, max_side=256, height=300):
         shrunk, f = block_mean(np.asarray(image, dtype=np.float64), max_side)
         offset = (f - 1) / 2
         suffix = "" if i == 0 else str(i + 1)
-        fig.add_trace(go.Image(source=_png_uri(_photo_pixels(shrunk, lo, hi)), x0=offset, y0=offset, dx=f, dy=f,
+        fig.add_trace(go.Image(source=png_uri(_photo_pixels(shrunk, lo, hi)), x0=offset, y0=offset, dx=f, dy=f,
                                xaxis=f"x{suffix}", yaxis=f"y{suffix}",
                                hovertemplate="row %{y}, col %{x}<extra></extra>"))
         layout[f"xaxis{suffix}"] = {"domain": [i * width + 0.01, (i + 1) * width - 0.01], "visible": False,
