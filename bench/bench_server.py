@@ -10,7 +10,11 @@ It starts two real servers on free ports of 127.0.0.1, from the repository
 root so that its ``.streamlit/config.toml`` applies to both: ``streamlit run
 app.py`` (Pooling Lab) and ``streamlit run bench/floor_app.py`` (the floor:
 one slider and its value). Only ``client.showErrorDetails`` is set apart, to
-``full``, so that an exception is reported with its message. It drives them with :mod:`bench.streamlit_ws`,
+``full``, so that an exception is reported with its message. The floor is
+"bare" by default: the repository's config, but with Streamlit's own default
+of a garbage collection after every run, as a bare Streamlit app has it (about
+100 ms a rerun here); ``--floor tuned`` keeps the repository's config for it
+too, a stricter floor. It drives them with :mod:`bench.streamlit_ws`,
 which speaks the browser's protocol, and stops both at the end, always.
 
 What it measures
@@ -114,6 +118,9 @@ THINK_S = (0.0, 3.0)  # a class's pause before each rerun
 # The one setting changed from the repository's config: an exception's message, not just its type, so that
 # the report can say what went wrong. It changes nothing in a run that raises nothing.
 SHOW_ERRORS = ("--client.showErrorDetails", "full")
+# The floor app's settings beyond SHOW_ERRORS. Both floors run from the repository root, so its config applies;
+# "bare" puts back the one default that config changes and that costs time: a garbage collection after every run.
+FLOOR_OPTIONS = {"bare": ("--runner.postScriptGC", "true"), "tuned": ()}
 
 
 # ------------------------------------------------------------------ timing
@@ -313,6 +320,10 @@ def parse_args(argv=None):
     parser.add_argument("--seed", type=int, default=0, help="seed of the class's think times and choices (0)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds before a rerun counts as unfinished")
     parser.add_argument("--json", type=Path, help="write the raw results here")
+    parser.add_argument("--floor", choices=tuple(FLOOR_OPTIONS), default="bare",
+                        help="bare: the one-slider app with Streamlit's own defaults, the issue's yardstick; tuned: "
+                             "the same app with this repository's config (no garbage collection after each run), "
+                             "a stricter floor (bare)")
     return parser.parse_args(argv)
 
 
@@ -364,7 +375,7 @@ def main(argv=None):
     started = time.time()
     load = os.getloadavg()[0]
     with running_server("app.py", options=SHOW_ERRORS) as app, \
-            running_server(Path("bench") / "floor_app.py", options=SHOW_ERRORS) as floor, \
+            running_server(Path("bench") / "floor_app.py", options=SHOW_ERRORS + FLOOR_OPTIONS[args.floor]) as floor, \
             PeakRss(app.pid) as app_rss, PeakRss(floor.pid) as floor_rss:
         print(f"Server logs: {app.log_path} (app), {floor.log_path} (floor)", file=sys.stderr, flush=True)
         raw = asyncio.run(bench(app, floor, args, app_rss, floor_rss))
@@ -372,9 +383,9 @@ def main(argv=None):
     raw["run"] = {"streamlit": streamlit.__version__, "python": platform.python_version(), "cpus": os.cpu_count(),
                   "load_average_at_start": load, "seconds": time.time() - started, "args": {
                       k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
-                  "moves": [asdict(m) for m in MOVES], "query_string": QUERY_STRING}
+                  "moves": [asdict(m) for m in MOVES], "query_string": QUERY_STRING, "floor": args.floor}
     print(f"Streamlit {streamlit.__version__}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
-          f"load average {load:.1f} at the start; {args.reruns} timed reruns and moves per page; "
+          f"load average {load:.1f} at the start; floor: {args.floor}; {args.reruns} timed reruns and moves per page; "
           f"{time.time() - started:.0f} s in all.\n")
     print(report(raw, args))
     if args.json:

@@ -31,7 +31,8 @@ import widgets
 from bench.app_server import running_server
 from bench.streamlit_ws import connect
 
-pytestmark = pytest.mark.xdist_group("browser")
+# The "browser" group runs on one worker, one test after another: a burst beside a browser test would time both.
+pytestmark = [pytest.mark.server, pytest.mark.xdist_group("browser")]
 
 PAGES = ("", *(Path(lab.path).stem for lab in widgets.LABS[1:]))  # URL paths; "" is Home
 TABLE_PAGES = ("max_vs_average", "stacked_pooling", "pooling_over_time")  # they draw st.table / st.dataframe
