@@ -12,6 +12,7 @@ from pooling.figures.noise import image_row_figure, noise_chart
 from pooling.invariance import pooled_values
 from pooling.noise import add_noise, compare_noise, pool_noisy, value_range
 from pooling.settings import LIMITS, MODES, pool_options
+from poolinglab.noise_words import salt_words, turned_white
 
 KIND_LABELS = {"gaussian": "Gaussian", "salt-and-pepper": "Salt and pepper", "salt": "Salt only (white)",
                "pepper": "Pepper only (black)"}
@@ -32,7 +33,8 @@ def noisy_row(key, _planes, kind, level, seed, mode, _args):
     r = pool_noisy(_planes, noisy, mode, **_args)
     fig = image_row_figure([r.clean, r.noisy], titles=["Pooled clean image", "Pooled noisy image"],
                            value_range=r.value_range, max_side=IMAGE_SIDE)
-    return fig, r.input_change, r.output_change, r.changed_fraction
+    white = turned_white(r.clean, r.noisy, r.value_range[1])
+    return fig, r.input_change, r.output_change, r.changed_fraction, white
 
 
 @widgets.shared_cache
@@ -102,10 +104,11 @@ def noise_lab():
     st.caption("The clean and the noisy input, side by side on one scale (shrunk to fit).")
     if not modes:
         st.warning("Choose at least one mode above.")
+    white = {}  # mode label: (output values turned white by the noise, output values)
     for mode in modes:
         st.subheader(widgets.MODE_LABELS[mode])
         try:
-            fig, moved_in, moved_out, changed = noisy_row(
+            fig, moved_in, moved_out, changed, white[widgets.MODE_LABELS[mode]] = noisy_row(
                 lab.cache_key("noise-row", kind, level, seed, mode, WORK_SIDE), work, kind, level, seed, mode,
                 pool_options(s, mode=mode))
         except ValueError as err:
@@ -140,8 +143,7 @@ def noise_lab():
     st.write(f"On the chart at level {CHART_LEVELS[near]:g}: the input moved {base:.2f}%; "
              + ", ".join(f"{name} {value:.2f}%" for name, value in moved.items()) + ".")
     if kind in ("salt", "salt-and-pepper"):
-        st.write("Salt is max pooling's weak spot: the white pixel wins. Averaging passes on about as much change in "
-                 "total but spreads it thin, so no output cell jumps to white.")
+        st.write(salt_words(white))
 
 
 noise_lab()
