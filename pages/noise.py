@@ -73,9 +73,10 @@ s = lab.settings
 st.title("Noise")
 st.write("**The claim:** max pooling is tolerant to noise.")
 st.write(
-    "**What holds:** it depends on the noise. Against salt (white specks) max pooling is the worst choice: one "
-    "white pixel wins its whole window, so one noisy pixel takes over a whole output cell. Averaging dilutes "
-    "it to a fraction of its jump (one over the window's area): the output looks smoother. Against pepper (black "
+    "**What holds:** it depends on the noise. Against salt (white specks) max pooling passes every speck on: one "
+    "white pixel wins its whole window, so one noisy pixel takes over a whole output cell. A plain average "
+    "dilutes it to a fraction of its jump (one over the window's area): the output looks smoother. Against pepper "
+    "(black "
     "specks) it is the other way round: max ignores them unless a whole window is black. For Gaussian noise, "
     "see what the chart shows on your image."
 )
@@ -92,7 +93,8 @@ def noise_lab():
         "Noise level: for Gaussian noise, its standard deviation as a fraction of the value range (0 to 255 for "
         "photos); for salt and pepper, the fraction of pixels hit. Noisy values are clipped to the value range, as "
         "a camera's would be. Every mode sees the same noise (the seed fixes it). How far the output moved: the mean "
-        "of |pooled noisy − pooled clean|, in % of the value range."
+        "of |pooled noisy − pooled clean|, in % of that mode's own output range (Lp sums its window, so at p = 2 "
+        "a 2 × 2 window spans twice the input's range)."
     )
     work = centre_crop(lab.planes, WORK_SIDE)
     if work.shape != lab.planes.shape:
@@ -117,7 +119,7 @@ def noise_lab():
         st.plotly_chart(fig, key=f"noise_row_{mode}", width="stretch")
         verdict = ("more than" if moved_out > moved_in * 1.05 else "less than" if moved_out < moved_in * 0.95
                    else "about")
-        st.text(f"{widgets.MODE_LABELS[mode]}: the output moved {100 * moved_out:.2f}% of the range on average, "
+        st.text(f"{widgets.MODE_LABELS[mode]}: the output moved {100 * moved_out:.2f}% of its own range on average, "
                 f"{verdict} the input's {100 * moved_in:.2f}%; {100 * changed:.1f}% of output values changed.")
 
     st.subheader("Output change against noise level")
@@ -133,8 +135,9 @@ def noise_lab():
     st.plotly_chart(widgets.shared(lab.cache_key("noise-chart-figure", kind, seed, CHART_SIDE, level), partial(
         noise_chart, reports, current=level, level_title=f"{KIND_LABELS[kind]} noise level",
         title=f"{KIND_LABELS[kind]} noise, the sidebar's window and stride")), key="noise_chart", width="stretch")
-    st.caption("Line chart: how far each pooling's output moved (mean |change|, % of the value range) at noise levels "
-               "from 0 to 0.5; the dashed line is the input's own change. Above it, pooling made the noise bigger.")
+    st.caption("Line chart: how far each pooling's output moved (mean |change|, in % of that mode's own output "
+               "range) at noise levels from 0 to 0.5; the dashed line is the input's change, in % of its range. "
+               "Above it, the output moved more than the input did, each on its own scale.")
     if chart_in.shape != lab.planes.shape:
         st.text(f"The chart uses the centre {chart_in.shape[1]} × {chart_in.shape[2]} of the image, to stay quick.")
     near = int(np.argmin(np.abs(CHART_LEVELS - level)))  # the chart's level nearest the slider's

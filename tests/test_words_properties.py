@@ -278,7 +278,7 @@ def test_noise_numbers_are_numbers(x, layer, kind, level, seed):
     except ValueError:
         assume(False)
     # What the page prints for each mode.
-    sentence(f"the output moved {100 * r.output_change:.2f}% of the range on average, the input's "
+    sentence(f"the output moved {100 * r.output_change:.2f}% of its own range on average, the input's "
              f"{100 * r.input_change:.2f}%; {100 * r.changed_fraction:.1f}% of output values changed.")
     chart = {m: (m, pool_options(replace(layer, train=False), mode=m)) for m in ("max", "avg", "lp", "stochastic")}
     if x.min() < 0:

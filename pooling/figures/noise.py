@@ -29,8 +29,9 @@ def noise_chart(reports, *, current=None, level_title="noise level", title=None)
     Returns
     -------
     plotly.graph_objects.Figure
-        Changes in percent of the value range; a line above the dashed input
-        line means the pooling made the noise bigger than it was.
+        Changes in percent of each pooling's own output range (the input's
+        in percent of its range); a line above the dashed input line moved
+        more than the input did, each on its own scale.
 
     Examples
     --------
@@ -58,7 +59,7 @@ def noise_chart(reports, *, current=None, level_title="noise level", title=None)
     if current is not None:
         fig.add_vline(x=current, line={"color": palette.TEXT, "width": 2, "dash": "dot"},
                       annotation_text=f"level {current:g}", annotation_position="top")
-    fig.update_yaxes(title_text="mean |change|, % of the value range", rangemode="tozero")
+    fig.update_yaxes(title_text="mean |change|, % of each one's own range", rangemode="tozero")
     fig.update_xaxes(title_text=level_title, showgrid=False)
     fig.update_layout(title=title, height=420, plot_bgcolor=palette.BACKGROUND, hovermode="x unified",
                       font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
