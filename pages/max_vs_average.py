@@ -136,14 +136,15 @@ max_result = max_pooling(lab.cache_key("mva_max"), planes, lab.settings)
 
 st.subheader("Colour channels")
 if planes.shape[0] == 3:
-    mask = widgets.shared(lab.cache_key("mva_fringe_mask"), lambda: compare.channel_disagreement(max_result.indices))
+    mixed = widgets.shared(lab.cache_key("mva_mixed_mask"), lambda: compare.channel_disagreement(max_result.indices))
+    new = widgets.shared(lab.cache_key("mva_new_colours"), partial(compare.new_colours, planes, max_result))
     st.plotly_chart(widgets.shared(lab.cache_key("mva_channels", lo, hi), partial(
         channel_figure, max_result.values, value_range=(lo, hi))), key="mva_channels", width="stretch")
     st.caption("Each channel of the max pooling, in grey on the shared scale.")
-    st.text(compare.fringe_words(mask))
+    st.text(compare.fringe_words(new, mixed))
     st.plotly_chart(widgets.shared(lab.cache_key("mva_fringes", lo, hi), partial(
-        fringe_figure, max_result.values, mask, value_range=(lo, hi), title="Cells whose channels came from "
-        "different pixels")), key="mva_fringes", width="stretch")
+        fringe_figure, max_result.values, new, value_range=(lo, hi), title="Cells whose colour no pixel of the "
+        "window has")), key="mva_fringes", width="stretch")
     st.caption("Orange: such cells; grey: the rest of the max-pooled photo, faded.")
 else:
     st.info('The image has one plane. Set the sidebar\'s Colour to "RGB (3 planes)" to compare the channels.')

@@ -28,6 +28,7 @@ from pooling.grid_text import MAX_ABS_VALUE
 from pooling.invariance import aligned_shift_invariance, compare_shift
 from pooling.noise import add_noise, compare_noise, pool_noisy
 from pooling.settings import LIMITS, MODES, PoolSettings, output_hw, pool_options, validate
+from poolinglab.compare_words import max_against_average
 from poolinglab.shift_words import blur_against_max, nothing_to_compare, percent, shift_verdict
 
 SETTINGS = hypothesis_settings(80, HealthCheck.filter_too_much)
@@ -159,7 +160,9 @@ def test_max_vs_average_words_come_from_the_numbers(x, layer, data):
     sentence(str(table))
     top = pooled(x, layer, "max")
     if x.shape[0] == 3:
-        sentence(compare.fringe_words(compare.channel_disagreement(top.indices)))
+        sentence(compare.fringe_words(compare.new_colours(x, top), compare.channel_disagreement(top.indices)))
+        sentence(max_against_average(top.values, pooled(x, layer, "avg").values, padding_counted=True,
+                                     divisor_override=data.draw(st.sampled_from([None, 1, 3]))))
     rows, cols = top.grid.shape
     limit = compare.zoom_limit(top.grid)
     start = compare.zoom_start((rows, cols), limit, x.shape[0])
