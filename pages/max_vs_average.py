@@ -94,9 +94,10 @@ st.write("The claim: max pooling keeps an image's strongest details while averag
          "2 × 2 pooling keeps a quarter of the values. Test it on your image with the sidebar's layer.")
 st.write("What holds: for the real cells of a window the largest is never below their mean, so max keeps bright "
          "thin details (zero padding counted in the average, or a divisor override, can change that; with max and "
-         "average both chosen, the page counts it under the images). But dark details on a bright ground vanish under max (min keeps them). On a colour photo max picks red, "
-         "green and blue separately and can make colours no pixel had. How much is kept depends on kernel, "
-         "stride, padding and ceil mode, and the bytes depend on the dtypes.")
+         "average both chosen, the page counts it under the images). But dark details on a bright ground vanish "
+         "under max (min keeps them). On a colour photo max picks red, green and blue separately and can make "
+         "colours no pixel had. How much is kept depends on kernel, stride, padding and ceil mode, and the bytes "
+         "depend on the dtypes.")
 
 modes = st.multiselect("Modes to compare (up to four)", MODES, default=["max", "avg"], max_selections=4,
                        key="mva_modes", format_func=widgets.MODE_LABELS.get)

@@ -16,7 +16,6 @@ from pooling import regular_grid
 from pooling.compare import (
     PoolCost,
     channel_disagreement,
-    new_colours,
     describe_options,
     difference_words,
     focus_words,
@@ -24,6 +23,7 @@ from pooling.compare import (
     fringe_words,
     input_words,
     mode_difference,
+    new_colours,
     picks_one_cell,
     pool_cost,
     pool_modes,
