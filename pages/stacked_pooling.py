@@ -10,6 +10,7 @@ from pooling import images, stacking
 from pooling.figures import stack as stack_figures
 from pooling.noise import value_range as display_range
 from pooling.settings import LIMITS
+from poolinglab.stack_words import curve_words
 
 CHART = "stk_pyramid"
 PLANES = {"gray": "grey (luma)", "red": "red", "green": "green", "blue": "blue"}
@@ -116,7 +117,9 @@ def localisation_section(key, plane, plane_name, mode, loc):
     st.subheader("Does stacking lose the position?")
     st.write("Localisation error, as measured here: the distance, in input pixels, from the pixel a deep cell "
              "copies to the centre of that cell's receptive field, which is where you would guess the feature is "
-             "if you knew only the deep cell's position. The chart shows its mean over every deep cell.")
+             "if you knew only the deep cell's position. The chart shows its mean over the deep cells whose pixel "
+             "the image decides: a deep cell whose value occurs more than once in its receptive field (a flat "
+             "patch, say) copies the first of them by the tie rule, and is left out and counted apart.")
     strides = st.multiselect("Strides to compare (kernel = stride, as many rounds as fit, up to 5)", [2, 3, 4, 5, 6, 8],
                              default=[2, 3], key="stk_strides")
     curves = _curves(lab.cache_key(plane_name, "curves"), plane, tuple(sorted(strides)), mode)
@@ -127,7 +130,7 @@ def localisation_section(key, plane, plane_name, mode, loc):
     st.caption("One line per stride; the dashed orange line is the pyramid above. Hover for the largest error, "
                "the grid step (input pixels between neighbouring deep cells) and the receptive field's size.")
     for s, c in sorted(curves.items()):
-        st.text(f"Stride {s}: {c.mean_error[0]:.1f} px after 1 round, {c.mean_error[-1]:.1f} px after {c.depth[-1]}.")
+        st.text(curve_words(f"Stride {s}", c))
     st.write(stacking.describe_trend(*stacking.localisation_trend(curves)))
     st.write("Hover a point to compare its error with the grid step, the product of the strides. The argmax itself "
              "loses nothing: the path above still names the exact winning pixel, which is what max unpooling uses to "

@@ -14,7 +14,7 @@ from .pool import pool2d
 __all__ = [
     "DepthLocalisation", "StackResult", "TraceStep", "describe_misfit", "describe_source", "describe_trend",
     "localisation_by_depth", "localisation_by_stride", "localisation_error", "localisation_trend", "path_table",
-    "receptive_fields", "stack_pool", "trace_to_source",
+    "receptive_fields", "stack_pool", "tied_sources", "trace_to_source",
 ]
 
 
@@ -272,19 +272,26 @@ class DepthLocalisation:
     Attributes
     ----------
     mean_error, max_error : (n_layers,) float64 ndarray
-        Mean and largest :func:`localisation_error` over every output (and
-        plane) after ``d`` layers, at index ``d - 1``.
+        Mean and largest :func:`localisation_error` over the outputs (and
+        planes) after ``d`` layers whose source the image decides, at index
+        ``d - 1``: outputs whose source the tie rule picked are left out.
     grid_step : (n_layers, 2) float64 ndarray
         Input pixels between neighbouring outputs, rows and columns: the
         product of the strides so far (NaN for irregular windows).
     field_size : (n_layers, 2) int64 ndarray
         The largest receptive field's height and width, in input pixels.
+    tied : (n_layers,) float64 ndarray
+        Share of outputs whose value occurs more than once in their
+        receptive field (:func:`tied_sources`). They are left out of
+        ``mean_error`` and ``max_error``, which are NaN when every output is
+        tied.
     """
 
     mean_error: np.ndarray
     max_error: np.ndarray
     grid_step: np.ndarray
     field_size: np.ndarray
+    tied: np.ndarray
 
     @property
     def depth(self):
@@ -386,6 +393,50 @@ def describe_misfit(error, shape):
             "Use fewer rounds, or smaller kernels and strides.")
 
 
+def tied_sources(planes, values, row_span, col_span):
+    """Final outputs whose value occurs more than once in their receptive field.
+
+    In a field that holds its maximum twice (a flat patch, say), which cell
+    the output copies is decided by the tie rule (the first cell of each
+    window), not by the image, so its distance from the field's centre says
+    nothing about lost position.
+
+    Parameters
+    ----------
+    planes : (C, H, W) ndarray
+        The stack's input.
+    values : (C, h, w) ndarray
+        The final outputs.
+    row_span, col_span : (h, 2) and (w, 2) int ndarray
+        Each output row's and column's receptive field, inclusive.
+
+    Returns
+    -------
+    (C, h, w) bool ndarray
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.array([[[5, 5, 1, 9]]])
+    >>> s = stack_pool(x, [{"mode": "max", "kernel_size": (1, 2)}])
+    >>> tied_sources(x, s.values, s.row_span, s.col_span).tolist()
+    [[[True, False]]]
+    """
+    planes, values = np.asarray(planes), np.asarray(values)
+    heights = row_span[:, 1] - row_span[:, 0] + 1
+    widths = col_span[:, 1] - col_span[:, 0] + 1
+    if np.all(heights == heights[0]) and np.all(widths == widths[0]):
+        # Fields of one size: windows of the input as a view, gathered at each field's corner.
+        windows = np.lib.stride_tricks.sliding_window_view(planes, (int(heights[0]), int(widths[0])), axis=(1, 2))
+        fields = windows[:, row_span[:, 0][:, None], col_span[:, 0][None, :]]
+        return (fields == values[..., None, None]).sum(axis=(-1, -2)) > 1
+    tied = np.zeros(values.shape, bool)
+    for i, (r0, r1) in enumerate(row_span):  # fields of several sizes: rare (uneven edges), done row by row
+        for j, (c0, c1) in enumerate(col_span):
+            tied[:, i, j] = (planes[:, r0:r1 + 1, c0:c1 + 1] == values[:, i, j, None, None]).sum(axis=(1, 2)) > 1
+    return tied
+
+
 def localisation_by_depth(stack):
     """:func:`localisation_error` after each prefix of the stack's layers, summarised.
 
@@ -412,18 +463,24 @@ def localisation_by_depth(stack):
     ([0.707, 2.121], [[2.0, 2.0], [4.0, 4.0]], [[2, 2], [4, 4]])
     """
     _check_selecting(stack)
+    planes = stack.layers[0].input
+    planes = planes[None] if planes.ndim == 2 else planes
     width = stack.layers[0].grid.input_shape[1]
-    mean, largest, step, size = [], [], [], []
+    mean, largest, step, size, tied = [], [], [], [], []
     for d, source in enumerate(_sources(stack.layers), 1):
         rows = receptive_fields([r.grid.rows for r in stack.layers[:d]])
         cols = receptive_fields([r.grid.cols for r in stack.layers[:d]])
-        error = _error(source, width, rows, cols)
-        mean.append(error.mean())
-        largest.append(error.max())
+        values = stack.layers[d - 1].values
+        ties = tied_sources(planes, values.reshape(-1, *values.shape[-2:]), rows, cols).reshape(values.shape)
+        error = _error(source, width, rows, cols)[~ties]
+        mean.append(error.mean() if error.size else np.nan)
+        largest.append(error.max() if error.size else np.nan)
+        tied.append(ties.mean())
         steps = [(r.grid.rows.step, r.grid.cols.step) for r in stack.layers[:d]]
         step.append(np.prod(np.array(steps, dtype=np.float64), axis=0))  # None -> NaN
         size.append((int(np.ptp(rows, axis=1).max()) + 1, int(np.ptp(cols, axis=1).max()) + 1))
-    return DepthLocalisation(np.array(mean), np.array(largest), np.array(step), np.array(size, dtype=np.int64))
+    return DepthLocalisation(np.array(mean), np.array(largest), np.array(step), np.array(size, dtype=np.int64),
+                             np.array(tied))
 
 
 def localisation_by_stride(x, strides, *, mode="max", max_depth=5):
@@ -499,6 +556,7 @@ def localisation_trend(curves):
     >>> localisation_trend(localisation_by_stride(np.arange(64).reshape(8, 8), [4]))
     (None, None)
     """
+    curves = {s: c for s, c in curves.items() if np.isfinite(c.mean_error).all()}  # all tied at some depth: no say
     deep = [c.mean_error for c in curves.values() if len(c.mean_error) >= 2]
     deeper = bool(all(np.all(np.diff(e) > 0) for e in deep)) if deep else None
     ordered = [curves[s].mean_error for s in sorted(curves)]

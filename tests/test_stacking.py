@@ -369,3 +369,34 @@ def test_describe_misfit_counts_rounds_from_one_and_drops_the_padding_advice():
     assert stacking.describe_misfit(caught.value, (4, 4)) == (
         "These rounds do not fit this 4 × 4 image: round 2: output height would be 0: input height 2 plus padding 0 "
         "is smaller than the dilated kernel 3. Use fewer rounds, or smaller kernels and strides.")
+
+
+def test_tied_sources_are_left_out_of_the_localisation_error():
+    # An outside review: in a flat receptive field the "pixel it copies" is the tie rule's first cell, so the
+    # error measured the tie rule (4.95 px on every constant 8 x 8 field) and not lost position.
+    from pooling.samples import checkerboard, text
+    
+    board = checkerboard()[..., 0].astype(np.float64)
+    loc = stacking.localisation_by_depth(stacking.stack_pool(board, [{"mode": "max", "kernel_size": 2}] * 3))
+    assert (loc.tied == 1).all() and np.isnan(loc.mean_error).all()
+    letters = text()[..., 0].astype(np.float64)  # 4 px blocks: every field holds its value more than once
+    loc = stacking.localisation_by_depth(stacking.stack_pool(letters, [{"mode": "max", "kernel_size": 2}] * 3))
+    assert (loc.tied == 1).all()
+    noisy = np.random.default_rng(0).integers(0, 200, size=(64, 64)).astype(np.float64)  # some ties, not all
+    loc = stacking.localisation_by_depth(stacking.stack_pool(noisy, [{"mode": "max", "kernel_size": 2}] * 3))
+    assert 0 < loc.tied[-1] < 1 and np.isfinite(loc.mean_error).all()
+    x = np.arange(64.0).reshape(8, 8)  # every value once: nothing tied
+    s = stacking.stack_pool(x, [{"mode": "max", "kernel_size": 2}] * 2)
+    assert not stacking.tied_sources(x[None], s.values[None], s.row_span, s.col_span).any()
+    assert stacking.localisation_by_depth(s).tied.tolist() == [0.0, 0.0]
+
+
+def test_tied_sources_by_brute_force_with_uneven_fields():
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 3, size=(2, 9, 10)).astype(np.float64)
+    s = stacking.stack_pool(x, [{"mode": "max", "kernel_size": 3, "stride": 2}, {"mode": "max", "kernel_size": 2}])
+    got = stacking.tied_sources(x, s.values, s.row_span, s.col_span)
+    for c in range(2):
+        for i, (r0, r1) in enumerate(s.row_span):
+            for j, (c0, c1) in enumerate(s.col_span):
+                assert got[c, i, j] == ((x[c, r0:r1 + 1, c0:c1 + 1] == s.values[c, i, j]).sum() > 1)

@@ -30,6 +30,7 @@ from pooling.noise import add_noise, compare_noise, pool_noisy
 from pooling.settings import LIMITS, MODES, PoolSettings, output_hw, pool_options, validate
 from poolinglab.compare_words import max_against_average
 from poolinglab.shift_words import blur_against_max, nothing_to_compare, percent, shift_verdict
+from poolinglab.stack_words import curve_words
 
 SETTINGS = hypothesis_settings(80, HealthCheck.filter_too_much)
 
@@ -230,7 +231,7 @@ def test_stacked_pooling_words_come_from_the_numbers(x, mode, rounds, strides, d
     sentence(str(stacking.path_table(path)))
     curves = stacking.localisation_by_stride(plane, sorted(strides), mode=mode)
     for s, c in curves.items():
-        sentence(f"Stride {s}: {c.mean_error[0]:.1f} px after 1 round, {c.mean_error[-1]:.1f} px after {c.depth[-1]}.")
+        sentence(curve_words(f"Stride {s}", c))
     sentence(stacking.describe_trend(*stacking.localisation_trend(curves)))
 
 
