@@ -31,8 +31,6 @@ def _pooled(key, mode, layer, scale, _planes):
     if mode == "antialiased":  # its max runs with stride 1 before the blur: only kernel and stride apply
         values = antialiased_max_pool2d(_planes, layer["kernel_size"], layer["stride"]).values
     else:
-        if mode == "lp" and layer["p"] > 8:  # in float32, 255 ** 16 already overflows to inf
-            _planes = _planes.astype(np.float64)
         values = pool2d(_planes, mode, **layer).values
     return pooled_figure(values, value_range=scale, max_side=SIDE), values.shape[-2:]
 
@@ -92,8 +90,7 @@ def lp_section():
     left, right = st.columns(2)
     card(left, "lp", _pooled, lab.cache_key("lp", p), "lp", options(s, "lp", p=p), lp_scale, planes,
          note=f"Its own scale, 0 to {lp_scale[1]:.4g}: what a window whose {n_taps} cells all hold {top_abs:g} gives. "
-              f"On the shared 0 to {top_abs:g} scale, p = 1 would be up to {n_taps} times too bright."
-              + (" Pooled in float64: in float32 (PyTorch's default) 255^16 already overflows." if p > 8 else ""))
+              f"On the shared 0 to {top_abs:g} scale, p = 1 would be up to {n_taps} times too bright.")
     ratios = _continuum(lab.cache_key("continuum"), options(s, "max"), planes)
     continuum = widgets.shared(lab.cache_key("continuum-figure", p), partial(lp_continuum_figure, ratios, current_p=p))
     right.plotly_chart(continuum, key="alt_continuum", width="stretch")

@@ -174,3 +174,13 @@ def test_anti_aliased_max_is_the_cores():
     at = typed()
     np.testing.assert_allclose(z(at, "alt_chart_antialiased"),
                                antialiased_max_pool2d(grid_from_text(DEFAULT_GRID), 2, 2).values, rtol=1e-6)
+
+
+def test_lp_at_large_p_is_pooled_as_is_and_finite():
+    # Issue 10: Lp no longer overflows in float32, so the page pools the photo as it is, with no float64 switch.
+    at = open_alone(PAGE)
+    at.select_slider(key="alt_p").set_value(64.0).run()
+    assert not at.exception
+    assert not any("float64" in c.value or "overflows" in c.value for c in at.caption)
+    fig = chart_by_key(at, "alt_chart_lp")
+    assert fig["data"][0]["source"].startswith("data:image/png;base64,")
