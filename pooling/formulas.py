@@ -59,7 +59,9 @@ FORMULAS = {
         "p = 2 the root of the sum of squares, and a large p comes close to the largest |x|.",
         rf"y = \Bigl(\sum_{{{_W}}} |x_{{ij}}|^{{p}}\Bigr)^{{1/p}}, \qquad "
         r"p = 1: \ \sum |x_{ij}|, \qquad p \to \infty: \ \max |x_{ij}|",
-        "PyTorch's LPPool2d raises x itself to the p; the two agree for non-negative inputs such as photos."),
+        "PyTorch's LPPool2d raises x itself to the p; the two agree for non-negative inputs such as photos "
+        "wherever PyTorch's float32 sum of x^p stays finite (for 0 to 255 pixels in a 2 × 2 window, below p = "
+        "15.76). Beyond that PyTorch gives inf and this lab the true norm."),
     "stochastic-train": Formula(
         "Stochastic, training",
         "Picks one cell of each window at random, with a chance proportional to its value.",

@@ -76,21 +76,26 @@ def _p_text(p):
 _FLOAT32_MAX = 3.4028234663852886e38
 
 
-def _overflow_note(p):
-    """A comment for a p at which float32 ``|x| ** p`` of a 0..255 pixel overflows, else None.
+def _overflow_note(p, area):
+    """A comment for a p at which float32's sum of ``|x| ** p`` over a window of 0..255 pixels can overflow.
+
+    A window of ``area`` cells all at 255 sums to ``area * 255 ** p``, which
+    passes float32's largest value from ``p = (ln(max) - ln(area)) / ln(255)``
+    on: 15.76 for a 2 x 2 window, lower for larger ones. None below that p.
 
     Examples
     --------
-    >>> print(_overflow_note(64.0))
-    # in float32, |x| ** 64 is inf from |x| = 4 (a window's sum sooner): use x.double(), or scale x down first
-    >>> _overflow_note(8.0) is None
-    True
+    >>> print(_overflow_note(16.0, 4))
+    # in float32, a window of 4 cells at 255 sums |x| ** p to inf from p = 15.76 on: use x.double(), or scale x down
+    >>> _overflow_note(15.0, 4) is None, _overflow_note(15.0, 32 * 32) is None
+    (True, False)
     """
-    limit = _FLOAT32_MAX ** (1 / p)
-    if math.isinf(p) or limit >= 256:
+    limit = (math.log(_FLOAT32_MAX) - math.log(area)) / math.log(255)
+    if math.isinf(p) or p < limit:
         return None
-    return (f"# in float32, |x| ** {p:g} is inf from |x| = {limit:.3g} (a window's sum sooner): use x.double(), "
-            "or scale x down first")
+    at = math.floor(100 * limit) / 100
+    return (f"# in float32, a window of {area} cells at 255 sums |x| ** p to inf from p = {at:g} on: "
+            "use x.double(), or scale x down")
 
 
 def torch_line(settings, input_hw=None):
@@ -136,8 +141,9 @@ def torch_line(settings, input_hw=None):
             else:
                 fill = {"max": "float('-inf')", "min": "float('inf')"}.get(s.mode, "0.0")
                 comments.append(f"x = F.pad(x, {sides}, value={fill})  # PyTorch pooling has no 'same'")
-            if s.mode in ("avg", "mixed", "lp", "stochastic"):
-                comments.append("# Keras's 'same' average divides by real cells only; this pads zeros that count")
+            if s.mode in ("avg", "mixed"):
+                comments.append("# this lab, like Keras, divides edge windows by their real cells; the zeros padded "
+                                "here count, so edge values come out smaller")
     k = _size(s.kernel)
     geometry = f"kernel_size={k}, stride={s.stride}, padding={pad}, dilation={s.dilation}, ceil_mode={s.ceil_mode}"
     if s.mode == "max":
@@ -166,8 +172,8 @@ def torch_line(settings, input_hw=None):
             code = f"nn.LPPool2d(norm_type={s.p:g}, kernel_size={k}, stride={s.stride}, ceil_mode={s.ceil_mode})"
             if s.p != int(s.p) or int(s.p) % 2:
                 comments.append("# LPPool2d raises x, not |x|, to the power p: pass x.abs() to match this lab")
-        if _overflow_note(s.p):
-            comments.append(_overflow_note(s.p))
+        if note := _overflow_note(s.p, s.kernel[0] * s.kernel[1]):
+            comments.append(note)
         if not math.isinf(s.p) and s.dilation > 1:
             comments.append(f"# PyTorch's Lp pooling has no dilation; this lab spaces the taps {s.dilation} apart")
     elif s.mode == "stochastic":
@@ -209,28 +215,33 @@ def keras_line(settings):
     if s.dilation > 1:
         lines.append(f"# Keras pooling has no dilation; this lab spaces the taps {s.dilation} apart")
     if s.ceil_mode:
-        lines.append("# Keras has no ceil_mode; padding='same' keeps the partial windows")
+        lines.append("# Keras has no ceil_mode: 'valid' drops the partial last window that this layer keeps, and "
+                     "'same' pads both sides, so neither matches it in general")
     args = f'pool_size={_size(s.kernel)}, strides={s.stride}, padding="{word}"'
     if s.mode == "max":
         lines.append(f"keras.layers.MaxPooling2D({args})")
     elif s.mode == "min":
         lines.append(f"-keras.layers.MaxPooling2D({args})(-x)  # Keras has no MinPooling2D")
     elif s.mode == "avg":
-        if s.divisor_override:
+        if s.divisor_override and word == "same":
+            lines.append("# Keras has no divisor_override, and with 'same' it divides edge windows by their real "
+                         "cells: pad with ZeroPadding2D, use 'valid' and multiply by kh * kw / "
+                         f"{s.divisor_override}")
+        elif s.divisor_override:
             lines.append(f"# Keras has no divisor_override; multiply by kh * kw / {s.divisor_override}")
         lines.append(f"keras.layers.AveragePooling2D({args})")
     elif s.mode == "lp":
         p = _p_text(s.p)
         lines.append(f"# Keras has no LPPool2D: (sum |x|^p)^(1/p) over each window, p = {p}")
-        if word == "same":
+        if word == "same" and not math.isinf(s.p):
             lines.append("# with 'same', Keras averages edge windows over real cells only, so * area overcounts "
                          "them: pad with ZeroPadding2D and use 'valid' to match")
         if math.isinf(s.p):
             lines.append(f"keras.layers.MaxPooling2D({args})(keras.ops.abs(x))")
         else:
             area = s.kernel[0] * s.kernel[1]
-            if _overflow_note(s.p):
-                lines.append(_overflow_note(s.p).replace("x.double()", "float64"))
+            if note := _overflow_note(s.p, area):
+                lines.append(note.replace("x.double()", "float64"))
             lines.append(
                 f"(keras.layers.AveragePooling2D({args})(keras.ops.abs(x) ** {p}) * {area}) ** (1 / {p})"
             )

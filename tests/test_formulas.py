@@ -44,8 +44,10 @@ def test_formulas_name_the_right_operation():
 
 
 def test_the_lp_and_fractional_notes_say_what_the_sentence_leaves_out():
-    assert formula("lp").note == ("PyTorch's LPPool2d raises x itself to the p; the two agree for non-negative "
-                                  "inputs such as photos.")
+    assert formula("lp").note.startswith("PyTorch's LPPool2d raises x itself to the p; the two agree for "
+                                         "non-negative inputs such as photos wherever PyTorch's float32 sum")
+    assert "below p = 15.76" in formula("lp").note  # 4 * 255 ** 15.76 is just under float32's largest value
+    assert 4 * 255.0 ** 15.76 < 3.4028234663852886e38 < 4 * 255.0 ** 15.77
     frac = formula("fractional")
     assert "drawn once per plane and axis" in frac.note and "generate_intervals" in frac.note
     assert r"a_{H_\text{out} - 1} = H - k" in frac.latex and r"u \sim U[0, 1)" in frac.latex

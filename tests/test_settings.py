@@ -253,13 +253,24 @@ def test_torch_lines(settings, expected):
 
 def test_lp_code_lines_warn_where_float32_powers_overflow():
     # pool2d gives the true norm there; PyTorch and Keras in float32 give inf, and the copied code must say so.
+    # An outside review: the old note fired only where one 255 overflowed (p >= 16) and said "from |x| = 256",
+    # which read as if photos were safe; a window's sum overflows sooner, and sooner still for bigger windows.
     torch16 = torch_line(PoolSettings(mode="lp", p=16.0))
-    assert "# in float32, |x| ** 16 is inf from |x| = 256 (a window's sum sooner)" in torch16
+    assert "# in float32, a window of 4 cells at 255 sums |x| ** p to inf from p = 15.76 on" in torch16
     assert "use x.double()" in torch_line(PoolSettings(mode="lp", p=64.0, padding=1))
     keras64 = keras_line(PoolSettings(mode="lp", p=64.0))
-    assert "# in float32, |x| ** 64 is inf from |x| = 4 (a window's sum sooner): use float64" in keras64
+    assert "a window of 4 cells at 255 sums |x| ** p to inf from p = 15.76 on: use float64" in keras64
+    big = torch_line(PoolSettings(mode="lp", p=15.0, kernel=(32, 32)))
+    assert "a window of 1024 cells at 255" in big
     for p in (2.0, 15.0, math.inf):
         assert "float32" not in torch_line(PoolSettings(mode="lp", p=p)) + keras_line(PoolSettings(mode="lp", p=p))
+    # The boundary is the true one: float32 overflows just past it and not before.
+    import numpy as np
+
+    for p, overflows in ((15.7, False), (15.9, True)):
+        with np.errstate(over="ignore"):
+            total = (np.full(4, 255, np.float32) ** np.float32(p)).sum(dtype=np.float32)
+        assert np.isinf(total) == overflows
 
 
 def test_torch_line_spells_out_same_padding():
@@ -327,3 +338,18 @@ def test_the_pytorch_line_computes_what_the_app_shows(settings):
 def test_mixed_with_dilation_does_not_pretend_avgpool2d_dilates():
     code = torch_line(PoolSettings(mode="mixed", kernel=(2, 2), stride=1, dilation=2), (5, 5))
     assert "has no dilation" in code and "dilated_avg_pool2d(x)" in code
+
+
+def test_code_line_comments_fire_only_where_they_hold():
+    # An outside review found comments that did not hold for the settings they were printed under.
+    same_override = keras_line(PoolSettings(mode="avg", padding="same", divisor_override=1))
+    assert "with 'same' it divides edge windows by their real cells: pad with ZeroPadding2D, use 'valid'" in (
+        same_override)
+    assert "multiply by kh * kw / 1" in keras_line(PoolSettings(mode="avg", divisor_override=1))
+    ceil = keras_line(PoolSettings(ceil_mode=True))
+    assert "padding='same' keeps the partial windows" not in ceil and "neither matches it in general" in ceil
+    assert "overcounts" not in keras_line(PoolSettings(mode="lp", p=math.inf, padding="same"))
+    assert "overcounts" in keras_line(PoolSettings(mode="lp", p=2.0, padding="same"))
+    for mode in ("lp", "stochastic", "max"):
+        assert "real cells" not in torch_line(PoolSettings(mode=mode, padding="same"), (5, 5))
+    assert "edge values come out smaller" in torch_line(PoolSettings(mode="avg", padding="same"), (5, 5))
