@@ -122,7 +122,8 @@ def fractional_section():
     args = (lab.cache_key("fractional", ratio, frac_seed, view), kernel, ratio, frac_seed, view, scale, planes)
     left, right = st.columns(2)
     for grid_fig in card(left, "fractional", _fractional, *args,
-                         note=f"Kernel {kernel[0]} × {kernel[1]} from the sidebar; stride and padding do not apply."):
+                         note=f"Kernel {kernel[0]} × {kernel[1]} from the sidebar; stride, padding, dilation and ceil "
+                              "mode do not apply."):
         right.plotly_chart(grid_fig, key="alt_frac_grid", width="stretch")
         right.caption(f"The centre of the input ({VIEWS[view]}) with a white line at the start of every window. The "
                       f"gaps are a pseudo-random mix of sizes and each window is {kernel[0]} × {kernel[1]}: windows "

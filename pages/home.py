@@ -31,7 +31,7 @@ st.title("Pooling Lab")
 st.write(
     "A pooling layer slides a small window over an image and keeps one number per window: "
     "the largest (max pooling), the mean (average pooling), or another summary. "
-    "The image shrinks by the stride (not always by half: kernel, padding and ceil mode change the size), "
+    "The image shrinks by the stride (not always by half: kernel, padding, dilation and ceil mode change the size), "
     "and later layers see a wider area. Pick a sample or upload a photo in the sidebar, set the layer "
     "there, and see what it does."
 )

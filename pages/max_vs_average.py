@@ -96,8 +96,8 @@ st.write("What holds: for the real cells of a window the largest is never below 
          "thin details (zero padding counted in the average, or a divisor override, can change that; with max and "
          "average both chosen, the page counts it under the images). But dark details on a bright ground vanish "
          "under max (min keeps them). On a colour photo max picks red, green and blue separately and can make "
-         "colours no pixel had. How much is kept depends on kernel, stride, padding and ceil mode, and the bytes "
-         "depend on the dtypes.")
+         "colours no pixel had. How much is kept depends on kernel, stride, padding, dilation and ceil mode, and "
+         "the bytes depend on the dtypes.")
 
 modes = st.multiselect("Modes to compare (up to four)", MODES, default=["max", "avg"], max_selections=4,
                        key="mva_modes", format_func=widgets.MODE_LABELS.get)
@@ -156,7 +156,7 @@ st.subheader("Size and cost")
 st.text(compare.input_words(planes))
 st.table(compare.cost_table({label(mode): cost for mode, (_, cost) in shown.items()}))
 st.caption("Max and min keep the input's dtype; average, Lp and mixed pooling of uint8 give float32, 4 bytes a "
-           "value, so with a 2 × 2 window an average-pooled photo takes as many bytes as the photo. PyTorch's "
-           "return_indices=True adds an int64 (8 bytes) per output value; this app keeps a small tap number "
+           "value, so with a 2 × 2 window at stride 2 an average-pooled photo takes as many bytes as the photo. "
+           "PyTorch's return_indices=True adds an int64 (8 bytes) per output value; this app keeps a small tap number "
            "instead (1 byte for windows of up to 255 cells) and builds those indices on demand.")
 widgets.layer_summary(lab, hw)

@@ -73,12 +73,11 @@ s = lab.settings
 st.title("Noise")
 st.write("**The claim:** max pooling is tolerant to noise.")
 st.write(
-    "**What holds:** it depends on the noise. Against salt (white specks) max pooling passes every speck on: one "
-    "white pixel wins its whole window, so one noisy pixel takes over a whole output cell. A plain average "
-    "dilutes it to a fraction of its jump (one over the window's area): the output looks smoother. Against pepper "
-    "(black "
-    "specks) it is the other way round: max ignores them unless a whole window is black. For Gaussian noise, "
-    "see what the chart shows on your image."
+    "**What holds:** it depends on the noise. Against salt (white specks) max pooling passes on every speck its "
+    "windows read: one white pixel wins its whole window, so one noisy pixel takes over a whole output cell. A "
+    "plain average dilutes it to a fraction of its jump (one over the window's area): the output looks smoother. "
+    "Against pepper (black specks) max changes an output only when a speck hits its window's largest pixel, and "
+    "then falls to the window's next largest value. For Gaussian noise, see what the chart shows on your image."
 )
 if not widgets.check_layer(lab, lab.planes.shape[1:]):
     st.warning("This layer cannot pool this image: the sidebar says why. Change a setting there.")

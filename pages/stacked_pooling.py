@@ -144,7 +144,7 @@ st.write("The claim: more rounds of pooling, and larger strides, lose where thin
          "Stack up to five rounds on your image, trace any deep cell back to the pixel it copies, "
          "and measure how far that pixel lies from where the deep cell's position says it is.")
 st.caption("This page sets its own kernel and stride for each round (no padding); from the sidebar it takes "
-           "the image and the mode. The sidebar's kernel, stride and padding are not used here.")
+           "the image and the mode. The sidebar's kernel, stride, padding, dilation and ceil mode are not used here.")
 
 mode = lab.settings.mode if lab.settings.mode in ("max", "min") else "max"
 if mode != lab.settings.mode:

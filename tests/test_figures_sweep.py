@@ -300,3 +300,16 @@ def test_bad_arguments_are_refused(max_sweep):
         sweep_figure(s, x[:2])
     with pytest.raises(TypeError, match="sweep must be a Sweep"):
         sweep_figure(x, x)
+
+
+def test_hover_words_hold_for_stochastic_ties_and_mixed_padding():
+    # An outside review: a stochastic draw among equal values was hovered as "loses: not first in row-major
+    # order", and mixed pooling's padding as "acts as 0" although its max half treats padding as -inf.
+    x = np.array([[3.0, 3.0], [1.0, 1.0]])
+    r = pooling.pool2d(x, "stochastic", 2, train=True, rng=0)
+    s = pooling.sweep_steps(r)
+    words = " ".join(frame_trace(sweep_figure(s, x).frames[0], "window taps").hovertext)
+    assert "not first in row-major order" not in words
+    m = coded(4, 4)
+    s = pooling.sweep_steps(pooling.pool2d(m, "mixed", 2, padding=1))
+    assert "-inf in the max, 0 in the average" in trace(sweep_figure(s, m), "padding").hovertemplate

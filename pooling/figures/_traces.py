@@ -36,7 +36,7 @@ def value_heatmap(values, *, name, text=True, x0=0, y0=0, hovertemplate=None, **
     return trace
 
 
-def padding_traces(rows, cols, label):
+def padding_traces(rows, cols, label, *, acts_as=None):
     """Grey padding cells with ``label`` written in, and their hatching: two traces.
 
     Drawn as a heatmap on its own fixed grey scale (never the value scale),
@@ -56,7 +56,7 @@ def padding_traces(rows, cols, label):
     cells = go.Heatmap(
         z=z, x=x, y=y, text=text, texttemplate="%{text}", textfont={"size": size, "color": palette.PAD_TEXT},
         colorscale=[[0, palette.PAD_FILL], [1, palette.PAD_FILL]], showscale=False, xgap=1, ygap=1, hoverongaps=False,
-        name="padding", hovertemplate=f"padding, row %{{y}}, col %{{x}}: acts as {label}<extra></extra>",
+        name="padding", hovertemplate=f"padding, row %{{y}}, col %{{x}}: acts as {acts_as or label}<extra></extra>",
     )
     hx, hy = hatch_strokes(rows, cols)
     strokes = go.Scatter(x=hx, y=hy, mode="lines", name="padding hatch", hoverinfo="skip",

@@ -281,8 +281,8 @@ def survival_words(picks):
                 "more than 1 reused by overlapping windows.")
     return ("This pooling picks no single cell: every cell of a window with a non-zero weight goes into its output. "
             "So the map counts the windows that use each cell, and 0 marks cells no window uses "
-            "(edges that floor rounding cuts off, gaps when the stride is longer than the kernel, "
-            "and zero cells that Lp and stochastic weigh 0).")
+            "(edges that floor rounding cuts off, gaps when the stride is longer than the kernel, cells between "
+            "dilated taps, and zero cells that Lp and stochastic weigh 0).")
 
 
 def closer_words(psnr_max, psnr_avg):
@@ -303,8 +303,8 @@ def closer_words(psnr_max, psnr_avg):
     else:
         lead = f"{'max-unpool' if a > b else 'average'} comes back closer"
     return (f"On this image, {lead}. Max keeps a few cells exactly and loses the rest outright; average keeps a "
-            "blurred trace of every cell. PSNR measures closeness pixel by pixel, not what a network needs for "
-            "its task.")
+            "blurred trace of every cell its windows cover. PSNR measures closeness pixel by pixel, not what a "
+            "network needs for its task.")
 
 
 def psnr_options(mode, options):

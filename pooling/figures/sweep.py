@@ -56,7 +56,9 @@ def _tap_words(sweep, plane):
         elif sweep.chosen[idx]:
             text += ", chosen"
         elif sweep.ties[idx]:
-            text += ", tie (loses: not first in row-major order)"
+            # Max and min keep the first of equal values; stochastic training draws among them at random.
+            text += (", same value, not drawn" if sweep.mode == "stochastic"
+                     else ", tie (loses: not first in row-major order)")
         words[idx] = text
     return words
 
@@ -109,7 +111,9 @@ def _styled_traces(sweep, plane, extent, w):
     label = palette.pad_label(sweep.pad_value)
     empty = (np.empty(0, np.float32), np.empty(0, np.float32))
     input_ = value_heatmap(plane, name="input", hovertemplate="input (%{y}, %{x}) = %{z}<extra></extra>")
-    pad_cells, pad_hatch = padding_traces(*ring_cells(extent, plane.shape), label)
+    # Mixed pooling's max half never picks padding (-inf) while its average half counts zeros.
+    acts_as = "-inf in the max, 0 in the average" if sweep.mode == "mixed" else None
+    pad_cells, pad_hatch = padding_traces(*ring_cells(extent, plane.shape), label, acts_as=acts_as)
     taps = go.Scatter(mode="markers", name="window taps", marker={"size": 18, "opacity": 0, "symbol": "square"},
                       hovertemplate="%{hovertext}<extra></extra>", showlegend=False)
     # The click layer above answers hovers on the output; the heatmap stays silent.
