@@ -30,7 +30,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from pooling import images, layer_code, pool2d, settings
 from pooling.figures import sweep_gif
-from pooling.samples import SAMPLE_NAMES, SAMPLE_NOTES, load_sample
+from pooling.samples import PATTERN_NAMES, SAMPLE_NAMES, SAMPLE_NOTES, load_sample
 from pooling.settings import LIMITS, MODES, SOURCES, PoolSettings, SweepInput
 
 _SETTINGS = "_pool_settings"  # the last PoolSettings, across pages
@@ -229,6 +229,8 @@ def _mirror(value):
 
 @shared_cache
 def _sample_pixels(name, working_size):
+    if name in PATTERN_NAMES:  # resampling would blur the very detail a pattern's note describes
+        return load_sample(name).pixels
     return images.working_image(load_sample(name).pixels, working_size)
 
 
@@ -278,7 +280,11 @@ def _pixels_for(shown, working_size):
         pixels, notes = _upload_pixels(upload["sha"], upload["data"], working_size)
         return pixels, upload["name"], notes, upload["sha"]
     name = shown[1]
-    return _sample_pixels(name, working_size), name, (SAMPLE_NOTES.get(name, ""),), name
+    notes = (SAMPLE_NOTES.get(name, ""),)
+    if name in PATTERN_NAMES and working_size is not None and working_size < 256:
+        notes += ("Patterns keep their 256 × 256 pixels at every working size: shrinking them would blur the "
+                  "detail they show.",)
+    return _sample_pixels(name, working_size), name, notes, name
 
 
 @shared_cache

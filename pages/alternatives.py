@@ -161,8 +161,13 @@ n_taps = kernel[0] * kernel[1]
 
 st.header("Max, min and average")
 st.caption("All three on one scale: " + ("0 (black) to 255 (white)." if photo else "the input's smallest to largest."))
-for place, mode in zip(st.columns(3), ("max", "min", "avg")):
+max_col, min_col, avg_col = st.columns(3)
+for place, mode in ((max_col, "max"), (min_col, "min")):
     card(place, mode, _pooled, lab.cache_key(mode), mode, options(s, mode), scale, planes)
+# The card shows the mean its formula states: a divisor override from the sidebar would make it a scaled sum.
+card(avg_col, "avg", _pooled, lab.cache_key("avg", "mean"), "avg", options(s, "avg", divisor_override=None), scale,
+     planes, note=(f"The sidebar's divisor override ({s.divisor_override}) is left out here: this card shows the "
+                   "mean." if s.divisor_override else None))
 
 lp_section()
 

@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .images import LoadedImage, decode_image
 
-__all__ = ["ASSETS_DIR", "SAMPLE_NAMES", "SAMPLE_NOTES", "load_sample"]
+__all__ = ["ASSETS_DIR", "PATTERN_NAMES", "SAMPLE_NAMES", "SAMPLE_NOTES", "load_sample"]
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 _SIZE = 256
@@ -125,6 +125,7 @@ _PHOTOS = {"Astronaut": "astronaut.jpg", "Photographer": "camera.jpg", "Coffee":
 _PATTERNS = {"Checkerboard": checkerboard, "Edges": edges, "Text": text, "Bright dot": bright_dot, "Stripes": stripes}
 
 SAMPLE_NAMES = tuple(_PHOTOS) + tuple(_PATTERNS)
+PATTERN_NAMES = tuple(_PATTERNS)  # drawn pixel by pixel: shown at their own size, never resampled
 
 # Each note holds at the default layer (2 x 2, stride 2) or names the layer it needs; tests/test_samples.py
 # checks each one on the pixels.

@@ -184,3 +184,13 @@ def test_lp_at_large_p_is_pooled_as_is_and_finite():
     assert not any("float64" in c.value or "overflows" in c.value for c in at.caption)
     fig = chart_by_key(at, "alt_chart_lp")
     assert fig["data"][0]["source"].startswith("data:image/png;base64,")
+
+
+def test_the_average_card_shows_the_mean_its_formula_states_whatever_the_divisor_override():
+    # An outside review: with the sidebar's divisor override at 1 the Average card showed window sums.
+    at = open_alone(PAGE)
+    plain = chart_by_key(at, "alt_chart_avg")
+    at.selectbox(key="mode").set_value("avg").run()
+    at.number_input(key="divisor_override").set_value(1).run()
+    assert chart_by_key(at, "alt_chart_avg") == plain
+    assert any("divisor override (1) is left out here" in c.value for c in at.caption)

@@ -177,3 +177,14 @@ def test_bright_dot_note_one_pixel_shift_takes_it_to_the_next_window():
 def test_photographer_note_makes_no_claim_the_photo_refutes():
     # An outside review found "max pooling erases its legs": the tripod's legs are bright metal and stay visible.
     assert "erases" not in SAMPLE_NOTES["Photographer"]
+
+
+def test_patterns_are_never_resampled_so_their_notes_hold_at_every_working_size():
+    # An outside review: at a working size of 128 the dot became a smear and the stripes grey.
+    from apptest_helpers import open_page, texts
+
+    at = open_page(None, {"source": "sample", "sample": "Bright dot", "size": "128"})
+    assert "Image: Bright dot, 256 × 256 (rows × columns), 3 plane(s)" in texts(at)
+    assert any("Patterns keep their 256 × 256 pixels" in c.value for c in at.caption)
+    at = open_page(None, {"source": "sample", "sample": "Astronaut", "size": "128"})
+    assert any(t.startswith("Image: Astronaut, 128 × 128") for t in texts(at))
