@@ -433,9 +433,9 @@ def layer_summary(lab, input_hw):
     st.latex(layer_code.output_size_formula(s, input_hw))  # full width: the numbers must not be cut off
     st.subheader("The same layer in code")
     torch, keras = st.columns(2)
-    torch.caption("PyTorch")
+    torch.caption("PyTorch: x is (N, C, H, W)")
     torch.code(layer_code.torch_line(s, input_hw), language="python", wrap_lines=True)
-    keras.caption("Keras")
+    keras.caption("Keras: x is (N, H, W, C), its default channels_last")
     keras.code(layer_code.keras_line(s), language="python", wrap_lines=True)
 
 

@@ -253,7 +253,8 @@ class PoolCost:
         Bytes of the input planes and of the pooled values.
     index_bytes : int
         Bytes of PyTorch's ``return_indices=True`` indices (int64 per
-        output value) for modes that copy one cell; 0 for the others.
+        output value) for the layers PyTorch has that copy one cell (max, and min as -max(-x)); 0 for the
+        others, stochastic pooling included: PyTorch has no such layer.
     tap_bytes : int
         Bytes of this core's compact provenance (:attr:`PoolResult.tap`,
         one small integer per output value); 0 when there is none.
@@ -312,7 +313,10 @@ def pool_cost(result):
         output_dtype=str(values.dtype),
         input_bytes=int(planes.nbytes),
         output_bytes=int(values.nbytes),
-        index_bytes=int(values.size * INDEX_DTYPE.itemsize) if result.selecting else 0,
+        # PyTorch returns indices only from its max pooling layers (and min pooling as -max(-x)); it has no
+        # stochastic pooling layer to return them from.
+        index_bytes=int(values.size * INDEX_DTYPE.itemsize) if result.selecting and result.mode != "stochastic"
+        else 0,
         tap_bytes=int(result.tap.nbytes) if result.selecting else 0,
     )
 

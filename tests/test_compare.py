@@ -178,10 +178,13 @@ def test_kept_share_is_not_always_a_quarter():
     assert pool_cost(pooling.pool2d(np.zeros((7, 7)), "max", 3, stride=1, padding=1)).kept == 1.0
 
 
-def test_stochastic_training_copies_cells_but_its_expectation_does_not():
+def test_pytorch_index_bytes_only_for_layers_pytorch_has():
+    # "+ int64 indices (PyTorch)": PyTorch has no stochastic pooling layer, so it stores no indices for one,
+    # even though training-time stochastic pooling copies one cell per window.
     x = np.ones((4, 4), np.uint8)
-    assert pool_cost(pooling.pool2d(x, "stochastic", 2, train=True, rng=0)).index_bytes == 4 * 8
+    assert pool_cost(pooling.pool2d(x, "stochastic", 2, train=True, rng=0)).index_bytes == 0
     assert pool_cost(pooling.pool2d(x, "stochastic", 2, train=False)).index_bytes == 0
+    assert pool_cost(pooling.pool2d(x, "max", 2)).index_bytes == 4 * 8
 
 
 @pytest.mark.parametrize("mode, options, picks", [
