@@ -7,7 +7,12 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
+from streamlit import config
 from streamlit.testing.v1 import AppTest
+
+# The served config shows students only an error's type (client.showErrorDetails = "type"). Under test every
+# exception must fail loudly and say what it was, so AppTest runs see the whole message.
+config.set_option("client.showErrorDetails", "full")
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 30
