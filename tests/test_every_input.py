@@ -24,6 +24,7 @@ from helpers import NOT_A_NUMBER
 from streamlit.testing.v1 import AppTest
 
 import widgets
+from pooling.formulas import FORMULAS
 from pooling.planes import COLOR_MODES
 from pooling.samples import SAMPLE_NAMES
 from pooling.settings import LIMITS, MODES, PoolSettings, SweepInput, from_query, to_query
@@ -157,11 +158,16 @@ MAIN_CHARTS = {
 PAGE_MODES = {"max_vs_average": ("mva_modes", "avg"), "noise": ("noise_modes", "avg"),
               "shift_invariance": ("shift_modes", "blurmax")}
 
+# Prose written once, not from numbers, may name inf as a thing ("Beyond that PyTorch gives inf").
+FIXED_PROSE = {text for f in FORMULAS.values() for text in (f.sentence, f.note) if text}
+
+
 def shown_words(at):
-    """Every sentence the page shows a reader, code blocks left out (they spell float('inf') on purpose)."""
+    """Every sentence the page builds for a reader: code blocks (they spell float('inf') on purpose) and fixed
+    prose left out."""
     kinds = ("title", "header", "subheader", "markdown", "caption", "text", "latex", "warning", "error", "info",
              "success")
-    words = [element.value for kind in kinds for element in getattr(at, kind)]
+    words = [element.value for kind in kinds for element in getattr(at, kind) if element.value not in FIXED_PROSE]
     words += [f"{m.label} {m.value}" for m in at.metric]
     words += [str(table.value.to_dict("records")) for table in at.table]
     for chart in at.get("plotly_chart"):
