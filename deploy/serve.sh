@@ -79,8 +79,11 @@ defaults
     mode http
     log global
     option httplog
-    option redispatch           # a cookie naming a dead replica is sent to a live one instead
-    retries 2
+    # A request that finds its replica dead (refused, or a kept-alive connection closed under it) is
+    # tried again on another replica, and a cookie naming a dead replica is sent to a live one.
+    retries 3
+    option redispatch 1
+    retry-on conn-failure empty-response
     timeout connect 5s
     timeout client 60s          # also the longest pause inside an upload
     timeout server 60s          # the longest a page may take to answer
