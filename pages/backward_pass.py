@@ -28,9 +28,14 @@ def compared_layers(settings):
 
 def sum_reason(layer):
     """Why a mode's input gradient need not sum to the upstream gradient."""
-    if layer.mode == "lp" or (layer.mode == "stochastic" and not layer.train):
-        return ("its output is a nonlinear function of the window, and the gradient is that function's derivative "
-                "at this input, which need not sum to the gradient that came from above")
+    if layer.mode == "lp":
+        return ("Lp pooling does not share its gradient out: each cell of a window gets the upstream gradient times "
+                "(|x| / Lp)^(p − 1) and the sign of x, and those factors need not add up to 1; at p = 1, Lp is the "
+                "plain sum of |x|, so every nonzero cell gets the whole gradient")
+    if layer.mode == "stochastic" and not layer.train:
+        return ("at test time its output is the sum of x² over the sum of x, a nonlinear function of the window, "
+                "and the gradient is that function's derivative at this input, which need not sum to the gradient "
+                "that came from above")
     if layer.mode == "avg" and layer.divisor_override:
         return (f"it divides by divisor_override ({layer.divisor_override}), not by the number of cells it shares "
                 "the gradient among")

@@ -10,6 +10,7 @@ from pooling import compare
 from pooling.figures import image_figure
 from pooling.figures.compare import DISPLAY_SIDE, channel_figure, difference_figure, fringe_figure, zoom_figure
 from pooling.settings import MODES, pool_options
+from poolinglab.compare_words import max_against_average
 
 FOCUS = "_mva_focus"  # the zoom's output cell last clicked
 ZOOM_CHART = "mva_zoom_chart"
@@ -91,10 +92,12 @@ planes, hw = lab.planes, lab.planes.shape[1:]
 st.title("Max vs Average")
 st.write("The claim: max pooling keeps an image's strongest details while average pooling blurs them, and a "
          "2 × 2 pooling keeps a quarter of the values. Test it on your image with the sidebar's layer.")
-st.write("What holds: max is never below the average of the same window, so it keeps bright thin details; but "
-         "dark details on a bright ground vanish under max (min keeps them). On a colour photo max picks red, "
-         "green and blue separately and can make colours no pixel had. How much is kept depends on kernel, "
-         "stride, padding and ceil mode, and the bytes depend on the dtypes.")
+st.write("What holds: for the real cells of a window the largest is never below their mean, so max keeps bright "
+         "thin details (zero padding counted in the average, or a divisor override, can change that; with max and "
+         "average both chosen, the page counts it under the images). But dark details on a bright ground vanish "
+         "under max (min keeps them). On a colour photo max picks red, green and blue separately and can make "
+         "colours no pixel had. How much is kept depends on kernel, stride, padding and ceil mode, and the bytes "
+         "depend on the dtypes.")
 
 modes = st.multiselect("Modes to compare (up to four)", MODES, default=["max", "avg"], max_selections=4,
                        key="mva_modes", format_func=widgets.MODE_LABELS.get)
@@ -119,6 +122,11 @@ for place, mode in zip(st.columns(len(modes)), modes):
         image_figure, values, title=label(mode), value_range=(lo, hi), max_side=DISPLAY_SIDE)),
         key=f"mva_image_{mode}", width="stretch")
     place.text(f"{cost.output_shape[1]} × {cost.output_shape[2]} output")
+if {"max", "avg"} <= shown.keys():
+    padded = lab.settings.padding not in (0, "valid", "same")
+    st.text(max_against_average(shown["max"][0], shown["avg"][0],
+                                padding_counted=padded and lab.settings.count_include_pad,
+                                divisor_override=lab.settings.divisor_override or None))
 st.caption(f"Every image uses one scale: black is {lo:g} and white is {hi:g}. Options such as p, alpha or the "
            "seed come from the sidebar: choose that mode there to change them.")
 
@@ -129,14 +137,15 @@ max_result = max_pooling(lab.cache_key("mva_max"), planes, lab.settings)
 
 st.subheader("Colour channels")
 if planes.shape[0] == 3:
-    mask = widgets.shared(lab.cache_key("mva_fringe_mask"), lambda: compare.channel_disagreement(max_result.indices))
+    mixed = widgets.shared(lab.cache_key("mva_mixed_mask"), lambda: compare.channel_disagreement(max_result.indices))
+    new = widgets.shared(lab.cache_key("mva_new_colours"), partial(compare.new_colours, planes, max_result))
     st.plotly_chart(widgets.shared(lab.cache_key("mva_channels", lo, hi), partial(
         channel_figure, max_result.values, value_range=(lo, hi))), key="mva_channels", width="stretch")
     st.caption("Each channel of the max pooling, in grey on the shared scale.")
-    st.text(compare.fringe_words(mask))
+    st.text(compare.fringe_words(new, mixed))
     st.plotly_chart(widgets.shared(lab.cache_key("mva_fringes", lo, hi), partial(
-        fringe_figure, max_result.values, mask, value_range=(lo, hi), title="Cells whose channels came from "
-        "different pixels")), key="mva_fringes", width="stretch")
+        fringe_figure, max_result.values, new, value_range=(lo, hi), title="Cells whose colour no pixel of the "
+        "window has")), key="mva_fringes", width="stretch")
     st.caption("Orange: such cells; grey: the rest of the max-pooled photo, faded.")
 else:
     st.info('The image has one plane. Set the sidebar\'s Colour to "RGB (3 planes)" to compare the channels.')

@@ -12,6 +12,7 @@ from pooling.figures.noise import image_row_figure, noise_chart
 from pooling.invariance import pooled_values
 from pooling.noise import add_noise, compare_noise, pool_noisy, value_range
 from pooling.settings import LIMITS, MODES, pool_options
+from poolinglab.noise_words import salt_words, turned_white
 
 KIND_LABELS = {"gaussian": "Gaussian", "salt-and-pepper": "Salt and pepper", "salt": "Salt only (white)",
                "pepper": "Pepper only (black)"}
@@ -32,7 +33,8 @@ def noisy_row(key, _planes, kind, level, seed, mode, _args):
     r = pool_noisy(_planes, noisy, mode, **_args)
     fig = image_row_figure([r.clean, r.noisy], titles=["Pooled clean image", "Pooled noisy image"],
                            value_range=r.value_range, max_side=IMAGE_SIDE)
-    return fig, r.input_change, r.output_change, r.changed_fraction
+    white = turned_white(r.clean, r.noisy, r.value_range[1])
+    return fig, r.input_change, r.output_change, r.changed_fraction, white
 
 
 @widgets.shared_cache
@@ -71,9 +73,10 @@ s = lab.settings
 st.title("Noise")
 st.write("**The claim:** max pooling is tolerant to noise.")
 st.write(
-    "**What holds:** it depends on the noise. Against salt (white specks) max pooling is the worst choice: one "
-    "white pixel wins its whole window, so one noisy pixel takes over a whole output cell. Averaging dilutes "
-    "it to a fraction of its jump (one over the window's area): the output looks smoother. Against pepper (black "
+    "**What holds:** it depends on the noise. Against salt (white specks) max pooling passes every speck on: one "
+    "white pixel wins its whole window, so one noisy pixel takes over a whole output cell. A plain average "
+    "dilutes it to a fraction of its jump (one over the window's area): the output looks smoother. Against pepper "
+    "(black "
     "specks) it is the other way round: max ignores them unless a whole window is black. For Gaussian noise, "
     "see what the chart shows on your image."
 )
@@ -90,7 +93,8 @@ def noise_lab():
         "Noise level: for Gaussian noise, its standard deviation as a fraction of the value range (0 to 255 for "
         "photos); for salt and pepper, the fraction of pixels hit. Noisy values are clipped to the value range, as "
         "a camera's would be. Every mode sees the same noise (the seed fixes it). How far the output moved: the mean "
-        "of |pooled noisy − pooled clean|, in % of the value range."
+        "of |pooled noisy − pooled clean|, in % of that mode's own output range (Lp sums its window, so at p = 2 "
+        "a 2 × 2 window spans twice the input's range)."
     )
     work = centre_crop(lab.planes, WORK_SIDE)
     if work.shape != lab.planes.shape:
@@ -102,10 +106,11 @@ def noise_lab():
     st.caption("The clean and the noisy input, side by side on one scale (shrunk to fit).")
     if not modes:
         st.warning("Choose at least one mode above.")
+    white = {}  # mode label: (output values turned white by the noise, output values)
     for mode in modes:
         st.subheader(widgets.MODE_LABELS[mode])
         try:
-            fig, moved_in, moved_out, changed = noisy_row(
+            fig, moved_in, moved_out, changed, white[widgets.MODE_LABELS[mode]] = noisy_row(
                 lab.cache_key("noise-row", kind, level, seed, mode, WORK_SIDE), work, kind, level, seed, mode,
                 pool_options(s, mode=mode))
         except ValueError as err:
@@ -114,7 +119,7 @@ def noise_lab():
         st.plotly_chart(fig, key=f"noise_row_{mode}", width="stretch")
         verdict = ("more than" if moved_out > moved_in * 1.05 else "less than" if moved_out < moved_in * 0.95
                    else "about")
-        st.text(f"{widgets.MODE_LABELS[mode]}: the output moved {100 * moved_out:.2f}% of the range on average, "
+        st.text(f"{widgets.MODE_LABELS[mode]}: the output moved {100 * moved_out:.2f}% of its own range on average, "
                 f"{verdict} the input's {100 * moved_in:.2f}%; {100 * changed:.1f}% of output values changed.")
 
     st.subheader("Output change against noise level")
@@ -130,8 +135,9 @@ def noise_lab():
     st.plotly_chart(widgets.shared(lab.cache_key("noise-chart-figure", kind, seed, CHART_SIDE, level), partial(
         noise_chart, reports, current=level, level_title=f"{KIND_LABELS[kind]} noise level",
         title=f"{KIND_LABELS[kind]} noise, the sidebar's window and stride")), key="noise_chart", width="stretch")
-    st.caption("Line chart: how far each pooling's output moved (mean |change|, % of the value range) at noise levels "
-               "from 0 to 0.5; the dashed line is the input's own change. Above it, pooling made the noise bigger.")
+    st.caption("Line chart: how far each pooling's output moved (mean |change|, in % of that mode's own output "
+               "range) at noise levels from 0 to 0.5; the dashed line is the input's change, in % of its range. "
+               "Above it, the output moved more than the input did, each on its own scale.")
     if chart_in.shape != lab.planes.shape:
         st.text(f"The chart uses the centre {chart_in.shape[1]} × {chart_in.shape[2]} of the image, to stay quick.")
     near = int(np.argmin(np.abs(CHART_LEVELS - level)))  # the chart's level nearest the slider's
@@ -140,8 +146,7 @@ def noise_lab():
     st.write(f"On the chart at level {CHART_LEVELS[near]:g}: the input moved {base:.2f}%; "
              + ", ".join(f"{name} {value:.2f}%" for name, value in moved.items()) + ".")
     if kind in ("salt", "salt-and-pepper"):
-        st.write("Salt is max pooling's weak spot: the white pixel wins. Averaging passes on about as much change in "
-                 "total but spreads it thin, so no output cell jumps to white.")
+        st.write(salt_words(white))
 
 
 noise_lab()

@@ -80,7 +80,8 @@ def trace_section(key, stack, errors, plane, plane_name, value_range):
     row, col = cell_ui(stack.values.shape)
     path = stacking.trace_to_source(stack, row, col)
     field = stack.receptive_field(row, col)
-    fig = stack_figures.mark_path(_pyramid(key, stack, value_range), path, field)
+    fig = widgets.shared((key, "marked pyramid", row, col),
+                         partial(stack_figures.mark_path, _pyramid(key, stack, value_range), path, field))
     st.plotly_chart(fig, key=CHART, on_select=_take_click, selection_mode="points",
                     alt="The input and each pooled layer side by side, each smaller; the traced cell ringed on each")
     step = fig.layout.meta["click_step"]
@@ -96,11 +97,13 @@ def trace_section(key, stack, errors, plane, plane_name, value_range):
     left, right = st.columns(2)
     with left:
         shown = _original(lab.cache_key("original"), lab.planes, value_range)
-        shown = stack_figures.mark_field(shown, field, (source.row, source.col))
+        shown = widgets.shared((key, "marked original", row, col),
+                               partial(stack_figures.mark_field, shown, field, (source.row, source.col)))
         st.plotly_chart(shown, key="stk_field",
                         alt="The original image, the receptive field outlined, the pixel ringed")
     with right:
-        crop = stack_figures.source_crop_figure(plane, source.row, source.col)
+        crop = widgets.shared((key, "source crop", source.row, source.col),
+                              partial(stack_figures.source_crop_figure, plane, source.row, source.col))
         st.plotly_chart(crop, key="stk_pixel", alt="The cells around the source pixel with their values")
     st.dataframe(stacking.path_table(path), key="stk_path", hide_index=True)
     st.caption("Left: the original image, the receptive field outlined and the source pixel ringed. Right: the cells "

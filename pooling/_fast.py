@@ -65,7 +65,13 @@ def _run_tiles(work, n_rows, row_bytes):
     tiles = [(r0, min(n_rows, r0 + step)) for r0 in range(0, n_rows, step)]
     if len(tiles) == 1 or _WORKERS == 1:
         return [work(*t) for t in tiles]
-    return list(_pool().map(lambda t: work(*t), tiles))
+    errors = np.geterr()  # np.errstate holds per thread: the caller's (pool2d's "no warnings") must reach the pool
+
+    def run(tile):
+        with np.errstate(**errors):
+            return work(*tile)
+
+    return list(_pool().map(run, tiles))
 
 
 def _phases(block, step, dtype=None):

@@ -27,6 +27,7 @@ __all__ = [
     "fringe_words",
     "input_words",
     "mode_difference",
+    "new_colours",
     "picks_one_cell",
     "pool_cost",
     "pool_modes",
@@ -69,6 +70,61 @@ def channel_disagreement(indices):
     if idx.ndim != 3 or idx.shape[0] < 2:
         raise ValueError(f"indices must be (C, out_h, out_w) with C >= 2, got shape {idx.shape}")
     return (idx[1:] != idx[:1]).any(axis=0)
+
+
+def new_colours(planes, result, *, chunk=1 << 22):
+    """Output cells whose colour is the colour of no pixel in their window.
+
+    :func:`channel_disagreement` marks cells whose channels came from
+    different pixels, but on a tie two pixels can share a channel's value,
+    so such a cell may still copy one pixel's colour exactly. This compares
+    colours themselves: a cell is new when no in-bounds pixel of its window
+    has its value in every channel.
+
+    Parameters
+    ----------
+    planes : (C, H, W) array_like
+        The pooled input; ``C >= 2``.
+    result : PoolResult
+        A pooling of ``planes`` (any mode) with a regular window grid.
+    chunk : int, optional
+        About how many tap values to compare at once; bounds the memory.
+
+    Returns
+    -------
+    (out_h, out_w) bool ndarray
+
+    Notes
+    -----
+    One pass over every tap of every window, in chunks of output rows: as
+    much work as the pooling itself, and memory for ``chunk`` values.
+
+    Examples
+    --------
+    >>> import pooling
+    >>> x = np.array([[[1, 5]], [[7, 7]], [[3, 9]]])  # 3 channels, one 1 x 2 window
+    >>> r = pooling.pool2d(x, "max", (1, 2))  # red from the right pixel, green tied, blue from the right
+    >>> channel_disagreement(r.indices).tolist(), new_colours(x, r).tolist()
+    ([[True]], [[False]])
+    """
+    planes = np.asarray(planes)
+    if planes.ndim != 3 or planes.shape[0] < 2:
+        raise ValueError(f"planes must be (C, H, W) with C >= 2, got shape {planes.shape}")
+    grid, values = result.grid, np.asarray(result.values)
+    rows, cols = grid.rows, grid.cols
+    (oh, ow), (h, w) = grid.shape, grid.input_shape
+    col_pos = np.clip(cols.positions, 0, w - 1)
+    col_ok = cols.in_bounds & cols.member
+    per_row = planes.shape[0] * ow * rows.n_taps * cols.n_taps
+    step = max(1, chunk // max(per_row, 1))
+    new = np.empty((oh, ow), bool)
+    for a in range(0, oh, step):  # a loop over row chunks; each is vectorised over taps
+        row_pos = np.clip(rows.positions[a:a + step], 0, h - 1)
+        ok = (rows.in_bounds & rows.member)[a:a + step, None, :, None] & col_ok[None, :, None, :]
+        taps = planes[:, row_pos[:, None, :, None], col_pos[None, :, None, :]]
+        same = (taps == values[:, a:a + step, :, None, None]).all(axis=0) & ok
+        new[a:a + step] = ~same.any(axis=(-1, -2))
+    return new
 
 
 def mode_difference(a, b):
@@ -532,20 +588,36 @@ def zoom_region(result, *, top, left, height, width, channel=0):
                       source_cols.astype(np.int64), r0, c0, planes[channel, r0:r1 + 1, c0:c1 + 1], grid)
 
 
-def fringe_words(mask):
-    """How many output cells mix colours of several pixels, from :func:`channel_disagreement`'s mask.
+def fringe_words(new, mixed):
+    """How many max-pooled cells show a colour no pixel of their window had, from the two masks.
+
+    Parameters
+    ----------
+    new : (out_h, out_w) bool ndarray
+        From :func:`new_colours`.
+    mixed : (out_h, out_w) bool ndarray
+        From :func:`channel_disagreement`; cells that are mixed but not new
+        took their channels from pixels that share values (ties).
 
     Examples
     --------
-    >>> fringe_words(np.array([[True, False], [False, False]]))[:36]
-    'In 25.0% of the output cells (1 of 4'
+    >>> fringe_words(np.array([[True, False]]), np.array([[True, True]]))[:34]
+    'In 50.0% of the output cells (1 of'
     """
-    m = np.asarray(mask)
-    if m.dtype != bool or m.size == 0:
-        raise ValueError(f"mask must be a non-empty bool array, got dtype {m.dtype} and shape {m.shape}")
-    return (f"In {m.mean():.1%} of the output cells ({int(m.sum()):,} of {m.size:,}) the red, green and blue maxima "
-            "come from different pixels: such a cell mixes colours of several pixels, the source of colour fringes "
-            "in max-pooled photos.")
+    new, mixed = np.asarray(new), np.asarray(mixed)
+    for name, m in (("new", new), ("mixed", mixed)):
+        if m.dtype != bool or m.size == 0:
+            raise ValueError(f"{name} must be a non-empty bool array, got dtype {m.dtype} and shape {m.shape}")
+    if new.shape != mixed.shape:
+        raise ValueError(f"new {new.shape} and mixed {mixed.shape} must have one shape")
+    text = (f"In {new.mean():.1%} of the output cells ({int(new.sum()):,} of {new.size:,}) max pooling made a colour "
+            "that no pixel of the window has: their red, green and blue maxima come from different pixels. Such "
+            "cells are the source of colour fringes in max-pooled photos.")
+    tied = int(np.count_nonzero(mixed & ~new))
+    if tied:
+        text += (f" In {tied:,} more cells the channels come from different pixels that share values (ties), so "
+                 "the colour is still one pixel's.")
+    return text
 
 
 def focus_words(zoom, focus, *, mode="max"):

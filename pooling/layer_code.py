@@ -73,6 +73,26 @@ def _p_text(p):
     return "float('inf')" if math.isinf(p) else f"{p:g}"
 
 
+_FLOAT32_MAX = 3.4028234663852886e38
+
+
+def _overflow_note(p):
+    """A comment for a p at which float32 ``|x| ** p`` of a 0..255 pixel overflows, else None.
+
+    Examples
+    --------
+    >>> print(_overflow_note(64.0))
+    # in float32, |x| ** 64 is inf from |x| = 4 (a window's sum sooner): use x.double(), or scale x down first
+    >>> _overflow_note(8.0) is None
+    True
+    """
+    limit = _FLOAT32_MAX ** (1 / p)
+    if math.isinf(p) or limit >= 256:
+        return None
+    return (f"# in float32, |x| ** {p:g} is inf from |x| = {limit:.3g} (a window's sum sooner): use x.double(), "
+            "or scale x down first")
+
+
 def torch_line(settings, input_hw=None):
     """The equivalent PyTorch code, ready to copy.
 
@@ -146,6 +166,8 @@ def torch_line(settings, input_hw=None):
             code = f"nn.LPPool2d(norm_type={s.p:g}, kernel_size={k}, stride={s.stride}, ceil_mode={s.ceil_mode})"
             if s.p != int(s.p) or int(s.p) % 2:
                 comments.append("# LPPool2d raises x, not |x|, to the power p: pass x.abs() to match this lab")
+        if _overflow_note(s.p):
+            comments.append(_overflow_note(s.p))
         if not math.isinf(s.p) and s.dilation > 1:
             comments.append(f"# PyTorch's Lp pooling has no dilation; this lab spaces the taps {s.dilation} apart")
     elif s.mode == "stochastic":
@@ -207,6 +229,8 @@ def keras_line(settings):
             lines.append(f"keras.layers.MaxPooling2D({args})(keras.ops.abs(x))")
         else:
             area = s.kernel[0] * s.kernel[1]
+            if _overflow_note(s.p):
+                lines.append(_overflow_note(s.p).replace("x.double()", "float64"))
             lines.append(
                 f"(keras.layers.AveragePooling2D({args})(keras.ops.abs(x) ** {p}) * {area}) ** (1 / {p})"
             )

@@ -8,7 +8,8 @@ from ._checks import check_input, make_rng
 from .invariance import pooled_values
 
 __all__ = [
-    "NOISE_KINDS", "NoiseReport", "NoisyPooling", "add_noise", "compare_noise", "noise_sensitivity", "pool_noisy",
+    "NOISE_KINDS", "NoiseReport", "NoisyPooling", "add_noise", "compare_noise", "noise_sensitivity", "output_span",
+    "pool_noisy",
     "value_range",
 ]
 
@@ -106,6 +107,48 @@ def add_noise(x, level, kind="gaussian", rng=None, *, clip=False):
     return out[0] if was_2d else out
 
 
+def output_span(shape, lo, hi, mode, **pool_args):
+    """The range a pooling's output spans on inputs of ``shape`` whose values lie in ``[lo, hi]``.
+
+    Each mode's change under noise is measured on this range, its own. For
+    max, min, average and the other means it is ``hi - lo``; Lp pooling
+    sums, so a window of ``n`` cells at ``hi`` gives ``hi * n ** (1 / p)``
+    (twice the input's range at p = 2 on a 2 x 2 window); a divisor
+    override scales the average. Measured on the input's range instead, Lp
+    would seem to amplify noise that it damps.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        ``(C, H, W)`` of the input.
+    lo, hi : float
+        The input's value range.
+    mode : str
+        Any mode of :func:`pooling.invariance.pooled_values`.
+    **pool_args
+        e.g. ``kernel_size=2``.
+
+    Returns
+    -------
+    float
+        The largest output of an input that is ``hi`` everywhere minus the
+        smallest of one that is ``lo`` everywhere; ``hi - lo`` when that is
+        not positive.
+
+    Examples
+    --------
+    >>> output_span((1, 4, 4), 0, 255, "max", kernel_size=2)
+    255.0
+    >>> output_span((1, 4, 4), 0, 255, "lp", kernel_size=2, p=2.0)
+    510.0
+    """
+    plane = (1, *shape[-2:])
+    top = float(np.max(pooled_values(np.full(plane, float(hi)), mode, **pool_args)))
+    bottom = float(np.min(pooled_values(np.full(plane, float(lo)), mode, **pool_args)))
+    span = top - bottom
+    return span if np.isfinite(span) and span > 0 else float(hi - lo)
+
+
 @dataclass(frozen=True, eq=False)
 class NoiseReport:
     """Output change against noise level.
@@ -116,7 +159,8 @@ class NoiseReport:
     input_change : (N,) ndarray
         Mean ``|noisy - x|`` over the input, as a fraction of the value range.
     output_change : (N,) ndarray
-        Mean ``|pool(noisy) - pool(x)|``, as a fraction of the value range.
+        Mean ``|pool(noisy) - pool(x)|``, as a fraction of the pooling's own
+        output range (:func:`output_span`).
     changed_fraction : (N,) ndarray
         Share of output cells that moved at all.
     kind : str
@@ -212,12 +256,13 @@ def compare_noise(x, levels, layers, *, kind="gaussian", rng=None, clip=False):
                  for label, (mode, args) in layers.items()}
     levels = np.asarray(levels, dtype=np.float64).ravel()
     result = {label: np.empty((3, levels.size)) for label in layers}
+    out_span = {label: output_span(planes.shape, lo, hi, mode, **args) for label, (mode, args) in layers.items()}
     for n, level in enumerate(levels):  # one noisy copy per level; each pooling is vectorised
         noisy = add_noise(planes, level, kind, gen, clip=clip)
         input_change = np.mean(np.abs(noisy - clean_in)) / span
         for label, (mode, args) in layers.items():
             diff = np.abs(pooled_values(noisy, mode, **args).astype(np.float64) - clean_out[label])
-            result[label][:, n] = input_change, np.mean(diff) / span, np.mean(diff > 0)
+            result[label][:, n] = input_change, np.mean(diff) / out_span[label], np.mean(diff > 0)
     return {label: NoiseReport(levels, r[0], r[1], r[2], kind) for label, r in result.items()}
 
 
@@ -232,7 +277,8 @@ class NoisyPooling:
     input_change : float
         Mean ``|noisy - x|`` over the input, as a fraction of the value range.
     output_change : float
-        Mean ``|noisy - clean|`` over the output, as a fraction of the value range.
+        Mean ``|noisy - clean|`` over the output, as a fraction of the
+        pooling's own output range (:func:`output_span`).
     changed_fraction : float
         Share of output cells that moved at all.
     value_range : (float, float)
@@ -284,5 +330,6 @@ def pool_noisy(x, noisy, mode="max", **pool_args):
     moved = pooled_values(noisy_planes.astype(np.float64), mode, **pool_args).astype(np.float64)
     diff = np.abs(moved - clean)
     input_change = float(np.mean(np.abs(noisy_planes - clean_in)) / (hi - lo))
+    out_span = output_span(planes.shape, lo, hi, mode, **pool_args)
     return NoisyPooling(clean[0] if was_2d else clean, moved[0] if was_2d else moved, input_change,
-                        float(np.mean(diff) / (hi - lo)), float(np.mean(diff > 0)), (lo, hi))
+                        float(np.mean(diff) / out_span), float(np.mean(diff > 0)), (lo, hi))

@@ -217,22 +217,40 @@ def _rescue_lp(values, sums, planes, grid, p):
     window's largest ``|x|``; every other window keeps PyTorch's value bit
     for bit. A window that holds inf or NaN keeps its inf or NaN.
     """
-    lost = ~np.isfinite(sums)
-    if planes.dtype.kind == "f":  # whole numbers of 1 or more never underflow
-        lost |= sums < np.finfo(sums.dtype).tiny
+    lost = _out_of_range(sums, planes)
     if not lost.any():
         return
-    largest, _ = select_reduce(planes, grid, largest=True, key=lambda v: np.abs(v.astype(np.float64)))
+    largest, (shares,) = _scaled_sums(planes, grid, (p,))
     lost &= np.isfinite(largest) & (largest > 0)
-    shares = np.zeros(largest.shape)
+    values[lost] = (largest[lost] * shares[lost] ** (1.0 / p)).astype(values.dtype)
+
+
+def _out_of_range(sums, planes):
+    """Where a sum of powers overflowed, or (for float input) fell below the normal floats."""
+    lost = ~np.isfinite(sums)
+    if planes.dtype.kind == "f":  # powers of whole numbers of 1 or more never underflow
+        lost |= sums < np.finfo(sums.dtype).tiny
+    return lost
+
+
+def _scaled_sums(planes, grid, powers):
+    """Each window's largest ``|x|`` ``m``, and ``sum (|x| / m) ** q`` over its in-bounds cells for each ``q``.
+
+    The shares ``|x| / m`` are at most 1, so their powers cannot overflow.
+    Float64, one pass over the input per kernel tap.
+    """
+    largest, _ = select_reduce(planes, grid, largest=True, key=lambda v: np.abs(v.astype(np.float64)))
+    sums = [np.zeros(largest.shape) for _ in powers]
     for c in range(planes.shape[0]):
         for _, block, (i0, i1, j0, j1), valid in tap_blocks(planes[c], grid, 0, largest.shape[1]):
             here = (c, slice(i0, i1), slice(j0, j1))
             cells = np.abs(block.astype(np.float64))
             if valid is not None:
                 cells[~valid] = 0
-            shares[here] += np.divide(cells, largest[here], out=np.zeros_like(cells), where=largest[here] > 0) ** p
-    values[lost] = (largest[lost] * shares[lost] ** (1.0 / p)).astype(values.dtype)
+            shares = np.divide(cells, largest[here], out=np.zeros_like(cells), where=largest[here] > 0)
+            for total, q in zip(sums, powers):
+                total[here] += shares**q
+    return largest, sums
 
 
 def _stochastic(planes, grid, tf_same, train=True, rng=None):
@@ -250,6 +268,13 @@ def _stochastic(planes, grid, tf_same, train=True, rng=None):
     if not train:
         squares = sum_reduce(planes, grid, acc_t, transform=lambda v: np.square(v.astype(acc_t, copy=False)))
         values = np.divide(squares, sums, out=np.zeros_like(sums), where=sums > 0).astype(out_t, copy=False)
+        # sum(a^2) overflows, or underflows on subnormal cells, before sum(a^2) / sum(a) does: redo those windows
+        # as m * sum(r^2) / sum(r) with r = a / m, m the window's largest cell.
+        lost = _out_of_range(squares, planes) & (sums > 0)
+        if lost.any():
+            largest, (ones, twos) = _scaled_sums(planes, grid, (1, 2))
+            lost &= np.isfinite(largest)
+            values[lost] = (largest[lost] * twos[lost] / ones[lost]).astype(out_t)
 
         def weights():
             a = grid.gather(planes.astype(np.float64))

@@ -15,6 +15,10 @@ def coords(h, w, dtype=np.int64):
     return (10 * np.arange(h)[:, None] + np.arange(w)[None, :]).astype(dtype)
 
 
+# A number that is no number: nan, inf, -inf as words of their own ("\infty", "information", "infinite" pass).
+NOT_A_NUMBER = re.compile(r"(?<![A-Za-z\\])[-+]?(nan|inf)(?![A-Za-z])", re.IGNORECASE)
+
+
 def raises(exc, text):
     """``pytest.raises`` matching ``text`` literally."""
     return pytest.raises(exc, match=re.escape(text))

@@ -23,6 +23,7 @@ from pooling.compare import (
     fringe_words,
     input_words,
     mode_difference,
+    new_colours,
     picks_one_cell,
     pool_cost,
     pool_modes,
@@ -353,10 +354,15 @@ def test_pool_modes_gives_values_and_cost_or_the_cores_reason():
 
 
 def test_page_words_of_the_comparison():
-    assert fringe_words(np.array([[True, True], [False, True]])).startswith(
-        "In 75.0% of the output cells (3 of 4) the red, green and blue maxima come from different pixels")
-    with raises(ValueError, "mask must be a non-empty bool array, got dtype int64"):
-        fringe_words(np.ones((2, 2), np.int64))
+    new, mixed = np.array([[True, False], [False, True]]), np.array([[True, True], [False, True]])
+    text = fringe_words(new, mixed)
+    assert text.startswith("In 50.0% of the output cells (2 of 4) max pooling made a colour that no pixel of the "
+                           "window has")
+    assert text.endswith("In 1 more cells the channels come from different pixels that share values (ties), so the "
+                         "colour is still one pixel's.")
+    assert "ties" not in fringe_words(new, new)
+    with raises(ValueError, "new must be a non-empty bool array, got dtype int64"):
+        fringe_words(np.ones((2, 2), np.int64), mixed)
     assert difference_words("A", "B", np.array([-1.5, 2.0]), 0.75) == (
         "Mean |A − B| = 0.75 per value; lowest -1.5, highest 2. Red: the first is higher; blue: lower; white: equal.")
     assert input_words(np.zeros((1, 1000, 3), np.float64)) == "Input: 1000 × 3 × 1 = 3,000 values of float64: 23.4 KiB"
@@ -387,3 +393,29 @@ def test_zoom_start_pulls_remembered_values_inside_the_output(remembered, expect
 def test_zoom_start_on_a_tiny_output():
     assert zoom_start((2, 2), (2, 2), 1, rows=8, cols=8, top=5, left=5, plane=2) == {
         "rows": 2, "cols": 2, "top": 0, "left": 0, "plane": 0}
+
+
+def test_new_colours_counts_colours_not_indices():
+    # A tie in one channel sends two channels' argmaxes to different pixels, yet the colour is one pixel's.
+    x = np.array([[[170, 165]], [[166, 160]], [[157, 157]]], np.uint8)  # blue ties: its argmax is the first pixel
+    r = pooling.pool2d(x, "max", (1, 2))
+    assert channel_disagreement(r.indices).tolist() == [[False]]  # red, green, blue all from the first pixel
+    y = np.array([[[170, 165]], [[160, 166]], [[157, 157]]], np.uint8)  # red from the first, green from the second
+    r = pooling.pool2d(y, "max", (1, 2))
+    assert channel_disagreement(r.indices).tolist() == [[True]]
+    assert new_colours(y, r).tolist() == [[True]]  # (170, 166, 157) is no pixel's colour
+    z = np.array([[[5, 5]], [[7, 7]], [[1, 1]]], np.uint8)  # two identical pixels: every channel ties
+    assert new_colours(z, pooling.pool2d(z, "max", (1, 2))).tolist() == [[False]]
+
+
+def test_new_colours_matches_a_brute_force_check_with_padding_and_ties():
+    rng = np.random.default_rng(1)
+    x = rng.integers(0, 3, size=(3, 9, 11)).astype(np.float64)  # few values: many ties
+    r = pooling.pool2d(x, "max", 3, stride=2, padding=1)
+    expected = np.zeros(r.values.shape[1:], bool)
+    for i in range(expected.shape[0]):
+        for j in range(expected.shape[1]):
+            rows, cols, inb = r.grid.taps(i, j)
+            colours = {tuple(x[:, a, b]) for a, b, ok in zip(rows, cols, inb) if ok}
+            expected[i, j] = tuple(r.values[:, i, j]) not in colours
+    np.testing.assert_array_equal(new_colours(x, r, chunk=50), expected)

@@ -248,6 +248,16 @@ def test_stochastic_eval_is_sum_of_squares_over_sum():
     assert pooling.pool2d(np.zeros((2, 2)), "stochastic", 2, train=False).values[0, 0] == 0
 
 
+def test_stochastic_eval_where_the_squares_leave_the_float_range_is_the_true_value():
+    # sum(a^2) underflows on subnormal cells and overflows float32 from 1.9e19; sum(a^2) / sum(a) does neither.
+    tiny = pooling.pool2d(np.array([[1e-320, 0.0], [5e-324, 1e-310]]), "stochastic", 2, train=False).values
+    np.testing.assert_allclose(tiny, [[1e-310]], rtol=1e-9)
+    small = pooling.pool2d(np.array([[1e-160, 2e-160]]), "stochastic", (1, 2), train=False).values
+    np.testing.assert_allclose(small, [[5e-160 / 3]], rtol=1e-14)
+    big = pooling.pool2d(np.array([[1e20, 3e20]], np.float32), "stochastic", (1, 2), train=False).values
+    np.testing.assert_allclose(big, [[2.5e20]], rtol=1e-6)
+
+
 def test_stochastic_train_picks_a_positive_cell():
     x = np.array([[0, 0, 0, 0],
                   [0, 8, 0, 0]], dtype=np.uint8)

@@ -175,8 +175,14 @@ def sums_caption(at):
     return next(c.value for c in at.caption if "sums" in c.value)
 
 
-NONLINEAR = ("its output is a nonlinear function of the window, and the gradient is that function's derivative at "
-             "this input, which need not sum to the gradient that came from above.")
+REASONS = {
+    "lp": ("Lp pooling does not share its gradient out: each cell of a window gets the upstream gradient times "
+           "(|x| / Lp)^(p − 1) and the sign of x, and those factors need not add up to 1; at p = 1, Lp is the plain "
+           "sum of |x|, so every nonzero cell gets the whole gradient."),
+    "stochastic": ("at test time its output is the sum of x² over the sum of x, a nonlinear function of the window, "
+                   "and the gradient is that function's derivative at this input, which need not sum to the "
+                   "gradient that came from above."),
+}
 
 
 def test_the_sums_sentence_names_the_modes_whose_sums_match():
@@ -189,7 +195,7 @@ def test_the_sums_sentence_names_the_modes_whose_sums_match():
 
 @pytest.mark.parametrize(("mode", "train", "title"), [("lp", True, "Sidebar: lp (p-norm)"),
                                                       ("stochastic", False, "Sidebar: stochastic")])
-def test_lp_and_stochastic_test_are_derivatives_of_nonlinear_functions(mode, train, title):
+def test_lp_and_stochastic_test_say_why_their_sums_differ(mode, train, title):
     at = open_alone(PAGE)
     at.selectbox(key="mode").set_value(mode).run()
     if not train:
@@ -199,7 +205,14 @@ def test_lp_and_stochastic_test_are_derivatives_of_nonlinear_functions(mode, tra
     assert abs(total - 9) > 0.5  # e.g. 14.96 for Lp: not the upstream 9
     caption = sums_caption(at)
     assert caption.startswith("The sums match for max, average and stochastic (training):")
-    assert f"{title} sums to {total:.4g}, not 9: {NONLINEAR}" in caption
+    assert f"{title} sums to {total:.4g}, not 9: {REASONS[mode]}" in caption
+
+
+def test_lp_at_p_1_is_the_plain_sum_every_nonzero_cell_gets_the_whole_gradient():
+    # An outside review: the page called Lp at p = 1 "a nonlinear function of the window"; on x >= 0 it is the sum.
+    x = np.abs(DEFAULT_GRID)
+    grad = pool_backward(pool2d(x, "lp", 2, stride=2, p=1.0))
+    assert grad.sum() == np.count_nonzero(x[: x.shape[0] // 2 * 2, : x.shape[1] // 2 * 2])
 
 
 def test_divisor_override_and_counted_padding_are_named_from_the_numbers():

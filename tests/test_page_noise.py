@@ -33,7 +33,7 @@ def test_default_page_shows_the_cores_numbers():
         if mode == "avg":
             args.update(count_include_pad=True, divisor_override=None)
         r = pool_noisy(planes, noisy, mode, **args)
-        assert f"moved {100 * r.output_change:.2f}% of the range" in line
+        assert f"moved {100 * r.output_change:.2f}% of its own range" in line
         assert f"the input's {100 * r.input_change:.2f}%" in line
         assert f"{100 * r.changed_fraction:.1f}% of output values changed" in line
     # The honest point, on a real photo: max pooling passes salt on, more than the input moved; averaging less.

@@ -9,6 +9,7 @@ geometries the core must reject.
 """
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -369,6 +370,15 @@ LARGE_CASES = [
     (np.float64, "lp", dict(kernel_size=2, p=3.0)),
     (np.float32, "mixed", dict(kernel_size=3, stride=2, padding=1, alpha=0.3)),
 ]
+
+
+def test_overflow_on_many_row_tiles_warns_no_more_than_on_one():
+    # The row tiles run on threads, and np.errstate holds per thread: pool2d's "no warnings" must reach them.
+    x = np.full((3, 331, 1013), 255, np.uint8)  # 255 ** 16 + 255 ** 16 overflows float32
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = pooling.pool2d(x, "lp", 2, p=16.0)
+    np.testing.assert_allclose(r.values, 255 * 4 ** (1 / 16), rtol=1e-6)
 
 
 @pytest.mark.parametrize(("dtype", "mode", "settings"), LARGE_CASES, ids=lambda v: getattr(v, "__name__", None))

@@ -96,7 +96,7 @@ def test_text_is_dark_on_white_in_4px_blocks():
 
 def test_bright_dot_survives_max_and_fades_under_average():
     planes = to_planes(bright_dot(), "gray")
-    assert np.flatnonzero(planes).tolist() == [101 * 256 + 150]
+    assert np.flatnonzero(planes).tolist() == [101 * 256 + 151]
     maxed = pool2d(planes, "max", 2)
     assert maxed.values.max() == 255 and (maxed.values > 0).sum() == 1
     assert pool2d(planes, "avg", 2).values.max() == 255 / 4
@@ -116,3 +116,64 @@ def test_stripes_alias_under_stride_2():
 def test_unknown_sample():
     with pytest.raises(ValueError, match=r"name \('Lena'\) is not a sample; choose one of 'Astronaut', "):
         load_sample("Lena")
+
+
+# The notes under the sample picker, checked on the pixels at the layer each names (2 x 2, stride 2 by default).
+
+
+def dark_share(plane):
+    return round(100 * float((plane == 0).mean()), 2)
+
+
+def rounds(plane, mode, n, kernel=2):
+    out, x = [], plane[None].astype(np.float64)
+    for _ in range(n):
+        x = pool2d(x, mode, kernel, stride=2).values
+        out.append(dark_share(x))
+    return out
+
+
+def test_text_note_two_exact_rounds_then_max_erases_and_min_thickens():
+    plane = text()[..., 0]
+    assert dark_share(plane) == 9.35
+    assert rounds(plane, "max", 3) == [9.35, 9.35, 2.05]
+    assert rounds(plane, "min", 3)[:2] == [9.35, 9.35] and rounds(plane, "min", 3)[2] > 9.35
+    assert rounds(plane, "max", 1, kernel=3)[0] < 9.35 < rounds(plane, "min", 1, kernel=3)[0]
+    assert "two rounds of 2 × 2, stride 2 max or min copy them exactly" in SAMPLE_NOTES["Text"]
+
+
+def test_checkerboard_note_exact_at_2x2_grey_and_ties_at_3x3():
+    plane = checkerboard()[..., 0][None].astype(np.float64)
+    for mode in ("max", "min", "avg"):
+        assert np.array_equal(pool2d(plane, mode, 2).values, plane[:, ::2, ::2])
+    avg3 = pool2d(plane, "avg", 3, stride=2).values
+    assert ((avg3 > 0) & (avg3 < 255)).any()
+    windows = pool2d(plane, "max", 3, stride=2)
+    assert (windows.values == 255).any()  # a window holding both colours: several white cells tie for the max
+    assert "no window crosses an edge" in SAMPLE_NOTES["Checkerboard"]
+
+
+def test_edges_note_only_slanted_and_curved_edges_straddle_a_2x2_window():
+    pixels = edges().astype(np.float64).transpose(2, 0, 1)
+    mixed = pool2d(pixels, "max", 2).values != pool2d(pixels, "min", 2).values
+    rows, cols = np.nonzero(mixed.any(axis=0))
+    assert len(rows) > 0
+    # Straight edges sit on even rows and columns: no 2 x 2 window crosses them; the cells that mix are on the
+    # disc (centre (80, 184), radius 44) or the slanted side of the triangle (cols - 24 = rows - 140).
+    on_disc = np.abs(np.hypot(2 * rows + 0.5 - 80, 2 * cols + 0.5 - 184) - 44) < 2
+    on_slant = np.abs((2 * cols - 24) - (2 * rows - 140)) <= 2
+    assert (on_disc | on_slant).all()
+    assert (pool2d(pixels, "max", 3, stride=2).values != pool2d(pixels, "min", 3, stride=2).values).sum() > mixed.sum()
+
+
+def test_bright_dot_note_one_pixel_shift_takes_it_to_the_next_window():
+    plane = to_planes(bright_dot(), "gray")
+    before = pool2d(plane, "max", 2).values
+    after = pool2d(np.roll(plane, 1, axis=2), "max", 2).values
+    assert np.flatnonzero(before).tolist() != np.flatnonzero(after).tolist()
+    assert "row 101, column 151" in SAMPLE_NOTES["Bright dot"] and "dims it to a quarter" in SAMPLE_NOTES["Bright dot"]
+
+
+def test_photographer_note_makes_no_claim_the_photo_refutes():
+    # An outside review found "max pooling erases its legs": the tripod's legs are bright metal and stay visible.
+    assert "erases" not in SAMPLE_NOTES["Photographer"]

@@ -251,6 +251,17 @@ def test_torch_lines(settings, expected):
     assert expected in torch_line(settings)
 
 
+def test_lp_code_lines_warn_where_float32_powers_overflow():
+    # pool2d gives the true norm there; PyTorch and Keras in float32 give inf, and the copied code must say so.
+    torch16 = torch_line(PoolSettings(mode="lp", p=16.0))
+    assert "# in float32, |x| ** 16 is inf from |x| = 256 (a window's sum sooner)" in torch16
+    assert "use x.double()" in torch_line(PoolSettings(mode="lp", p=64.0, padding=1))
+    keras64 = keras_line(PoolSettings(mode="lp", p=64.0))
+    assert "# in float32, |x| ** 64 is inf from |x| = 4 (a window's sum sooner): use float64" in keras64
+    for p in (2.0, 15.0, math.inf):
+        assert "float32" not in torch_line(PoolSettings(mode="lp", p=p)) + keras_line(PoolSettings(mode="lp", p=p))
+
+
 def test_torch_line_spells_out_same_padding():
     code = torch_line(PoolSettings(kernel=(2, 2), stride=2, padding="same"), (5, 5))
     assert code.splitlines()[0].startswith("x = F.pad(x, (0, 1, 0, 1), value=float('-inf'))")

@@ -32,3 +32,17 @@ def test_widgets_imports_pandas_and_pyarrow_itself():
             "print(sorted(before), sorted({'pandas', 'pyarrow'} & set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
     assert out.split() == ["[]", "['pandas',", "'pyarrow']"]
+
+
+def test_a_frozen_figure_hands_out_one_dict_and_marks_go_on_a_copy():
+    import plotly.graph_objects as go
+
+    from pooling.figures._traces import with_overlays
+
+    fig = go.Figure(go.Scatter(x=[0, 1], y=[1, 0], name="line"))
+    before = fig.to_dict()
+    widgets.frozen(fig)
+    assert fig.to_dict() is fig.to_dict() and fig.to_dict() == before
+    marked = with_overlays(fig, [{"type": "scatter", "x": [0], "y": [0], "name": "mark"}], [{"type": "rect"}])
+    assert [t["name"] for t in marked.to_dict()["data"]] == ["line", "mark"]
+    assert fig.to_dict() == before  # the shared dict is untouched

@@ -88,13 +88,13 @@ def image_figure(image, *, title=None, value_range=None, max_side=None):
     """
     a = _as_display_array(image, value_range, max_side)
     # The PNG is written here rather than by px.imshow, which costs several times more for the same bytes.
-    fig = go.Figure(go.Image(source=png_uri(a), hovertemplate="row %{y}, col %{x}<extra></extra>"))
-    fig.update_layout(title=title)
-    fig.update_xaxes(showticklabels=False, ticks="")
-    fig.update_yaxes(showticklabels=False, ticks="")
-    fig.update_layout(font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
-                      margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10})
-    return fig
+    # One layout dict, validated once: each update_* call would validate again.
+    return go.Figure(go.Image(source=png_uri(a), hovertemplate="row %{y}, col %{x}<extra></extra>"), layout={
+        "title": {"text": title} if title else None,
+        "xaxis": {"showticklabels": False, "ticks": ""}, "yaxis": {"showticklabels": False, "ticks": ""},
+        "font": {"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
+        "margin": {"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
+    })
 
 
 def crop_preview_figure(planes, top, left, height, width, *, max_side=256, title=None):

@@ -88,10 +88,6 @@ def shift_chart(reports, *, axis=1, stride=2, current=None, accent=None, title=N
     return fig
 
 
-def _png_uri(pixels):
-    return png_uri(pixels, compress_level=1)  # fast: these change on every slider move
-
-
 def _photo_pixels(planes, lo, hi):
     a = scaled_pixels(np.moveaxis(np.asarray(planes, dtype=np.float64), 0, -1), lo, hi)
     return a[..., 0] if a.shape[-1] == 1 else a
@@ -150,7 +146,7 @@ def shift_row_figure(comparison, *, value_range, span=None, max_side=256,
     hover = "row %{y}, col %{x}<extra></extra>" if f == 1 else f"around row %{{y}}, col %{{x}} ({f} × {f})<extra></extra>"
     fig = go.Figure()
     for n, pixels in enumerate(panels, start=1):
-        fig.add_trace(go.Image(source=_png_uri(pixels), x0=offset, y0=offset, dx=f, dy=f, xaxis=f"x{n}",
+        fig.add_trace(go.Image(source=png_uri(pixels), x0=offset, y0=offset, dx=f, dy=f, xaxis=f"x{n}",
                                yaxis=f"y{n}", hovertemplate=hover))
     fig.add_trace(colorbar_trace(-span, span, palette.DIFF_SCALE, {"title": {"text": "change"}, "thickness": 12},
                                  at=offset, xaxis="x3", yaxis="y3"))

@@ -4,8 +4,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from . import palette
-from .invariance import LINE_STYLES, _photo_pixels, _png_uri
-from .maps import block_mean
+from .invariance import LINE_STYLES, _photo_pixels
+from .maps import block_mean, png_uri
 
 __all__ = ["INPUT_LABEL", "image_row_figure", "noise_chart"]
 
@@ -29,8 +29,9 @@ def noise_chart(reports, *, current=None, level_title="noise level", title=None)
     Returns
     -------
     plotly.graph_objects.Figure
-        Changes in percent of the value range; a line above the dashed input
-        line means the pooling made the noise bigger than it was.
+        Changes in percent of each pooling's own output range (the input's
+        in percent of its range); a line above the dashed input line moved
+        more than the input did, each on its own scale.
 
     Examples
     --------
@@ -58,7 +59,7 @@ def noise_chart(reports, *, current=None, level_title="noise level", title=None)
     if current is not None:
         fig.add_vline(x=current, line={"color": palette.TEXT, "width": 2, "dash": "dot"},
                       annotation_text=f"level {current:g}", annotation_position="top")
-    fig.update_yaxes(title_text="mean |change|, % of the value range", rangemode="tozero")
+    fig.update_yaxes(title_text="mean |change|, % of each one's own range", rangemode="tozero")
     fig.update_xaxes(title_text=level_title, showgrid=False)
     fig.update_layout(title=title, height=420, plot_bgcolor=palette.BACKGROUND, hovermode="x unified",
                       font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
@@ -104,7 +105,7 @@ def image_row_figure(images, *, titles, value_range, max_side=256, height=300):
         shrunk, f = block_mean(np.asarray(image, dtype=np.float64), max_side)
         offset = (f - 1) / 2
         suffix = "" if i == 0 else str(i + 1)
-        fig.add_trace(go.Image(source=_png_uri(_photo_pixels(shrunk, lo, hi)), x0=offset, y0=offset, dx=f, dy=f,
+        fig.add_trace(go.Image(source=png_uri(_photo_pixels(shrunk, lo, hi)), x0=offset, y0=offset, dx=f, dy=f,
                                xaxis=f"x{suffix}", yaxis=f"y{suffix}",
                                hovertemplate="row %{y}, col %{x}<extra></extra>"))
         layout[f"xaxis{suffix}"] = {"domain": [i * width + 0.01, (i + 1) * width - 0.01], "visible": False,
