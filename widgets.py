@@ -37,6 +37,7 @@ _SETTINGS = "_pool_settings"  # the last PoolSettings, across pages
 _SWEEP = "_sweep_input"  # the last SweepInput
 _UPLOAD = "_upload"  # the last good upload: {"file_id", "name", "sha", "data"}
 _UPLOAD_ERROR = "_upload_error"  # (file_id, message) of the last refused upload
+_UPLOAD_ASKED = "_upload_asked"  # the link said source=upload and this session holds no upload yet
 _SHOWN = "_shown_image"  # what the last run showed: ("sample", name) / ("upload",) / ("grid", text)
 _GRID_OK = "_grid_ok"  # the last typed grid that parsed
 _SWEEP_TEXT_OK = "_sweep_text_ok"  # the last typed sweep grid that parsed
@@ -203,6 +204,8 @@ def _restore(kind, store):
     if store not in st.session_state:
         value, warnings = settings.from_query(st.query_params.to_dict(), kind)
         st.session_state[store] = value
+        if getattr(value, "source", None) == "upload":
+            st.session_state[_UPLOAD_ASKED] = True
         for text in warnings:
             st.warning(plain(text))
     return st.session_state[store]
@@ -260,6 +263,7 @@ def accept_upload(name, data, file_id=None):
         st.session_state[_UPLOAD_ERROR] = (file_id, str(err))
         return str(err)
     st.session_state.pop(_UPLOAD_ERROR, None)
+    st.session_state.pop(_UPLOAD_ASKED, None)
     st.session_state[_UPLOAD] = {"file_id": file_id, "name": name, "sha": sha, "data": data}
     return None
 
@@ -300,7 +304,7 @@ def _thumbnail(key, working_size, _pixels):
 def image_ui():
     """Draw the image intake; return the current ``(planes, label, key)``, ``key`` a hash of what they came from."""
     source = st.radio("Image source", SOURCES, key="source", format_func=SOURCE_LABELS.get, horizontal=True)
-    shown = st.session_state.get(_SHOWN, ("sample", SAMPLE_NAMES[0]))
+    shown = st.session_state.get(_SHOWN, ("sample", st.session_state.get("sample", SAMPLE_NAMES[0])))
     if source == "sample":
         shown = ("sample", st.selectbox("Sample", SAMPLE_NAMES, key="sample"))
     elif source == "upload":
@@ -311,6 +315,8 @@ def image_ui():
                 st.error(plain(message))
         if _UPLOAD in st.session_state:
             shown = ("upload",)
+        elif st.session_state.get(_UPLOAD_ASKED):
+            st.warning(settings.UPLOAD_NOT_HELD)
         else:
             st.info("No image uploaded yet: the previous image stays until one is.")
     else:

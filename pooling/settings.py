@@ -21,6 +21,7 @@ __all__ = [
     "PADDING_WORDS",
     "SOURCES",
     "SWEEP_SOURCES",
+    "UPLOAD_NOT_HELD",
     "PoolSettings",
     "SweepInput",
     "from_form",
@@ -37,6 +38,12 @@ MODES = ("max", "min", "avg", "lp", "stochastic", "mixed")
 SOURCES = ("sample", "upload", "grid")
 SWEEP_SOURCES = ("random", "typed", "crop")
 PADDING_WORDS = ("valid", "same")
+# A link can say source=upload, but the photo never travels in it: it lives in one server process's session. A new
+# session on that link (the replica the student was on stopped, or the link was sent to someone else) asks again.
+UPLOAD_NOT_HELD = (
+    "The server restarted, or this link was opened in another browser, so your uploaded photo is not here. "
+    "Upload your photo again; a sample shows until you do."
+)
 
 # (low, high) of every number the user sets; the widgets use the same bounds,
 # so a value from a link always fits its widget.
@@ -357,6 +364,11 @@ def from_query(params, kind=PoolSettings):
     warnings : list of str
         One sentence per value that was ignored, for the user.
 
+    Notes
+    -----
+    ``source=upload`` is kept, although the photo itself never travels in a
+    link: the sidebar then asks for it again (:data:`UPLOAD_NOT_HELD`).
+
     Examples
     --------
     >>> s, warnings = from_query({"mode": "avg", "kernel": "3", "stride": "zero"})
@@ -383,9 +395,6 @@ def from_query(params, kind=PoolSettings):
         except (ValueError, TypeError, OverflowError) as err:
             warnings.append(f"The link's {key} ({shown!r}) was ignored: it {err}.")
     settings = kind(**values)
-    if kind is PoolSettings and settings.source == "upload":
-        warnings.append("An uploaded image cannot travel in a link; showing a sample instead. Upload it again.")
-        settings = replace(settings, source="sample")
     if kind is SweepInput:
         settings = replace(settings, channel=int(settings.channel))
     return settings, warnings

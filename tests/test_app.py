@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 import widgets
 from pooling import pool2d, sweep_steps
 from pooling.samples import SAMPLE_NAMES
-from pooling.settings import PoolSettings
+from pooling.settings import UPLOAD_NOT_HELD, PoolSettings
 
 PAGES = [lab.path for lab in widgets.LABS]
 
@@ -188,6 +188,19 @@ def test_a_good_upload_becomes_the_image_and_stays_across_pages():
     at.switch_page("pages/window_sweep.py").run()
     assert image_line(at).startswith("Image: my <b>photo</b>.png, 30 × 40")
     assert all("photo" not in m.value for m in at.markdown)
+
+
+def test_a_link_that_says_upload_asks_for_the_photo_again_and_keeps_the_settings():
+    # A new session on such a link: the replica that held the photo stopped, or the link went to someone else.
+    at = open_page("pages/max_vs_average.py", {"source": "upload", "kernel": "3", "mode": "avg"})
+    assert [w.value for w in at.sidebar.warning] == [UPLOAD_NOT_HELD]
+    assert image_line(at).startswith("Image: Astronaut, 512 × 512")
+    assert (at.number_input(key="kernel_h").value, at.selectbox(key="mode").value) == (3, "avg")
+    at.number_input(key="stride").set_value(1).run()
+    assert [w.value for w in at.sidebar.warning] == [UPLOAD_NOT_HELD], "the request must stay until a photo comes"
+    upload(at, "again.png", png_bytes(40, 30))
+    assert not at.sidebar.warning
+    assert image_line(at).startswith("Image: again.png, 30 × 40")
 
 
 @pytest.mark.parametrize(

@@ -113,10 +113,10 @@ def test_repeated_keys_take_the_last_value_and_unknown_keys_are_ignored():
     assert warnings == []
 
 
-def test_an_upload_cannot_travel_in_a_link():
+def test_a_link_keeps_source_upload_so_that_the_sidebar_asks_for_the_photo():
     settings, warnings = from_query({"source": "upload"})
-    assert settings.source == "sample"
-    assert "Upload it again" in warnings[0]
+    assert settings.source == "upload"
+    assert warnings == []
 
 
 def test_long_values_are_shortened_in_warnings():
