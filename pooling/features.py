@@ -10,11 +10,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .conv import conv2d, relu
+from .filters import stage_weights
 from .invariance import pooled_values
 from .pool import pool2d
 
 __all__ = [
-    "Persistence", "detection_persistence", "detection_sources", "feature_maps", "peak_survival", "sparsity",
+    "FeatureStage", "Persistence", "detection_persistence", "feature_stage", "detection_sources", "feature_maps", "peak_survival", "sparsity",
     "strongest_kept", "unit_scale",
 ]
 
@@ -234,3 +235,73 @@ def detection_persistence(x, weight, bias, *, threshold, max_shift, modes):
     detections = {m: on[0].sum(axis=(-2, -1)) for m, on in found.items()}
     kept = {m: np.array([(on[0] & later).sum(axis=(-2, -1)) for later in on[1:]]) for m, on in found.items()}
     return Persistence(np.arange(1, max_shift + 1), detections, kept)
+
+
+@dataclass(frozen=True, eq=False)
+class FeatureStage:
+    """One stage on a photo: its feature maps, both poolings of them, and what the page reports.
+
+    Attributes
+    ----------
+    weight : (F, C, K, K) ndarray
+        The convolution's weight (:func:`pooling.filters.stage_weights`).
+    maps : (F, h, w) ndarray
+        After the bias and ReLU.
+    max_pooled : PoolResult
+        Max pooling of ``maps`` (its indices give the sources).
+    avg_pooled : (F, h', w') ndarray
+    sparsity : dict of str to (F,) ndarray
+        Share of zeros in ``"maps"``, ``"max"`` and ``"avg"``.
+    kept : dict of str to (F,) ndarray
+        :func:`strongest_kept` for ``"max"`` and ``"avg"``.
+    sources : list of (rows, cols)
+        Per filter, the photo pixels its max-pooled detections came from.
+    """
+
+    weight: np.ndarray
+    maps: np.ndarray
+    max_pooled: object
+    avg_pooled: np.ndarray
+    sparsity: dict
+    kept: dict
+    sources: list
+
+
+def feature_stage(planes, kernels, bias, *, threshold, max_args, avg_args):
+    """Filter a photo with ``kernels``, add ``bias``, ReLU, then max- and average-pool the maps.
+
+    Parameters
+    ----------
+    planes : (C, H, W) array_like
+        Scaled by :func:`unit_scale`.
+    kernels : sequence of (k, k) array_like
+        Square, odd sides; see :func:`pooling.filters.stage_weights`.
+    bias : float
+        Every filter's bias (negative: a threshold before the ReLU).
+    threshold : float
+        A max-pooled cell above it is a detection, traced to its source.
+    max_args, avg_args : dict
+        :func:`pooling.pool2d` arguments of the two poolings.
+
+    Returns
+    -------
+    FeatureStage
+
+    Examples
+    --------
+    >>> x = np.zeros((1, 6, 6), np.uint8); x[0, 2, 3] = 255
+    >>> st = feature_stage(x, [np.array([[1.0]])], 0.0, threshold=0.5, max_args={"kernel_size": 2},
+    ...                    avg_args={"kernel_size": 2})
+    >>> st.avg_pooled.max(), [r.tolist() for r in st.sources[0]], st.sparsity["maps"].tolist()
+    (np.float64(0.25), [[2], [3]], [0.9722222222222222])
+    """
+    x = unit_scale(planes)
+    weight = stage_weights(list(kernels), x.shape[0])
+    maps = feature_maps(x, weight, np.full(weight.shape[0], float(bias)))
+    max_pooled = pool2d(maps, "max", **max_args)
+    avg_pooled = pool2d(maps, "avg", **avg_args).values
+    return FeatureStage(
+        weight, maps, max_pooled, avg_pooled,
+        sparsity={"maps": sparsity(maps), "max": sparsity(max_pooled.values), "avg": sparsity(avg_pooled)},
+        kept={"max": strongest_kept(maps, max_pooled.values), "avg": strongest_kept(maps, avg_pooled)},
+        sources=detection_sources(max_pooled, threshold, offset=weight.shape[-1] // 2))

@@ -10,6 +10,7 @@ carried the same way. This module imports no Streamlit.
 import math
 from dataclasses import dataclass, replace
 
+from .filters import BANK
 from .geometry import regular_grid
 from .grid_text import GRID_MAX_SIDE
 from .planes import COLOR_MODES, WORKING_SIZES
@@ -35,7 +36,7 @@ __all__ = [
 
 MODES = ("max", "min", "avg", "lp", "stochastic", "mixed")
 SOURCES = ("sample", "upload", "grid")
-SWEEP_SOURCES = ("random", "typed", "crop")
+SWEEP_SOURCES = ("random", "typed", "crop", "feature")
 PADDING_WORDS = ("valid", "same")
 
 # (low, high) of every number the user sets; the widgets use the same bounds,
@@ -116,7 +117,8 @@ class SweepInput:
 
     Attributes
     ----------
-    source : {"random", "typed", "crop"}
+    source : {"random", "typed", "crop", "feature"}
+        ``"feature"`` crops a feature map of the image (see :attr:`filter`).
     rows, cols : int
         Size of a random grid or a crop, at most ``GRID_MAX_SIDE``.
     seed : int
@@ -127,6 +129,9 @@ class SweepInput:
         Corner of the crop on the current image.
     channel : int
         Which plane of the image to crop.
+    filter : str
+        The bank filter (:data:`pooling.filters.BANK`) whose feature map a
+        ``"feature"`` grid is cropped from.
     """
 
     source: str = "random"
@@ -137,6 +142,7 @@ class SweepInput:
     top: int = 0
     left: int = 0
     channel: int = 0
+    filter: str = "sobel-v"
 
 
 def pool_options(settings, *, mode=None):
@@ -292,6 +298,7 @@ _SWEEP_QUERY = {
     "top": ("top", _int("crop")),
     "left": ("left", _int("crop")),
     "channel": ("channel", _choice(("0", "1", "2"))),
+    "filter": ("filter", _choice(tuple(BANK))),
 }
 
 _CODECS = {PoolSettings: _POOL_QUERY, SweepInput: _SWEEP_QUERY}

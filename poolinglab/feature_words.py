@@ -11,7 +11,7 @@ import numpy as np
 
 from .shift_words import percent
 
-__all__ = ["kept_words", "peak_words", "persistence_verdict", "sparsity_words"]
+__all__ = ["custom_sentence", "kept_words", "peak_words", "persistence_verdict", "sparsity_words"]
 
 
 def _pct(share):
@@ -153,7 +153,8 @@ def persistence_verdict(shifts, stride, shares, *, raw):
             verdict = (f"pooling keeps more ({_join(more)})" if len(more) == len(mean) else
                        f"only {_join(more)} keep{'s' if len(more) == 1 else ''} more" if more else
                        "no pooling keeps more than the raw map")
-            sentences.append(f"{opening} ({px} px), {listed} of its detections on in place{average}, "
+            whose = "its" if len(mean) == 1 else "their"
+            sentences.append(f"{opening} ({px} px), {listed} of {whose} detections on in place{average}, "
                              f"{raw} {_pct(raw_share)}: {verdict}.")
         else:
             lead = ("With stride 1 every shift is a whole stride: the pooled map moves with the photo, as the raw "
@@ -166,3 +167,20 @@ def persistence_verdict(shifts, stride, shares, *, raw):
         sentences.append(f"{_join(silent)} {'has' if len(silent) == 1 else 'have'} no detection above the "
                          "threshold at all: averaging spreads every peak below it.")
     return " ".join(sentences)
+
+
+def custom_sentence(kernel):
+    """What the page says under a typed kernel, read from its weights.
+
+    Examples
+    --------
+    >>> custom_sentence(np.array([[1, 1, 1], [0, 0, 0], [-1, -1, -1.0]]))
+    'Your kernel, used as typed: its weights add up to 0 (a flat image answers 0); its positive weights add up to 3, so a response can reach 3 on a photo scaled to 0..1.'
+    """
+    k = np.asarray(kernel, dtype=np.float64)
+    total, positive = float(k.sum()), float(k[k > 0].sum())
+    flat = "a flat image answers 0" if total == 0 else f"a flat image of brightness b answers {total:g} × b"
+    reach = (f"its positive weights add up to {positive:g}, so a response can reach {positive:g} on a photo scaled "
+             "to 0..1" if positive > 0 else "it has no positive weight, so on a photo scaled to 0..1 every response "
+             "is 0 or less and the ReLU leaves nothing")
+    return f"Your kernel, used as typed: its weights add up to {total:g} ({flat}); {reach}."

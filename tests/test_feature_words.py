@@ -33,7 +33,7 @@ def test_the_verdict_on_the_default_numbers():
     shifts, shares = [1, 2, 3, 4], {RAW: [0.54, 0.28, 0.21, 0.17], "max": [0.73, 0.49, 0.33, 0.26],
                                     "average": [0.62, 0.32, 0.23, 0.18]}
     text = persistence_verdict(shifts, 2, shares, raw=RAW)
-    assert text.startswith("Moved by less than one stride (1 and 3 px), max keeps 53%, average 42.5% of its "
+    assert text.startswith("Moved by less than one stride (1 and 3 px), max keeps 53%, average 42.5% of their "
                            "detections on in place on average, the raw feature map 37.5%: pooling keeps more "
                            "(max and average).")
     assert "Moved by a whole number of strides (2 and 4 px), the pooled grid moves by whole cells too: max keeps " \
