@@ -33,7 +33,7 @@ if not choice.keys:
     st.warning("Choose at least one filter above.")
     st.stop()
 for col, key, label, kernel in zip(st.columns(len(choice.keys)), choice.keys, choice.labels, choice.kernels):
-    col.plotly_chart(kernel_figure(kernel, title=label), key=f"fm_kernel_{key}", config={"displayModeBar": False})
+    col.plotly_chart(kernel_figure(kernel, title=label), key=f"fm_kernel_{key.replace('-', '_')}", config={"displayModeBar": False})
     col.caption(BANK[key].sentence if key in BANK else custom_sentence(kernel))
 
 work = centre_crop(lab.planes, WORK_SIDE)
