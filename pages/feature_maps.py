@@ -6,8 +6,16 @@ import numpy as np
 import streamlit as st
 
 import widgets
+from pooling import images
 from pooling.crops import centre_crop
-from pooling.features import detection_persistence, feature_stage, peak_survival, unit_scale
+from pooling.features import (
+    peak_survival,
+    persistence_from_maps,
+    pool_stage,
+    shifted_feature_maps,
+    stage_maps,
+    unit_scale,
+)
 from pooling.figures.features import kernel_figure, map_row_figure, persistence_chart, sources_figure
 from pooling.filters import BANK, stage_weights
 from pooling.layer_code import stage_code, stage_sizes
@@ -33,7 +41,8 @@ if not choice.keys:
     st.warning("Choose at least one filter above.")
     st.stop()
 for col, key, label, kernel in zip(st.columns(len(choice.keys)), choice.keys, choice.labels, choice.kernels):
-    col.plotly_chart(kernel_figure(kernel, title=label), key=f"fm_kernel_{key.replace('-', '_')}", config={"displayModeBar": False})
+    col.plotly_chart(kernel_figure(kernel, title=label), key=f"fm_kernel_{key.replace('-', '_')}",
+                     config={"displayModeBar": False})
     col.caption(BANK[key].sentence if key in BANK else custom_sentence(kernel))
 
 work = centre_crop(lab.planes, WORK_SIDE)
@@ -50,11 +59,15 @@ if work.shape != lab.planes.shape:
     st.info(f"The photo is larger than {WORK_SIDE} px: this page filters its centre {work.shape[1]} × "
             f"{work.shape[2]}.")
 
-key = lab.cache_key("feature-maps", choice.keys, choice.kernel_text, choice.bias, choice.threshold, WORK_SIDE)
+# The maps do not depend on the pooling layer: their key leaves it out, so a new kernel or stride only pools.
+filters = (choice.keys, choice.kernel_text, choice.bias)
+maps_key = images.sha256_key(lab.key.encode(), "feature-maps", filters, WORK_SIDE)
+weight, maps = widgets.shared(maps_key, partial(stage_maps, work, choice.kernels, choice.bias))
+key = lab.cache_key("feature-maps", filters, choice.threshold, WORK_SIDE)
 max_args, avg_args = pool_options(s, mode="max"), pool_options(s, mode="avg")
 try:
-    stage = widgets.shared(key, partial(feature_stage, work, choice.kernels, choice.bias, threshold=choice.threshold,
-                                        max_args=max_args, avg_args=avg_args))
+    stage = widgets.shared(key, partial(pool_stage, weight, maps, threshold=choice.threshold, max_args=max_args,
+                                        avg_args=avg_args))
 except ValueError as err:
     st.error(widgets.plain(f"This layer cannot pool these feature maps: {err}"))
     st.stop()
@@ -71,8 +84,8 @@ st.caption("Every map of every filter on one colour scale: 0 is dark purple, the
 top = float(stage.maps.max())
 for n, label in enumerate(choice.labels):
     maps = (stage.maps[n], stage.max_pooled.values[n], stage.avg_pooled[n])
-    titles = [f"{label}: after ReLU", "max-pooled", "average-pooled"]
-    fig = widgets.shared((key, "maps", n), partial(map_row_figure, maps, titles=titles, zmax=top))
+    titles = ["after ReLU", "max-pooled", "average-pooled"]
+    fig = widgets.shared((key, "maps", n), partial(map_row_figure, maps, titles=titles, zmax=top, title=label))
     st.plotly_chart(fig, key=f"fm_maps_{n}", width="stretch")
     zeros = {"after ReLU": stage.sparsity["maps"][n], "max-pooled": stage.sparsity["max"][n],
              "average-pooled": stage.sparsity["avg"][n]}
@@ -98,10 +111,11 @@ def claim_lab():
         st.text("The image is too narrow to shift and still filter it: choose a photo.")
         return
     every = {"max": max_args, "avg": avg_args, "blurmax": {"kernel_size": s.kernel, "stride": s.stride}}
+    shifted = widgets.shared((maps_key, "shifted", max_shift, CLAIM_SIDE), partial(
+        shifted_feature_maps, claim_in, weight, np.full(len(choice.keys), choice.bias), max_shift=max_shift))
     try:
         p = widgets.shared((key, "claim", tuple(modes), CLAIM_SIDE), partial(
-            detection_persistence, claim_in, stage.weight, np.full(len(choice.keys), choice.bias),
-            threshold=choice.threshold, max_shift=max_shift, modes={m: every[m] for m in modes}))
+            persistence_from_maps, shifted, threshold=choice.threshold, modes={m: every[m] for m in modes}))
     except ValueError as err:
         st.warning(widgets.plain(f"The test cannot pool this image with this layer: {err}"))
         return

@@ -15,8 +15,20 @@ from .invariance import pooled_values
 from .pool import pool2d
 
 __all__ = [
-    "FeatureStage", "Persistence", "detection_persistence", "feature_stage", "detection_sources", "feature_maps", "peak_survival", "sparsity",
-    "strongest_kept", "unit_scale",
+    "FeatureStage",
+    "Persistence",
+    "detection_persistence",
+    "detection_sources",
+    "feature_maps",
+    "feature_stage",
+    "peak_survival",
+    "persistence_from_maps",
+    "pool_stage",
+    "shifted_feature_maps",
+    "sparsity",
+    "stage_maps",
+    "strongest_kept",
+    "unit_scale",
 ]
 
 
@@ -183,7 +195,7 @@ class Persistence:
 
 
 def detection_persistence(x, weight, bias, *, threshold, max_shift, modes):
-    """Shift the photo by 1 to ``max_shift`` pixels; count the detections that stay on, for the raw map and each pooling.
+    """Shift the photo by 1 to ``max_shift`` pixels; count the detections that stay on, raw and pooled.
 
     The photo is cut to ``W - max_shift`` columns, at column 0 (before) and
     at column ``d`` (shifted by ``d``), so no wrapped or invented pixel
@@ -221,20 +233,63 @@ def detection_persistence(x, weight, bias, *, threshold, max_shift, modes):
     >>> p.shares("raw").tolist(), p.shares("max").tolist()
     ([0.0], [1.0])
     """
+    return persistence_from_maps(shifted_feature_maps(x, weight, bias, max_shift=max_shift), threshold=threshold,
+                                 modes=modes)
+
+
+def shifted_feature_maps(x, weight, bias, *, max_shift):
+    """The feature maps of the photo cut ``max_shift`` columns narrower, at column 0, 1, ... ``max_shift``.
+
+    The first half of :func:`detection_persistence`; it does not depend on
+    the pooling, so a page can keep it while the layer changes.
+
+    Returns
+    -------
+    (max_shift + 1, F, h, w) ndarray
+
+    Examples
+    --------
+    >>> shifted_feature_maps(np.ones((1, 3, 5)), np.ones((1, 1, 1, 1)), [0.0], max_shift=2).shape
+    (3, 1, 3, 3)
+    """
     x = np.asarray(x)
     if isinstance(max_shift, bool) or not isinstance(max_shift, (int, np.integer)) or not 1 <= max_shift < x.shape[-1]:
         raise ValueError(f"max_shift ({max_shift!r}) must be an int from 1 to the photo's width - 1 "
                          f"({x.shape[-1] - 1})")
     width = x.shape[-1] - max_shift
+    return np.stack([feature_maps(x[..., d:d + width], weight, bias) for d in range(max_shift + 1)])
+
+
+def persistence_from_maps(shifted, *, threshold, modes):
+    """The second half of :func:`detection_persistence`: pool each shift's maps and count what stays on.
+
+    Parameters
+    ----------
+    shifted : (S + 1, F, h, w) array_like
+        From :func:`shifted_feature_maps`; index 0 is the unshifted photo.
+    threshold : float
+    modes : dict of str to dict
+
+    Returns
+    -------
+    Persistence
+
+    Examples
+    --------
+    >>> maps = np.zeros((2, 1, 2, 4)); maps[0, 0, 0, 1] = maps[1, 0, 0, 0] = 1.0
+    >>> p = persistence_from_maps(maps, threshold=0.5, modes={"max": {"kernel_size": 2}})
+    >>> p.kept["raw"].tolist(), p.kept["max"].tolist()
+    ([[0]], [[1]])
+    """
+    shifted = np.asarray(shifted)
     found = {}
-    for d in range(max_shift + 1):
-        maps = feature_maps(x[..., d:d + width], weight, bias)
+    for maps in shifted:
         outputs = {"raw": maps, **{m: pooled_values(maps, m, **args) for m, args in modes.items()}}
         for mode, values in outputs.items():
             found.setdefault(mode, []).append(values > threshold)
     detections = {m: on[0].sum(axis=(-2, -1)) for m, on in found.items()}
     kept = {m: np.array([(on[0] & later).sum(axis=(-2, -1)) for later in on[1:]]) for m, on in found.items()}
-    return Persistence(np.arange(1, max_shift + 1), detections, kept)
+    return Persistence(np.arange(1, len(shifted)), detections, kept)
 
 
 @dataclass(frozen=True, eq=False)
@@ -295,9 +350,40 @@ def feature_stage(planes, kernels, bias, *, threshold, max_args, avg_args):
     >>> st.avg_pooled.max(), [r.tolist() for r in st.sources[0]], st.sparsity["maps"].tolist()
     (np.float64(0.25), [[2], [3]], [0.9722222222222222])
     """
+    weight, maps = stage_maps(planes, kernels, bias)
+    return pool_stage(weight, maps, threshold=threshold, max_args=max_args, avg_args=avg_args)
+
+
+def stage_maps(planes, kernels, bias):
+    """The convolution's weight and the feature maps of ``planes``: the part of a stage that is not pooling.
+
+    Returns
+    -------
+    weight : (F, C, K, K) ndarray
+    maps : (F, H - K + 1, W - K + 1) ndarray
+
+    Examples
+    --------
+    >>> weight, maps = stage_maps(np.full((3, 4, 4), 255, np.uint8), [np.ones((3, 3))], -8.5)
+    >>> weight.shape, maps.tolist()
+    ((1, 3, 3, 3), [[[0.5, 0.5], [0.5, 0.5]]])
+    """
     x = unit_scale(planes)
     weight = stage_weights(list(kernels), x.shape[0])
-    maps = feature_maps(x, weight, np.full(weight.shape[0], float(bias)))
+    return weight, feature_maps(x, weight, np.full(weight.shape[0], float(bias)))
+
+
+def pool_stage(weight, maps, *, threshold, max_args, avg_args):
+    """Max- and average-pool a stage's feature maps and measure them: a :class:`FeatureStage`.
+
+    Examples
+    --------
+    >>> maps = np.zeros((1, 4, 4)); maps[0, 1, 1] = 1.0
+    >>> st = pool_stage(np.zeros((1, 1, 3, 3)), maps, threshold=0.5, max_args={"kernel_size": 2},
+    ...                 avg_args={"kernel_size": 2})
+    >>> st.kept["avg"].tolist(), [r.tolist() for r in st.sources[0]]
+    ([0.25], [[2], [2]])
+    """
     max_pooled = pool2d(maps, "max", **max_args)
     avg_pooled = pool2d(maps, "avg", **avg_args).values
     return FeatureStage(

@@ -10,8 +10,11 @@ import math
 import numpy as np
 
 from .geometry import output_length, resolve_padding
-from .settings import PoolSettings  # noqa: F401  (used by the doctests)
-from .settings import output_hw, validate
+from .settings import (
+    PoolSettings,  # noqa: F401  (used by the doctests)
+    output_hw,
+    validate,
+)
 
 __all__ = ["keras_line", "output_size_formula", "stage_code", "stage_sizes", "torch_line"]
 
@@ -293,7 +296,8 @@ def stage_code(kernels, labels, bias, channels, settings, input_hw):
     if last.startswith("#"):
         pooling[-1] = last
     else:
-        pooling[-1] = f"y = {last}" + ("" if "(x" in last or "(-x)" in last else "(x)") + (f"  # {note}" if note else "")
+        called = "(x" in last or "(-x)" in last
+        pooling[-1] = f"y = {last}" + ("" if called else "(x)") + (f"  # {note}" if note else "")
     lines = [
         "import torch",
         "import torch.nn.functional as F",

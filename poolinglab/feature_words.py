@@ -55,8 +55,9 @@ def peak_words(survival, window_cells):
 
     Examples
     --------
-    >>> peak_words({"Max": 1.0, "Average": 0.25}, 4)
-    'A lone response of 1 on a map of zeros comes out of Max as 1 (100%) and of Average as 0.25 (25%, divided by 4: the window has 4 cells and the other 3 are 0).'
+    >>> print(peak_words({"Max": 1.0, "Average": 0.25}, 4))
+    A lone response of 1 on a map of zeros comes out of Max as 1 (100%) and of Average as 0.25
+    (25%, divided by 4: the window has 4 cells and the other 3 are 0).
     """
     parts = []
     for label, share in survival.items():
@@ -121,7 +122,9 @@ def persistence_verdict(shifts, stride, shares, *, raw):
     Examples
     --------
     >>> print(persistence_verdict([1, 2], 2, {"the raw map": [0.5, 0.25], "max": [0.75, 0.5]}, raw="the raw map"))
-    Moved by less than one stride (1 px), max keeps 75% of its detections on in place, the raw map 50%: pooling keeps more (max). Moved by a whole number of strides (2 px), the pooled grid moves by whole cells too: max keeps 50%, the raw map 25%.
+    Moved by less than one stride (1 px), max keeps 75% of its detections on in place, the raw map 50%:
+    pooling keeps more (max). Moved by a whole number of strides (2 px), the pooled grid moves by whole cells
+    too: max keeps 50%, the raw map 25%.
     >>> persistence_verdict([1, 2], 2, {"the raw map": [np.nan] * 2, "max": [np.nan] * 2}, raw="the raw map")[:45]
     'No cell of the raw map is above the threshold'
     """
@@ -174,8 +177,9 @@ def custom_sentence(kernel):
 
     Examples
     --------
-    >>> custom_sentence(np.array([[1, 1, 1], [0, 0, 0], [-1, -1, -1.0]]))
-    'Your kernel, used as typed: its weights add up to 0 (a flat image answers 0); its positive weights add up to 3, so a response can reach 3 on a photo scaled to 0..1.'
+    >>> print(custom_sentence(np.array([[1, 1, 1], [0, 0, 0], [-1, -1, -1.0]])))
+    Your kernel, used as typed: its weights add up to 0 (a flat image answers 0); its positive weights add up
+    to 3, so a response can reach 3 on a photo scaled to 0..1.
     """
     k = np.asarray(kernel, dtype=np.float64)
     total, positive = float(k.sum()), float(k[k > 0].sum())

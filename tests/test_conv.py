@@ -21,7 +21,7 @@ def reference_conv2d(x, weight, bias=None, stride=(1, 1), padding=((0, 0), (0, 0
     """
     x = np.asarray(x, dtype=np.float64)
     weight = np.asarray(weight, dtype=np.float64)
-    c, h, w = x.shape
+    _, h, w = x.shape
     f, cg, kh, kw = weight.shape
     (top, bottom), (left, right) = padding
     oh = (h + top + bottom - dilation[0] * (kh - 1) - 1) // stride[0] + 1
@@ -98,21 +98,21 @@ def test_output_sizes_and_padding_words():
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    (dict(x=np.ones((3, 3)), weight=np.ones((1, 1, 1, 1))), r"x must be a non-empty \(C, H, W\) array"),
-    (dict(weight=np.ones((1, 3, 3))), r"weight must be a non-empty \(F, C // groups, kh, kw\)"),
-    (dict(weight=np.ones((1, 3, 1, 1))), r"weight has 3 input channel\(s\) per filter; .* it needs 2"),
-    (dict(weight=np.ones((3, 1, 1, 1)), groups=2), r"groups \(2\) must divide the input's channels \(2\) and "
-                                                   r"the filters \(3\)"),
-    (dict(groups=0), r"groups \(0\) must be an int of at least 1"),
-    (dict(bias=[1.0, 2.0]), r"bias must have shape \(1,\)"),
-    (dict(stride=0), r"stride \(0\) must be at least 1"),
-    (dict(padding=-1), r"padding \(-1\) must be at least 0"),
-    (dict(padding="full"), r"padding \('full'\) must be an int"),
-    (dict(padding="same", stride=2), r"padding \('same'\) needs stride 1"),
-    (dict(weight=np.ones((1, 2, 5, 5))), r"kernel_size \(5, 5\) with dilation \(1, 1\) does not fit"),
+    ({"x": np.ones((3, 3)), "weight": np.ones((1, 1, 1, 1))}, r"x must be a non-empty \(C, H, W\) array"),
+    ({"weight": np.ones((1, 3, 3))}, r"weight must be a non-empty \(F, C // groups, kh, kw\)"),
+    ({"weight": np.ones((1, 3, 1, 1))}, r"weight has 3 input channel\(s\) per filter; .* it needs 2"),
+    ({"weight": np.ones((3, 1, 1, 1)), "groups": 2},
+     r"groups \(2\) must divide the input's channels \(2\) and the filters \(3\)"),
+    ({"groups": 0}, r"groups \(0\) must be an int of at least 1"),
+    ({"bias": [1.0, 2.0]}, r"bias must have shape \(1,\)"),
+    ({"stride": 0}, r"stride \(0\) must be at least 1"),
+    ({"padding": -1}, r"padding \(-1\) must be at least 0"),
+    ({"padding": "full"}, r"padding \('full'\) must be an int"),
+    ({"padding": "same", "stride": 2}, r"padding \('same'\) needs stride 1"),
+    ({"weight": np.ones((1, 2, 5, 5))}, r"kernel_size \(5, 5\) with dilation \(1, 1\) does not fit"),
 ])
 def test_errors_name_the_parameter(kwargs, match):
-    args = dict(x=np.ones((2, 4, 4)), weight=np.ones((1, 2, 1, 1)))
+    args = {"x": np.ones((2, 4, 4)), "weight": np.ones((1, 2, 1, 1))}
     args.update(kwargs)
     with pytest.raises(ValueError, match=match):
         conv2d(args.pop("x"), args.pop("weight"), **args)
@@ -140,8 +140,10 @@ def conv_cases(draw):
     values = st.floats(-100, 100, allow_nan=False, width=64)
     x = draw(hnp.arrays(np.float64, (channels, h, w), elements=values))
     weight = draw(hnp.arrays(np.float64, (filters, channels // groups, kh, kw), elements=values))
+    if draw(st.booleans()):  # the same weights in every channel: conv2d's grey-image fast path
+        weight[:] = weight[:, :1]
     bias = draw(st.none() | hnp.arrays(np.float64, (filters,), elements=values))
-    return x, weight, bias, dict(stride=(sh, sw), padding=(ph, pw), dilation=(dh, dw), groups=groups)
+    return x, weight, bias, {"stride": (sh, sw), "padding": (ph, pw), "dilation": (dh, dw), "groups": groups}
 
 
 @settings(max_examples=300, deadline=None)
@@ -154,6 +156,18 @@ def test_matches_the_brute_force_reference(case):
     assert out.shape == expected.shape == (weight.shape[0], *conv_output_size(x.shape[1:], weight.shape[2:], **{
         k: v for k, v in kw.items() if k != "groups"}))
     np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-9)
+
+
+def test_channel_constant_weights_take_the_fast_path_and_match():
+    rng = np.random.default_rng(2)
+    x = rng.integers(0, 256, (3, 11, 13)).astype(np.uint8)
+    w = np.repeat(rng.integers(-3, 4, (2, 1, 3, 3)).astype(float), 3, axis=1)
+    np.testing.assert_array_equal(conv2d(x, w, [1.0, -2.0], stride=2, padding=1),
+                                  reference_conv2d(x, w, [1.0, -2.0], (2, 2), ((1, 1), (1, 1))))
+    # Grouped: each group's channels share weights, the groups differ.
+    w2 = np.concatenate([np.repeat(rng.normal(size=(1, 1, 2, 2)), 2, axis=1)] * 2)
+    x2 = rng.normal(size=(4, 6, 6))
+    np.testing.assert_allclose(conv2d(x2, w2, groups=2), reference_conv2d(x2, w2, groups=2), rtol=1e-12)
 
 
 def test_same_padding_matches_the_reference_with_the_odd_cell_at_the_bottom_right():
@@ -203,8 +217,8 @@ def golden_case(n):
     w = part("weight", (c["filters"], c["channels"] // c["groups"], c["kh"], c["kw"]))
     b = part("bias", (c["filters"],)) if c["has_bias"] else None
     kind = PADDING_KINDS[c["padding_kind"]]
-    kw = dict(stride=(c["sh"], c["sw"]), padding=(c["ph"], c["pw"]) if kind == "numbers" else kind,
-              dilation=(c["dh"], c["dw"]), groups=c["groups"])
+    kw = {"stride": (c["sh"], c["sw"]), "padding": (c["ph"], c["pw"]) if kind == "numbers" else kind,
+              "dilation": (c["dh"], c["dw"]), "groups": c["groups"]}
     return x, w, b, kw, part("output", (c["filters"], c["out_h"], c["out_w"])), bool(c["integers"])
 
 

@@ -8,7 +8,13 @@ from hypothesis.extra import numpy as hnp
 
 from pooling import pool2d
 from pooling.features import (
-    Persistence, detection_persistence, detection_sources, feature_maps, peak_survival, sparsity, strongest_kept,
+    Persistence,
+    detection_persistence,
+    detection_sources,
+    feature_maps,
+    peak_survival,
+    sparsity,
+    strongest_kept,
     unit_scale,
 )
 from pooling.filters import BANK, stage_weights
@@ -33,13 +39,13 @@ def test_unit_scale_and_sparsity():
 
 
 @pytest.mark.parametrize("mode, args, expected", [
-    ("max", dict(kernel_size=2, stride=2), 1.0),
-    ("max", dict(kernel_size=5, stride=1, dilation=2), 1.0),
-    ("avg", dict(kernel_size=2, stride=2), 1 / 4),
-    ("avg", dict(kernel_size=(3, 2), stride=1), 1 / 6),
-    ("avg", dict(kernel_size=3, stride=2, divisor_override=2), 1 / 2),
+    ("max", {"kernel_size": 2, "stride": 2}, 1.0),
+    ("max", {"kernel_size": 5, "stride": 1, "dilation": 2}, 1.0),
+    ("avg", {"kernel_size": 2, "stride": 2}, 1 / 4),
+    ("avg", {"kernel_size": (3, 2), "stride": 1}, 1 / 6),
+    ("avg", {"kernel_size": 3, "stride": 2, "divisor_override": 2}, 1 / 2),
     # Dense 2 x 2 maxima make a 2 x 2 block of ones; the 3 x 3 binomial blur keeps (4 + 2 + 2 + 1) / 16 of it.
-    ("blurmax", dict(kernel_size=2, stride=2), 9 / 16),
+    ("blurmax", {"kernel_size": 2, "stride": 2}, 9 / 16),
 ])
 def test_a_lone_peak_through_each_pooling(mode, args, expected):
     assert peak_survival(mode, **args) == pytest.approx(expected)
@@ -93,8 +99,8 @@ def brute_persistence(x, weight, bias, threshold, max_shift, modes):
 @given(hnp.arrays(np.float64, (2, 9, 12), elements=st.floats(0, 1)), st.floats(0, 0.6), st.integers(1, 4))
 def test_persistence_matches_a_brute_force_count(x, threshold, max_shift):
     w = stage_weights([BANK["sobel-v"].weights, BANK["laplacian"].weights], 2)
-    modes = {"max": dict(kernel_size=2, stride=2), "avg": dict(kernel_size=2, stride=2),
-             "blurmax": dict(kernel_size=2, stride=2)}
+    modes = {"max": {"kernel_size": 2, "stride": 2}, "avg": {"kernel_size": 2, "stride": 2},
+             "blurmax": {"kernel_size": 2, "stride": 2}}
     p = detection_persistence(x, w, [-0.05, 0.0], threshold=threshold, max_shift=max_shift, modes=modes)
     expected = brute_persistence(x, w, [-0.05, 0.0], threshold, max_shift, modes)
     assert p.shifts.tolist() == list(range(1, max_shift + 1))
@@ -109,7 +115,7 @@ def test_a_sharp_line_stays_on_in_the_pooled_map_but_not_the_raw_one():
     x = np.zeros((1, 8, 16))
     x[0, :, 7] = 1.0  # map column 5: the right cell of pooled column 2
     w = stage_weights([BANK["gabor-90"].weights], 1)
-    p = detection_persistence(x, w, [0.0], threshold=0.3, max_shift=4, modes={"max": dict(kernel_size=2, stride=2)})
+    p = detection_persistence(x, w, [0.0], threshold=0.3, max_shift=4, modes={"max": {"kernel_size": 2, "stride": 2}})
     raw, pooled = p.shares("raw"), p.shares("max")
     assert raw.tolist() == [0.0] * 4  # one pixel off and the one-pixel line has left its cell
     assert pooled.tolist() == [1.0, 0.0, 0.0, 0.0]  # one pixel stays in the window; two leave it

@@ -20,7 +20,8 @@ def test_the_bank_has_every_filter_with_a_sentence_and_read_only_weights():
 
 def test_each_filter_answers_its_own_pattern_most():
     ramp = np.tile(np.arange(7.0), (7, 1)) / 6  # brighter to the right
-    patterns = {"sobel-v": ramp, "sobel-h": ramp.T, "sobel-d1": (ramp + ramp.T) / 2, "sobel-d2": (ramp[:, ::-1] + ramp.T) / 2}
+    patterns = {"sobel-v": ramp, "sobel-h": ramp.T, "sobel-d1": (ramp + ramp.T) / 2,
+                "sobel-d2": (ramp[:, ::-1] + ramp.T) / 2}
     dot = np.zeros((7, 7))
     dot[3, 3] = 1
     patterns["laplacian"] = dot

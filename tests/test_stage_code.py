@@ -32,7 +32,8 @@ def test_the_code_carries_the_weights_exactly():
     assert "conv.bias.fill_(-0.05)  # responses below 0.05 become 0 after the ReLU" in code
     assert "# Sobel vertical edges, Gabor 45°" in code
     assert repr(float(BANK["gabor-45"].weights[0, 0])) in code
-    assert code.splitlines()[-1] == "y = nn.MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)(x)"
+    assert code.splitlines()[-1] == ("y = nn.MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, "
+                                     "ceil_mode=False)(x)")
     stochastic = stage_code(stage_weights(KERNELS, 1)[:, 0], LABELS, 0.0, 3, PoolSettings(mode="stochastic"), (9, 9))
     assert stochastic.splitlines()[-1].startswith("# PyTorch has no stochastic pooling layer")
 

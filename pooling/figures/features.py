@@ -1,4 +1,4 @@
-"""Figures of the Feature maps lab: a filter's weights, its maps on one scale, where detections come from, the shift test."""
+"""Figures of the Feature maps lab: a filter's weights, its maps on one scale, detection sources, the shift test."""
 
 import numpy as np
 import plotly.graph_objects as go
@@ -45,7 +45,7 @@ def kernel_figure(weights, *, title=None, height=170):
     return fig
 
 
-def map_row_figure(maps, *, titles, zmax, max_side=256, height=300):
+def map_row_figure(maps, *, titles, zmax, title=None, max_side=256, height=320):
     """Maps side by side on one viridis scale from 0 to ``zmax``, each as a PNG, with one colour bar.
 
     Parameters
@@ -54,8 +54,11 @@ def map_row_figure(maps, *, titles, zmax, max_side=256, height=300):
         A feature map and its pooled maps; each is shrunk by block means to
         at most ``max_side`` cells on its long side.
     titles : sequence of str
+        One above each map.
     zmax : float
         The top of the shared scale (every map of every filter shares it).
+    title : str, optional
+        Above the whole row: the filter's name.
 
     Returns
     -------
@@ -72,7 +75,7 @@ def map_row_figure(maps, *, titles, zmax, max_side=256, height=300):
     if len(maps) != len(titles) or not maps:
         raise ValueError(f"maps ({len(maps)}) and titles ({len(titles)}) must be as many, at least one")
     top = float(zmax) if zmax and np.isfinite(zmax) and zmax > 0 else 1.0
-    n, width = len(maps), 0.92 / len(maps)
+    width = 0.92 / len(maps)
     fig, layout = go.Figure(), {}
     for i, values in enumerate(maps):
         shrunk, f = block_mean(np.asarray(values, dtype=np.float64), max_side)
@@ -86,8 +89,8 @@ def map_row_figure(maps, *, titles, zmax, max_side=256, height=300):
         layout[f"yaxis{suffix}"] = {"autorange": "reversed", "scaleanchor": f"x{suffix}", "visible": False,
                                     "constrain": "domain"}
     fig.add_trace(colorbar_trace(0.0, top, palette.VALUE_SCALE, {"title": {"text": "response"}, "thickness": 12}))
-    fig.update_layout(**layout, height=height, font=_font(), plot_bgcolor=palette.BACKGROUND,
-                      margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    fig.update_layout(**layout, title=title, height=height, font=_font(), plot_bgcolor=palette.BACKGROUND,
+                      margin={"l": 10, "r": 10, "t": 70 if title else 40, "b": 10},
                       annotations=[{"text": t, "x": (i + 0.5) * width, "y": 1.0, "xref": "paper", "yref": "paper",
                                     "showarrow": False, "yanchor": "bottom"} for i, t in enumerate(titles)])
     return fig
