@@ -122,9 +122,9 @@ def persistence_verdict(shifts, stride, shares, *, raw):
     Examples
     --------
     >>> print(persistence_verdict([1, 2], 2, {"the raw map": [0.5, 0.25], "max": [0.75, 0.5]}, raw="the raw map"))
-    Moved by less than one stride (1 px), max keeps 75% of its detections on in place, the raw map 50%:
-    pooling keeps more (max). Moved by a whole number of strides (2 px), the pooled grid moves by whole cells
-    too: max keeps 50%, the raw map 25%.
+    Moved by shifts between whole strides (1 px), max keeps 75% of its detections on in place, the raw map
+    50%: pooling keeps more (max). Moved by whole strides (2 px), the pooled grid moves by whole cells too:
+    max keeps 50%, the raw map 25%.
     >>> persistence_verdict([1, 2], 2, {"the raw map": [np.nan] * 2, "max": [np.nan] * 2}, raw="the raw map")[:45]
     'No cell of the raw map is above the threshold'
     """
@@ -137,8 +137,8 @@ def persistence_verdict(shifts, stride, shares, *, raw):
     measured = [label for label in pooled if label not in silent]
     sentences = []
     between = shifts % stride != 0
-    groups = ((between, "Moved by less than one stride" if stride > 1 else None),
-              (~between, "Moved by a whole number of strides"))
+    groups = ((between, "Moved by shifts between whole strides" if stride > 1 else None),
+              (~between, "Moved by whole strides"))
     for where, opening in groups:
         if not where.any() or opening is None or not measured:
             continue

@@ -33,10 +33,10 @@ def test_the_verdict_on_the_default_numbers():
     shifts, shares = [1, 2, 3, 4], {RAW: [0.54, 0.28, 0.21, 0.17], "max": [0.73, 0.49, 0.33, 0.26],
                                     "average": [0.62, 0.32, 0.23, 0.18]}
     text = persistence_verdict(shifts, 2, shares, raw=RAW)
-    assert text.startswith("Moved by less than one stride (1 and 3 px), max keeps 53%, average 42.5% of their "
+    assert text.startswith("Moved by shifts between whole strides (1 and 3 px), max keeps 53%, average 42.5% of their "
                            "detections on in place on average, the raw feature map 37.5%: pooling keeps more "
                            "(max and average).")
-    assert "Moved by a whole number of strides (2 and 4 px), the pooled grid moves by whole cells too: max keeps " \
+    assert "Moved by whole strides (2 and 4 px), the pooled grid moves by whole cells too: max keeps " \
            "37.5%, average 25% on average, the raw feature map 22.5%." in text
 
 
@@ -49,7 +49,7 @@ def test_the_verdict_names_a_pooling_that_does_not_keep_more():
 
 def test_stride_one_and_silent_modes_and_no_detection():
     text = persistence_verdict([1, 2], 1, {RAW: [0.5, 0.2], "max": [0.6, 0.3]}, raw=RAW)
-    assert text.startswith("With stride 1 every shift is a whole stride") and "less than one stride" not in text
+    assert text.startswith("With stride 1 every shift is a whole stride") and "between whole strides" not in text
     text = persistence_verdict([1, 2], 2, {RAW: [0.5, 0.2], "max": [0.6, 0.3], "average": [math.nan] * 2}, raw=RAW)
     assert text.endswith("average has no detection above the threshold at all: averaging spreads every peak below it.")
     assert "average 0" not in text
@@ -74,3 +74,11 @@ def test_no_sentence_prints_nan_or_inf(stride, raw, max_shares, avg_shares):
     # Every percentage shown is a mean of finite shares of the group it names.
     assert all(0 <= float(p) <= 100 for p in __import__("re").findall(r"([\d.]+)%", text))
     assert np.isfinite(stride)
+
+
+def test_shifts_past_one_stride_are_between_whole_strides_not_below_one():
+    shares = {RAW: [0.5] * 6, "max": [0.6, 0.6, 0.4, 0.6, 0.6, 0.3]}
+    text = persistence_verdict(range(1, 7), 3, shares, raw=RAW)
+    assert text.startswith("Moved by shifts between whole strides (1, 2, 4 and 5 px), max keeps 60% of its detections")
+    assert "Moved by whole strides (3 and 6 px), the pooled grid moves by whole cells too: max keeps 35% on average, " \
+           "the raw feature map 50%." in text

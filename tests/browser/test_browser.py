@@ -123,7 +123,7 @@ def test_feature_maps_on_an_uploaded_photo_and_a_feature_map_in_the_sweep(lab, t
     expect(lab.fresh('[data-testid="stText"]', within=main).filter(has_text="Sizes (rows × columns): photo 120 × 160 "
                                                                               "→ conv 5 × 5")).to_have_count(1)
     expect(lab.fresh('[data-testid="stMarkdownContainer"]', within=main).filter(
-        has_text=re.compile(r"^(Moved by less than one stride|No cell of the raw map)"))).to_have_count(1)
+        has_text=re.compile(r"^(Moved by shifts between whole strides|No cell of the raw map)"))).to_have_count(1)
     expect(lab.fresh('[data-testid="stCode"]', within=main).filter(has_text="nn.Conv2d(3, 4, kernel_size=5")
            ).to_have_count(1)
     expect(lab.fresh('[data-testid="stAlertContentError"]')).to_have_count(0)
