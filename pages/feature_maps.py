@@ -80,7 +80,9 @@ st.caption(f"Each mark is the pixel a max-pooled detection (a pooled value above
            "argmax of its window, where the filter is centred. The legend counts the marks of each filter.")
 
 st.subheader("Feature maps after ReLU, and pooled")
-st.caption("Every map of every filter on one colour scale: 0 is dark purple, the strongest response yellow.")
+st.caption("Every map of every filter on one colour scale: 0 is dark purple, the strongest response yellow. Max- "
+           "and average-pooled maps always have the same share of zeros (after ReLU no value is negative, so a "
+           "window averages to 0 exactly where its maximum is 0); they differ in how high their peaks stay.")
 top = float(stage.maps.max())
 for n, label in enumerate(choice.labels):
     maps = (stage.maps[n], stage.max_pooled.values[n], stage.avg_pooled[n])
