@@ -25,6 +25,8 @@ def test_kernel_figure_writes_every_weight_on_a_signed_scale():
     assert [list(row) for row in heat.text] == [["-0.25", "0", "0.25"], ["-0.5", "0", "0.5"], ["-0.25", "0", "0.25"]]
     assert fig.layout.yaxis.autorange == "reversed" and fig.layout.yaxis.scaleanchor == "x"
     assert heat.hovertemplate.endswith("<extra></extra>")
+    gabor = kernel_figure(np.array([[0.3612, -0.0041, 10.0], [-0.053, 0.0, 1.5]]))
+    assert [list(row) for row in gabor.data[0].text] == [["0.36", "0", "10"], ["-0.05", "0", "1.5"]]
     with pytest.raises(ValueError, match="weights must be a non-empty 2-D array"):
         kernel_figure(np.ones(3))
 

@@ -21,6 +21,12 @@ def _font():
     return {"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE}
 
 
+def _weight_text(value):
+    # Two decimals at most, trailing zeros dropped, so a 5 x 5 grid's numbers fit their cells; hover has them all.
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def kernel_figure(weights, *, title=None, height=170):
     """A small grid of a filter's weights, each cell with its number: red above zero, blue below, white at 0.
 
@@ -33,10 +39,10 @@ def kernel_figure(weights, *, title=None, height=170):
     w = np.asarray(weights, dtype=np.float64)
     if w.ndim != 2 or w.size == 0:
         raise ValueError(f"weights must be a non-empty 2-D array, got shape {w.shape}")
-    text = [[f"{v:.2g}" for v in row] for row in w]
+    text = [[_weight_text(v) for v in row] for row in w]
     heat = go.Heatmap(z=w.tolist(), text=text, texttemplate="%{text}", colorscale=palette.DIFF_SCALE, zmid=0,
                       showscale=False, hovertemplate="row %{y}, col %{x}: weight %{z:.4g}<extra></extra>",
-                      textfont={"size": 11 if w.shape[0] <= 3 else 9})
+                      textfont={"size": 11 if max(w.shape) <= 3 else 9})
     fig = go.Figure(heat)
     fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain", visible=False)
     fig.update_xaxes(constrain="domain", visible=False)
