@@ -29,7 +29,9 @@ from streamlit.errors import StreamlitPageNotFoundError
 from streamlit.runtime.pages_manager import PagesManager
 
 from pooling import images, layer_code, pool2d, settings
+from pooling.features import feature_maps, unit_scale
 from pooling.figures import sweep_gif
+from pooling.filters import BANK, CUSTOM, parse_kernel, stage_weights
 from pooling.samples import PATTERN_NAMES, SAMPLE_NAMES, SAMPLE_NOTES, load_sample
 from pooling.settings import LIMITS, MODES, SOURCES, PoolSettings, SweepInput
 
@@ -49,7 +51,8 @@ MODE_LABELS = {
 SOURCE_LABELS = {"sample": "Sample", "upload": "Upload", "grid": "Numbers"}
 COLOR_LABELS = {"rgb": "RGB (3 planes)", "gray": "Grey", "red": "Red only", "green": "Green only", "blue": "Blue only"}
 PADDING_LABELS = {"number": "cells", "valid": "valid", "same": "same"}
-SWEEP_LABELS = {"random": "Random", "typed": "Typed", "crop": "Crop of the image"}
+SWEEP_LABELS = {"random": "Random", "typed": "Typed", "crop": "Crop of the image", "feature": "Crop of a feature map"}
+FILTER_LABELS = {**{key: f.label for key, f in BANK.items()}, CUSTOM: "Your own kernel (typed)"}
 _SWEEP_KEYS = {f.name: f"sweep_{f.name}" for f in fields(SweepInput)}
 CACHE = {"max_entries": 8, "ttl": 3600, "show_spinner": False}  # every page's st.cache_data: bounded, and expiring
 SHARED = {"max_entries": 16, "ttl": 3600, "show_spinner": False}  # shared_cache: bounded, and expiring
@@ -166,6 +169,9 @@ LABS = [
     LabPage("Image labs", "pages/stacked_pooling.py", "Stacked pooling", ":material/layers:",
             "Up to five rounds of pooling as a pyramid: pick a deep cell and follow its argmax back to the one "
             "pixel it came from, and see how sure its position is at each depth."),
+    LabPage("Image labs", "pages/feature_maps.py", "Feature maps", ":material/filter_alt:",
+            "Where networks pool: edge, blob and Gabor filters on your photo, ReLU, then max and average pooling "
+            "of the sparse maps, where each feature was found, and whether its detections survive a small shift."),
     LabPage("Concept labs", "pages/shift_invariance.py", "Shift invariance", ":material/open_with:",
             "Shift the image by a pixel or two and count the outputs that stay the same; anti-aliased max "
             "pooling on the same chart."),
@@ -286,8 +292,8 @@ def _pixels_for(shown, working_size):
     name = shown[1]
     notes = (SAMPLE_NOTES.get(name, ""),)
     if name in PATTERN_NAMES and working_size is not None and working_size < 256:
-        notes += ("Patterns keep their 256 × 256 pixels at every working size: shrinking them would blur the "
-                  "detail they show.",)
+        notes += (("Patterns keep their 256 × 256 pixels at every working size: shrinking them would blur the "
+                   "detail they show."),)
     return _sample_pixels(name, working_size), name, notes, name
 
 
@@ -473,8 +479,32 @@ def _new_seed():
     st.session_state["sweep_seed"] = (st.session_state["sweep_seed"] + 1) % LIMITS["seed"][1]
 
 
-def sweep_input_ui(planes):
-    """Draw the Window Sweep page's input-grid controls; return ``(SweepInput, (H, W) grid)``."""
+@shared_cache
+def _feature_plane(key, name, _planes):
+    return feature_maps(unit_scale(_planes), stage_weights([BANK[name].weights], _planes.shape[0]), [0.0])
+
+
+def feature_plane(planes, key, name):
+    """The bank filter ``name``'s feature map of ``planes`` (bias 0, ReLU) as ``(1, h, w)``; None when the image
+    is smaller than the filter. ``key`` names the image (:attr:`Lab.key`)."""
+    if min(planes.shape[1:]) < BANK[name].weights.shape[0]:
+        return None
+    return _feature_plane(key, name, planes)
+
+
+def crop_source(planes, spec, key=""):
+    """The planes a crop grid of ``spec`` is cut from: the image, or a feature map of it; None for other grids."""
+    if spec.source == "feature":
+        plane = feature_plane(planes, key, spec.filter)
+        return planes if plane is None else plane
+    return planes if spec.source == "crop" else None
+
+
+def sweep_input_ui(planes, key=""):
+    """Draw the Window Sweep page's input-grid controls; return ``(SweepInput, (H, W) grid)``.
+
+    ``key`` names the image (:attr:`Lab.key`), for the cached feature map of a ``"feature"`` grid.
+    """
     stored = _restore(SweepInput, _SWEEP)
     _seed({key: getattr(stored, name) for name, key in _SWEEP_KEYS.items()})
     side = LIMITS["sweep_side"]
@@ -489,13 +519,25 @@ def sweep_input_ui(planes):
             st.error(plain(err))
             grid = images.grid_from_text(st.session_state.get(_SWEEP_TEXT_OK, settings.DEFAULT_SWEEP_TEXT))
     else:
-        cols = st.columns(3 if source == "random" else 2)
+        cols = st.columns(2 if source == "crop" else 3)
         cols[0].number_input("Rows", *side, step=1, key="sweep_rows")
         cols[1].number_input("Columns", *side, step=1, key="sweep_cols")
         if source == "random":
             cols[2].button("New numbers", key="sweep_reroll", on_click=_new_seed)
             grid = images.random_grid((st.session_state["sweep_rows"], st.session_state["sweep_cols"]),
                                       rng=st.session_state["sweep_seed"])
+        elif source == "feature":
+            name = cols[2].selectbox("Filter", list(BANK), key="sweep_filter", format_func=FILTER_LABELS.get)
+            plane = feature_plane(planes, key, name)
+            if plane is None:
+                st.warning(f"The image is smaller than the filter's {BANK[name].weights.shape[0]} × "
+                           f"{BANK[name].weights.shape[0]} window, so it has no feature map: the grid is a crop "
+                           "of the image instead.")
+                plane = planes
+            else:
+                st.caption(plain(f"{FILTER_LABELS[name]} after ReLU, on the image scaled to 0..1: "
+                                 f"{BANK[name].sentence}"))
+            grid = _crop_ui(plane)
         else:
             grid = _crop_ui(planes)
     current = SweepInput(**{name: st.session_state[key] for name, key in _SWEEP_KEYS.items()})
@@ -584,6 +626,50 @@ def gif_maker(sweep, grid, pool_settings):
     grid = np.asarray(grid)
     key = images.sha256_key(grid.astype(np.float64).tobytes(), grid.shape, pool_settings)
     return lambda: _gif_bytes(key, sweep, grid)
+
+
+# ------------------------------------------------------ the feature-map stage
+
+DEFAULT_FILTERS = ("sobel-v", "sobel-h", "laplacian", "gabor-45")
+DEFAULT_KERNEL = "1 1 1\n0 0 0\n-1 -1 -1"
+_KERNEL_OK = "_fm_kernel_ok"  # the last typed kernel that parsed
+
+
+@dataclass(frozen=True, eq=False)
+class FilterChoice:
+    """The Feature maps page's chosen filters, with their labels, kernels, bias and detection threshold."""
+
+    keys: tuple
+    labels: tuple
+    kernels: tuple  # (k, k) ndarrays
+    kernel_text: str  # the typed kernel in use ("" when it is not chosen)
+    bias: float
+    threshold: float
+
+
+def filter_bank_ui():
+    """Draw the filter controls (bank, a typed kernel, bias, threshold); return a :class:`FilterChoice`."""
+    keys = st.multiselect("Filters (up to six)", list(FILTER_LABELS), default=DEFAULT_FILTERS, key="fm_filters",
+                          format_func=FILTER_LABELS.get, max_selections=6)
+    left, right = st.columns(2)
+    bias = left.slider("Bias: responses weaker than −bias become 0 after ReLU", -0.5, 0.0, -0.05, 0.01,
+                       key="fm_bias")
+    threshold = right.slider("Detection threshold: a value above it is a detection", 0.01, 1.0, 0.2, 0.01,
+                             key="fm_threshold")
+    text = ""
+    if CUSTOM in keys:
+        typed = st.text_area("Your kernel: 3 × 3 or 5 × 5 numbers, one row per line", DEFAULT_KERNEL,
+                             key="fm_kernel", height=130)
+        try:
+            parse_kernel(typed)
+            st.session_state[_KERNEL_OK] = typed
+        except ValueError as err:
+            st.error(plain(f"{err} The last kernel that worked stays in use."))
+        text = st.session_state.get(_KERNEL_OK, DEFAULT_KERNEL)
+    kernels = tuple(parse_kernel(text) if k == CUSTOM else BANK[k].weights for k in keys)
+    return FilterChoice(tuple(keys), tuple(FILTER_LABELS[k] for k in keys), kernels, text, float(bias),
+                        float(threshold))
+
 
 
 # What is loaded by now (Streamlit, plotly, pandas, pyarrow, numpy, this app) lives as long as the server.

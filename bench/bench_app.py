@@ -103,6 +103,7 @@ LABS = [
     ("Max vs Average", "pages/max_vs_average.py", NEW_KERNEL, True),
     ("Information loss", "pages/information_loss.py", NEW_KERNEL, True),
     ("Stacked pooling", "pages/stacked_pooling.py", ("number_input", "stk_kernel_0", tuple(range(2, 12))), True),
+    ("Feature maps", "pages/feature_maps.py", NEW_KERNEL, True),
     ("Shift invariance", "pages/shift_invariance.py", NEW_KERNEL, False),
     ("Noise", "pages/noise.py", ("slider", "noise_level", tuple(round(0.03 * n, 2) for n in range(1, 11))), False),
     ("Alternatives gallery", "pages/alternatives.py", NEW_KERNEL, False),

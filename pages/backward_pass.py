@@ -121,9 +121,10 @@ st.write(
 )
 
 st.subheader("On a small grid")
-spec, grid = widgets.sweep_input_ui(lab.planes)
-if spec.source == "crop":
-    preview = crop_preview_figure(lab.planes, spec.top, spec.left, *grid.shape, title="Where the crop comes from")
+spec, grid = widgets.sweep_input_ui(lab.planes, lab.key)
+whole = widgets.crop_source(lab.planes, spec, lab.key)
+if whole is not None:
+    preview = crop_preview_figure(whole, spec.top, spec.left, *grid.shape, title="Where the crop comes from")
     st.plotly_chart(preview.update_layout(height=260), key="bwd_crop_preview",
                     alt="The sidebar's image, shrunk, with the crop's rectangle on it")
     st.caption("The same view on your image: the grid is a crop of the sidebar's image (pick its corner above).")

@@ -17,9 +17,10 @@ st.write(
     "output cell. Press Play, drag the step slider, or click an output cell to light its window."
 )
 
-spec, grid = widgets.sweep_input_ui(lab.planes)
-if spec.source == "crop":
-    preview = crop_preview_figure(lab.planes, spec.top, spec.left, *grid.shape, title="Where the crop comes from")
+spec, grid = widgets.sweep_input_ui(lab.planes, lab.key)
+whole = widgets.crop_source(lab.planes, spec, lab.key)
+if whole is not None:
+    preview = crop_preview_figure(whole, spec.top, spec.left, *grid.shape, title="Where the crop comes from")
     st.plotly_chart(preview.update_layout(height=260), key="sweep_crop_preview")
 
 result = widgets.pool_or_explain(lab, grid)

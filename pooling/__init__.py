@@ -19,6 +19,7 @@ Examples
 from .adaptive import adaptive_pool2d, global_pool2d
 from .antialias import BlurPoolResult, antialiased_max_pool2d, binomial_filter
 from .backward import pool_backward
+from .conv import conv2d, relu
 from .fractional import fractional_max_pool2d
 from .geometry import AxisWindows, WindowGrid, output_length, regular_grid
 from .invariance import ShiftReport, pooled_values, shift_grid, shift_invariance
@@ -46,6 +47,7 @@ __all__ = [
     "add_noise",
     "antialiased_max_pool2d",
     "binomial_filter",
+    "conv2d",
     "float_dtype",
     "format_value",
     "fractional_max_pool2d",
@@ -60,6 +62,7 @@ __all__ = [
     "pooled_values",
     "reconstruct",
     "regular_grid",
+    "relu",
     "shift_grid",
     "shift_invariance",
     "stack_pool",

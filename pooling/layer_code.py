@@ -7,10 +7,16 @@ option, the code says so in a comment rather than pretend.
 
 import math
 
-from .geometry import output_length, resolve_padding
-from .settings import PoolSettings  # noqa: F401  (used by the doctests)
+import numpy as np
 
-__all__ = ["keras_line", "output_size_formula", "torch_line"]
+from .geometry import output_length, resolve_padding
+from .settings import (
+    PoolSettings,  # noqa: F401  (used by the doctests)
+    output_hw,
+    validate,
+)
+
+__all__ = ["keras_line", "output_size_formula", "stage_code", "stage_sizes", "torch_line"]
 
 
 def output_size_formula(settings, input_hw):
@@ -252,4 +258,93 @@ def keras_line(settings):
             f"{s.alpha:g} * keras.layers.MaxPooling2D({args})(x) + {1 - s.alpha:g} * "
             f"keras.layers.AveragePooling2D({args})(x)"
         )
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------ a convolution stage
+
+
+def _nested(values):
+    if np.ndim(values) == 0:
+        return repr(float(values))
+    return "[" + ", ".join(_nested(v) for v in values) + "]"
+
+
+def stage_sizes(input_hw, kernel_side, settings):
+    """The feature-map stage's sizes, chained: the photo, the unpadded ``K x K`` convolution, then the pooling.
+
+    Returns
+    -------
+    list of (str, (int, int))
+        ``(step, (H, W))``; the pooling's entry is missing when the layer
+        cannot pool the feature map (see :func:`pooling.settings.validate`).
+
+    Examples
+    --------
+    >>> stage_sizes((10, 12), 3, PoolSettings())
+    [('photo', (10, 12)), ('conv 3 × 3 (no padding, stride 1)', (8, 10)), ('max pool 2 × 2, stride 2', (4, 5))]
+    """
+    h, w = input_hw
+    conv_hw = (h - kernel_side + 1, w - kernel_side + 1)
+    steps = [("photo", (h, w)), (f"conv {kernel_side} × {kernel_side} (no padding, stride 1)", conv_hw)]
+    if min(conv_hw) >= 1 and not validate(settings, conv_hw):
+        kh, kw = settings.kernel
+        steps.append((f"{settings.mode} pool {kh} × {kw}, stride {settings.stride}", output_hw(settings, conv_hw)))
+    return steps
+
+
+def stage_code(kernels, labels, bias, channels, settings, input_hw):
+    """The Feature maps lab's stage as PyTorch code: ``nn.Conv2d`` with these weights, ``nn.ReLU``, the pooling.
+
+    Parameters
+    ----------
+    kernels : (F, K, K) array_like
+        The filters, as the grey image sees them; every channel gets
+        ``kernel / channels``, so the layer filters the mean of the channels.
+    labels : sequence of str
+        The filters' names, for a comment.
+    bias : float
+        Every filter's bias.
+    channels : int
+    settings : PoolSettings
+        The pooling layer.
+    input_hw : (int, int)
+        The photo's size (for ``"same"`` pooling padding).
+
+    Returns
+    -------
+    str
+        Runs on a ``(1, C, H, W)`` float64 tensor ``x`` and leaves the
+        pooled maps in ``y`` (unless PyTorch has no such pooling layer: the
+        code then says so).
+
+    Examples
+    --------
+    >>> print(stage_code([[[1.0]]], ["one"], -0.5, 1, PoolSettings(), (4, 4)).splitlines()[-1])
+    y = nn.MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)(x)
+    """
+    kernels = np.asarray(kernels, dtype=np.float64)
+    f, k = kernels.shape[0], kernels.shape[-1]
+    conv_hw = (input_hw[0] - k + 1, input_hw[1] - k + 1)
+    pooling = torch_line(settings, conv_hw).splitlines()
+    last, _, note = pooling[-1].partition("  # ")
+    if last.startswith("#"):
+        pooling[-1] = last
+    else:
+        called = "(x" in last or "(-x)" in last
+        pooling[-1] = f"y = {last}" + ("" if called else "(x)") + (f"  # {note}" if note else "")
+    lines = [
+        "import torch",
+        "import torch.nn.functional as F",
+        "from torch import nn",
+        "",
+        f"# x: the photo as a (1, {channels}, H, W) float64 tensor scaled to 0..1 (uint8 pixels / 255)",
+        f"kernels = torch.tensor({_nested(kernels)}, dtype=torch.float64)  # {', '.join(labels)}",
+        f"conv = nn.Conv2d({channels}, {f}, kernel_size={k}, bias=True, dtype=torch.float64)",
+        "with torch.no_grad():",
+        f"    conv.weight.copy_(kernels[:, None].repeat(1, {channels}, 1, 1) / {channels})  # the grey image's filter",
+        f"    conv.bias.fill_({float(bias)!r})  # responses below {-float(bias):g} become 0 after the ReLU",
+        "x = nn.ReLU()(conv(x))  # the feature maps",
+        *pooling,
+    ]
     return "\n".join(lines)

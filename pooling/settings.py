@@ -10,6 +10,7 @@ carried the same way. This module imports no Streamlit.
 import math
 from dataclasses import dataclass, replace
 
+from .filters import BANK
 from .geometry import regular_grid
 from .grid_text import GRID_MAX_SIDE
 from .planes import COLOR_MODES, WORKING_SIZES
@@ -36,7 +37,7 @@ __all__ = [
 
 MODES = ("max", "min", "avg", "lp", "stochastic", "mixed")
 SOURCES = ("sample", "upload", "grid")
-SWEEP_SOURCES = ("random", "typed", "crop")
+SWEEP_SOURCES = ("random", "typed", "crop", "feature")
 PADDING_WORDS = ("valid", "same")
 # A link can say source=upload, but the photo never travels in it: it lives in one server process's session. A new
 # session on that link (the replica the student was on stopped, or the link was sent to someone else) asks again.
@@ -123,7 +124,8 @@ class SweepInput:
 
     Attributes
     ----------
-    source : {"random", "typed", "crop"}
+    source : {"random", "typed", "crop", "feature"}
+        ``"feature"`` crops a feature map of the image (see :attr:`filter`).
     rows, cols : int
         Size of a random grid or a crop, at most ``GRID_MAX_SIDE``.
     seed : int
@@ -134,6 +136,9 @@ class SweepInput:
         Corner of the crop on the current image.
     channel : int
         Which plane of the image to crop.
+    filter : str
+        The bank filter (:data:`pooling.filters.BANK`) whose feature map a
+        ``"feature"`` grid is cropped from.
     """
 
     source: str = "random"
@@ -144,6 +149,7 @@ class SweepInput:
     top: int = 0
     left: int = 0
     channel: int = 0
+    filter: str = "sobel-v"
 
 
 def pool_options(settings, *, mode=None):
@@ -299,6 +305,7 @@ _SWEEP_QUERY = {
     "top": ("top", _int("crop")),
     "left": ("left", _int("crop")),
     "channel": ("channel", _choice(("0", "1", "2"))),
+    "filter": ("filter", _choice(tuple(BANK))),
 }
 
 _CODECS = {PoolSettings: _POOL_QUERY, SweepInput: _SWEEP_QUERY}

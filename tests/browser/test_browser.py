@@ -112,6 +112,33 @@ def test_each_lab_opens_from_a_link_and_takes_an_uploaded_photo(lab, tmp_path, l
     lab.assert_clean()
 
 
+def test_feature_maps_on_an_uploaded_photo_and_a_feature_map_in_the_sweep(lab, tmp_path):
+    lab.open("/feature_maps", title="Feature maps")
+    upload(lab, PHOTO_NAME, photo_png(tmp_path / "photo.png").read_bytes())
+    expect(image_line(lab)).to_have_text(f"Image: {PHOTO_NAME}, 120 × 160 (rows × columns), 3 plane(s)")
+    lab.wait_idle()
+    for key in ("fm_sources", "fm_maps_0", "fm_claim_chart", "fm_kernel_sobel_v"):
+        expect(lab.key(key).locator(".main-svg").first).to_be_visible()
+    main = '[data-testid="stMain"]'
+    expect(lab.fresh('[data-testid="stText"]', within=main).filter(has_text="Sizes (rows × columns): photo 120 × 160 "
+                                                                              "→ conv 5 × 5")).to_have_count(1)
+    expect(lab.fresh('[data-testid="stMarkdownContainer"]', within=main).filter(
+        has_text=re.compile(r"^(Moved by shifts between whole strides|No cell of the raw map)"))).to_have_count(1)
+    expect(lab.fresh('[data-testid="stCode"]', within=main).filter(has_text="nn.Conv2d(3, 4, kernel_size=5")
+           ).to_have_count(1)
+    expect(lab.fresh('[data-testid="stAlertContentError"]')).to_have_count(0)
+    lab.screenshot("feature_maps-upload")
+
+    nav(lab, "Window Sweep")
+    lab.expect_title("Window Sweep")
+    lab.key("sweep_source").get_by_text("Crop of a feature map", exact=True).click()
+    expect(lab.key("sweep_crop_preview").locator(".main-svg").first).to_be_visible()
+    expect(sweep_title(lab)).to_contain_text("Step 1 of 9")
+    expect(lab.page).to_have_url(re.compile(r"[?&]grid_from=feature(&|$)"))
+    lab.screenshot("window_sweep-feature-map")
+    lab.assert_clean()
+
+
 # ---------------------------------------------------------------- uploads
 
 

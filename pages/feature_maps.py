@@ -1,0 +1,147 @@
+"""Feature maps: a convolution, a bias and ReLU, then the sidebar's pooling: pooling where networks pool."""
+
+from functools import partial
+
+import numpy as np
+import streamlit as st
+
+import widgets
+from pooling import images
+from pooling.crops import centre_crop
+from pooling.features import (
+    peak_survival,
+    persistence_from_maps,
+    pool_stage,
+    shifted_feature_maps,
+    stage_maps,
+    unit_scale,
+)
+from pooling.figures.features import kernel_figure, map_row_figure, persistence_chart, sources_figure
+from pooling.filters import BANK, stage_weights
+from pooling.layer_code import stage_code, stage_sizes
+from pooling.noise import value_range
+from pooling.settings import pool_options
+from poolinglab.feature_words import custom_sentence, kept_words, peak_words, persistence_verdict, sparsity_words
+
+WORK_SIDE = 512  # bigger photos are filtered on their centre, so a 12 MP upload stays quick
+CLAIM_SIDE = 256  # the shift test filters and pools its centre 2 x stride + 1 times
+RAW = "the raw feature map"
+LABELS = {"max": "max", "avg": "average", "blurmax": "anti-aliased max"}
+
+lab = widgets.sidebar()
+s = lab.settings
+st.title("Feature maps")
+st.write("**Where networks pool.** A pooling layer works on the feature maps of a convolution, not on photos. Each "
+         "filter below slides over the photo (cross-correlation, no padding, stride 1, as `nn.Conv2d` does), a bias "
+         "and a ReLU set every weak response to 0, and the sidebar's pooling layer pools what is left: a sparse map "
+         "with a few strong peaks, where max and average pooling part ways most.")
+
+choice = widgets.filter_bank_ui()
+if not choice.keys:
+    st.warning("Choose at least one filter above.")
+    st.stop()
+for col, key, label, kernel in zip(st.columns(len(choice.keys)), choice.keys, choice.labels, choice.kernels):
+    col.plotly_chart(kernel_figure(kernel, title=label), key=f"fm_kernel_{key.replace('-', '_')}",
+                     config={"displayModeBar": False})
+    col.caption(BANK[key].sentence if key in BANK else custom_sentence(kernel))
+
+work = centre_crop(lab.planes, WORK_SIDE)
+side = max(k.shape[0] for k in choice.kernels)
+maps_hw = (work.shape[1] - side + 1, work.shape[2] - side + 1)
+if min(maps_hw) < 1:
+    st.warning(f"The image ({work.shape[1]} × {work.shape[2]}) is smaller than the {side} × {side} filters, so "
+               "there is no feature map. Choose a photo, or type a larger grid.")
+    st.stop()
+if not widgets.check_layer(lab, maps_hw):
+    st.warning("This layer cannot pool these feature maps: the sidebar says why. Change a setting there.")
+    st.stop()
+if work.shape != lab.planes.shape:
+    st.info(f"The photo is larger than {WORK_SIDE} px: this page filters its centre {work.shape[1]} × "
+            f"{work.shape[2]}.")
+
+# The maps do not depend on the pooling layer: their key leaves it out, so a new kernel or stride only pools.
+filters = (choice.keys, choice.kernel_text, choice.bias)
+maps_key = images.sha256_key(lab.key.encode(), "feature-maps", filters, WORK_SIDE)
+weight, maps = widgets.shared(maps_key, partial(stage_maps, work, choice.kernels, choice.bias))
+key = lab.cache_key("feature-maps", filters, choice.threshold, WORK_SIDE)
+max_args, avg_args = pool_options(s, mode="max"), pool_options(s, mode="avg")
+try:
+    stage = widgets.shared(key, partial(pool_stage, weight, maps, threshold=choice.threshold, max_args=max_args,
+                                        avg_args=avg_args))
+except ValueError as err:
+    st.error(widgets.plain(f"This layer cannot pool these feature maps: {err}"))
+    st.stop()
+
+st.subheader("Where each feature was found")
+fig = widgets.shared((key, "sources"), partial(sources_figure, work, dict(zip(choice.labels, stage.sources)),
+                                               value_range=value_range(work)))
+st.plotly_chart(fig, key="fm_sources", width="stretch")
+st.caption(f"Each mark is the pixel a max-pooled detection (a pooled value above {choice.threshold:g}) copied: the "
+           "argmax of its window, where the filter is centred. The legend counts the marks of each filter.")
+
+st.subheader("Feature maps after ReLU, and pooled")
+st.caption("Every map of every filter on one colour scale: 0 is dark purple, the strongest response yellow. Max- "
+           "and average-pooled maps always have the same share of zeros (after ReLU no value is negative, so a "
+           "window averages to 0 exactly where its maximum is 0); they differ in how high their peaks stay.")
+top = float(stage.maps.max())
+for n, label in enumerate(choice.labels):
+    maps = (stage.maps[n], stage.max_pooled.values[n], stage.avg_pooled[n])
+    titles = ["after ReLU", "max-pooled", "average-pooled"]
+    fig = widgets.shared((key, "maps", n), partial(map_row_figure, maps, titles=titles, zmax=top, title=label))
+    st.plotly_chart(fig, key=f"fm_maps_{n}", width="stretch")
+    zeros = {"after ReLU": stage.sparsity["maps"][n], "max-pooled": stage.sparsity["max"][n],
+             "average-pooled": stage.sparsity["avg"][n]}
+    st.text(sparsity_words(label, zeros) + " " +
+            kept_words(label, {"max": stage.kept["max"][n], "average": stage.kept["avg"][n]}))
+
+survival = {"max pooling": peak_survival("max", **max_args), "average pooling": peak_survival("avg", **avg_args),
+            "anti-aliased max": peak_survival("blurmax", kernel_size=s.kernel, stride=s.stride)}
+st.write(peak_words(survival, s.kernel[0] * s.kernel[1]))
+
+
+@st.fragment
+def claim_lab():
+    """The shift test: a fragment, so choosing its poolings reruns it alone."""
+    st.subheader("The claim tested: does a detection stay on when the photo moves?")
+    st.write("**The claim:** pooling records whether a feature appears in a region, not exactly where, so a "
+             "feature is still found when the photo moves by a pixel or two.")
+    modes = st.multiselect("Poolings to test", list(LABELS), default=list(LABELS), key="fm_claim_modes",
+                           format_func=LABELS.get)
+    claim_in = unit_scale(centre_crop(work, CLAIM_SIDE))
+    max_shift = min(2 * s.stride, claim_in.shape[2] - side)
+    if max_shift < 1:
+        st.text("The image is too narrow to shift and still filter it: choose a photo.")
+        return
+    every = {"max": max_args, "avg": avg_args, "blurmax": {"kernel_size": s.kernel, "stride": s.stride}}
+    shifted = widgets.shared((maps_key, "shifted", max_shift, CLAIM_SIDE), partial(
+        shifted_feature_maps, claim_in, weight, np.full(len(choice.keys), choice.bias), max_shift=max_shift))
+    try:
+        p = widgets.shared((key, "claim", tuple(modes), CLAIM_SIDE), partial(
+            persistence_from_maps, shifted, threshold=choice.threshold, modes={m: every[m] for m in modes}))
+    except ValueError as err:
+        st.warning(widgets.plain(f"The test cannot pool this image with this layer: {err}"))
+        return
+    shares = {RAW: p.shares("raw"), **{LABELS[m]: p.shares(m) for m in modes}}
+    fig = widgets.shared((key, "claim-chart", tuple(modes)), partial(
+        persistence_chart, p.shifts, shares, stride=s.stride, accent=LABELS["blurmax"],
+        title=f"Shifts from 1 to {max_shift} px (stride {s.stride})"))
+    st.plotly_chart(fig, key="fm_claim_chart", width="stretch")
+    counts = ", ".join(f"{label} {int(p.detections[m].sum()):,}" for m, label in (("raw", RAW), *(
+        (m, LABELS[m]) for m in modes)))
+    st.text(f"Detections before the shift, over every filter: {counts}.")
+    st.write(persistence_verdict(p.shifts, s.stride, shares, raw=RAW))
+    st.caption(f"How it is measured: on the centre {claim_in.shape[1]} × {claim_in.shape[2]} of the photo, cut "
+               f"{max_shift} px narrower, once at column 0 and once at column d (the photo moved d px to the left; "
+               "no pixel is wrapped or made up). A detection is a cell above the threshold; it stays on when the "
+               "same cell is still above it after the shift. Thin vertical lines mark whole strides.")
+
+
+claim_lab()
+
+st.subheader("The stage: sizes and PyTorch code")
+st.text("Sizes (rows × columns): " + " → ".join(f"{step} {h} × {w}" for step, (h, w) in
+                                                stage_sizes(work.shape[1:], side, s)))
+code = stage_code(stage_weights(list(choice.kernels), 1)[:, 0], choice.labels, choice.bias, work.shape[0], s,
+                  work.shape[1:])
+st.code(code, language="python", wrap_lines=True)
+widgets.layer_summary(lab, maps_hw)

@@ -1,0 +1,184 @@
+"""Figures of the Feature maps lab: a filter's weights, its maps on one scale, detection sources, the shift test."""
+
+import numpy as np
+import plotly.graph_objects as go
+
+from . import palette
+from .image import _as_display_array
+from .invariance import LINE_STYLES
+from .maps import block_mean, color_map, colorbar_trace, png_uri
+
+__all__ = ["SOURCE_MARKS", "kernel_figure", "map_row_figure", "persistence_chart", "sources_figure"]
+
+# One Okabe-Ito colour and one marker shape per filter: they differ in shape as well as colour.
+SOURCE_MARKS = tuple(zip(("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+                          "#FFFFFF", "#000000", "#999999"),
+                         ("circle-open", "square-open", "diamond-open", "x-thin-open", "cross-thin-open",
+                          "triangle-up-open", "triangle-down-open", "star-open", "hexagon-open", "circle-open")))
+
+
+def _font():
+    return {"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE}
+
+
+def _weight_text(value):
+    # Two decimals at most, trailing zeros dropped, so a 5 x 5 grid's numbers fit their cells; hover has them all.
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def kernel_figure(weights, *, title=None, height=170):
+    """A small grid of a filter's weights, each cell with its number: red above zero, blue below, white at 0.
+
+    Examples
+    --------
+    >>> fig = kernel_figure(np.array([[-1.0, 0.0, 1.0]] * 3))
+    >>> fig.data[0].zmid, list(fig.data[0].text[0])
+    (0, ['-1', '0', '1'])
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    if w.ndim != 2 or w.size == 0:
+        raise ValueError(f"weights must be a non-empty 2-D array, got shape {w.shape}")
+    text = [[_weight_text(v) for v in row] for row in w]
+    heat = go.Heatmap(z=w.tolist(), text=text, texttemplate="%{text}", colorscale=palette.DIFF_SCALE, zmid=0,
+                      showscale=False, hovertemplate="row %{y}, col %{x}: weight %{z:.4g}<extra></extra>",
+                      textfont={"size": 11 if max(w.shape) <= 3 else 9})
+    fig = go.Figure(heat)
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain", visible=False)
+    fig.update_xaxes(constrain="domain", visible=False)
+    fig.update_layout(title=title, height=height, font=_font(), margin={"l": 4, "r": 4, "t": 30 if title else 4,
+                                                                        "b": 4}, plot_bgcolor=palette.BACKGROUND)
+    return fig
+
+
+def map_row_figure(maps, *, titles, zmax, title=None, max_side=256, height=320):
+    """Maps side by side on one viridis scale from 0 to ``zmax``, each as a PNG, with one colour bar.
+
+    Parameters
+    ----------
+    maps : sequence of (H, W) array_like
+        A feature map and its pooled maps; each is shrunk by block means to
+        at most ``max_side`` cells on its long side.
+    titles : sequence of str
+        One above each map.
+    zmax : float
+        The top of the shared scale (every map of every filter shares it).
+    title : str, optional
+        Above the whole row: the filter's name.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One image trace per map on its own axes, in the map's own cell
+        numbers, and an invisible point carrying the colour bar.
+
+    Examples
+    --------
+    >>> fig = map_row_figure([np.zeros((4, 4)), np.ones((2, 2))], titles=["raw", "max"], zmax=1.0)
+    >>> [t.type for t in fig.data], fig.data[-1].marker.cmax
+    (['image', 'image', 'scatter'], 1.0)
+    """
+    if len(maps) != len(titles) or not maps:
+        raise ValueError(f"maps ({len(maps)}) and titles ({len(titles)}) must be as many, at least one")
+    top = float(zmax) if zmax and np.isfinite(zmax) and zmax > 0 else 1.0
+    width = 0.92 / len(maps)
+    fig, layout = go.Figure(), {}
+    for i, values in enumerate(maps):
+        shrunk, f = block_mean(np.asarray(values, dtype=np.float64), max_side)
+        suffix = "" if i == 0 else str(i + 1)
+        offset = (f - 1) / 2
+        fig.add_trace(go.Image(source=png_uri(color_map(shrunk, 0.0, top)), x0=offset, y0=offset, dx=f, dy=f,
+                               xaxis=f"x{suffix}", yaxis=f"y{suffix}", name=titles[i],
+                               hovertemplate=f"{titles[i]}: row %{{y}}, col %{{x}}<extra></extra>"))
+        layout[f"xaxis{suffix}"] = {"domain": [i * width + 0.01, (i + 1) * width - 0.01], "visible": False,
+                                    "constrain": "domain"}
+        layout[f"yaxis{suffix}"] = {"autorange": "reversed", "scaleanchor": f"x{suffix}", "visible": False,
+                                    "constrain": "domain"}
+    fig.add_trace(colorbar_trace(0.0, top, palette.VALUE_SCALE, {"title": {"text": "response"}, "thickness": 12}))
+    fig.update_layout(**layout, title=title, height=height, font=_font(), plot_bgcolor=palette.BACKGROUND,
+                      margin={"l": 10, "r": 10, "t": 70 if title else 40, "b": 10},
+                      annotations=[{"text": t, "x": (i + 0.5) * width, "y": 1.0, "xref": "paper", "yref": "paper",
+                                    "showarrow": False, "yanchor": "bottom"} for i, t in enumerate(titles)])
+    return fig
+
+
+def sources_figure(planes, sources, *, value_range=(0, 255), max_side=512, title=None, height=520):
+    """The photo with each filter's pooled detections drawn on the pixels they came from.
+
+    Parameters
+    ----------
+    planes : (C, H, W) array_like
+        The photo (C is 1 or 3).
+    sources : dict of str to (rows, cols)
+        Per filter label, photo coordinates of its detections' argmax cells.
+    value_range : (float, float), optional
+        Black and white of the photo.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        The photo as one PNG image trace (in photo pixels), then one marker
+        trace per filter.
+
+    Examples
+    --------
+    >>> fig = sources_figure(np.zeros((1, 4, 4)), {"edge": (np.array([1]), np.array([2]))})
+    >>> [t.type for t in fig.data], list(fig.data[1].x), list(fig.data[1].y)
+    (['image', 'scatter'], [2], [1])
+    """
+    planes = np.asarray(planes)
+    shrunk, f = block_mean(planes.astype(np.float32), max_side)
+    pixels = _as_display_array(shrunk, value_range=value_range)
+    offset = (f - 1) / 2
+    fig = go.Figure(go.Image(source=png_uri(pixels), x0=offset, y0=offset, dx=f, dy=f,
+                             hovertemplate="photo row %{y}, col %{x}<extra></extra>"))
+    for n, (label, (rows, cols)) in enumerate(sources.items()):
+        colour, symbol = SOURCE_MARKS[n % len(SOURCE_MARKS)]
+        fig.add_trace(go.Scatter(
+            x=np.asarray(cols).tolist(), y=np.asarray(rows).tolist(), mode="markers", name=f"{label} ({len(rows)})",
+            marker={"symbol": symbol, "size": 7, "color": colour, "line": {"width": 1.5, "color": colour}},
+            hovertemplate=f"{label}: found at row %{{y}}, col %{{x}}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain", showgrid=False, zeroline=False)
+    fig.update_xaxes(constrain="domain", showgrid=False, zeroline=False)
+    fig.update_layout(title=title, height=height, font=_font(), plot_bgcolor=palette.BACKGROUND,
+                      legend={"orientation": "h", "y": -0.08}, margin={"l": 10, "r": 10, "t": 40 if title else 10,
+                                                                       "b": 10})
+    return fig
+
+
+def persistence_chart(shifts, shares, *, stride, accent=None, title=None):
+    """The share of detections still on in place, against the shift, one line per map.
+
+    Parameters
+    ----------
+    shifts : (S,) array_like of int
+    shares : dict of str to (S,) array_like of float
+        0 to 1; NaN (no detection) leaves a gap.
+    stride : int
+        Whole strides get a faint vertical line.
+    accent : str, optional
+        The label drawn in the accent colour.
+
+    Examples
+    --------
+    >>> fig = persistence_chart([1, 2], {"raw": [0.5, np.nan]}, stride=2)
+    >>> list(fig.data[0].x), list(fig.data[0].y)
+    ([1, 2], [50.0, None])
+    """
+    if not shares:
+        raise ValueError("shares must hold at least one line")
+    x = [int(s) for s in shifts]
+    fig = go.Figure()
+    for n, (label, values) in enumerate(shares.items()):
+        colour, dash = (palette.ACCENT, "solid") if label == accent else LINE_STYLES[n % len(LINE_STYLES)]
+        y = [100 * float(v) if np.isfinite(v) else None for v in np.asarray(values, dtype=np.float64)]
+        fig.add_trace(go.Scatter(x=x, y=y, name=label, mode="lines+markers", line={"color": colour, "dash": dash},
+                                 hovertemplate=f"{label}: %{{y:.1f}}% still on at a shift of %{{x}} px<extra></extra>"))
+    for s in x:
+        if s % stride == 0:
+            fig.add_vline(x=s, line={"color": "#BBBBBB", "width": 1})
+    fig.update_yaxes(title_text="detections still on in place, %", range=[0, 105])
+    fig.update_xaxes(title_text="shift of the photo, pixels", tickmode="array", tickvals=x, showgrid=False)
+    fig.update_layout(title=title, height=380, font=_font(), plot_bgcolor=palette.BACKGROUND, hovermode="x unified",
+                      legend={"orientation": "h", "y": -0.25}, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    return fig

@@ -1,0 +1,129 @@
+"""pooling.features: feature maps, sparsity, a lone peak through each pooling, argmax sources, the shift test."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from pooling import pool2d
+from pooling.features import (
+    Persistence,
+    detection_persistence,
+    detection_sources,
+    feature_maps,
+    peak_survival,
+    sparsity,
+    strongest_kept,
+    unit_scale,
+)
+from pooling.filters import BANK, stage_weights
+from pooling.invariance import pooled_values
+
+
+def test_feature_maps_are_relu_of_the_convolution_with_the_bias_as_threshold():
+    x = np.zeros((1, 3, 6))
+    x[0, :, 3:] = 1.0  # an edge, dark on the left
+    w = stage_weights([BANK["sobel-v"].weights], 1)
+    maps = feature_maps(x, w, [0.0])
+    assert maps.shape == (1, 1, 4) and maps[0, 0].tolist() == [0.0, 1.0, 1.0, 0.0]  # a full step answers 1
+    assert feature_maps(x * 0.5, w, [-0.6]).tolist() == [[[0.0] * 4]]  # weaker than the threshold: gone
+    assert feature_maps(x[:, :, ::-1], w, [0.0]).max() == 0  # bright to dark: the ReLU drops it
+
+
+def test_unit_scale_and_sparsity():
+    assert unit_scale(np.full((1, 1, 1), 51, np.uint8)).tolist() == [[[0.2]]]
+    assert unit_scale(np.array([[[3.0]]])).tolist() == [[[3.0]]]
+    maps = np.array([[[0.0, 0.0], [0.0, 2.0]], [[1.0, 1.0], [1.0, 1.0]]])
+    assert sparsity(maps).tolist() == [0.75, 0.0]
+
+
+@pytest.mark.parametrize("mode, args, expected", [
+    ("max", {"kernel_size": 2, "stride": 2}, 1.0),
+    ("max", {"kernel_size": 5, "stride": 1, "dilation": 2}, 1.0),
+    ("avg", {"kernel_size": 2, "stride": 2}, 1 / 4),
+    ("avg", {"kernel_size": (3, 2), "stride": 1}, 1 / 6),
+    ("avg", {"kernel_size": 3, "stride": 2, "divisor_override": 2}, 1 / 2),
+    # Dense 2 x 2 maxima make a 2 x 2 block of ones; the 3 x 3 binomial blur keeps (4 + 2 + 2 + 1) / 16 of it.
+    ("blurmax", {"kernel_size": 2, "stride": 2}, 9 / 16),
+])
+def test_a_lone_peak_through_each_pooling(mode, args, expected):
+    assert peak_survival(mode, **args) == pytest.approx(expected)
+
+
+def test_strongest_kept_on_a_map_and_on_an_empty_one():
+    maps = np.zeros((2, 4, 4))
+    maps[0, 1, 1] = 8.0
+    kept_max = strongest_kept(maps, pool2d(maps, "max", 2).values)
+    kept_avg = strongest_kept(maps, pool2d(maps, "avg", 2).values)
+    assert kept_max[0] == 1.0 and kept_avg[0] == 0.25
+    assert np.isnan(kept_max[1]) and np.isnan(kept_avg[1])
+
+
+def test_detection_sources_are_the_argmax_cells_above_the_threshold():
+    # Values that name their coordinates (10 * row + col): every argmax can be read by eye.
+    maps = (10 * np.arange(4)[:, None] + np.arange(6))[None].astype(float)
+    result = pool2d(maps, "max", 2)
+    (rows, cols), = detection_sources(result, 20.0, offset=0)
+    # Window maxima: 11, 13, 15, 31, 33, 35; those above 20 sit in row 3.
+    assert rows.tolist() == [3, 3, 3] and cols.tolist() == [1, 3, 5]
+    (rows, cols), = detection_sources(result, 20.0, offset=2)
+    assert rows.tolist() == [5, 5, 5] and cols.tolist() == [3, 5, 7]
+    overlapping = pool2d(np.pad(np.ones((1, 1, 1)), ((0, 0), (1, 1), (1, 1))), "max", 2, stride=1)
+    (rows, cols), = detection_sources(overlapping, 0.5)
+    assert rows.tolist() == [1] and cols.tolist() == [1]  # four windows pick one cell: one source
+    with pytest.raises(ValueError, match="has no indices"):
+        detection_sources(pool2d(maps, "avg", 2), 0.0)
+
+
+def brute_persistence(x, weight, bias, threshold, max_shift, modes):
+    """Cell by cell, shift by shift: a detection before stays on if the same cell is above the threshold after."""
+    width = x.shape[-1] - max_shift
+    outs = []
+    for d in range(max_shift + 1):
+        maps = feature_maps(x[..., d:d + width], weight, bias)
+        outs.append({"raw": maps, **{m: pooled_values(maps, m, **a) for m, a in modes.items()}})
+    kept = {}
+    for mode in outs[0]:
+        before = outs[0][mode]
+        counts = np.zeros((max_shift, before.shape[0]), int)
+        for d in range(1, max_shift + 1):
+            for f, i, j in np.ndindex(*before.shape):
+                if before[f, i, j] > threshold and outs[d][mode][f, i, j] > threshold:
+                    counts[d - 1, f] += 1
+        kept[mode] = (counts, int((before > threshold).sum()))
+    return kept
+
+
+@settings(max_examples=40, deadline=None)
+@given(hnp.arrays(np.float64, (2, 9, 12), elements=st.floats(0, 1)), st.floats(0, 0.6), st.integers(1, 4))
+def test_persistence_matches_a_brute_force_count(x, threshold, max_shift):
+    w = stage_weights([BANK["sobel-v"].weights, BANK["laplacian"].weights], 2)
+    modes = {"max": {"kernel_size": 2, "stride": 2}, "avg": {"kernel_size": 2, "stride": 2},
+             "blurmax": {"kernel_size": 2, "stride": 2}}
+    p = detection_persistence(x, w, [-0.05, 0.0], threshold=threshold, max_shift=max_shift, modes=modes)
+    expected = brute_persistence(x, w, [-0.05, 0.0], threshold, max_shift, modes)
+    assert p.shifts.tolist() == list(range(1, max_shift + 1))
+    for mode, (counts, total) in expected.items():
+        np.testing.assert_array_equal(p.kept[mode], counts)
+        assert int(p.detections[mode].sum()) == total
+        shares = p.shares(mode)
+        assert np.isnan(shares).all() if total == 0 else np.allclose(shares, counts.sum(1) / total)
+
+
+def test_a_sharp_line_stays_on_in_the_pooled_map_but_not_the_raw_one():
+    x = np.zeros((1, 8, 16))
+    x[0, :, 7] = 1.0  # map column 5: the right cell of pooled column 2
+    w = stage_weights([BANK["gabor-90"].weights], 1)
+    p = detection_persistence(x, w, [0.0], threshold=0.3, max_shift=4, modes={"max": {"kernel_size": 2, "stride": 2}})
+    raw, pooled = p.shares("raw"), p.shares("max")
+    assert raw.tolist() == [0.0] * 4  # one pixel off and the one-pixel line has left its cell
+    assert pooled.tolist() == [1.0, 0.0, 0.0, 0.0]  # one pixel stays in the window; two leave it
+
+
+def test_persistence_errors_and_no_detection():
+    w = stage_weights([BANK["sobel-v"].weights], 1)
+    with pytest.raises(ValueError, match=r"max_shift \(0\) must be an int from 1 to the photo's width - 1 \(9\)"):
+        detection_persistence(np.zeros((1, 6, 10)), w, [0.0], threshold=0.1, max_shift=0, modes={})
+    p = detection_persistence(np.zeros((1, 6, 10)), w, [0.0], threshold=0.1, max_shift=2, modes={})
+    assert np.isnan(p.shares("raw")).all() and isinstance(p, Persistence)

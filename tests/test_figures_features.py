@@ -1,0 +1,74 @@
+"""pooling.figures.features: the figures hold the numbers they are given, on the scales they promise."""
+
+import base64
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from pooling.figures import palette
+from pooling.figures.features import SOURCE_MARKS, kernel_figure, map_row_figure, persistence_chart, sources_figure
+from pooling.figures.maps import color_map
+
+
+def png_pixels(source):
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(source.split(",", 1)[1]))))
+
+
+def test_kernel_figure_writes_every_weight_on_a_signed_scale():
+    w = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]]) / 4
+    fig = kernel_figure(w, title="Sobel")
+    heat = fig.data[0]
+    assert heat.type == "heatmap" and heat.colorscale[0][1].startswith("rgb") and heat.zmid == 0
+    assert np.array(heat.z).tolist() == w.tolist()
+    assert [list(row) for row in heat.text] == [["-0.25", "0", "0.25"], ["-0.5", "0", "0.5"], ["-0.25", "0", "0.25"]]
+    assert fig.layout.yaxis.autorange == "reversed" and fig.layout.yaxis.scaleanchor == "x"
+    assert heat.hovertemplate.endswith("<extra></extra>")
+    gabor = kernel_figure(np.array([[0.3612, -0.0041, 10.0], [-0.053, 0.0, 1.5]]))
+    assert [list(row) for row in gabor.data[0].text] == [["0.36", "0", "10"], ["-0.05", "0", "1.5"]]
+    with pytest.raises(ValueError, match="weights must be a non-empty 2-D array"):
+        kernel_figure(np.ones(3))
+
+
+def test_map_row_figure_puts_every_map_on_one_scale():
+    raw = np.array([[0.0, 2.0], [0.0, 0.0]])
+    pooled = np.array([[2.0]])
+    fig = map_row_figure([raw, pooled, pooled / 4], titles=["raw", "max", "avg"], zmax=2.0)
+    images = [t for t in fig.data if t.type == "image"]
+    assert len(images) == 3 and [a.text for a in fig.layout.annotations] == ["raw", "max", "avg"]
+    np.testing.assert_array_equal(png_pixels(images[0].source), color_map(raw, 0.0, 2.0))
+    np.testing.assert_array_equal(png_pixels(images[2].source), color_map([[0.5]], 0.0, 2.0))
+    bar = fig.data[-1]
+    assert bar.marker.cmin == 0.0 and bar.marker.cmax == 2.0 and bar.marker.colorscale[0][1] == "#440154"
+    assert fig.layout.yaxis2.autorange == "reversed" and fig.layout.yaxis3.scaleanchor == "x3"
+    # An all-zero stage still gets a scale: no division by zero.
+    assert map_row_figure([np.zeros((2, 2))], titles=["raw"], zmax=0.0).data[-1].marker.cmax == 1.0
+    with pytest.raises(ValueError, match="must be as many"):
+        map_row_figure([raw], titles=[], zmax=1.0)
+
+
+def test_sources_figure_marks_each_filter_in_its_own_colour_and_shape():
+    planes = np.zeros((3, 6, 8), np.uint8)
+    planes[0] = 255
+    sources = {"edges": (np.array([1, 2]), np.array([3, 4])), "blobs": (np.array([5]), np.array([0]))}
+    fig = sources_figure(planes, sources)
+    assert [t.type for t in fig.data] == ["image", "scatter", "scatter"]
+    assert png_pixels(fig.data[0].source)[0, 0].tolist() == [255, 0, 0]
+    assert list(fig.data[1].x) == [3, 4] and list(fig.data[1].y) == [1, 2] and fig.data[1].name == "edges (2)"
+    assert (fig.data[2].marker.color, fig.data[2].marker.symbol) == SOURCE_MARKS[1]
+    assert fig.data[1].marker.symbol != fig.data[2].marker.symbol
+    assert fig.layout.yaxis.autorange == "reversed"
+    big = sources_figure(np.zeros((1, 1200, 600)), {}, value_range=(0, 1), max_side=300)
+    assert big.data[0].dx == 4  # shrunk to at most 300 px, still in photo pixels
+
+
+def test_persistence_chart_in_percent_with_gaps_for_no_data():
+    fig = persistence_chart([1, 2, 3, 4], {"raw": [0.5, 0.25, 0.2, 0.1], "max": [np.nan] * 4,
+                                           "anti-aliased max": [1, 1, 1, 1]}, stride=2, accent="anti-aliased max")
+    assert list(fig.data[0].y) == [50.0, 25.0, 20.0, 10.0] and list(fig.data[1].y) == [None] * 4
+    assert fig.data[2].line.color == palette.ACCENT and fig.data[0].line.color != palette.ACCENT
+    assert sorted(shape.x0 for shape in fig.layout.shapes) == [2, 4]  # whole strides
+    assert fig.layout.yaxis.range == (0, 105)
+    with pytest.raises(ValueError, match="at least one line"):
+        persistence_chart([1], {}, stride=1)
