@@ -6,7 +6,7 @@
 #
 # It makes a virtual environment in .venv, installs requirements-test.txt
 # from PyPI, installs Debian's chromium for the browser tests when no
-# Chromium is found and Debian's haproxy for tests/test_deploy.py when it is
+# Chromium is found and Debian's haproxy for tests/browser/test_deploy.py when it is
 # missing (as root, through apt-get), and runs pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,7 +36,7 @@ if ! command -v haproxy >/dev/null 2>&1; then
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends haproxy >/dev/null
     else
         echo "No HAProxy found and no root apt-get to install it." >&2
-        echo "Install it (Debian/Ubuntu: sudo apt-get install haproxy). tests/test_deploy.py will fail until then." >&2
+        echo "Install it (Debian/Ubuntu: sudo apt-get install haproxy). tests/browser/test_deploy.py will fail until then." >&2
     fi
 fi
 

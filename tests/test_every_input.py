@@ -148,6 +148,7 @@ MAIN_CHARTS = {
     "max_vs_average": ("mva_image_",),
     "information_loss": ("loss_survival_map", "loss_recon_", "loss_psnr_chart"),
     "stacked_pooling": ("stk_pyramid",),
+    "feature_maps": ("fm_maps_", "fm_sources"),
     "shift_invariance": ("shift_row_", "shift_chart"),
     "noise": ("noise_row_", "noise_chart"),
     "alternatives": ("alt_chart_",),

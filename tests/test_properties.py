@@ -183,7 +183,10 @@ def test_lp_is_a_true_norm_at_any_scale(x, geometry, p):
     top = pool(np.abs(x.astype(np.float64)), "max", geometry).values
     assert np.isfinite(lp.values).all()
     values = lp.values.astype(np.float64)
-    eps = 8 * float(np.finfo(lp.values.dtype).eps)
+    # Powers and roots of large or small numbers round with an error that grows with |ln x| (x ** p is
+    # exp(p ln x) inside): 8 ulps held for 3.5e14 at p = 1.5 only by chance.
+    scale = 2 + float(np.abs(np.log(top[top > 0])).max(initial=0.0))
+    eps = 4 * scale * float(np.finfo(lp.values.dtype).eps)
     taps = geometry["kernel_size"][0] * geometry["kernel_size"][1]
     # max|x| <= ||x||_p <= taps^(1/p) max|x|
     assert (top * (1 - eps) <= values).all() and (values <= taps ** (1 / p) * top * (1 + eps)).all()

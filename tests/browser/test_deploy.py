@@ -20,14 +20,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browser import test_browser as browser_tests
-from browser.conftest import (
-    VIEWPORT,
-    WAIT_MS,
-    LabPage,
-    Watch,
-    browser,  # noqa: F401  (the session's Chromium, a fixture)
-)
+import test_browser as browser_tests
+from conftest import VIEWPORT, WAIT_MS, LabPage, Watch
 from playwright.sync_api import expect
 
 import widgets
@@ -35,7 +29,7 @@ from pooling.settings import UPLOAD_NOT_HELD
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SERVE = ROOT / "deploy" / "serve.sh"
 START_TIMEOUT = 90  # seconds for two replicas and HAProxy to answer, on a busy 2-core machine
 STOP_TIMEOUT = 20
@@ -174,7 +168,7 @@ def serving(tmp_path_factory):
 
 
 @pytest.fixture
-def students(browser, serving, tmp_path):  # noqa: F811  (browser is the imported fixture)
+def students(browser, serving, tmp_path):  # browser: the session's Chromium, from conftest.py beside this file
     """A function that opens a new student: a browser context of its own, so cookies of its own."""
     opened = []
 
