@@ -17,27 +17,23 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 
-if [ -z "${POOLING_LAB_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+# apt_install PACKAGE WHAT: install a Debian package through apt-get when root can; else say what to do.
+apt_install() {
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "Installing Debian's chromium for the browser tests (apt-get)..."
+        echo "Installing Debian's $1 for $2 (apt-get)..."
         apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$1" >/dev/null
     else
-        echo "No Chromium found and no root apt-get to install it." >&2
-        echo "Install it (Debian/Ubuntu: sudo apt-get install chromium), or set POOLING_LAB_CHROMIUM" >&2
-        echo "to a Chromium binary. The browser tests will fail until then." >&2
+        echo "No $1 found and no root apt-get to install it: install it (Debian/Ubuntu: sudo apt-get install $1)." >&2
+        echo "$2 will fail until then." >&2
     fi
-fi
+}
 
+if [ -z "${POOLING_LAB_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+    apt_install chromium "the browser tests"  # or set POOLING_LAB_CHROMIUM to a Chromium binary
+fi
 if ! command -v haproxy >/dev/null 2>&1; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "Installing Debian's haproxy for the deploy tests (apt-get)..."
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends haproxy >/dev/null
-    else
-        echo "No HAProxy found and no root apt-get to install it." >&2
-        echo "Install it (Debian/Ubuntu: sudo apt-get install haproxy). tests/browser/test_deploy.py will fail until then." >&2
-    fi
+    apt_install haproxy "tests/browser/test_deploy.py"
 fi
 
 exec .venv/bin/python -m pytest -n 2 --dist loadgroup "$@"
