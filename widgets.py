@@ -29,7 +29,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from streamlit.runtime.pages_manager import PagesManager
 
 from pooling import images, layer_code, pool2d, settings
-from pooling.features import feature_maps, unit_scale
+from pooling.features import feature_maps
 from pooling.figures import sweep_gif
 from pooling.filters import BANK, CUSTOM, parse_kernel, stage_weights
 from pooling.samples import PATTERN_NAMES, SAMPLE_NAMES, SAMPLE_NOTES, load_sample
@@ -481,7 +481,10 @@ def _new_seed():
 
 @shared_cache
 def _feature_plane(key, name, _planes):
-    return feature_maps(unit_scale(_planes), stage_weights([BANK[name].weights], _planes.shape[0]), [0.0])
+    # On the image's own values (0 to 255 for a photo), not Feature maps' 0..1: a sweep writes every value in
+    # its cell, and 0.003922 does not fit where 1 does.
+    planes = np.asarray(_planes, dtype=np.float64)
+    return feature_maps(planes, stage_weights([BANK[name].weights], planes.shape[0]), [0.0])
 
 
 def feature_plane(planes, key, name):
@@ -535,7 +538,8 @@ def sweep_input_ui(planes, key=""):
                            "of the image instead.")
                 plane = planes
             else:
-                st.caption(plain(f"{FILTER_LABELS[name]} after ReLU, on the image scaled to 0..1: "
+                st.caption(plain(f"{FILTER_LABELS[name]} after ReLU, on the image's own values (0 to 255 for a "
+                                 "photo): "
                                  f"{BANK[name].sentence}"))
             grid = _crop_ui(plane)
         else:

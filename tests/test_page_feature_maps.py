@@ -135,7 +135,7 @@ def test_window_sweep_takes_a_crop_of_a_feature_map():
     at.selectbox(key="sweep_filter").set_value("laplacian").run()
     assert not at.exception and not errors(at)
     planes = astronaut()
-    plane = feature_maps(unit_scale(planes), stage_weights([BANK["laplacian"].weights], 3), [0.0])[0]
+    plane = feature_maps(planes.astype(np.float64), stage_weights([BANK["laplacian"].weights], 3), [0.0])[0]
     shown = plotly_array(chart_by_key(at, "sweep_chart")["data"][0]["z"])
     assert "sweep_crop_preview" in chart_keys(at)
     assert any(c.value.startswith("Laplacian blobs after ReLU") for c in at.caption)
