@@ -19,7 +19,6 @@ Environment:
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -31,6 +30,7 @@ from urllib.parse import urlsplit
 import pytest
 
 import widgets
+from bench.app_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
@@ -61,12 +61,6 @@ PLOTLY_INTERRUPT_WARNING = "API call to Plotly.animate rejected"
 # ------------------------------------------------------------------ the app
 
 
-def _free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _healthy(url):
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
@@ -78,7 +72,7 @@ def _healthy(url):
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """Base URL of ``streamlit run app.py`` on a free port of 127.0.0.1, stopped after the session."""
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
     command = [sys.executable, "-m", "streamlit", "run", "app.py",
                "--server.port", str(port), "--server.address", "127.0.0.1"]
