@@ -556,10 +556,13 @@ def localisation_trend(curves):
     >>> localisation_trend(localisation_by_stride(np.arange(64).reshape(8, 8), [4]))
     (None, None)
     """
-    curves = {s: c for s, c in curves.items() if np.isfinite(c.mean_error).all()}  # all tied at some depth: no say
-    deep = [c.mean_error for c in curves.values() if len(c.mean_error) >= 2]
+    # Each curve up to its first depth where every deep cell is tied (NaN): past it there is nothing to say.
+    measured = {s: c.mean_error[: np.argmin(np.isfinite(c.mean_error))] if not np.isfinite(c.mean_error).all()
+                else c.mean_error for s, c in curves.items()}
+    measured = {s: e for s, e in measured.items() if len(e)}
+    deep = [e for e in measured.values() if len(e) >= 2]
     deeper = bool(all(np.all(np.diff(e) > 0) for e in deep)) if deep else None
-    ordered = [curves[s].mean_error for s in sorted(curves)]
+    ordered = [measured[s] for s in sorted(measured)]
     if len(ordered) < 2:
         return deeper, None
     return deeper, bool(all(np.all(b[: len(a)] > a[: len(b)]) for a, b in itertools.pairwise(ordered)))

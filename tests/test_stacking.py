@@ -400,3 +400,17 @@ def test_tied_sources_by_brute_force_with_uneven_fields():
         for i, (r0, r1) in enumerate(s.row_span):
             for j, (c0, c1) in enumerate(s.col_span):
                 assert got[c, i, j] == ((x[c, r0:r1 + 1, c0:c1 + 1] == s.values[c, i, j]).sum() > 1)
+
+
+def test_the_trend_reads_each_curve_up_to_its_first_fully_tied_depth():
+    from pooling.stacking import DepthLocalisation
+
+    def curve(errors):
+        n = len(errors)
+        return DepthLocalisation(np.array(errors, float), np.array(errors, float), np.ones((n, 2)),
+                                 np.ones((n, 2), np.int64), np.zeros(n))
+
+    # Stride 3 is all tied at its last depth: its first three depths still count, against stride 2's.
+    curves = {2: curve([0.7, 2.0, 4.0, 7.0]), 3: curve([1.2, 4.0, 12.0, np.nan])}
+    assert stacking.localisation_trend(curves) == (True, True)
+    assert stacking.localisation_trend({2: curve([np.nan, np.nan])}) == (None, None)
