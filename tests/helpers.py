@@ -47,8 +47,9 @@ def plotly_array(value, dtype=None):
     return np.asarray(value, dtype=dtype)
 
 
-def png_pixels(source):
-    """The pixels of an image trace's PNG: the trace itself, or its ``data:image/png;base64,...`` source."""
+def image_pixels(source):
+    """The pixels of an image trace: the trace itself, or its ``data:image/png;base64,...`` (grey) or
+    ``data:image/webp;base64,...`` (colour) source, as :func:`pooling.figures.maps.pixels_uri` writes them."""
     source = getattr(source, "source", source)
-    assert source.startswith("data:image/png;base64,"), source[:40]
+    assert source.startswith(("data:image/png;base64,", "data:image/webp;base64,")), source[:40]
     return np.asarray(Image.open(io.BytesIO(base64.b64decode(source.split(",", 1)[1]))))

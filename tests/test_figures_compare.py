@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from helpers import coords, png_pixels, raises
+from helpers import coords, image_pixels, raises
 
 import pooling
 from pooling.compare import channel_disagreement, zoom_region
@@ -24,13 +24,13 @@ def test_channel_figure_shows_each_channel_on_one_scale():
     assert [t.type for t in fig.data] == ["image"] * 3
     assert [a.text for a in fig.layout.annotations] == ["red", "green", "blue"]
     # Grey levels keep the shared 0-255 scale: a flat plane is not stretched to its own range.
-    assert [int(png_pixels(t).ravel()[0]) for t in fig.data] == [0, 255, 51]
+    assert [int(image_pixels(t).ravel()[0]) for t in fig.data] == [0, 255, 51]
 
 
 def test_channel_figure_uses_the_value_range_and_shrinks_big_planes():
     v = np.full((3, 1000, 500), 300.0)
     fig = channel_figure(v, value_range=(0, 600), max_side=100)
-    pixels = png_pixels(fig.data[0])
+    pixels = image_pixels(fig.data[0])
     assert pixels.shape[:2] == (100, 50)
     assert abs(int(pixels.ravel()[0]) - 128) <= 1
 
@@ -46,7 +46,7 @@ def test_channel_figure_rejects_a_name_count_that_does_not_match():
 def test_fringe_figure_paints_marked_cells_in_the_accent():
     v = np.zeros((3, 2, 2), np.uint8)
     mask = np.array([[True, False], [False, False]])
-    pixels = png_pixels(fringe_figure(v, mask).data[0])
+    pixels = image_pixels(fringe_figure(v, mask).data[0])
     assert tuple(pixels[0, 0, :3]) == palette.rgb(palette.ACCENT)
     assert tuple(pixels[1, 1, :3]) == (96, 96, 96)  # black faded to grey
 
@@ -55,7 +55,7 @@ def test_fringe_figure_shades_by_share_when_shrunk():
     v = np.zeros((3, 4, 4), np.uint8)
     mask = np.zeros((4, 4), bool)
     mask[:2, :2] = [[True, True], [False, False]]  # half the top-left block
-    pixels = png_pixels(fringe_figure(v, mask, max_side=2).data[0]).astype(int)
+    pixels = image_pixels(fringe_figure(v, mask, max_side=2).data[0]).astype(int)
     assert pixels.shape[:2] == (2, 2)
     expected = np.rint(96 * 0.5 + np.array(palette.rgb(palette.ACCENT)) * 0.5)
     assert np.abs(pixels[0, 0, :3] - expected).max() <= 1
@@ -66,7 +66,7 @@ def test_fringe_figure_of_a_real_max_pooling():
     x = np.random.default_rng(0).integers(0, 256, (3, 8, 8), dtype=np.uint8)
     r = pooling.pool2d(x, "max", 2)
     mask = channel_disagreement(r.indices)
-    pixels = png_pixels(fringe_figure(r.values, mask).data[0])
+    pixels = image_pixels(fringe_figure(r.values, mask).data[0])
     painted = (pixels[..., :3] == palette.rgb(palette.ACCENT)).all(-1)
     assert painted.tolist() == mask.tolist()
 

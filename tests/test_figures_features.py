@@ -12,7 +12,7 @@ from pooling.figures.features import SOURCE_MARKS, kernel_figure, map_row_figure
 from pooling.figures.maps import color_map
 
 
-def png_pixels(source):
+def image_pixels(source):
     return np.asarray(Image.open(io.BytesIO(base64.b64decode(source.split(",", 1)[1]))))
 
 
@@ -37,8 +37,8 @@ def test_map_row_figure_puts_every_map_on_one_scale():
     fig = map_row_figure([raw, pooled, pooled / 4], titles=["raw", "max", "avg"], zmax=2.0)
     images = [t for t in fig.data if t.type == "image"]
     assert len(images) == 3 and [a.text for a in fig.layout.annotations] == ["raw", "max", "avg"]
-    np.testing.assert_array_equal(png_pixels(images[0].source), color_map(raw, 0.0, 2.0))
-    np.testing.assert_array_equal(png_pixels(images[2].source), color_map([[0.5]], 0.0, 2.0))
+    np.testing.assert_array_equal(image_pixels(images[0].source), color_map(raw, 0.0, 2.0))
+    np.testing.assert_array_equal(image_pixels(images[2].source), color_map([[0.5]], 0.0, 2.0))
     bar = fig.data[-1]
     assert bar.marker.cmin == 0.0 and bar.marker.cmax == 2.0 and bar.marker.colorscale[0][1] == "#440154"
     assert fig.layout.yaxis2.autorange == "reversed" and fig.layout.yaxis3.scaleanchor == "x3"
@@ -54,7 +54,7 @@ def test_sources_figure_marks_each_filter_in_its_own_colour_and_shape():
     sources = {"edges": (np.array([1, 2]), np.array([3, 4])), "blobs": (np.array([5]), np.array([0]))}
     fig = sources_figure(planes, sources)
     assert [t.type for t in fig.data] == ["image", "scatter", "scatter"]
-    assert png_pixels(fig.data[0].source)[0, 0].tolist() == [255, 0, 0]
+    assert image_pixels(fig.data[0].source)[0, 0].tolist() == [255, 0, 0]
     assert list(fig.data[1].x) == [3, 4] and list(fig.data[1].y) == [1, 2] and fig.data[1].name == "edges (2)"
     assert (fig.data[2].marker.color, fig.data[2].marker.symbol) == SOURCE_MARKS[1]
     assert fig.data[1].marker.symbol != fig.data[2].marker.symbol

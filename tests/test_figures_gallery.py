@@ -37,7 +37,7 @@ def test_a_photo_output_is_one_shrunk_image():
     values = np.random.default_rng(0).integers(0, 256, (3, 1000, 600), dtype=np.uint8)
     fig = pooled_figure(values, value_range=(0, 255), max_side=250)
     assert [t.type for t in fig.data] == ["image"]
-    assert fig.data[0].source.startswith("data:image/png;base64,")
+    assert fig.data[0].source.startswith("data:image/webp;base64,")
     assert len(fig.to_json()) < 600_000
 
 

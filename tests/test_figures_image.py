@@ -1,22 +1,22 @@
-"""image_figure: photos travel as a PNG inside the figure, and come back exact."""
+"""image_figure: photos travel as a lossless image inside the figure, and come back exact."""
 
 import numpy as np
 import pytest
-from helpers import png_pixels
+from helpers import image_pixels
 
 from pooling.figures import image_figure
 
 
 def decoded(fig):
-    """The pixels of the figure's embedded PNG."""
-    return png_pixels(fig.data[0])
+    """The pixels of the figure's embedded image."""
+    return image_pixels(fig.data[0])
 
 
 def gradient(h, w):
     return (np.add.outer(np.arange(h), np.arange(w)) % 256).astype(np.uint8)
 
 
-def test_rgb_planes_are_shown_losslessly_as_one_png():
+def test_rgb_planes_are_shown_losslessly_as_one_image():
     planes = np.stack([gradient(5, 7), gradient(5, 7)[::-1], np.full((5, 7), 9, np.uint8)])
     fig = image_figure(planes)
     assert len(fig.data) == 1 and fig.data[0].type == "image"

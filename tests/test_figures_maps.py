@@ -1,8 +1,8 @@
-"""map_figure and block_mean: small maps hover their values, big ones travel as one small PNG."""
+"""map_figure and block_mean: small maps hover their values, big ones travel as one small image."""
 
 import numpy as np
 import pytest
-from helpers import png_pixels
+from helpers import image_pixels
 
 from pooling.figures import image_figure, palette
 from pooling.figures.maps import HOVER_CELLS, block_mean, color_map, map_figure
@@ -69,7 +69,7 @@ def test_a_big_map_is_one_shrunk_png_with_a_colour_bar_in_input_coordinates():
     fig = map_figure(v, max_side=400, zmin=0, zmax=1)
     image, scale = fig.data
     assert image.type == "image" and image.dx == image.dy == 5 and image.x0 == 2
-    assert png_pixels(image).shape[:2] == (300, 400)
+    assert image_pixels(image).shape[:2] == (300, 400)
     assert scale.marker.showscale and (scale.marker.cmin, scale.marker.cmax) == (0, 1)
     assert len(fig.to_json()) < 2 * 1024 * 1024
 
@@ -87,7 +87,7 @@ def test_map_figure_rejects_what_is_not_a_map(bad):
 
 def test_image_figure_value_range_puts_images_on_one_scale():
     fig = image_figure(np.array([[0.0, 127.5, 255.0, 300.0]]), value_range=(0, 255))
-    pixels = png_pixels(fig.data[0])
+    pixels = image_pixels(fig.data[0])
     grey = pixels if pixels.ndim == 2 else pixels[..., 0]
     assert grey[0].tolist() == [0, 128, 255, 255]
 
@@ -96,6 +96,6 @@ def test_image_figure_max_side_shrinks_a_big_photo():
     planes = np.zeros((3, 3000, 4000), np.uint8)
     planes[0, :, ::2] = 255  # fine stripes average to mid red, not to stripes
     fig = image_figure(planes, max_side=500)
-    pixels = png_pixels(fig.data[0])
+    pixels = image_pixels(fig.data[0])
     assert pixels.shape[:2] == (375, 500)
     assert np.all(pixels[..., 0] == 128) and np.all(pixels[..., 1] == 0)

@@ -183,7 +183,7 @@ def test_lp_at_large_p_is_pooled_as_is_and_finite():
     assert not at.exception
     assert not any("float64" in c.value or "overflows" in c.value for c in at.caption)
     fig = chart_by_key(at, "alt_chart_lp")
-    assert fig["data"][0]["source"].startswith("data:image/png;base64,")
+    assert fig["data"][0]["source"].startswith("data:image/webp;base64,")
 
 
 def test_the_average_card_shows_the_mean_its_formula_states_whatever_the_divisor_override():

@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 from apptest_helpers import chart_by_key, errors, open_alone, texts
-from helpers import plotly_array, png_pixels
+from helpers import plotly_array, image_pixels
 
 import pooling
 from pooling import images
@@ -54,8 +54,8 @@ def test_default_shows_max_and_average_of_the_core_on_one_scale(at, astronaut):
     core_max = pooling.pool2d(astronaut, "max", 2).values
     core_avg = pooling.pool2d(astronaut, "avg", 2).values
     # Shown on 0-255 as they are, not each stretched to its own range.
-    np.testing.assert_array_equal(png_pixels(max_spec["data"][0]["source"])[..., :3], np.moveaxis(core_max, 0, -1))
-    avg_pixels = png_pixels(avg_spec["data"][0]["source"])[..., :3].astype(int)
+    np.testing.assert_array_equal(image_pixels(max_spec["data"][0]["source"])[..., :3], np.moveaxis(core_max, 0, -1))
+    avg_pixels = image_pixels(avg_spec["data"][0]["source"])[..., :3].astype(int)
     assert np.abs(avg_pixels - np.moveaxis(core_avg, 0, -1)).max() <= 1
     assert texts(at).count("256 × 256 output") == 2
     assert any("black is 0 and white is 255" in c.value for c in at.caption)

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 from . import palette
 from .image import _as_display_array
 from .invariance import LINE_STYLES
-from .maps import block_mean, color_map, colorbar_trace, png_uri
+from .maps import block_mean, color_map, colorbar_trace, pixels_uri
 
 __all__ = ["SOURCE_MARKS", "kernel_figure", "map_row_figure", "persistence_chart", "sources_figure"]
 
@@ -52,7 +52,7 @@ def kernel_figure(weights, *, title=None, height=170):
 
 
 def map_row_figure(maps, *, titles, zmax, title=None, max_side=256, height=320):
-    """Maps side by side on one viridis scale from 0 to ``zmax``, each as a PNG, with one colour bar.
+    """Maps side by side on one viridis scale from 0 to ``zmax``, each as an image, with one colour bar.
 
     Parameters
     ----------
@@ -87,7 +87,7 @@ def map_row_figure(maps, *, titles, zmax, title=None, max_side=256, height=320):
         shrunk, f = block_mean(np.asarray(values, dtype=np.float64), max_side)
         suffix = "" if i == 0 else str(i + 1)
         offset = (f - 1) / 2
-        fig.add_trace(go.Image(source=png_uri(color_map(shrunk, 0.0, top)), x0=offset, y0=offset, dx=f, dy=f,
+        fig.add_trace(go.Image(source=pixels_uri(color_map(shrunk, 0.0, top)), x0=offset, y0=offset, dx=f, dy=f,
                                xaxis=f"x{suffix}", yaxis=f"y{suffix}", name=titles[i],
                                hovertemplate=f"{titles[i]}: row %{{y}}, col %{{x}}<extra></extra>"))
         layout[f"xaxis{suffix}"] = {"domain": [i * width + 0.01, (i + 1) * width - 0.01], "visible": False,
@@ -117,7 +117,7 @@ def sources_figure(planes, sources, *, value_range=(0, 255), max_side=512, title
     Returns
     -------
     plotly.graph_objects.Figure
-        The photo as one PNG image trace (in photo pixels), then one marker
+        The photo as one image trace (in photo pixels), then one marker
         trace per filter.
 
     Examples
@@ -130,7 +130,7 @@ def sources_figure(planes, sources, *, value_range=(0, 255), max_side=512, title
     shrunk, f = block_mean(planes.astype(np.float32), max_side)
     pixels = _as_display_array(shrunk, value_range=value_range)
     offset = (f - 1) / 2
-    fig = go.Figure(go.Image(source=png_uri(pixels), x0=offset, y0=offset, dx=f, dy=f,
+    fig = go.Figure(go.Image(source=pixels_uri(pixels), x0=offset, y0=offset, dx=f, dy=f,
                              hovertemplate="photo row %{y}, col %{x}<extra></extra>"))
     for n, (label, (rows, cols)) in enumerate(sources.items()):
         colour, symbol = SOURCE_MARKS[n % len(SOURCE_MARKS)]

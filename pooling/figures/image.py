@@ -1,10 +1,10 @@
-"""Photos as images: a compressed PNG inside the figure, not a heatmap of numbers."""
+"""Photos as images: a losslessly compressed image inside the figure, not a heatmap of numbers."""
 
 import numpy as np
 import plotly.graph_objects as go
 
 from . import palette
-from .maps import block_mean, png_uri
+from .maps import block_mean, pixels_uri
 
 __all__ = ["crop_preview_figure", "image_figure", "scaled_pixels"]
 
@@ -53,10 +53,11 @@ def _as_display_array(image, value_range=None, max_side=None):
 
 
 def image_figure(image, *, title=None, value_range=None, max_side=None):
-    """Show a photo as an image: one PNG inside the figure, as px.imshow's ``binary_string=True`` does.
+    """Show a photo as an image: one compressed image inside the figure, as px.imshow's ``binary_string`` does.
 
-    The pixels travel as one compressed PNG inside the figure, so a 512 px
-    photo costs tens of kilobytes of JSON, not megabytes of numbers.
+    The pixels travel as one losslessly compressed image inside the figure
+    (:func:`.maps.pixels_uri`), so a 512 px photo costs a few hundred
+    kilobytes of JSON, not megabytes of numbers.
 
     Parameters
     ----------
@@ -84,12 +85,12 @@ def image_figure(image, *, title=None, value_range=None, max_side=None):
     --------
     >>> fig = image_figure(np.zeros((3, 4, 5), np.uint8))
     >>> fig.data[0].type, fig.data[0].source[:22]
-    ('image', 'data:image/png;base64,')
+    ('image', 'data:image/webp;base64')
     """
     a = _as_display_array(image, value_range, max_side)
-    # The PNG is written here rather than by px.imshow, which costs several times more for the same bytes.
+    # The image is encoded here rather than by px.imshow, which costs several times more for the same bytes.
     # One layout dict, validated once: each update_* call would validate again.
-    return go.Figure(go.Image(source=png_uri(a), hovertemplate="row %{y}, col %{x}<extra></extra>"), layout={
+    return go.Figure(go.Image(source=pixels_uri(a), hovertemplate="row %{y}, col %{x}<extra></extra>"), layout={
         "title": {"text": title} if title else None,
         "xaxis": {"showticklabels": False, "ticks": ""}, "yaxis": {"showticklabels": False, "ticks": ""},
         "font": {"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},

@@ -7,7 +7,7 @@ from plotly.subplots import make_subplots
 
 from . import palette
 from .image import scaled_pixels
-from .maps import block_mean, color_map, colorbar_trace, png_uri
+from .maps import block_mean, color_map, colorbar_trace, pixels_uri
 
 __all__ = ["LINE_STYLES", "shift_chart", "shift_row_figure"]
 
@@ -99,7 +99,7 @@ def shift_row_figure(comparison, *, value_range, span=None, max_side=256,
 
     One figure, not three, because each plotly figure costs tens of
     milliseconds to build and the row is redrawn on every slider move. The
-    images are PNGs (shrunk by block means to at most ``max_side`` pixels on
+    images are compressed images (shrunk by block means to at most ``max_side`` pixels on
     the long side); the difference is averaged over the planes and coloured
     blue (down) to red (up), white for no change, empty where not compared.
 
@@ -146,7 +146,7 @@ def shift_row_figure(comparison, *, value_range, span=None, max_side=256,
     hover = "row %{y}, col %{x}<extra></extra>" if f == 1 else f"around row %{{y}}, col %{{x}} ({f} × {f})<extra></extra>"
     fig = go.Figure()
     for n, pixels in enumerate(panels, start=1):
-        fig.add_trace(go.Image(source=png_uri(pixels), x0=offset, y0=offset, dx=f, dy=f, xaxis=f"x{n}",
+        fig.add_trace(go.Image(source=pixels_uri(pixels), x0=offset, y0=offset, dx=f, dy=f, xaxis=f"x{n}",
                                yaxis=f"y{n}", hovertemplate=hover))
     fig.add_trace(colorbar_trace(-span, span, palette.DIFF_SCALE, {"title": {"text": "change"}, "thickness": 12},
                                  at=offset, xaxis="x3", yaxis="y3"))

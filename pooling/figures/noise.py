@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 
 from . import palette
 from .invariance import LINE_STYLES, _photo_pixels
-from .maps import block_mean, png_uri
+from .maps import block_mean, pixels_uri
 
 __all__ = ["INPUT_LABEL", "image_row_figure", "noise_chart"]
 
@@ -74,7 +74,7 @@ def image_row_figure(images, *, titles, value_range, max_side=256, height=300):
     ----------
     images : sequence of (C, H, W) array_like
         C is 1 or 3; each is shrunk by block means to at most ``max_side``
-        pixels on its long side and sent as a PNG.
+        pixels on its long side and sent as a compressed image.
     titles : sequence of str
         One per image.
     value_range : (float, float)
@@ -105,7 +105,7 @@ def image_row_figure(images, *, titles, value_range, max_side=256, height=300):
         shrunk, f = block_mean(np.asarray(image, dtype=np.float64), max_side)
         offset = (f - 1) / 2
         suffix = "" if i == 0 else str(i + 1)
-        fig.add_trace(go.Image(source=png_uri(_photo_pixels(shrunk, lo, hi)), x0=offset, y0=offset, dx=f, dy=f,
+        fig.add_trace(go.Image(source=pixels_uri(_photo_pixels(shrunk, lo, hi)), x0=offset, y0=offset, dx=f, dy=f,
                                xaxis=f"x{suffix}", yaxis=f"y{suffix}",
                                hovertemplate="row %{y}, col %{x}<extra></extra>"))
         layout[f"xaxis{suffix}"] = {"domain": [i * width + 0.01, (i + 1) * width - 0.01], "visible": False,

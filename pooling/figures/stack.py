@@ -14,7 +14,7 @@ from . import palette
 from ._cells import cell_outlines
 from ._traces import coloraxis, halo, outline, square_axes, value_heatmap, with_overlays
 from .image import image_figure, scaled_pixels
-from .maps import block_mean, png_uri
+from .maps import block_mean, pixels_uri
 
 __all__ = [
     "CLICK_SIDE", "DEEP_CELLS_TRACE", "PANEL_SIDE",
@@ -32,7 +32,7 @@ def _grey_png(values, value_range, max_side):
     """``values`` scaled from ``value_range`` to 0..255 grey and shrunk: a PNG data URI and the shrink factor."""
     lo, hi = (float(v) for v in value_range)
     shrunk, f = block_mean(np.asarray(values), max_side)
-    return png_uri(scaled_pixels(np.asarray(shrunk, dtype=np.float64), lo, hi)), f
+    return pixels_uri(scaled_pixels(np.asarray(shrunk, dtype=np.float64), lo, hi)), f
 
 
 def _layer_image(values, value_range, max_side, name):
