@@ -96,8 +96,12 @@ def new_colours(planes, result, *, chunk=1 << 22):
 
     Notes
     -----
-    One pass over every tap of every window, in chunks of output rows: as
-    much work as the pooling itself, and memory for ``chunk`` values.
+    One pass over every tap of every window, in chunks: as much work as the
+    pooling itself, and memory for ``chunk`` values. For a selecting mode
+    (max, min) with one window grid, a cell whose channels all chose the
+    same tap copies that pixel's colour, so only the other cells (those of
+    :func:`channel_disagreement`, and any NaN) are compared: about a fifth
+    of the work on a photo.
 
     Examples
     --------
@@ -112,18 +116,24 @@ def new_colours(planes, result, *, chunk=1 << 22):
         raise ValueError(f"planes must be (C, H, W) with C >= 2, got shape {planes.shape}")
     grid, values = result.grid, np.asarray(result.values)
     rows, cols = grid.rows, grid.cols
-    (oh, ow), (h, w) = grid.shape, grid.input_shape
-    col_pos = np.clip(cols.positions, 0, w - 1)
-    col_ok = cols.in_bounds & cols.member
-    per_row = planes.shape[0] * ow * rows.n_taps * cols.n_taps
-    step = max(1, chunk // max(per_row, 1))
-    new = np.empty((oh, ow), bool)
-    for a in range(0, oh, step):  # a loop over row chunks; each is vectorised over taps
-        row_pos = np.clip(rows.positions[a:a + step], 0, h - 1)
-        ok = (rows.in_bounds & rows.member)[a:a + step, None, :, None] & col_ok[None, :, None, :]
-        taps = planes[:, row_pos[:, None, :, None], col_pos[None, :, None, :]]
-        same = (taps == values[:, a:a + step, :, None, None]).all(axis=0) & ok
-        new[a:a + step] = ~same.any(axis=(-1, -2))
+    (h, w) = grid.input_shape
+    if result.selecting and result.channel_grids is None:
+        tap = np.asarray(result.tap)
+        candidate = (tap[1:] != tap[:1]).any(axis=0)
+        if values.dtype.kind == "f":
+            candidate |= np.isnan(values).any(axis=0)
+    else:
+        candidate = np.ones(grid.shape, bool)
+    new = np.zeros(grid.shape, bool)
+    at_row, at_col = np.nonzero(candidate)
+    row_pos, col_pos = np.clip(rows.positions, 0, h - 1), np.clip(cols.positions, 0, w - 1)
+    row_ok, col_ok = rows.in_bounds & rows.member, cols.in_bounds & cols.member
+    step = max(1, chunk // max(planes.shape[0] * rows.n_taps * cols.n_taps, 1))
+    for a in range(0, at_row.size, step):  # a loop over chunks of cells; each is vectorised over taps
+        r, c = at_row[a:a + step], at_col[a:a + step]
+        taps = planes[:, row_pos[r][:, :, None], col_pos[c][:, None, :]]  # (C, cells, row taps, col taps)
+        same = (taps == values[:, r, c][:, :, None, None]).all(axis=0) & row_ok[r][:, :, None] & col_ok[c][:, None, :]
+        new[r, c] = ~same.any(axis=(-1, -2))
     return new
 
 

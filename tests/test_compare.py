@@ -422,3 +422,36 @@ def test_new_colours_matches_a_brute_force_check_with_padding_and_ties():
             colours = {tuple(x[:, a, b]) for a, b, ok in zip(rows, cols, inb) if ok}
             expected[i, j] = tuple(r.values[:, i, j]) not in colours
     np.testing.assert_array_equal(new_colours(x, r, chunk=50), expected)
+
+
+def _window_colours(x, i, j, kernel, stride, padding, dilation):
+    """Colours of the in-bounds pixels of output cell (i, j)'s window, from PyTorch's window formula."""
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
+    rows = [i * sh - ph + dh * t for t in range(kh)]
+    cols = [j * sw - pw + dw * t for t in range(kw)]
+    return [tuple(x[:, a, b]) for a in rows for b in cols if 0 <= a < x.shape[1] and 0 <= b < x.shape[2]]
+
+
+@hypothesis_settings(300)
+@given(data=st.data(), mode=st.sampled_from(["max", "min", "avg", "mixed", "lp"]),
+       channels=st.integers(2, 3), h=st.integers(1, 9), w=st.integers(1, 9),
+       k=st.tuples(st.integers(1, 3), st.integers(1, 3)), s=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+       d=st.tuples(st.integers(1, 2), st.integers(1, 2)), ceil=st.booleans(), levels=st.integers(1, 4))
+def test_new_colours_is_the_brute_force_answer_in_every_mode(data, mode, channels, h, w, k, s, d, ceil, levels):
+    # Few levels make ties and flat windows common; NaN and negative values come in too.
+    x = data.draw(st.lists(st.sampled_from([float(v) for v in range(-1, levels)] + [np.nan]),
+                           min_size=channels * h * w, max_size=channels * h * w))
+    x = np.array(x).reshape(channels, h, w)
+    p = (data.draw(st.integers(0, k[0] // 2)), data.draw(st.integers(0, k[1] // 2)))
+    if (h + 2 * p[0] - d[0] * (k[0] - 1) - 1) < 0 or (w + 2 * p[1] - d[1] * (k[1] - 1) - 1) < 0:
+        return  # no window fits
+    options = {"p": 2} if mode == "lp" else {"alpha": 0.5} if mode == "mixed" else {}
+    if mode in ("lp", "mixed") and d != (1, 1):
+        d = (1, 1)
+    r = pooling.pool2d(x, mode, k, stride=s, padding=p, dilation=d, ceil_mode=ceil, **options)
+    expected = np.zeros(r.values.shape[1:], bool)
+    for i in range(expected.shape[0]):
+        for j in range(expected.shape[1]):
+            value = tuple(r.values[:, i, j])
+            expected[i, j] = value not in _window_colours(x, i, j, k, s, p, d)  # NaN equals nothing, as ==
+    np.testing.assert_array_equal(new_colours(x, r, chunk=7), expected)
