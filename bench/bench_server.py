@@ -5,6 +5,7 @@ Run from the repository root::
     python bench/bench_server.py                     # everything, about 5 to 10 minutes
     python bench/bench_server.py --reruns 5 --skip-class --pages max_vs_average noise
     python bench/bench_server.py --json bench-server.json
+    python bench/bench_server.py --full-size         # every page on a 12 MP photo at full size
 
 It starts two real servers on free ports of 127.0.0.1, from the repository
 root so that its ``.streamlit/config.toml`` applies to both: ``streamlit run
@@ -47,10 +48,11 @@ does not set ``TCP_NODELAY`` on the connections it accepts (it only does for
 client's delayed ACK (40 ms on Linux) when the client has just sent its
 request. After a short idle, Linux acknowledges at once and nothing waits.
 
-Later modes. Every session opens its page with :data:`QUERY_STRING`, the
-link's query string, passed down through every function; a mode that runs
-the labs at the full working size can set it to ``"size=full"`` (the query
-key :mod:`pooling.settings` reads for ``working_size``).
+Full size. ``--full-size`` runs every page on a 12-megapixel photo at the
+working size "full size", each session uploading its own photo; see
+:mod:`bench.full_size`. The per-page table then also gives each page's
+first open with the photo, and the class reports the server's peak memory
+with a full-size photo in every session.
 """
 
 import argparse
@@ -71,6 +73,7 @@ import streamlit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import full_size
 from bench.app_server import PeakRss, running_server
 from bench.streamlit_ws import connect
 
@@ -109,6 +112,8 @@ MOVES = (
     Move("backward_pass", "sweep_rows", (2, 3, 4, 5, *range(7, 17))),
     Move("pooling_over_time", "pot_sentence", SENTENCES,
          "its dimensions slider has 9 positions; a new sentence reruns the same pooling"),
+    Move("feature_maps", "fm_bias", tuple(round(-0.01 * n, 2) for n in (*range(1, 5), *range(6, 18))),
+         "its bias slider reruns the ReLU and every pooling of the feature maps"),
 )
 FLOOR = Move("floor", "floor_value", tuple(range(40, 60)))
 QUERY_STRING = ""  # the link's query string for every session, e.g. "size=full"
@@ -245,7 +250,7 @@ def page_summary(runs):
 
 def class_summary(runs, peak_rss):
     """Median and p95 of a class's reruns (first runs apart), exceptions, timeouts, throughput, peak memory."""
-    everything = runs["first"] + runs["reruns"]
+    everything = runs["first"] + runs["reruns"] + runs.get("uploads", [])
     return {
         "rerun_median_s": _median(runs["reruns"]), "rerun_p95_s": _p95(runs["reruns"]),
         "first_median_s": _median(runs["first"]), "first_p95_s": _p95(runs["first"]),
@@ -269,21 +274,23 @@ def _ratio(a, b):
     return f"{a / b:.1f}" if b else "-"
 
 
-def pages_table(pages, floor):
-    """The per-page markdown table: medians and their multiples of the floor's."""
+def pages_table(pages, floor, *, opens=False):
+    """The per-page markdown table: medians and their multiples of the floor's; ``opens``: each page's first open."""
     lines = [
-        ("| Page | Widget moved | Warm rerun (ms) | × floor | Move (ms) | × floor "
-         "| kB per warm rerun | × floor | kB per move | × floor |"),
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+        ("| Page | Widget moved |" + (" First open (ms) |" if opens else "")
+         + " Warm rerun (ms) | × floor | Move (ms) | × floor | kB per warm rerun | × floor | kB per move | × floor |"),
+        "|---|---|" + ("--:|" if opens else "") + "--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for move, s in pages:
         note = f" ⚠ {len(s['exceptions'])} exception(s)" if s["exceptions"] else ""
+        first = f" {_ms(s['first_s'])} |" if opens else ""
         lines.append(
-            f"| {move.page}{note} | `{move.key}` | {_ms(s['warm_s'])} | {_ratio(s['warm_s'], floor['warm_s'])} "
+            f"| {move.page}{note} | `{move.key}` |{first} {_ms(s['warm_s'])} | {_ratio(s['warm_s'], floor['warm_s'])} "
             f"| {_ms(s['move_s'])} | {_ratio(s['move_s'], floor['move_s'])} "
             f"| {_kb(s['warm_bytes'])} | {_ratio(s['warm_bytes'], floor['warm_bytes'])} "
             f"| {_kb(s['move_bytes'])} | {_ratio(s['move_bytes'], floor['move_bytes'])} |")
-    lines.append(f"| floor (one slider) | `{FLOOR.key}` | {_ms(floor['warm_s'])} | 1.0 | {_ms(floor['move_s'])} "
+    lines.append(f"| floor (one slider) | `{FLOOR.key}` |{' - |' if opens else ''} {_ms(floor['warm_s'])} | 1.0 "
+                 f"| {_ms(floor['move_s'])} "
                  f"| 1.0 | {_kb(floor['warm_bytes'])} | 1.0 | {_kb(floor['move_bytes'])} | 1.0 |")
     return "\n".join(lines)
 
@@ -320,6 +327,8 @@ def parse_args(argv=None):
     parser.add_argument("--seed", type=int, default=0, help="seed of the class's think times and choices (0)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds before a rerun counts as unfinished")
     parser.add_argument("--json", type=Path, help="write the raw results here")
+    parser.add_argument("--full-size", action="store_true",
+                        help="every session uploads its own 12 MP photo and works at full size (see bench/full_size.py)")
     parser.add_argument("--floor", choices=tuple(FLOOR_OPTIONS), default="bare",
                         help="bare: the one-slider app with Streamlit's own defaults, the issue's yardstick; tuned: "
                              "the same app with this repository's config (no garbage collection after each run), "
@@ -331,17 +340,27 @@ async def bench(app, floor, args, app_rss, floor_rss):
     """Every measurement of one benchmark run, on the two running servers."""
     moves = [m for m in MOVES if m.page in args.pages]
     raw = {"floor": await time_page(floor.port, FLOOR, args.reruns, timeout=args.timeout), "pages": {}}
-    for move in moves:
-        print(f"  {move.page} ...", file=sys.stderr, flush=True)
-        raw["pages"][move.page] = await time_page(app.port, move, args.reruns, timeout=args.timeout)
+    if args.full_size:
+        print("  every page on a 12 MP photo ...", file=sys.stderr, flush=True)
+        found = await full_size.time_pages(app.port, moves, args.reruns, run_record=_run_record, next_value=_next_value,
+                                           current=_current, pause=PAUSE_S, timeout=args.timeout)
+        raw["pages"], raw["upload"], raw["photo_bytes"] = found["pages"], found["upload"], found["photo_bytes"]
+    else:
+        for move in moves:
+            print(f"  {move.page} ...", file=sys.stderr, flush=True)
+            raw["pages"][move.page] = await time_page(app.port, move, args.reruns, timeout=args.timeout)
     if not args.skip_class:
         labs = [m for m in MOVES if m.page != "home"]
         for name, server, rss, class_moves in (("app", app, app_rss, labs), ("floor", floor, floor_rss, [FLOOR])):
             print(f"  class on {name} ...", file=sys.stderr, flush=True)
             rss.reset()
-            raw[f"class_{name}"] = await time_class(server.port, class_moves, args.sessions, args.rounds,
-                                                    seed=args.seed, timeout=args.timeout)
-            raw[f"class_{name}"]["peak_rss_bytes"] = rss.peak
+            if args.full_size and name == "app":
+                found = await full_size.time_class(server.port, class_moves, args.sessions, args.rounds,
+                                                   seed=args.seed, run_record=_run_record, timeout=args.timeout)
+            else:
+                found = await time_class(server.port, class_moves, args.sessions, args.rounds, seed=args.seed,
+                                         timeout=args.timeout)
+            raw[f"class_{name}"] = {**found, "peak_rss_bytes": rss.peak}
     return raw
 
 
@@ -349,7 +368,11 @@ def report(raw, args):
     """The markdown tables of a benchmark run's raw results."""
     floor = page_summary(raw["floor"])
     pages = [(m, page_summary(raw["pages"][m.page])) for m in MOVES if m.page in raw["pages"]]
-    text = [pages_table(pages, floor)]
+    text = [pages_table(pages, floor, opens=args.full_size)]
+    if args.full_size:
+        text.insert(0, f"Full size: a {full_size.PHOTO_SIZE[0]} × {full_size.PHOTO_SIZE[1]} JPEG of "
+                       f"{raw['photo_bytes'] / 2**20:.1f} MB, uploaded in {_ms(raw['upload']['seconds'])} ms "
+                       "(to the end of Home's run); \"first open\" is each page's first run with it.")
     notes = [f"- {m.page}: `{m.key}`, because {m.why}." for m, _ in pages if m.why]
     notes += [f"- {m.page}: {len(m.values)} values for {args.reruns} moves: the list wraps round, and a move "
               "may find its result cached." for m, _ in pages if len(m.values) < args.reruns]
@@ -383,9 +406,11 @@ def main(argv=None):
     raw["run"] = {"streamlit": streamlit.__version__, "python": platform.python_version(), "cpus": os.cpu_count(),
                   "load_average_at_start": load, "seconds": time.time() - started, "args": {
                       k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
-                  "moves": [asdict(m) for m in MOVES], "query_string": QUERY_STRING, "floor": args.floor}
+                  "moves": [asdict(m) for m in MOVES], "floor": args.floor,
+                  "query_string": full_size.QUERY if args.full_size else QUERY_STRING}
     print(f"Streamlit {streamlit.__version__}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
           f"load average {load:.1f} at the start; floor: {args.floor}; {args.reruns} timed reruns and moves per page; "
+          f"{'full size, a 12 MP upload per session; ' if args.full_size else ''}"
           f"{time.time() - started:.0f} s in all.\n")
     print(report(raw, args))
     if args.json:

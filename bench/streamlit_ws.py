@@ -55,6 +55,16 @@ selectboxes and radios, ``string_array_value`` for multiselects and select
 sliders, ``bool_value`` for checkboxes. Buttons and chart selections are
 triggers and are sent only when pressed, which this client does not do.
 
+Uploads. A file uploader's state is a ``file_uploader_state_value`` listing
+the files it holds. To upload, the client asks for an address with a
+``file_urls_request`` BackMsg (the session id and the file's name); the
+server answers with a ``file_urls_response`` naming a file id and an
+``upload_url`` (``/_stcore/upload_file/<session>/<file id>``). The client
+PUTs the bytes there as one multipart form field, with the XSRF cookie the
+server set on an earlier GET and the same value in an ``X-Xsrftoken``
+header, as the frontend does; then it reruns with the file listed in the
+uploader's state.
+
 Fragments. Elements drawn inside an ``st.fragment`` carry its id in
 ``delta.fragment_id``. Moving a widget there sends the rerun with that
 ``fragment_id``, as the frontend does: the server reruns the fragment alone
@@ -80,7 +90,10 @@ headers per message.
 
 import asyncio
 import contextlib
+import http.cookies
 import time
+import urllib.request
+import uuid
 from dataclasses import dataclass, field
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -123,6 +136,8 @@ class RunResult:
         Messages the server sent as a reference to one the client had cached.
     missing_refs : int
         References to messages the client did not have (should stay 0).
+    texts : list of str
+        The body of every ``st.text`` element the run drew, in order.
     page_not_found : str or None
         The page name the server could not find, if it said so.
     error : str or None
@@ -137,6 +152,7 @@ class RunResult:
     script_runs: int = 0
     cached_refs: int = 0
     missing_refs: int = 0
+    texts: list = field(default_factory=list)
     page_not_found: object = None
     error: object = None
 
@@ -225,6 +241,8 @@ def widget_state(element):
             state.string_value = proto.default
         else:
             return None
+    elif kind == "file_uploader":
+        state.file_uploader_state_value.SetInParent()  # no file yet; Session.upload fills it
     else:
         return None
     return state
@@ -320,8 +338,9 @@ class Session:
         The server's id of this session, once known.
     """
 
-    def __init__(self, websocket, *, page="", query_string=""):
+    def __init__(self, websocket, *, page="", query_string="", http_base=""):
         self.websocket = websocket
+        self.http_base = http_base  # e.g. "http://127.0.0.1:8501", for uploads
         self.page = page
         self.page_script_hash = ""
         self.query_string = query_string
@@ -374,6 +393,58 @@ class Session:
         widget_id = self.widget_id(key)
         self.widgets[widget_id] = _with_value(self.widgets[widget_id], value)
         return await self.rerun(timeout=timeout, fragment_id=self._fragments.get(widget_id, ""))
+
+    async def switch_page(self, page, *, timeout=DEFAULT_TIMEOUT):
+        """Open another page of the app in this session, as a click in the sidebar's menu does.
+
+        ``page`` is the URL pathname (``""``: the default page). The widgets of
+        the page left behind are not sent; what the app keeps in
+        ``st.session_state`` (settings, an upload) stays, as in the browser.
+
+        Returns
+        -------
+        RunResult
+        """
+        self.page, self.page_script_hash, self.widgets = page.strip("/"), "", {}
+        return await self.rerun(timeout=timeout)
+
+    async def upload(self, key, name, data, *, mime="image/jpeg", timeout=DEFAULT_TIMEOUT):
+        """Upload ``data`` as a file called ``name`` into the file uploader ``key`` and rerun, as a user would.
+
+        The uploader must have been drawn by the last run. The HTTP PUT runs
+        in a thread, so other sessions of the same event loop go on meanwhile.
+
+        Returns
+        -------
+        RunResult
+            The rerun's; its ``seconds`` include the upload.
+        """
+        widget_id = self.widget_id(key)
+        start = time.perf_counter()
+        back = BackMsg()
+        request_id = uuid.uuid4().hex
+        back.file_urls_request.request_id = request_id
+        back.file_urls_request.session_id = self.session_id
+        back.file_urls_request.file_names.append(name)
+        async with asyncio.timeout(timeout):
+            await self.websocket.send(back.SerializeToString())
+            while True:
+                msg = ForwardMsg.FromString(await self.websocket.recv())
+                if msg.WhichOneof("type") == "file_urls_response" and msg.file_urls_response.response_id == request_id:
+                    break
+        response = msg.file_urls_response
+        if response.error_msg:
+            raise RuntimeError(f"the server refused the upload of {name!r}: {response.error_msg}")
+        urls = response.file_urls[0]
+        await asyncio.to_thread(_put_file, self.http_base + urls.upload_url, name, data, mime)
+        state = WidgetState(id=widget_id)
+        info = state.file_uploader_state_value.uploaded_file_info.add()
+        info.file_id, info.name, info.size = urls.file_id, name, len(data)
+        info.file_urls.CopyFrom(urls)
+        self.widgets[widget_id] = state
+        result = await self.rerun(timeout=timeout, fragment_id=self._fragments.get(widget_id, ""))
+        result.seconds = time.perf_counter() - start
+        return result
 
     async def close(self):
         """Close the websocket; the server then ends the session."""
@@ -450,6 +521,8 @@ class Session:
             element = msg.delta.new_element
             if element.WhichOneof("type") == "exception":
                 result.exceptions.append(f"{element.exception.type}: {element.exception.message}")
+            elif element.WhichOneof("type") == "text":
+                result.texts.append(element.text.body)
             state = widget_state(element)
             if state is not None:
                 set_by_server = getattr(getattr(element, element.WhichOneof("type")), "set_value", False)
@@ -502,6 +575,27 @@ async def connect(port, *, page="", query_string="", host="127.0.0.1", base_path
         Connected, with no run yet: call :meth:`Session.rerun` for the first.
     """
     url = stream_url(port, host=host, base_path=base_path)
+    http_base = f"http://{host}:{port}" + (f"/{base_path.strip('/')}" if base_path.strip("/") else "")
     async with ws_connect(url, subprotocols=["streamlit"], max_size=None, open_timeout=open_timeout,
                           ping_interval=None) as websocket:
-        yield Session(websocket, page=page.strip("/"), query_string=query_string.lstrip("?"))
+        yield Session(websocket, page=page.strip("/"), query_string=query_string.lstrip("?"), http_base=http_base)
+
+
+def _put_file(url, name, data, mime):
+    """PUT ``data`` to a Streamlit upload address as the frontend does: multipart, with the XSRF cookie and header."""
+    base = url.split("/_stcore/", 1)[0]
+    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=30) as answer:
+        cookies = http.cookies.SimpleCookie()
+        for header in answer.headers.get_all("Set-Cookie") or ():
+            cookies.load(header)
+    token = cookies["_streamlit_xsrf"].value if "_streamlit_xsrf" in cookies else ""
+    boundary = uuid.uuid4().hex
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            f"Content-Type: {mime}\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    if token:
+        headers.update({"X-Xsrftoken": token, "Cookie": f"_streamlit_xsrf={token}"})
+    request = urllib.request.Request(url, data=body, method="PUT", headers=headers)
+    with urllib.request.urlopen(request, timeout=120) as answer:
+        if answer.status not in (200, 204):
+            raise RuntimeError(f"upload of {name!r} answered {answer.status}")
