@@ -12,6 +12,7 @@ come from the link's query string, and every run mirrors them back into it.
 import dataclasses
 import functools
 import gc
+import os
 import re
 from dataclasses import dataclass, fields
 
@@ -29,6 +30,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from streamlit.runtime.pages_manager import PagesManager
 
 from pooling import images, layer_code, pool2d, settings
+from poolinglab.cache import ByteBoundedCache, call_key, size_of
 from pooling.features import feature_maps
 from pooling.figures import sweep_gif
 from pooling.filters import BANK, CUSTOM, parse_kernel, stage_weights
@@ -54,8 +56,8 @@ PADDING_LABELS = {"number": "cells", "valid": "valid", "same": "same"}
 SWEEP_LABELS = {"random": "Random", "typed": "Typed", "crop": "Crop of the image", "feature": "Crop of a feature map"}
 FILTER_LABELS = {**{key: f.label for key, f in BANK.items()}, CUSTOM: "Your own kernel (typed)"}
 _SWEEP_KEYS = {f.name: f"sweep_{f.name}" for f in fields(SweepInput)}
-CACHE = {"max_entries": 8, "ttl": 3600, "show_spinner": False}  # every page's st.cache_data: bounded, and expiring
-SHARED = {"max_entries": 16, "ttl": 3600, "show_spinner": False}  # shared_cache: bounded, and expiring
+# What every shared result together may keep, in megabytes: about 28 full-size 12 MP photos with their poolings.
+CACHE_MB = int(os.environ.get("POOLING_LAB_CACHE_MB", "1024"))
 
 
 def frozen(value):
@@ -87,8 +89,23 @@ def frozen(value):
     return value
 
 
-def shared_cache(func=None, *, max_entries=SHARED["max_entries"]):
-    """Cache ``func`` once for every session, as ``st.cache_resource``, with its arrays made read-only.
+def _measure(value):
+    """Bytes a cached result keeps: a figure counts the dict it hands out, the rest as :func:`size_of` counts."""
+    if isinstance(value, BaseFigure):
+        return size_of(value.to_dict())
+    if isinstance(value, (tuple, list)):
+        return sum(_measure(v) for v in value)
+    if isinstance(value, dict):
+        return sum(_measure(v) for v in value.values())
+    return size_of(value)
+
+
+# Every session's shared results, in one store bounded by bytes: a class of 12 MP photos must not fill the server.
+RESULTS = ByteBoundedCache(CACHE_MB << 20, measure=_measure)
+
+
+def shared_cache(func):
+    """Cache ``func`` once for every session, its arrays made read-only, in :data:`RESULTS`.
 
     ``st.cache_data`` unpickles a fresh copy of its value on every read: for a
     plotly figure that means building and validating it again (16 ms for one
@@ -98,18 +115,22 @@ def shared_cache(func=None, *, max_entries=SHARED["max_entries"]):
     ``st.plotly_chart`` (marks that change go on a copy). Like
     ``st.cache_data``, parameters whose name starts with ``_`` are not
     hashed: the key must say what they hold.
+
+    Unlike ``st.cache_resource``'s ``max_entries``, the bound is on bytes:
+    every shared result of every page together keeps at most
+    :data:`CACHE_MB` megabytes (``POOLING_LAB_CACHE_MB``), the least recently
+    used going first. Sessions asking for the same result at once compute it
+    once.
     """
-    if func is None:
-        return functools.partial(shared_cache, max_entries=max_entries)
 
     @functools.wraps(func)
-    def build(*args, **kwargs):
-        return frozen(func(*args, **kwargs))
+    def cached(*args, **kwargs):
+        return RESULTS.get_or_build(call_key(func, args, kwargs), lambda: frozen(func(*args, **kwargs)))
 
-    return st.cache_resource(**{**SHARED, "max_entries": max_entries})(build)
+    return cached
 
 
-@shared_cache(max_entries=128)
+@shared_cache
 def _built(key, _build):
     return _build()
 
@@ -119,8 +140,8 @@ def shared(key, build):
 
     ``key`` must name everything ``build`` depends on, e.g.
     ``lab.cache_key("zoom", top, left)``; ``functools.partial`` makes
-    ``build`` from a figure builder and its arguments. 128 results are kept,
-    for an hour at most.
+    ``build`` from a figure builder and its arguments. Kept in
+    :data:`RESULTS`, within its bound on bytes.
     """
     return _built(key, build)
 

@@ -46,3 +46,21 @@ def test_a_frozen_figure_hands_out_one_dict_and_marks_go_on_a_copy():
     marked = with_overlays(fig, [{"type": "scatter", "x": [0], "y": [0], "name": "mark"}], [{"type": "rect"}])
     assert [t["name"] for t in marked.to_dict()["data"]] == ["line", "mark"]
     assert fig.to_dict() == before  # the shared dict is untouched
+
+
+def test_a_shared_result_is_read_only_counted_in_bytes_and_built_once():
+    import plotly.graph_objects as go
+
+    calls = []
+
+    @widgets.shared_cache
+    def pooled(key, _planes):
+        calls.append(key)
+        return np.asarray(_planes) * 2, go.Figure(go.Image(source="data:image/png;base64," + "A" * 5000))
+
+    before = widgets.RESULTS.bytes
+    values, fig = pooled("test-shared-result", np.ones((100, 100)))
+    again, _ = pooled("test-shared-result", None)  # the underscored array is not part of the key
+    assert again is values and calls == ["test-shared-result"]
+    assert not values.flags.writeable
+    assert widgets.RESULTS.bytes - before >= values.nbytes + 5000  # the array and the figure's dict
