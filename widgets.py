@@ -58,6 +58,8 @@ FILTER_LABELS = {**{key: f.label for key, f in BANK.items()}, CUSTOM: "Your own 
 _SWEEP_KEYS = {f.name: f"sweep_{f.name}" for f in fields(SweepInput)}
 # What every shared result together may keep, in megabytes: about 28 full-size 12 MP photos with their poolings.
 CACHE_MB = int(os.environ.get("POOLING_LAB_CACHE_MB", "1024"))
+# How many shared results are computed at once, whatever the number of sessions: one per core.
+WORKERS = int(os.environ.get("POOLING_LAB_WORKERS", "0")) or os.cpu_count() or 2
 
 
 def frozen(value):
@@ -101,7 +103,8 @@ def _measure(value):
 
 
 # Every session's shared results, in one store bounded by bytes: a class of 12 MP photos must not fill the server.
-RESULTS = ByteBoundedCache(CACHE_MB << 20, measure=_measure)
+# At most WORKERS of them are computed at once, so the temporaries of thirty full-size runs never pile up.
+RESULTS = ByteBoundedCache(CACHE_MB << 20, measure=_measure, workers=WORKERS)
 
 
 def shared_cache(func):
@@ -120,7 +123,8 @@ def shared_cache(func):
     every shared result of every page together keeps at most
     :data:`CACHE_MB` megabytes (``POOLING_LAB_CACHE_MB``), the least recently
     used going first. Sessions asking for the same result at once compute it
-    once.
+    once, and at most :data:`WORKERS` results (``POOLING_LAB_WORKERS``, one
+    per core by default) are computed at a time.
     """
 
     @functools.wraps(func)

@@ -9,12 +9,16 @@ used results once the total passes its budget.
 It is thread-safe: Streamlit runs each session's script in a thread of its
 own. When several sessions ask for the same key at once, one of them
 computes and the others wait for its result, so a class opening the same
-sample computes it once.
+sample computes it once. And at most ``workers`` results are built at a
+time: thirty students opening a lab on thirty full-size photos would
+otherwise allocate thirty sets of 12 MP temporaries together (10 GB was
+measured), while a 2-core machine only ever works on two.
 
 Nothing here imports Streamlit; ``widgets.shared_cache`` puts it behind
 the pages' decorator.
 """
 
+import contextlib
 import dataclasses
 import hashlib
 import inspect
@@ -88,6 +92,10 @@ class ByteBoundedCache:
         The most results kept, whatever their size.
     measure : callable, optional
         ``measure(value) -> bytes``; :func:`size_of` by default.
+    workers : int or None, optional
+        The most results built at once across all threads; a thread asking
+        for more waits its turn. A build that asks for another cached
+        result inside it keeps its turn. None: no limit.
 
     Examples
     --------
@@ -102,11 +110,31 @@ class ByteBoundedCache:
     (['b', 'c'], 800)
     """
 
-    def __init__(self, budget, *, max_entries=4096, measure=size_of):
+    def __init__(self, budget, *, max_entries=4096, measure=size_of, workers=None):
         self.budget, self.max_entries, self.measure = int(budget), int(max_entries), measure
         self._entries = OrderedDict()  # key -> _Entry, least recently used first
         self._lock = threading.Lock()
+        self._turns = threading.Semaphore(workers) if workers else None
+        self._mine = threading.local()  # how deep this thread is in builds that hold a turn
         self.bytes = 0
+
+    @contextlib.contextmanager
+    def _turn(self):
+        """Hold one of the ``workers`` turns while building; a nested build reuses its thread's turn."""
+        depth = getattr(self._mine, "depth", 0)
+        if self._turns is None or depth:
+            self._mine.depth = depth + 1
+            try:
+                yield
+            finally:
+                self._mine.depth = depth
+            return
+        with self._turns:
+            self._mine.depth = 1
+            try:
+                yield
+            finally:
+                self._mine.depth = 0
 
     def keys(self):
         """The keys of the results kept now (not those being built)."""
@@ -125,19 +153,35 @@ class ByteBoundedCache:
         If another thread is building ``key``, wait for its result instead of
         building it again. An exception raised by ``build`` reaches every
         caller waiting for it, and nothing is kept.
+
+        A thread takes its turn (``workers``) before it registers as the
+        builder of a key, so every build that others wait for is running,
+        never queued: waiting cannot deadlock. A result already kept is
+        returned at once, without a turn.
         """
+        entry = self._find(key)
+        if entry is None:
+            with self._turn():
+                with self._lock:
+                    entry = self._entries.get(key)
+                    owner = entry is None
+                    if owner:
+                        entry = self._entries[key] = _Entry()
+                if owner:
+                    return self._build(key, entry, build)
+        entry.done.wait()
+        if entry.error is not None:
+            raise entry.error
+        return entry.value
+
+    def _find(self, key):
         with self._lock:
             entry = self._entries.get(key)
-            owner = entry is None
-            if owner:
-                entry = self._entries[key] = _Entry()
-            else:
+            if entry is not None:
                 self._entries.move_to_end(key)
-        if not owner:
-            entry.done.wait()
-            if entry.error is not None:
-                raise entry.error
-            return entry.value
+            return entry
+
+    def _build(self, key, entry, build):
         try:
             entry.value = build()
         except BaseException as err:

@@ -113,3 +113,25 @@ def test_call_key_leaves_out_underscored_arguments_and_tells_the_others_apart():
     assert call_key(pooled, ("photo", None, 256), {}) != same[0]
     assert call_key(pooled, ("other", None), {}) != same[0]
     assert same[0].startswith(f"{__name__}.")
+
+
+def test_at_most_workers_results_are_built_at_once_and_a_nested_build_keeps_its_turn():
+    cache, lock, running, peak = ByteBoundedCache(budget=10**6, workers=2), threading.Lock(), [0], [0]
+
+    def build(n):
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        time.sleep(0.05)
+        inner = cache.get_or_build(("inner", n), lambda: n)  # would deadlock if it needed a turn of its own
+        with lock:
+            running[0] -= 1
+        return inner
+
+    threads = [threading.Thread(target=cache.get_or_build, args=(n, lambda n=n: build(n))) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=10)
+    assert not any(t.is_alive() for t in threads) and peak[0] == 2
+    assert sorted(k for k in cache.keys() if isinstance(k, int)) == list(range(8))
