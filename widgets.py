@@ -31,6 +31,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from pooling import images, layer_code, pool2d, settings
 from poolinglab.cache import ByteBoundedCache, call_key, size_of
+from poolinglab.memory import return_freed_memory
 from pooling.features import feature_maps
 from pooling.figures import sweep_gif
 from pooling.filters import BANK, CUSTOM, parse_kernel, stage_weights
@@ -700,6 +701,9 @@ def filter_bank_ui():
                         float(threshold))
 
 
+
+# Big arrays go back to the system when freed, and threads share two malloc arenas (poolinglab.memory).
+return_freed_memory()
 
 # What is loaded by now (Streamlit, plotly, pandas, pyarrow, numpy, this app) lives as long as the server.
 # Moving it out of the garbage collector's generations makes each full collection scan only what came
