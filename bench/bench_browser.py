@@ -1,0 +1,168 @@
+"""Time what a person waits for in Chromium: one step of a page's widget, until the page has painted it.
+
+Run from the repository root::
+
+    python bench/bench_browser.py                      # every page, 8 steps each, about 3 minutes
+    python bench/bench_browser.py --steps 5 --pages noise shift_invariance
+
+It starts Pooling Lab and the one-slider floor app (``bench/floor_app.py``, with
+Streamlit's default garbage collection after each run, as in
+``bench/bench_server.py``) on free ports, and drives Debian's Chromium
+(``/usr/bin/chromium``, or ``$POOLING_LAB_CHROMIUM``) through Playwright, headless.
+
+For each page it opens the page, waits until the app is idle, then steps the
+page's widget (:data:`bench.bench_server.MOVES`) ``--steps`` times, each to a
+value not seen before: a number input by typing the next number and Enter,
+a slider by the right arrow key, a text input by typing a new sentence and
+Enter. Each step
+is timed from the click or key press to:
+
+- ``finished``: the websocket frame that ends the run (``script_finished``),
+  as received by the browser;
+- ``painted``: the second animation frame after the app reports it is idle
+  again with no stale element left, that is, once the browser has laid out
+  and painted what the run sent.
+
+Medians are given in milliseconds and as multiples of the floor's, whose
+slider is stepped the same way in the same run.
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
+
+from bench.app_server import running_server  # noqa: E402
+from bench.bench_server import FLOOR, FLOOR_OPTIONS, MOVES, SENTENCES, SHOW_ERRORS  # noqa: E402
+
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+NO_STALE = '() => !document.querySelector(\'[data-testid="stElementContainer"][data-stale="true"]\')'
+TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done())))"
+VIEWPORT = {"width": 1400, "height": 900}
+WAIT_MS = 120_000
+PAUSE_S = 0.3
+
+
+def chromium_path():
+    """The Chromium to drive: $POOLING_LAB_CHROMIUM, else /usr/bin/chromium, else chromium on the PATH."""
+    configured = os.environ.get("POOLING_LAB_CHROMIUM")
+    if configured:
+        return configured
+    return "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else shutil.which("chromium")
+
+
+class Tab:
+    """A Chromium tab on one app, which notes when each run's ``script_finished`` frame arrives."""
+
+    def __init__(self, browser, url):
+        self.context = browser.new_context(viewport=VIEWPORT, locale="en-GB")
+        self.page = self.context.new_page()
+        self.finished = []  # perf_counter() of every script_finished frame, in order
+        self.page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+        self.page.goto(url)
+        self.idle()
+
+    def _frame(self, payload):
+        if isinstance(payload, str):
+            return
+        msg = ForwardMsg.FromString(payload)
+        if msg.WhichOneof("type") == "script_finished" and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+            self.finished.append(time.perf_counter())
+
+    def idle(self):
+        self.page.wait_for_selector(IDLE, timeout=WAIT_MS)
+        self.page.wait_for_function(NO_STALE, timeout=WAIT_MS)
+
+    def step(self, key, n):
+        """Step widget ``key`` once (the ``n``-th step); returns (ms to finished, ms to painted)."""
+        box = self.page.locator(f".st-key-{key}")
+        # A widget's code loads lazily: a skeleton stands in until its control is drawn.
+        box.locator("input, textarea").first.wait_for(
+            timeout=WAIT_MS)
+        before = len(self.finished)
+        slider = box.locator('input[type="range"]')
+        if slider.count():
+            slider.first.focus()
+            start = time.perf_counter()
+            self.page.keyboard.press("ArrowRight")
+        elif box.locator('input[type="number"]').count():
+            field = box.locator('input[type="number"]').first
+            field.fill(str(int(float(field.input_value())) + 1))
+            start = time.perf_counter()
+            field.press("Enter")
+        else:
+            field = box.locator("input, textarea").first
+            field.fill(SENTENCES[n % len(SENTENCES)])
+            start = time.perf_counter()
+            field.press("Enter")
+        deadline = start + WAIT_MS / 1000
+        while len(self.finished) <= before:
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"no end of run within {WAIT_MS / 1000:.0f} s after stepping {key}")
+            self.page.wait_for_timeout(2)
+        finished = self.finished[before] - start
+        self.idle()
+        self.page.evaluate(TWO_FRAMES)
+        return 1000 * finished, 1000 * (time.perf_counter() - start)
+
+    def close(self):
+        self.context.close()
+
+
+def time_steps(browser, url, key, steps):
+    tab = Tab(browser, url)
+    try:
+        runs = []
+        for n in range(steps):
+            time.sleep(PAUSE_S)
+            runs.append(tab.step(key, n))
+        return runs
+    finally:
+        tab.close()
+
+
+def main(argv=None):
+    names = [m.page for m in MOVES]
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--steps", type=int, default=8, help="timed steps per page (8)")
+    parser.add_argument("--pages", nargs="+", choices=names, default=names, metavar="PAGE",
+                        help=f"pages to time: {' '.join(names)} (all)")
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    results = {}
+    with running_server("app.py", options=SHOW_ERRORS) as app, \
+            running_server(Path("bench") / "floor_app.py", options=SHOW_ERRORS + FLOOR_OPTIONS["bare"]) as floor, \
+            sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True,
+                                             args=["--no-sandbox", "--disable-gpu"])
+        results["floor"] = (FLOOR, time_steps(browser, floor.url, FLOOR.key, args.steps))
+        for move in (m for m in MOVES if m.page in args.pages):
+            print(f"  {move.page} ...", file=sys.stderr, flush=True)
+            path = "" if move.page == "home" else move.page
+            results[move.page] = (move, time_steps(browser, f"{app.url}/{path}", move.key, args.steps))
+        browser.close()
+    floor_finished = statistics.median(f for f, _ in results["floor"][1])
+    floor_painted = statistics.median(p for _, p in results["floor"][1])
+    print(f"Chromium, {os.cpu_count()} CPUs, {args.steps} steps per page; medians.\n")
+    print("| Page | Widget stepped | To script_finished (ms) | × floor | To painted (ms) | × floor |")
+    print("|---|---|--:|--:|--:|--:|")
+    for name, (move, runs) in results.items():
+        finished = statistics.median(f for f, _ in runs)
+        painted = statistics.median(p for _, p in runs)
+        label = "floor (one slider)" if name == "floor" else name
+        print(f"| {label} | `{move.key}` | {finished:.0f} | {finished / floor_finished:.1f} | {painted:.0f} "
+              f"| {painted / floor_painted:.1f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
