@@ -38,10 +38,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from bench.app_server import running_server  # noqa: E402
-from bench.bench_server import FLOOR, FLOOR_OPTIONS, MOVES, SENTENCES, SHOW_ERRORS  # noqa: E402
+from bench.app_server import running_server
+from bench.bench_server import FLOOR, FLOOR_OPTIONS, MOVES, SENTENCES, SHOW_ERRORS
 
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 NO_STALE = '() => !document.querySelector(\'[data-testid="stElementContainer"][data-stale="true"]\')'
