@@ -449,6 +449,26 @@ def sidebar():
     return Lab(current, planes, label, problem_slot, key)
 
 
+@shared_cache
+def _shrunk_planes(key, side, _planes):
+    return images.shrink_planes(_planes, side)
+
+
+def working_copy(lab, side):
+    """``lab`` with its photo shrunk to ``side`` pixels on its long side when it is bigger, for a page's heavy part.
+
+    Typed numbers and photos already that small are left as they are. The
+    copy is resampled as the working size resamples, cached, and has a key
+    of its own, so ``lab.cache_key`` tells it from the full image. The page
+    must say that it works on a copy (:func:`poolinglab.size_words.copy_words`).
+    """
+    planes = lab.planes
+    if planes.dtype != np.uint8 or max(planes.shape[1:]) <= side:
+        return lab
+    copy = _shrunk_planes(images.sha256_key(lab.key.encode(), "shrunk"), side, planes)
+    return dataclasses.replace(lab, planes=copy, key=f"{lab.key}@{side}")
+
+
 def check_layer(lab, input_hw):
     """Say, next to the layer's controls, what it makes of an ``input_hw`` input or why it cannot pool it.
 

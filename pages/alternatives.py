@@ -12,8 +12,12 @@ from pooling.figures.gallery import fractional_grid_figure, global_figure, lp_co
 from pooling.formulas import LP_STEPS, formula, lp_ratios
 from pooling.noise import value_range
 from pooling.settings import LIMITS, pool_options
+from poolinglab.size_words import copy_words
 
 SIDE = 256  # pooled images are sent at most this many pixels on a side: twelve figures stay under 2 MB
+# A bigger photo is pooled as a copy this size: no card shows more than SIDE pixels, and pooling a 12 MP photo nine
+# ways took 6.8 s.
+GALLERY_SIDE = 1024
 VIEWS = {16: "16 × 16 pixels", 32: "32 × 32 pixels", 64: "64 × 64 pixels", 0: "the whole image"}
 
 
@@ -143,13 +147,18 @@ def mixed_section():
               "stride 1 before the blur and the subsampling.")
 
 
-lab = widgets.sidebar()
+chosen = widgets.sidebar()
+lab = widgets.working_copy(chosen, GALLERY_SIDE)
 s = lab.settings
 st.title("Alternatives gallery")
 st.write("Claim: max pooling is one choice among many. Every pooling below summarises the same image with the "
          "sidebar's kernel and stride, and each keeps something different: the brightest cell, the darkest, "
          "the mean, something in between, or a random pick.")
 planes, hw = lab.planes, lab.planes.shape[1:]
+if lab is not chosen:
+    st.info(copy_words(chosen.planes.shape[1:], hw, "This gallery pools",
+                       f"no card shows more than {SIDE} pixels a side, and pooling every pixel nine ways would keep "
+                       "you waiting", full_parts="The global max and average use every pixel."))
 if not widgets.check_layer(lab, hw):
     st.warning("This layer cannot pool this image: the sidebar says why. Change a setting there.")
     st.stop()
@@ -176,7 +185,7 @@ stochastic_section()
 fractional_section()
 
 st.header("Global max and average")
-maxima, means = _global(lab.cache_key("global"), planes)
+maxima, means = _global(chosen.cache_key("global"), chosen.planes)
 st.write(formula("global-max").sentence + " " + formula("global-avg").sentence)
 st.latex(formula("global-max").latex + r", \qquad " + formula("global-avg").latex)
 st.plotly_chart(widgets.shared(lab.cache_key("global-figure", scale), partial(global_figure, maxima, means,

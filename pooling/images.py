@@ -31,7 +31,7 @@ from PIL import Image, ImageOps
 
 from ._modes import to_rgb
 from .grid_text import GRID_MAX_SIDE, grid_from_text, grid_to_text, random_grid
-from .planes import COLOR_MODES, WORKING_SIZES, to_planes, working_image
+from .planes import COLOR_MODES, WORKING_SIZES, shrink_planes, to_planes, working_image
 
 __all__ = [
     "ALLOWED_FORMATS",
@@ -48,6 +48,7 @@ __all__ = [
     "grid_to_text",
     "random_grid",
     "sha256_key",
+    "shrink_planes",
     "to_planes",
     "working_image",
 ]

@@ -3,7 +3,7 @@
 import numpy as np
 from PIL import Image
 
-__all__ = ["COLOR_MODES", "WORKING_SIZES", "to_planes", "working_image"]
+__all__ = ["COLOR_MODES", "WORKING_SIZES", "shrink_planes", "to_planes", "working_image"]
 
 WORKING_SIZES = (128, 256, 512, 1024, None)
 COLOR_MODES = ("rgb", "gray", "red", "green", "blue")
@@ -58,6 +58,44 @@ def working_image(pixels, working_size=512):
     # reducing_gap: a cheap box reduction first, then Lanczos over the last factor of 3.
     small = Image.fromarray(pixels).resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
     out = np.array(small, dtype=np.uint8)
+    out.flags.writeable = False
+    return out
+
+
+def shrink_planes(planes, side):
+    """uint8 planes shrunk so their long side is ``side``, each plane as :func:`working_image` shrinks a photo.
+
+    Parameters
+    ----------
+    planes : (C, H, W) uint8 array_like
+    side : int
+        The long side of the copy; planes already that small come back as they are.
+
+    Returns
+    -------
+    (C, H', W') uint8 ndarray
+        Read-only. Each plane is resampled on its own (box reduction, then
+        Lanczos), which is what Pillow does to each channel of an RGB image,
+        so ``shrink_planes(to_planes(p), n)`` equals ``to_planes(working_image(p, n))``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> shrink_planes(np.zeros((3, 600, 1200), np.uint8), 512).shape
+    (3, 256, 512)
+    """
+    planes = np.asarray(planes)
+    if planes.ndim != 3 or planes.dtype != np.uint8:
+        raise ValueError(f"planes must be (C, H, W) uint8, got {planes.dtype} of shape {planes.shape}")
+    height, width = planes.shape[1:]
+    if max(height, width) <= side:
+        return planes
+    if width >= height:
+        size = (int(side), max(1, round(height * side / width)))
+    else:
+        size = (max(1, round(width * side / height)), int(side))
+    out = np.stack([np.asarray(Image.fromarray(np.ascontiguousarray(plane)).resize(
+        size, Image.Resampling.LANCZOS, reducing_gap=3.0)) for plane in planes])
     out.flags.writeable = False
     return out
 

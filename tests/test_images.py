@@ -509,3 +509,28 @@ def test_constants():
     assert COLOR_MODES == ("rgb", "gray", "red", "green", "blue")
     registered = {ext.lstrip("."): fmt for ext, fmt in Image.registered_extensions().items()}
     assert {registered[ext] for ext in UPLOAD_EXTENSIONS} == set(ALLOWED_FORMATS)
+
+
+@pytest.mark.parametrize("shape", [(900, 1300), (1300, 900), (700, 700), (513, 2)])
+def test_shrink_planes_shrinks_each_plane_as_the_working_size_shrinks_the_photo(shape):
+    from pooling.planes import shrink_planes, to_planes, working_image
+
+    pixels = np.random.default_rng(sum(shape)).integers(0, 256, (*shape, 3), dtype=np.uint8)
+    shrunk = working_image(pixels, 512)
+    copy = shrink_planes(to_planes(pixels), 512)
+    np.testing.assert_array_equal(copy, to_planes(shrunk))  # Pillow resamples each channel on its own
+    grey = shrink_planes(to_planes(pixels, "gray"), 512)
+    # Luma of the shrunk photo, against the shrunk luma: close (Lanczos clips each channel at 0 and 255 first).
+    gap = np.abs(grey.astype(int) - to_planes(shrunk, "gray"))
+    assert gap.mean() < 1
+    assert copy.shape[1:] == grey.shape[1:] == shrunk.shape[:2] and max(copy.shape[1:]) == 512
+    assert not copy.flags.writeable and not grey.flags.writeable
+
+
+def test_shrink_planes_leaves_small_planes_alone_and_refuses_floats():
+    from pooling.planes import shrink_planes
+
+    small = np.zeros((1, 20, 30), np.uint8)
+    assert shrink_planes(small, 512) is small
+    with pytest.raises(ValueError, match="uint8"):
+        shrink_planes(np.zeros((1, 600, 600)), 512)

@@ -194,3 +194,35 @@ def test_the_average_card_shows_the_mean_its_formula_states_whatever_the_divisor
     at.number_input(key="divisor_override").set_value(1).run()
     assert chart_by_key(at, "alt_chart_avg") == plain
     assert any("divisor override (1) is left out here" in c.value for c in at.caption)
+
+
+def test_a_photo_bigger_than_the_gallery_is_pooled_as_a_copy_and_the_page_says_so():
+    import io
+
+    from PIL import Image
+    from apptest_helpers import upload
+
+    from pooling.images import to_planes
+
+    pixels = np.random.default_rng(4).integers(0, 100, (1100, 1500, 3), dtype=np.uint8)
+    pixels[500, 700] = 255  # one bright pixel: the copy's resampling dims it, so only the full image's max is 255
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, "PNG")
+    at = open_alone(PAGE)
+    at.selectbox(key="working_size").set_value("full").run()
+    at = upload(at, "big.png", buffer.getvalue())
+    copy = to_planes(working_image(pixels, 1024))
+    assert copy.shape[1:] == (751, 1024)
+    notes = [i.value for i in at.info]
+    assert any(n.startswith("Your image is 1,100 × 1,500 pixels (1.6 megapixels). This gallery pools a 751 × 1,024 "
+                            "copy of it") and n.endswith("The global max and average use every pixel.") for n in notes)
+    size = pool2d(copy, "max", 2).values.shape[1:]
+    assert any(c.value.startswith(f"Max: the pooled image, {size[0]} × {size[1]}") for c in at.caption)
+    full = to_planes(pixels)
+    assert copy.max() < 255
+    maxima, means = global_pool2d(full, "max").values.ravel(), global_pool2d(full, "avg").values.ravel()
+    assert any(f"red: max {maxima[0]:g}, average {means[0]:.4g}" in t.split("\n") for t in texts(at))
+
+
+def test_a_photo_within_the_gallery_size_is_pooled_as_it_is(photo_page):
+    assert not any(i.value.startswith("Your image is") for i in photo_page.info)
