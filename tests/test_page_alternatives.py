@@ -199,8 +199,8 @@ def test_the_average_card_shows_the_mean_its_formula_states_whatever_the_divisor
 def test_a_photo_bigger_than_the_gallery_is_pooled_as_a_copy_and_the_page_says_so():
     import io
 
-    from PIL import Image
     from apptest_helpers import upload
+    from PIL import Image
 
     from pooling.images import to_planes
 
