@@ -12,9 +12,10 @@ from pooling.features import (
     peak_survival,
     persistence_from_maps,
     pool_stage,
-    shifted_feature_maps,
-    stage_maps,
+    shifted_responses,
+    stage_responses,
     unit_scale,
+    with_bias,
 )
 from pooling.figures.features import kernel_figure, map_row_figure, persistence_chart, sources_figure
 from pooling.filters import BANK, stage_weights
@@ -59,11 +60,14 @@ if work.shape != lab.planes.shape:
     st.info(f"The photo is larger than {WORK_SIDE} px: this page filters its centre {work.shape[1]} × "
             f"{work.shape[2]}.")
 
-# The maps do not depend on the pooling layer: their key leaves it out, so a new kernel or stride only pools.
-filters = (choice.keys, choice.kernel_text, choice.bias)
-maps_key = images.sha256_key(lab.key.encode(), "feature-maps", filters, WORK_SIDE)
-weight, maps = widgets.shared(maps_key, partial(stage_maps, work, choice.kernels, choice.bias))
-key = lab.cache_key("feature-maps", filters, choice.threshold, WORK_SIDE)
+# The filters' responses depend on neither the bias nor the pooling layer: their key leaves both out, so a new
+# bias only adds and rectifies, and a new kernel or stride only pools.
+filters = (choice.keys, choice.kernel_text)
+responses_key = images.sha256_key(lab.key.encode(), "filter-responses", filters, WORK_SIDE)
+weight, responses = widgets.shared(responses_key, partial(stage_responses, work, choice.kernels))
+biases = np.full(len(choice.keys), choice.bias)
+maps = widgets.shared((responses_key, "maps", choice.bias), partial(with_bias, responses, biases))
+key = lab.cache_key("feature-maps", filters, choice.bias, choice.threshold, WORK_SIDE)
 max_args, avg_args = pool_options(s, mode="max"), pool_options(s, mode="avg")
 try:
     stage = widgets.shared(key, partial(pool_stage, weight, maps, threshold=choice.threshold, max_args=max_args,
@@ -113,8 +117,10 @@ def claim_lab():
         st.text("The image is too narrow to shift and still filter it: choose a photo.")
         return
     every = {"max": max_args, "avg": avg_args, "blurmax": {"kernel_size": s.kernel, "stride": s.stride}}
-    shifted = widgets.shared((maps_key, "shifted", max_shift, CLAIM_SIDE), partial(
-        shifted_feature_maps, claim_in, weight, np.full(len(choice.keys), choice.bias), max_shift=max_shift))
+    moved = widgets.shared((responses_key, "shifted", max_shift, CLAIM_SIDE), partial(
+        shifted_responses, claim_in, weight, max_shift=max_shift))
+    shifted = widgets.shared((responses_key, "shifted", max_shift, CLAIM_SIDE, choice.bias),
+                             partial(with_bias, moved, biases))
     try:
         p = widgets.shared((key, "claim", tuple(modes), CLAIM_SIDE), partial(
             persistence_from_maps, shifted, threshold=choice.threshold, modes={m: every[m] for m in modes}))

@@ -25,9 +25,12 @@ __all__ = [
     "persistence_from_maps",
     "pool_stage",
     "shifted_feature_maps",
+    "shifted_responses",
     "sparsity",
     "stage_maps",
+    "stage_responses",
     "strongest_kept",
+    "with_bias",
     "unit_scale",
 ]
 
@@ -237,6 +240,30 @@ def detection_persistence(x, weight, bias, *, threshold, max_shift, modes):
                                  modes=modes)
 
 
+def shifted_responses(x, weight, *, max_shift):
+    """The filter responses (no bias, no ReLU) of the photo cut ``max_shift`` columns narrower, at column 0 to
+    ``max_shift``.
+
+    They depend on neither the bias nor the pooling, so a page keeps them while either changes; add a bias and
+    ReLU with :func:`with_bias`.
+
+    Returns
+    -------
+    (max_shift + 1, F, h, w) ndarray
+
+    Examples
+    --------
+    >>> shifted_responses(np.ones((1, 3, 5)), np.ones((1, 1, 1, 1)), max_shift=2).shape
+    (3, 1, 3, 3)
+    """
+    x = np.asarray(x)
+    if isinstance(max_shift, bool) or not isinstance(max_shift, (int, np.integer)) or not 1 <= max_shift < x.shape[-1]:
+        raise ValueError(f"max_shift ({max_shift!r}) must be an int from 1 to the photo's width - 1 "
+                         f"({x.shape[-1] - 1})")
+    width = x.shape[-1] - max_shift
+    return np.stack([conv2d(x[..., d:d + width], weight) for d in range(max_shift + 1)])
+
+
 def shifted_feature_maps(x, weight, bias, *, max_shift):
     """The feature maps of the photo cut ``max_shift`` columns narrower, at column 0, 1, ... ``max_shift``.
 
@@ -252,12 +279,21 @@ def shifted_feature_maps(x, weight, bias, *, max_shift):
     >>> shifted_feature_maps(np.ones((1, 3, 5)), np.ones((1, 1, 1, 1)), [0.0], max_shift=2).shape
     (3, 1, 3, 3)
     """
-    x = np.asarray(x)
-    if isinstance(max_shift, bool) or not isinstance(max_shift, (int, np.integer)) or not 1 <= max_shift < x.shape[-1]:
-        raise ValueError(f"max_shift ({max_shift!r}) must be an int from 1 to the photo's width - 1 "
-                         f"({x.shape[-1] - 1})")
-    width = x.shape[-1] - max_shift
-    return np.stack([feature_maps(x[..., d:d + width], weight, bias) for d in range(max_shift + 1)])
+    return with_bias(shifted_responses(x, weight, max_shift=max_shift), bias)
+
+
+def with_bias(responses, bias):
+    """``relu(responses + bias)``, one bias per filter on the third axis from the end: maps from responses.
+
+    ``conv2d`` adds its bias after the sum, so this equals :func:`feature_maps` bit for bit.
+
+    Examples
+    --------
+    >>> with_bias(np.array([[[0.2, 0.9]], [[0.5, -1.0]]]), [-0.5, 0.0]).tolist()
+    [[[0.0, 0.4]], [[0.5, 0.0]]]
+    """
+    bias = np.asarray(bias, dtype=np.float64)
+    return relu(np.asarray(responses) + bias.reshape(bias.shape + (1, 1)))
 
 
 def persistence_from_maps(shifted, *, threshold, modes):
@@ -354,6 +390,25 @@ def feature_stage(planes, kernels, bias, *, threshold, max_args, avg_args):
     return pool_stage(weight, maps, threshold=threshold, max_args=max_args, avg_args=avg_args)
 
 
+def stage_responses(planes, kernels):
+    """The convolution's weight and its responses on ``planes`` before any bias: what a new bias does not change.
+
+    Returns
+    -------
+    weight : (F, C, K, K) ndarray
+    responses : (F, H - K + 1, W - K + 1) ndarray
+
+    Examples
+    --------
+    >>> weight, responses = stage_responses(np.full((3, 4, 4), 255, np.uint8), [np.ones((3, 3))])
+    >>> responses.tolist()
+    [[[9.0, 9.0], [9.0, 9.0]]]
+    """
+    x = unit_scale(planes)
+    weight = stage_weights(list(kernels), x.shape[0])
+    return weight, conv2d(x, weight)
+
+
 def stage_maps(planes, kernels, bias):
     """The convolution's weight and the feature maps of ``planes``: the part of a stage that is not pooling.
 
@@ -368,9 +423,8 @@ def stage_maps(planes, kernels, bias):
     >>> weight.shape, maps.tolist()
     ((1, 3, 3, 3), [[[0.5, 0.5], [0.5, 0.5]]])
     """
-    x = unit_scale(planes)
-    weight = stage_weights(list(kernels), x.shape[0])
-    return weight, feature_maps(x, weight, np.full(weight.shape[0], float(bias)))
+    weight, responses = stage_responses(planes, kernels)
+    return weight, with_bias(responses, np.full(weight.shape[0], float(bias)))
 
 
 def pool_stage(weight, maps, *, threshold, max_args, avg_args):

@@ -13,9 +13,13 @@ from pooling.features import (
     detection_sources,
     feature_maps,
     peak_survival,
+    shifted_responses,
     sparsity,
+    stage_maps,
+    stage_responses,
     strongest_kept,
     unit_scale,
+    with_bias,
 )
 from pooling.filters import BANK, stage_weights
 from pooling.invariance import pooled_values
@@ -127,3 +131,17 @@ def test_persistence_errors_and_no_detection():
         detection_persistence(np.zeros((1, 6, 10)), w, [0.0], threshold=0.1, max_shift=0, modes={})
     p = detection_persistence(np.zeros((1, 6, 10)), w, [0.0], threshold=0.1, max_shift=2, modes={})
     assert np.isnan(p.shares("raw")).all() and isinstance(p, Persistence)
+
+
+@pytest.mark.parametrize("bias", [0.0, -0.05, -0.3])
+def test_a_bias_added_to_the_responses_gives_the_feature_maps_bit_for_bit(bias):
+    planes = np.random.default_rng(2).integers(0, 256, (3, 40, 50), dtype=np.uint8)
+    kernels = [BANK[k].weights for k in list(BANK)[:3]]
+    weight, responses = stage_responses(planes, kernels)
+    _, maps = stage_maps(planes, kernels, bias)
+    biases = np.full(len(kernels), bias)
+    np.testing.assert_array_equal(with_bias(responses, biases), feature_maps(unit_scale(planes), weight, biases))
+    np.testing.assert_array_equal(maps, feature_maps(unit_scale(planes), weight, biases))
+    shifted = with_bias(shifted_responses(unit_scale(planes), weight, max_shift=3), biases)
+    for d in range(4):
+        np.testing.assert_array_equal(shifted[d], feature_maps(unit_scale(planes)[..., d:d + 47], weight, biases))
