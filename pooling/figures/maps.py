@@ -9,6 +9,7 @@ and column numbers either way.
 """
 
 import base64
+import functools
 import io
 
 import numpy as np
@@ -76,10 +77,25 @@ def _rgb_text(text):
     return [float(v) for v in text[text.index("(") + 1: text.index(")")].split(",")[:3]]
 
 
+LEVELS = 2048  # colours a scale is looked up in: neighbours differ by under a tenth of a colour step
+
+
+@functools.lru_cache(maxsize=16)
+def _lookup(colorscale):
+    """``LEVELS`` uint8 colours evenly along a plotly colour scale, read-only."""
+    stops, colours = _scale_rgb(colorscale)
+    t = np.linspace(0.0, 1.0, LEVELS)
+    table = np.rint(np.stack([np.interp(t, stops, colours[:, c]) for c in range(3)], axis=-1)).astype(np.uint8)
+    table.flags.writeable = False
+    return table
+
+
 def color_map(values, lo, hi, colorscale=palette.VALUE_SCALE):
     """Colours of ``values`` on a plotly colour scale from ``lo`` to ``hi``, as uint8 ``(..., 3)``.
 
-    NaN is drawn in :data:`palette.EMPTY_CELL`.
+    Each value takes the colour of the nearest of :data:`LEVELS` points along
+    the scale (one table lookup, not an interpolation per pixel); NaN is
+    drawn in :data:`palette.EMPTY_CELL`.
 
     Examples
     --------
@@ -87,11 +103,13 @@ def color_map(values, lo, hi, colorscale=palette.VALUE_SCALE):
     [[68, 1, 84], [253, 231, 37], [244, 244, 244]]
     """
     v = np.asarray(values, dtype=np.float64)
-    stops, colours = _scale_rgb(colorscale)
     t = np.clip((v - lo) / (hi - lo if hi > lo else 1.0), 0.0, 1.0)
-    out = np.stack([np.interp(t, stops, colours[:, c]) for c in range(3)], axis=-1)
-    out[np.isnan(v)] = palette.rgb(palette.EMPTY_CELL)
-    return np.rint(out).astype(np.uint8)
+    missing = np.isnan(v)
+    index = np.rint(np.where(missing, 0.0, t) * (LEVELS - 1)).astype(np.intp)
+    out = _lookup(colorscale)[index]
+    if missing.any():
+        out[missing] = palette.rgb(palette.EMPTY_CELL)
+    return out
 
 
 def pixels_uri(pixels):
