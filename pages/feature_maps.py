@@ -17,7 +17,7 @@ from pooling.features import (
     unit_scale,
     with_bias,
 )
-from pooling.figures.features import kernel_figure, map_row_figure, persistence_chart, sources_figure
+from pooling.figures.features import kernel_figure, map_row_figure, persistence_chart, photo_source, sources_figure
 from pooling.filters import BANK, stage_weights
 from pooling.layer_code import stage_code, stage_sizes
 from pooling.noise import value_range
@@ -42,7 +42,9 @@ if not choice.keys:
     st.warning("Choose at least one filter above.")
     st.stop()
 for col, key, label, kernel in zip(st.columns(len(choice.keys)), choice.keys, choice.labels, choice.kernels):
-    col.plotly_chart(kernel_figure(kernel, title=label), key=f"fm_kernel_{key.replace('-', '_')}",
+    fig = widgets.shared(("fm-kernel", label, kernel.tobytes(), kernel.shape), partial(kernel_figure, kernel,
+                                                                                        title=label))
+    col.plotly_chart(fig, key=f"fm_kernel_{key.replace('-', '_')}",
                      config={"displayModeBar": False})
     col.caption(BANK[key].sentence if key in BANK else custom_sentence(kernel))
 
@@ -77,8 +79,10 @@ except ValueError as err:
     st.stop()
 
 st.subheader("Where each feature was found")
+photo = widgets.shared(images.sha256_key(lab.key.encode(), "fm-photo", WORK_SIDE), partial(
+    photo_source, work, value_range=value_range(work)))
 fig = widgets.shared((key, "sources"), partial(sources_figure, work, dict(zip(choice.labels, stage.sources)),
-                                               value_range=value_range(work)))
+                                               value_range=value_range(work), photo=photo))
 st.plotly_chart(fig, key="fm_sources", width="stretch")
 st.caption(f"Each mark is the pixel a max-pooled detection (a pooled value above {choice.threshold:g}) copied: the "
            "argmax of its window, where the filter is centred. The legend counts the marks of each filter.")

@@ -8,7 +8,7 @@ from .image import _as_display_array
 from .invariance import LINE_STYLES
 from .maps import block_mean, color_map, colorbar_trace, pixels_uri
 
-__all__ = ["SOURCE_MARKS", "kernel_figure", "map_row_figure", "persistence_chart", "sources_figure"]
+__all__ = ["SOURCE_MARKS", "kernel_figure", "map_row_figure", "persistence_chart", "photo_source", "sources_figure"]
 
 # One Okabe-Ito colour and one marker shape per filter: they differ in shape as well as colour.
 SOURCE_MARKS = tuple(zip(("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
@@ -82,27 +82,42 @@ def map_row_figure(maps, *, titles, zmax, title=None, max_side=256, height=320):
         raise ValueError(f"maps ({len(maps)}) and titles ({len(titles)}) must be as many, at least one")
     top = float(zmax) if zmax and np.isfinite(zmax) and zmax > 0 else 1.0
     width = 0.92 / len(maps)
-    fig, layout = go.Figure(), {}
+    # One dict, validated once by go.Figure: add_trace and update_layout would validate again at every call.
+    data, layout = [], {}
     for i, values in enumerate(maps):
         shrunk, f = block_mean(np.asarray(values, dtype=np.float64), max_side)
         suffix = "" if i == 0 else str(i + 1)
         offset = (f - 1) / 2
-        fig.add_trace(go.Image(source=pixels_uri(color_map(shrunk, 0.0, top)), x0=offset, y0=offset, dx=f, dy=f,
-                               xaxis=f"x{suffix}", yaxis=f"y{suffix}", name=titles[i],
-                               hovertemplate=f"{titles[i]}: row %{{y}}, col %{{x}}<extra></extra>"))
+        data.append({"type": "image", "source": pixels_uri(color_map(shrunk, 0.0, top)), "x0": offset, "y0": offset,
+                     "dx": f, "dy": f, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "name": titles[i],
+                     "hovertemplate": f"{titles[i]}: row %{{y}}, col %{{x}}<extra></extra>"})
         layout[f"xaxis{suffix}"] = {"domain": [i * width + 0.01, (i + 1) * width - 0.01], "visible": False,
                                     "constrain": "domain"}
         layout[f"yaxis{suffix}"] = {"autorange": "reversed", "scaleanchor": f"x{suffix}", "visible": False,
                                     "constrain": "domain"}
-    fig.add_trace(colorbar_trace(0.0, top, palette.VALUE_SCALE, {"title": {"text": "response"}, "thickness": 12}))
-    fig.update_layout(**layout, title=title, height=height, font=_font(), plot_bgcolor=palette.BACKGROUND,
-                      margin={"l": 10, "r": 10, "t": 70 if title else 40, "b": 10},
-                      annotations=[{"text": t, "x": (i + 0.5) * width, "y": 1.0, "xref": "paper", "yref": "paper",
-                                    "showarrow": False, "yanchor": "bottom"} for i, t in enumerate(titles)])
-    return fig
+    data.append(colorbar_trace(0.0, top, palette.VALUE_SCALE, {"title": {"text": "response"}, "thickness": 12}))
+    layout.update(title={"text": title} if title else None, height=height, font=_font(), plot_bgcolor=palette.BACKGROUND,
+                  margin={"l": 10, "r": 10, "t": 70 if title else 40, "b": 10},
+                  annotations=[{"text": t, "x": (i + 0.5) * width, "y": 1.0, "xref": "paper", "yref": "paper",
+                                "showarrow": False, "yanchor": "bottom"} for i, t in enumerate(titles)])
+    return go.Figure({"data": data, "layout": layout})
 
 
-def sources_figure(planes, sources, *, value_range=(0, 255), max_side=512, title=None, height=520):
+def photo_source(planes, *, value_range=(0, 255), max_side=512):
+    """The photo of :func:`sources_figure` as an image source and its shrink factor: it does not change with the
+    marks, so a page can keep it.
+
+    Examples
+    --------
+    >>> source, f = photo_source(np.zeros((1, 4, 4)))
+    >>> source[:22], f
+    ('data:image/png;base64,', 1)
+    """
+    shrunk, f = block_mean(np.asarray(planes).astype(np.float32), max_side)
+    return pixels_uri(_as_display_array(shrunk, value_range=value_range)), f
+
+
+def sources_figure(planes, sources, *, value_range=(0, 255), max_side=512, title=None, height=520, photo=None):
     """The photo with each filter's pooled detections drawn on the pixels they came from.
 
     Parameters
@@ -113,6 +128,8 @@ def sources_figure(planes, sources, *, value_range=(0, 255), max_side=512, title
         Per filter label, photo coordinates of its detections' argmax cells.
     value_range : (float, float), optional
         Black and white of the photo.
+    photo : (str, int), optional
+        :func:`photo_source` of ``planes``, if the caller kept it; made here otherwise.
 
     Returns
     -------
@@ -126,24 +143,22 @@ def sources_figure(planes, sources, *, value_range=(0, 255), max_side=512, title
     >>> [t.type for t in fig.data], list(fig.data[1].x), list(fig.data[1].y)
     (['image', 'scatter'], [2], [1])
     """
-    planes = np.asarray(planes)
-    shrunk, f = block_mean(planes.astype(np.float32), max_side)
-    pixels = _as_display_array(shrunk, value_range=value_range)
+    source, f = photo if photo is not None else photo_source(planes, value_range=value_range, max_side=max_side)
     offset = (f - 1) / 2
-    fig = go.Figure(go.Image(source=pixels_uri(pixels), x0=offset, y0=offset, dx=f, dy=f,
-                             hovertemplate="photo row %{y}, col %{x}<extra></extra>"))
+    data = [{"type": "image", "source": source, "x0": offset, "y0": offset, "dx": f, "dy": f,
+             "hovertemplate": "photo row %{y}, col %{x}<extra></extra>"}]
     for n, (label, (rows, cols)) in enumerate(sources.items()):
         colour, symbol = SOURCE_MARKS[n % len(SOURCE_MARKS)]
-        fig.add_trace(go.Scatter(
-            x=np.asarray(cols).tolist(), y=np.asarray(rows).tolist(), mode="markers", name=f"{label} ({len(rows)})",
-            marker={"symbol": symbol, "size": 7, "color": colour, "line": {"width": 1.5, "color": colour}},
-            hovertemplate=f"{label}: found at row %{{y}}, col %{{x}}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain", showgrid=False, zeroline=False)
-    fig.update_xaxes(constrain="domain", showgrid=False, zeroline=False)
-    fig.update_layout(title=title, height=height, font=_font(), plot_bgcolor=palette.BACKGROUND,
-                      legend={"orientation": "h", "y": -0.08}, margin={"l": 10, "r": 10, "t": 40 if title else 10,
-                                                                       "b": 10})
-    return fig
+        data.append({"type": "scatter", "x": np.asarray(cols).tolist(), "y": np.asarray(rows).tolist(),
+                     "mode": "markers", "name": f"{label} ({len(rows)})",
+                     "marker": {"symbol": symbol, "size": 7, "color": colour, "line": {"width": 1.5, "color": colour}},
+                     "hovertemplate": f"{label}: found at row %{{y}}, col %{{x}}<extra></extra>"})
+    axis = {"constrain": "domain", "showgrid": False, "zeroline": False}
+    return go.Figure({"data": data, "layout": {
+        "yaxis": {**axis, "autorange": "reversed", "scaleanchor": "x"}, "xaxis": axis,
+        "title": {"text": title} if title else None, "height": height, "font": _font(),
+        "plot_bgcolor": palette.BACKGROUND, "legend": {"orientation": "h", "y": -0.08},
+        "margin": {"l": 10, "r": 10, "t": 40 if title else 10, "b": 10}}})
 
 
 def persistence_chart(shifts, shares, *, stride, accent=None, title=None):
