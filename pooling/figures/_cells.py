@@ -11,7 +11,7 @@ import numpy as np
 from ..sweep import format_value
 
 __all__ = ["box_outlines", "cell_outlines", "hatch_strokes", "cell_text", "value_range", "padded_extent", "ring_cells",
-           "typed_array", "panel_row", "grid_axes"]
+           "typed_array", "object_arrays_to_lists", "panel_row", "grid_axes"]
 
 # numpy dtype name: plotly.js typed-array code, as plotly's own ``to_dict`` writes them.
 _TYPED_CODES = {"int8": "i1", "uint8": "u1", "int16": "i2", "uint16": "u2", "int32": "i4", "uint32": "u4",
@@ -164,6 +164,23 @@ def typed_array(values):
     if values.ndim > 1:
         spec["shape"] = str(values.shape)[1:-1]
     return spec
+
+
+def object_arrays_to_lists(trace):
+    """``trace`` (a plain dict) with each object-dtype array in it (cell text, hover words) as nested lists.
+
+    Streamlit sends a figure through ``plotly.io.to_json``, whose orjson path
+    refuses object arrays and falls back to cleaning the whole figure in
+    Python on every rerun: 250 ms instead of 11 ms for a 225-step sweep. As
+    lists, the JSON is the same.
+
+    Examples
+    --------
+    >>> object_arrays_to_lists({"text": np.array([["1", "2"]], dtype=object), "z": np.zeros(2)})
+    {'text': [['1', '2']], 'z': array([0., 0.])}
+    """
+    return {key: value.tolist() if isinstance(value, np.ndarray) and value.dtype == object else value
+            for key, value in trace.items()}
 
 
 def panel_row(widths, titles, *, spacing, title_font_size, title_shift=0):

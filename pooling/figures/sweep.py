@@ -7,7 +7,17 @@ import plotly.graph_objects as go
 
 from ..sweep import Sweep, format_value
 from . import palette
-from ._cells import cell_outlines, cell_text, grid_axes, padded_extent, panel_row, ring_cells, typed_array, value_range
+from ._cells import (
+    cell_outlines,
+    cell_text,
+    grid_axes,
+    object_arrays_to_lists,
+    padded_extent,
+    panel_row,
+    ring_cells,
+    typed_array,
+    value_range,
+)
 from ._traces import coloraxis, halo, outline, padding_traces, plot_z, value_heatmap
 from .controls import animation_controls
 
@@ -223,7 +233,7 @@ def sweep_figure(sweep, plane, *, frame_ms=700, focus_step=None, height=None):
     if height is None:
         height = int(min(820, max(520, _CHROME_PX + 30 * _cells_tall(sweep, extent))))
     sizes = _mark_sizes(sweep, extent, height)
-    traces = [trace.to_plotly_json() for trace in _styled_traces(sweep, plane, extent, sizes)]
+    traces = [object_arrays_to_lists(trace.to_plotly_json()) for trace in _styled_traces(sweep, plane, extent, sizes)]
     for name, trace in zip(TRACE_NAMES, traces):
         trace["xaxis"], trace["yaxis"] = ("x2", "y2") if name in _ON_OUTPUT else ("x", "y")
     taps, sources = _tap_words(sweep, plane), _source_words(sweep)
