@@ -248,7 +248,7 @@ def sweep_figure(sweep, plane, *, frame_ms=700, focus_step=None, height=None):
     layout = panel_row([extent[3] - extent[2] + 1, max(ow, 0.45 * (extent[3] - extent[2] + 1))],
                        [f"input {plane.shape[0]}×{plane.shape[1]}", f"output {oh}×{ow}"], spacing=0.06,
                        title_font_size=palette.FONT_SIZE, title_shift=22)  # titles clear the tick labels on top
-    for panel, axes in ((1, grid_axes(extent)), (2, grid_axes((0, oh - 1, 0, ow - 1), panel=2, below=_LABEL_ROOM))):
+    for axes in (grid_axes(extent), grid_axes((0, oh - 1, 0, ow - 1), panel=2, below=_LABEL_ROOM)):
         for name, axis in axes.items():
             layout[name] = {**layout[name], **axis}
     layout.update(
