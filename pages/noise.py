@@ -7,10 +7,11 @@ import numpy as np
 import streamlit as st
 
 import widgets
+from pooling import images
 from pooling.crops import centre_crop
 from pooling.figures.noise import image_row_figure, noise_chart
 from pooling.invariance import pooled_values
-from pooling.noise import add_noise, compare_noise, pool_noisy, value_range
+from pooling.noise import compare_noise, draw_noise, noisy_copy, output_span, pool_noisy, value_range
 from pooling.settings import LIMITS, MODES, pool_options
 from poolinglab.noise_words import salt_words, turned_white
 
@@ -27,21 +28,43 @@ def label(mode):
     return "Stochastic (test time)" if mode == "stochastic" else widgets.MODE_LABELS[mode]
 
 
+@widgets.shared_cache(max_entries=4)
+def noise_draws(key, shape, kind, seed):
+    """The random numbers of the noise (they do not depend on its level): moving the level draws none."""
+    return draw_noise(shape, kind, rng=seed)
+
+
+@widgets.shared_cache(max_entries=2)
+def noisy_image(key, _planes, _draws, level):
+    return noisy_copy(_planes, _draws, level, clip=True)
+
+
 @widgets.shared_cache
-def noisy_row(key, _planes, kind, level, seed, mode, _args):
-    noisy = add_noise(_planes, level, kind, rng=seed, clip=True)
-    r = pool_noisy(_planes, noisy, mode, **_args)
-    fig = image_row_figure([r.clean, r.noisy], titles=["Pooled clean image", "Pooled noisy image"],
-                           value_range=r.value_range, max_side=IMAGE_SIDE)
+def clean_input(key, _planes):
+    """The clean input's image: it depends on the image alone, so no noise or layer setting rebuilds it."""
+    return image_row_figure([_planes], titles=["Clean input"], value_range=value_range(_planes), max_side=IMAGE_SIDE)
+
+
+@widgets.shared_cache
+def noisy_input(key, _planes, _noisy):
+    return image_row_figure([_noisy], titles=["Noisy input"], value_range=value_range(_planes), max_side=IMAGE_SIDE)
+
+
+@widgets.shared_cache
+def clean_row(key, _planes, mode, _args):
+    """The pooled clean image, its figure and its mode's output range: they depend on the layer, never on the noise."""
+    clean = pooled_values(np.asarray(_planes, dtype=np.float64), mode, **_args)  # as pool_noisy pools it
+    fig = image_row_figure([clean], titles=["Pooled clean image"], value_range=value_range(_planes),
+                           max_side=IMAGE_SIDE)
+    return fig, clean, output_span(_planes.shape, *value_range(_planes), mode, **_args)
+
+
+@widgets.shared_cache
+def noisy_row(key, _planes, _noisy, _clean, span, mode, _args):
+    r = pool_noisy(_planes, _noisy, mode, clean=_clean, span=span, **_args)
+    fig = image_row_figure([r.noisy], titles=["Pooled noisy image"], value_range=r.value_range, max_side=IMAGE_SIDE)
     white = turned_white(r.clean, r.noisy, r.value_range[1])
     return fig, r.input_change, r.output_change, r.changed_fraction, white
-
-
-@widgets.shared_cache
-def noisy_input(key, _planes, kind, level, seed):
-    noisy = add_noise(_planes, level, kind, rng=seed, clip=True)
-    return image_row_figure([_planes, noisy], titles=["Clean input", "Noisy input"],
-                            value_range=value_range(_planes), max_side=IMAGE_SIDE)
 
 
 @widgets.shared_cache
@@ -100,22 +123,33 @@ def noise_lab():
         st.info(f"The image is larger than {WORK_SIDE} px: this page tests its centre "
                 f"{work.shape[1]} × {work.shape[2]}.")
 
-    st.plotly_chart(noisy_input(lab.cache_key("noise-in", kind, level, seed, WORK_SIDE), work, kind, level, seed),
-                    key="noise_input", width="stretch")
+    # Clean and noisy images go in charts of their own, side by side: a move of the noise re-sends only the noisy
+    # ones, while the clean ones (cached on what they depend on) go out byte for byte the same, as references.
+    image_key = images.sha256_key(lab.key.encode(), "noise", WORK_SIDE)
+    draws = noise_draws(images.sha256_key(lab.key.encode(), "noise-draws", WORK_SIDE, kind, seed), work.shape, kind,
+                        seed)
+    noisy = noisy_image(images.sha256_key(lab.key.encode(), "noisy", WORK_SIDE, kind, seed, level), work, draws, level)
+    left, right = st.columns(2)
+    left.plotly_chart(clean_input(image_key, work), key="noise_clean_input", width="stretch")
+    right.plotly_chart(noisy_input(images.sha256_key(lab.key.encode(), "noise-in", WORK_SIDE, kind, seed, level), work,
+                                   noisy), key="noise_input", width="stretch")
     st.caption("The clean and the noisy input, side by side on one scale (shrunk to fit).")
     if not modes:
         st.warning("Choose at least one mode above.")
     white = {}  # mode label: (output values turned white by the noise, output values)
     for mode in modes:
         st.subheader(widgets.MODE_LABELS[mode])
+        args = pool_options(s, mode=mode)
         try:
+            clean_fig, clean, span = clean_row(lab.cache_key("noise-clean", mode, WORK_SIDE), work, mode, args)
             fig, moved_in, moved_out, changed, white[widgets.MODE_LABELS[mode]] = noisy_row(
-                lab.cache_key("noise-row", kind, level, seed, mode, WORK_SIDE), work, kind, level, seed, mode,
-                pool_options(s, mode=mode))
+                lab.cache_key("noise-row", kind, level, seed, mode, WORK_SIDE), work, noisy, clean, span, mode, args)
         except ValueError as err:
             st.warning(widgets.plain(f"{widgets.MODE_LABELS[mode]} cannot pool this noisy image: {err}"))
             continue
-        st.plotly_chart(fig, key=f"noise_row_{mode}", width="stretch")
+        left, right = st.columns(2)
+        left.plotly_chart(clean_fig, key=f"noise_clean_{mode}", width="stretch")
+        right.plotly_chart(fig, key=f"noise_row_{mode}", width="stretch")
         verdict = ("more than" if moved_out > moved_in * 1.05 else "less than" if moved_out < moved_in * 0.95
                    else "about")
         st.text(f"{widgets.MODE_LABELS[mode]}: the output moved {100 * moved_out:.2f}% of its own range on average, "

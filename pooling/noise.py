@@ -8,9 +8,8 @@ from ._checks import check_input, make_rng
 from .invariance import pooled_values
 
 __all__ = [
-    "NOISE_KINDS", "NoiseReport", "NoisyPooling", "add_noise", "compare_noise", "noise_sensitivity", "output_span",
-    "pool_noisy",
-    "value_range",
+    "NOISE_KINDS", "NoiseDraws", "NoiseReport", "NoisyPooling", "add_noise", "compare_noise", "draw_noise",
+    "noise_sensitivity", "noisy_copy", "output_span", "pool_noisy", "value_range",
 ]
 
 NOISE_KINDS = ("gaussian", "salt-and-pepper", "salt", "pepper")
@@ -41,6 +40,144 @@ def _value_range(planes):
     return (lo, hi) if hi > lo else (lo, max(lo + 1.0, float(np.nextafter(lo, np.inf))))
 
 
+def _check_kind(kind):
+    if kind not in NOISE_KINDS:
+        raise ValueError(f"kind ({kind!r}) must be one of {', '.join(map(repr, NOISE_KINDS))}")
+
+
+def _check_level(level, kind):
+    if isinstance(level, bool) or not isinstance(level, (int, float, np.integer, np.floating)):
+        raise TypeError(f"level ({level!r}) must be a number")
+    level = float(level)
+    if not level >= 0:
+        raise ValueError(f"level ({level!r}) must be >= 0")
+    if kind != "gaussian" and level > 1:
+        raise ValueError(f"level ({level!r}) must be at most 1 for {kind}: it is the fraction of cells hit")
+    return level
+
+
+@dataclass(frozen=True, eq=False)
+class NoiseDraws:
+    """The random numbers behind one noisy copy, drawn before any noise level scales or thresholds them.
+
+    Attributes
+    ----------
+    kind : str
+        One of :data:`NOISE_KINDS`.
+    shape : tuple of int
+        ``(C, H, W)`` of the input they were drawn for.
+    normal : ndarray or None
+        Gaussian: one standard normal per value, ``(C, H, W)``.
+    hit : ndarray or None
+        Salt and pepper: one uniform number in ``[0, 1)`` per pixel, ``(H, W)``;
+        a pixel is hit when it is below the level.
+    bright : ndarray or None
+        Salt-and-pepper only: one uniform number per pixel, ``(H, W)``; a hit
+        pixel turns white when it is below 0.5, else black.
+    """
+
+    kind: str
+    shape: tuple
+    normal: np.ndarray = None
+    hit: np.ndarray = None
+    bright: np.ndarray = None
+
+
+def draw_noise(shape, kind="gaussian", rng=None):
+    """Draw the random numbers of :func:`add_noise` for an input of ``shape``, for any noise level.
+
+    ``add_noise(x, level, kind, rng)`` is ``noisy_copy(x, draw_noise(x.shape,
+    kind, rng), level)``, to the last bit, and draws the same numbers from
+    ``rng`` in the same order. The draws do not depend on the level, so one
+    draw serves every level: a page that moves only the level keeps its draws
+    and skips the random number generator.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        ``(H, W)`` or ``(C, H, W)`` of the input.
+    kind : {"gaussian", "salt-and-pepper", "salt", "pepper"}
+    rng : numpy.random.Generator or int, optional
+
+    Returns
+    -------
+    NoiseDraws
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.zeros((3, 4, 4), np.uint8)
+    >>> draws = draw_noise(x.shape, "salt-and-pepper", rng=0)
+    >>> draws.hit.shape, draws.normal is None
+    ((4, 4), True)
+    >>> bool(np.array_equal(noisy_copy(x, draws, 0.3), add_noise(x, 0.3, "salt-and-pepper", rng=0)))
+    True
+    """
+    _check_kind(kind)
+    shape = tuple(int(n) for n in shape)
+    if len(shape) not in (2, 3):
+        raise ValueError(f"shape must be (H, W) or (C, H, W), got {shape}")
+    shape = shape if len(shape) == 3 else (1, *shape)
+    gen = make_rng(rng)
+    if kind == "gaussian":
+        return NoiseDraws(kind, shape, normal=gen.standard_normal(size=shape))
+    pixels = shape[1:]  # one draw per pixel, not per channel value: a hit pixel is hit in every plane
+    hit = gen.random(pixels)
+    return NoiseDraws(kind, shape, hit=hit, bright=gen.random(pixels) if kind == "salt-and-pepper" else None)
+
+
+def noisy_copy(x, draws, level, *, clip=False):
+    """A noisy float64 copy of ``x`` at ``level``, from the random numbers in ``draws``.
+
+    Parameters
+    ----------
+    x : (H, W) or (C, H, W) array_like
+        The input; ``draws`` must have been drawn for its shape.
+    draws : NoiseDraws
+        From :func:`draw_noise`.
+    level : float
+        As in :func:`add_noise`.
+    clip : bool, optional
+        As in :func:`add_noise`.
+
+    Returns
+    -------
+    ndarray
+        What :func:`add_noise` returns for the same input, level, kind and
+        random numbers.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.full((2, 3), 100, np.uint8)
+    >>> draws = draw_noise(x.shape, "gaussian", rng=1)
+    >>> bool(np.array_equal(noisy_copy(x, draws, 0.1, clip=True), add_noise(x, 0.1, rng=1, clip=True)))
+    True
+    """
+    if not isinstance(draws, NoiseDraws):
+        raise TypeError(f"draws must be a NoiseDraws from draw_noise, not {type(draws).__name__}")
+    level = _check_level(level, draws.kind)
+    planes, was_2d = check_input(x)
+    if planes.shape != draws.shape:
+        raise ValueError(f"draws were drawn for shape {draws.shape}, but x is {planes.shape}")
+    if not isinstance(clip, (bool, np.bool_)):
+        raise TypeError(f"clip ({clip!r}) must be True or False")
+    lo, hi = _value_range(planes)
+    out = planes.astype(np.float64)
+    if draws.kind == "gaussian":
+        # Generator.normal(0, scale) is 0.0 + scale * standard_normal, value by value.
+        out += 0.0 + (level * (hi - lo)) * draws.normal
+    else:
+        hit = draws.hit < level
+        salt = {"salt": True, "pepper": False}.get(draws.kind)
+        bright = draws.bright < 0.5 if salt is None else np.full(hit.shape, salt)
+        out[:, hit & bright] = hi
+        out[:, hit & ~bright] = lo
+    if clip:
+        np.clip(out, lo, hi, out=out)
+    return out[0] if was_2d else out
+
+
 def add_noise(x, level, kind="gaussian", rng=None, *, clip=False):
     """Return a noisy float64 copy of ``x``.
 
@@ -64,7 +201,7 @@ def add_noise(x, level, kind="gaussian", rng=None, *, clip=False):
     -----
     Gaussian noise is drawn per value (each channel of each pixel); the
     salt-and-pepper hit mask is drawn per pixel, ``(H, W)``, and shared by
-    the channels.
+    the channels. The same as :func:`noisy_copy` of :func:`draw_noise`.
 
     Examples
     --------
@@ -78,33 +215,12 @@ def add_noise(x, level, kind="gaussian", rng=None, *, clip=False):
     >>> float(add_noise(np.full((4, 4), 250, np.uint8), 0.5, rng=0, clip=True).max())
     255.0
     """
-    if kind not in NOISE_KINDS:
-        raise ValueError(f"kind ({kind!r}) must be one of {', '.join(map(repr, NOISE_KINDS))}")
-    if isinstance(level, bool) or not isinstance(level, (int, float, np.integer, np.floating)):
-        raise TypeError(f"level ({level!r}) must be a number")
-    level = float(level)
-    if not level >= 0:
-        raise ValueError(f"level ({level!r}) must be >= 0")
-    if kind != "gaussian" and level > 1:
-        raise ValueError(f"level ({level!r}) must be at most 1 for {kind}: it is the fraction of cells hit")
-    planes, was_2d = check_input(x)
-    gen = make_rng(rng)
-    lo, hi = _value_range(planes)
-    out = planes.astype(np.float64)
-    if kind == "gaussian":
-        out += gen.normal(0.0, level * (hi - lo), size=out.shape)
-    else:
-        pixels = out.shape[1:]  # one draw per pixel, not per channel value: a hit pixel is hit in every plane
-        hit = gen.random(pixels) < level
-        salt = {"salt": True, "pepper": False}.get(kind)
-        bright = gen.random(pixels) < 0.5 if salt is None else np.full(pixels, salt)
-        out[:, hit & bright] = hi
-        out[:, hit & ~bright] = lo
+    _check_kind(kind)
+    _check_level(level, kind)
+    planes, _ = check_input(x)
     if not isinstance(clip, (bool, np.bool_)):
         raise TypeError(f"clip ({clip!r}) must be True or False")
-    if clip:
-        np.clip(out, lo, hi, out=out)
-    return out[0] if was_2d else out
+    return noisy_copy(x, draw_noise(planes.shape, kind, rng), level, clip=clip)
 
 
 def output_span(shape, lo, hi, mode, **pool_args):
@@ -293,7 +409,7 @@ class NoisyPooling:
     value_range: tuple
 
 
-def pool_noisy(x, noisy, mode="max", **pool_args):
+def pool_noisy(x, noisy, mode="max", *, clean=None, span=None, **pool_args):
     """Pool ``x`` and its noisy copy ``noisy`` the same way and measure how far the output moved.
 
     Parameters
@@ -304,6 +420,13 @@ def pool_noisy(x, noisy, mode="max", **pool_args):
         The same shape, e.g. from :func:`add_noise`.
     mode : str, optional
         Any mode of :func:`pooling.invariance.pooled_values`.
+    clean : array_like, optional
+        ``pooled_values(x, mode, **pool_args)`` when the caller has it already:
+        it does not depend on the noise, so a page that moves only the noise
+        pools the clean input once. Pooled here when not given.
+    span : float, optional
+        ``output_span(x.shape, *value_range(x), mode, **pool_args)``, likewise:
+        computed here when not given.
     **pool_args
         e.g. ``kernel_size=2``.
 
@@ -319,17 +442,24 @@ def pool_noisy(x, noisy, mode="max", **pool_args):
     >>> r = pool_noisy(x, noisy, "max", kernel_size=2)
     >>> r.noisy.tolist(), round(r.input_change * 255, 4), round(r.output_change * 255, 4)
     ([[255.0, 100.0], [100.0, 100.0]], 9.6875, 38.75)
+    >>> again = pool_noisy(x, noisy, "max", clean=r.clean, span=255.0, kernel_size=2)
+    >>> again.output_change == r.output_change
+    True
     """
     planes, was_2d = check_input(x)
     noisy_planes, _ = check_input(noisy)
     if noisy_planes.shape != planes.shape:
         raise ValueError(f"noisy has shape {np.shape(noisy)}; it must have the shape of x, {np.shape(x)}")
     lo, hi = _value_range(planes)
-    clean_in = planes.astype(np.float64)
-    clean = pooled_values(clean_in, mode, **pool_args).astype(np.float64)
-    moved = pooled_values(noisy_planes.astype(np.float64), mode, **pool_args).astype(np.float64)
+    if clean is None:
+        clean = pooled_values(planes.astype(np.float64), mode, **pool_args)
+    clean = np.asarray(clean, dtype=np.float64).reshape(-1, *np.shape(clean)[-2:])
+    noisy_planes = np.asarray(noisy_planes, dtype=np.float64)  # pooling reads its input, never writes it
+    moved = np.asarray(pooled_values(noisy_planes, mode, **pool_args), dtype=np.float64)
+    if clean.shape != moved.shape:
+        raise ValueError(f"clean has shape {clean.shape}; the pooled noisy input has {moved.shape}")
     diff = np.abs(moved - clean)
-    input_change = float(np.mean(np.abs(noisy_planes - clean_in)) / (hi - lo))
-    out_span = output_span(planes.shape, lo, hi, mode, **pool_args)
+    input_change = float(np.mean(np.abs(noisy_planes - planes)) / (hi - lo))  # planes widen to float64 exactly
+    out_span = output_span(planes.shape, lo, hi, mode, **pool_args) if span is None else float(span)
     return NoisyPooling(clean[0] if was_2d else clean, moved[0] if was_2d else moved, input_change,
                         float(np.mean(diff) / out_span), float(np.mean(diff > 0)), (lo, hi))

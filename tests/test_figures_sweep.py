@@ -1,5 +1,8 @@
 """sweep_figure: the animated window sweep, checked on its traces, frames and controls."""
 
+import base64
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -26,8 +29,21 @@ def trace(fig, name):
     return fig.data[TRACE_NAMES.index(name)]
 
 
-def frame_trace(frame, name):
+def decoded(value):
+    """A plotly typed-array spec (how frames carry their numbers) as the numpy array it holds; others as they are."""
+    if not (isinstance(value, dict) and "bdata" in value):
+        return value
+    array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+    return array.reshape([int(n) for n in value["shape"].split(",")]) if "shape" in value else array
+
+
+def raw_frame_trace(frame, name):
     return frame.data[list(frame.traces).index(TRACE_NAMES.index(name))]
+
+
+def frame_trace(frame, name):
+    """A frame's trace ``name`` with its numbers decoded, read as attributes like a trace's."""
+    return SimpleNamespace(**{k: decoded(v) for k, v in raw_frame_trace(frame, name).to_plotly_json().items()})
 
 
 def swept(x, mode="max", kernel=2, **kw):
@@ -137,11 +153,12 @@ def test_window_chosen_and_new_output_cell_move_with_the_steps(max_sweep):
     assert frame_trace(f, "source").text[0] == "output (1, 1) = 33, from input (3, 3)"
 
 
-def test_frame_data_are_numpy_arrays_not_lists(max_sweep):
+def test_frame_numbers_travel_as_float32_typed_arrays_not_lists(max_sweep):
     fig = sweep_figure(*max_sweep)
     f = fig.frames[0]
-    assert frame_trace(f, "window").x.dtype == np.float32
-    assert isinstance(frame_trace(f, "window taps").x, np.ndarray)
+    assert raw_frame_trace(f, "window").x["dtype"] == "f4" and frame_trace(f, "window").x.dtype == np.float32
+    assert raw_frame_trace(f, "window taps").x["dtype"] == "f4"
+    assert fig.to_dict()["frames"][0]["data"][TRACE_NAMES.index("output") - ANIMATED_TRACES[0]]["z"]["dtype"] == "f4"
 
 
 def test_marks_differ_by_width_and_dash(max_sweep):

@@ -299,3 +299,59 @@ def test_a_flat_grid_of_large_numbers_measures_its_noise_in_numbers():
     assert np.isfinite([r.input_change, r.output_change, r.changed_fraction]).all()
     rep = pooling_noise.noise_sensitivity(x, [0.0, 0.5], "gaussian", rng=0, kernel_size=2)
     assert np.isfinite(rep.input_change).all() and np.isfinite(rep.output_change).all()
+
+
+# --- draw_noise and noisy_copy: one draw, every level ----------------------------------
+
+
+@pytest.mark.parametrize("kind", ["gaussian", "salt-and-pepper", "salt", "pepper"])
+@pytest.mark.parametrize("x", [landscape(), np.stack([landscape(), 255 - landscape(), landscape() // 2]),
+                               np.linspace(-3.0, 5.0, 64).reshape(8, 8)])
+def test_one_draw_gives_add_noise_at_every_level_to_the_last_bit(kind, x):
+    draws = pooling_noise.draw_noise(x.shape, kind, rng=11)
+    for level in (0.0, 0.01, 0.05, 0.2, 0.5, 1.0):
+        for clip in (False, True):
+            expected = pooling.add_noise(x, level, kind, rng=11, clip=clip)
+            got = pooling_noise.noisy_copy(x, draws, level, clip=clip)
+            assert got.dtype == expected.dtype and got.shape == expected.shape
+            np.testing.assert_array_equal(got.view(np.uint64), expected.view(np.uint64))
+
+
+@pytest.mark.parametrize("kind", ["gaussian", "salt-and-pepper", "salt"])
+def test_draw_noise_takes_from_a_generator_what_add_noise_takes(kind):
+    x = landscape()
+    a, b = np.random.default_rng(5), np.random.default_rng(5)
+    pooling.add_noise(x, 0.1, kind, rng=a)
+    pooling_noise.draw_noise(x.shape, kind, rng=b)
+    assert a.random() == b.random()
+
+
+def test_noisy_copy_checks_what_it_is_given():
+    x = landscape()
+    draws = pooling_noise.draw_noise(x.shape, "salt", rng=0)
+    with raises(ValueError, "draws were drawn for shape (1, 32, 32), but x is (1, 16, 16)"):
+        pooling_noise.noisy_copy(x[:16, :16], draws, 0.1)
+    with raises(ValueError, "level (1.5) must be at most 1 for salt: it is the fraction of cells hit"):
+        pooling_noise.noisy_copy(x, draws, 1.5)
+    with raises(TypeError, "draws must be a NoiseDraws from draw_noise, not ndarray"):
+        pooling_noise.noisy_copy(x, np.zeros(3), 0.1)
+    with raises(TypeError, "clip ('yes') must be True or False"):
+        pooling_noise.noisy_copy(x, draws, 0.1, clip="yes")
+    with raises(ValueError, "kind ('speckle') must be one of 'gaussian', 'salt-and-pepper', 'salt', 'pepper'"):
+        pooling_noise.draw_noise(x.shape, "speckle")
+
+
+def test_pool_noisy_takes_the_clean_pooling_and_span_it_would_compute():
+    x = np.stack([landscape(), 255 - landscape()])
+    noisy = pooling.add_noise(x, 0.2, "salt-and-pepper", rng=2, clip=True)
+    args = {"kernel_size": 3, "stride": 2, "p": 2.0}
+    alone = pooling_noise.pool_noisy(x, noisy, "lp", **args)
+    clean = pooling.pool2d(x.astype(np.float64), "lp", **args).values
+    span = pooling_noise.output_span(x.shape, 0, 255, "lp", **args)
+    given = pooling_noise.pool_noisy(x, noisy, "lp", clean=clean, span=span, **args)
+    np.testing.assert_array_equal(given.clean, alone.clean)
+    np.testing.assert_array_equal(given.noisy, alone.noisy)
+    assert (given.input_change, given.output_change, given.changed_fraction) == (
+        alone.input_change, alone.output_change, alone.changed_fraction)
+    with raises(ValueError, "clean has shape (2, 2, 2); the pooled noisy input has (2, 15, 15)"):
+        pooling_noise.pool_noisy(x, noisy, "lp", clean=clean[:, :2, :2], **args)

@@ -61,7 +61,7 @@ def test_level_kind_and_seed_change_the_output():
     row = chart_by_key(at, "noise_row_max")
     at.slider(key="noise_level").set_value(0.2).run()
     assert mode_lines(at) != first
-    assert chart_by_key(at, "noise_row_max")["data"][1]["source"] != row["data"][1]["source"]
+    assert chart_by_key(at, "noise_row_max")["data"][0]["source"] != row["data"][0]["source"]
     assert any("On the chart at level 0.2:" in m.value for m in at.markdown)
     chart = chart_by_key(at, "noise_chart")
     at.radio(key="noise_kind").set_value("gaussian").run()

@@ -8,11 +8,11 @@ The builders only draw what the core returned (:func:`pooling.pool_backward`,
 """
 
 import numpy as np
-from plotly.subplots import make_subplots
+import plotly.graph_objects as go
 
 from . import palette
-from ._cells import cell_outlines, value_range
-from ._traces import halo, outline, square_axes, value_heatmap
+from ._cells import cell_outlines, grid_axes, panel_row, value_range
+from ._traces import halo, outline, value_heatmap
 
 __all__ = ["cell_labels", "cell_px", "fan_in_figure", "routing_figure", "upstream_figure"]
 
@@ -50,16 +50,30 @@ def _axis(scale, lo, hi, *, x, title, showscale=True):
             "colorbar": {"thickness": 12, "len": 0.8, "x": x, "title": {"text": title}}}
 
 
-def _panels(grids, titles, *, height=_HEIGHT):
-    widths = [g.shape[1] for g in grids]
-    fig = make_subplots(rows=1, cols=len(grids), column_widths=widths, subplot_titles=titles,
-                        horizontal_spacing=0.1 / max(1, len(grids) - 1) + 0.04)
-    fig.update_layout(
+def _figure(grids, titles, traces, *, height=_HEIGHT, title=None, **layout):
+    """One figure of the ``grids`` side by side, built as one dict and validated once.
+
+    ``traces`` holds, per panel, its traces (plain dicts); each is put on its
+    panel's axes. The grids are laid out as ``make_subplots`` would, with
+    square cells and row 0 at the top.
+    """
+    data = []
+    for col, panel in enumerate(traces, start=1):
+        axes = {"xaxis": f"x{col}" if col > 1 else "x", "yaxis": f"y{col}" if col > 1 else "y"}
+        data += [{**trace, **axes} for trace in panel]
+    spec = panel_row([g.shape[1] for g in grids], titles, spacing=0.1 / max(1, len(grids) - 1) + 0.04,
+                     title_font_size=palette.FONT_SIZE, title_shift=22)  # titles clear the tick labels on top
+    for col, g in enumerate(grids, start=1):
+        for name, axis in grid_axes((0, g.shape[0] - 1, 0, g.shape[1] - 1), panel=col).items():
+            spec[name] = {**spec[name], **axis}
+    spec.update(
         height=height, font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
         plot_bgcolor=palette.BACKGROUND, paper_bgcolor=palette.BACKGROUND, showlegend=False,
-        margin={"l": 30, "r": 20, "t": 90, "b": 20},
+        margin={"l": 30, "r": 20, "t": 90, "b": 20}, **layout,
     )
-    return fig
+    if title:
+        spec["title"] = {"text": title}
+    return go.Figure({"data": data, "layout": spec})
 
 
 def cell_px(shape, n_panels, height=_HEIGHT):
@@ -87,8 +101,8 @@ def cell_labels(values):
 
 
 def _heatmap(values, n_panels, *, name, hovertemplate, height=_HEIGHT, **kwargs):
-    """A value heatmap whose numbers are sized for its cells, or left out where cells are too small."""
-    trace = value_heatmap(values, name=name, text=False, hovertemplate=hovertemplate, **kwargs)
+    """A value heatmap (a dict) whose numbers are sized for its cells, or left out where cells are too small."""
+    trace = value_heatmap(values, name=name, text=False, hovertemplate=hovertemplate, **kwargs).to_plotly_json()
     px = cell_px(values.shape, n_panels, height)
     if px >= _MIN_TEXT_CELL:
         labels = cell_labels(values)
@@ -98,22 +112,13 @@ def _heatmap(values, n_panels, *, name, hovertemplate, height=_HEIGHT, **kwargs)
     return trace
 
 
-def _marks(fig, mask, shape, col, n_panels, *, colour=palette.ACCENT, dash="solid"):
-    """Halo and outline around the ``mask`` cells of panel ``col``: always two traces, maybe empty."""
+def _marks(mask, shape, n_panels, *, colour=palette.ACCENT, dash="solid"):
+    """Halo and outline (dicts) around the ``mask`` cells of a panel: always two traces, maybe empty."""
     rows, cols = np.nonzero(np.zeros(shape, bool) if mask is None else np.asarray(mask, bool))
     w = palette.mark_sizes(cell_px(shape, n_panels))
     xy = cell_outlines(rows, cols, inset=w["inset"])
-    fig.add_traces([halo(xy, name="halo", width=w["halo"]),
-                    outline(xy, name="mark", colour=colour, width=w["chosen"], dash=dash)], rows=1, cols=col)
-
-
-def _finish(fig, grids, title):
-    for col, g in enumerate(grids, start=1):
-        square_axes(fig, (0, g.shape[0] - 1, 0, g.shape[1] - 1), row=1, col=col)
-    fig.update_annotations(font_size=palette.FONT_SIZE, yshift=22)  # clear the tick labels on top
-    if title:
-        fig.update_layout(title={"text": title})
-    return fig
+    return [halo(xy, name="halo", width=w["halo"]).to_plotly_json(),
+            outline(xy, name="mark", colour=colour, width=w["chosen"], dash=dash).to_plotly_json()]
 
 
 def upstream_figure(values, grad_output, *, titles=("input", "upstream gradient"), title=None):
@@ -141,16 +146,15 @@ def upstream_figure(values, grad_output, *, titles=("input", "upstream gradient"
     """
     values, grad = _grids("values and grad_output", [values, grad_output])
     titles = _titles(titles, 2)
-    fig = _panels([values, grad], titles, height=320)
-    fig.add_trace(_heatmap(values, 2, name="input", height=320,
-                           hovertemplate="row %{y}, col %{x}: %{z:.4g}<extra></extra>"), row=1, col=1)
-    fig.add_trace(_heatmap(grad, 2, name="upstream gradient", height=320,
-                           hovertemplate="output row %{y}, col %{x}: gradient %{z:.4g}<extra></extra>"
-                           ).update(coloraxis="coloraxis2"), row=1, col=2)
+    traces = [[_heatmap(values, 2, name="input", height=320,
+                        hovertemplate="row %{y}, col %{x}: %{z:.4g}<extra></extra>")],
+              [{**_heatmap(grad, 2, name="upstream gradient", height=320,
+                           hovertemplate="output row %{y}, col %{x}: gradient %{z:.4g}<extra></extra>"),
+                "coloraxis": "coloraxis2"}]]
     lo, hi = _symmetric(grad)
-    fig.update_layout(coloraxis=_axis(palette.VALUE_SCALE, *value_range(values), x=0.45, title="value"),
-                      coloraxis2=_axis(palette.DIFF_SCALE, lo, hi, x=1.02, title="gradient"))
-    return _finish(fig, [values, grad], title)
+    return _figure([values, grad], titles, traces, height=320, title=title,
+                   coloraxis=_axis(palette.VALUE_SCALE, *value_range(values), x=0.45, title="value"),
+                   coloraxis2=_axis(palette.DIFF_SCALE, lo, hi, x=1.02, title="gradient"))
 
 
 def routing_figure(values, grads, *, titles, chosen=None, title=None):
@@ -195,14 +199,11 @@ def routing_figure(values, grads, *, titles, chosen=None, title=None):
     for g in grads:
         if g.shape != values.shape:
             raise ValueError(f"each gradient must have the input's shape {values.shape}, got {g.shape}")
-    fig = _panels(grads, titles)
-    for col, (g, mask) in enumerate(zip(grads, chosen), start=1):
-        fig.add_trace(_heatmap(g, len(grads), name=titles[col - 1], customdata=values.astype(np.float64),
-                               hovertemplate="row %{y}, col %{x}: input %{customdata:.4g}, "
-                                             "gradient %{z:.4g}<extra></extra>"), row=1, col=col)
-        _marks(fig, mask, g.shape, col, len(grads))
-    fig.update_layout(coloraxis=_axis(palette.DIFF_SCALE, *_symmetric(*grads), x=1.02, title="gradient"))
-    return _finish(fig, grads, title)
+    traces = [[_heatmap(g, len(grads), name=titles[col], customdata=values.astype(np.float64),
+                        hovertemplate="row %{y}, col %{x}: input %{customdata:.4g}, gradient %{z:.4g}<extra></extra>"),
+               *_marks(mask, g.shape, len(grads))] for col, (g, mask) in enumerate(zip(grads, chosen))]
+    return _figure(grads, titles, traces, title=title,
+                   coloraxis=_axis(palette.DIFF_SCALE, *_symmetric(*grads), x=1.02, title="gradient"))
 
 
 def fan_in_figure(counts, *, titles, title=None):
@@ -229,13 +230,9 @@ def fan_in_figure(counts, *, titles, title=None):
     """
     counts = _grids("counts", counts)
     titles = _titles(titles, len(counts))
-    fig = _panels(counts, titles)
-    for col, c in enumerate(counts, start=1):
-        fig.add_trace(_heatmap(c, len(counts), name=titles[col - 1],
-                               hovertemplate="row %{y}, col %{x}: gradient from %{z} output(s)<extra></extra>"),
-                      row=1, col=col)
-        _marks(fig, c >= 2, c.shape, col, len(counts))
+    traces = [[_heatmap(c, len(counts), name=titles[col],
+                        hovertemplate="row %{y}, col %{x}: gradient from %{z} output(s)<extra></extra>"),
+               *_marks(c >= 2, c.shape, len(counts))] for col, c in enumerate(counts)]
     top = max(2, int(max(c.max() for c in counts)))
-    fig.update_layout(coloraxis=_axis(palette.VALUE_SCALE, 0, top, x=1.02, title="outputs"))
-    return _finish(fig, counts, title)
-
+    return _figure(counts, titles, traces, title=title,
+                   coloraxis=_axis(palette.VALUE_SCALE, 0, top, x=1.02, title="outputs"))

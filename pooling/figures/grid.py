@@ -2,25 +2,27 @@
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ..result import PoolResult
 from ..sweep import sweep_steps
 from . import palette
-from ._cells import box_outlines, cell_outlines, value_range
-from ._traces import coloraxis, halo, outline, square_axes, value_heatmap
+from ._cells import box_outlines, cell_outlines, grid_axes, panel_row, value_range
+from ._traces import coloraxis, halo, outline, value_heatmap
 
 __all__ = ["grid_figure", "pool_pair_figure"]
 
 
-def _layout(fig, title, lo, hi, *, showscale):
-    fig.update_layout(
-        title={"text": title} if title else None, coloraxis=coloraxis(lo, hi, showscale=showscale),
-        font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
-        plot_bgcolor=palette.BACKGROUND, paper_bgcolor=palette.BACKGROUND,
-        margin={"l": 30, "r": 20, "t": 80 if title else 40, "b": 20}, showlegend=False,
-    )
-    return fig
+def _layout(title, lo, hi, *, showscale):
+    return {"title": {"text": title} if title else {}, "coloraxis": coloraxis(lo, hi, showscale=showscale),
+            "font": {"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
+            "plot_bgcolor": palette.BACKGROUND, "paper_bgcolor": palette.BACKGROUND,
+            "margin": {"l": 30, "r": 20, "t": 80 if title else 40, "b": 20}, "showlegend": False}
+
+
+def _on(panel, trace):
+    """A trace (built by the ``_traces`` helpers) as a dict on subplot ``panel`` (from 1)."""
+    suffix = str(panel) if panel > 1 else ""
+    return {**trace.to_plotly_json(), "xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
 
 
 def _highlight_cells(highlight, shape):
@@ -63,14 +65,15 @@ def grid_figure(values, *, title=None, highlight=None, text=True, showscale=True
     values = np.asarray(values)
     if values.ndim != 2 or values.size == 0:
         raise ValueError(f"values must be a non-empty 2-D (H, W) array, got shape {values.shape}")
-    fig = go.Figure(value_heatmap(values, name="values", text=text))
+    traces = [value_heatmap(values, name="values", text=text).to_plotly_json()]
     if highlight is not None:
         w = palette.mark_sizes(350 / max(values.shape))  # plotly's default 450 px height
         xy = cell_outlines(*_highlight_cells(highlight, values.shape), inset=w["inset"])
-        fig.add_traces([halo(xy, name="highlight halo", width=w["halo"]),
-                        outline(xy, name="highlight", colour=palette.ACCENT, width=w["chosen"])])
-    square_axes(fig, (0, values.shape[0] - 1, 0, values.shape[1] - 1))
-    return _layout(fig, title, *value_range(values), showscale=showscale)
+        traces += [halo(xy, name="highlight halo", width=w["halo"]).to_plotly_json(),
+                   outline(xy, name="highlight", colour=palette.ACCENT, width=w["chosen"]).to_plotly_json()]
+    layout = {**grid_axes((0, values.shape[0] - 1, 0, values.shape[1] - 1)),
+              **_layout(title, *value_range(values), showscale=showscale)}
+    return go.Figure({"data": traces, "layout": layout})
 
 
 def _check_pair(values, max_result, avg_result):
@@ -118,28 +121,28 @@ def pool_pair_figure(values, max_result, avg_result, *, title=None):
     (kh, kw), widths = max_result.grid.kernel, [values.shape[1], *(s.output_shape[1] for s in sweeps)]
     titles = [f"input {values.shape[0]}×{values.shape[1]}"] + [
         f"{name} of each {kh}×{kw} window" for name in ("max", "average")]
-    fig = make_subplots(rows=1, cols=3, column_widths=widths, subplot_titles=titles, horizontal_spacing=0.08)
-    fig.add_trace(value_heatmap(values, name="input"), row=1, col=1)
+    traces = [_on(1, value_heatmap(values, name="input"))]
     for col, sweep, name in ((2, sweeps[0], "max"), (3, sweeps[1], "average")):
         words = np.array([d.split(": ", 1)[1] for d in sweep.descriptions()], dtype=object)
-        fig.add_trace(value_heatmap(sweep.values.reshape(sweep.output_shape), name=name,
-                                    hovertext=words.reshape(sweep.output_shape),
-                                    hovertemplate="%{hovertext}<extra></extra>"), row=1, col=col)
+        traces.append(_on(col, value_heatmap(sweep.values.reshape(sweep.output_shape), name=name,
+                                             hovertext=words.reshape(sweep.output_shape),
+                                             hovertemplate="%{hovertext}<extra></extra>")))
     boxes = box_outlines(*_window_boxes(sweeps[0]), inset=0.04)
-    fig.add_traces([halo(boxes, name="window halo"),
-                    outline(boxes, name="windows", colour=palette.WINDOW, width=palette.WINDOW_WIDTH)],
-                   rows=1, cols=1)
+    traces += [_on(1, halo(boxes, name="window halo")),
+               _on(1, outline(boxes, name="windows", colour=palette.WINDOW, width=palette.WINDOW_WIDTH))]
     s = sweeps[0]
     argmax = cell_outlines(s.rows[s.chosen], s.cols[s.chosen], inset=0.14)
-    fig.add_traces([halo(argmax, name="argmax halo"),
-                    outline(argmax, name="argmax", colour=palette.ACCENT, width=palette.CHOSEN_WIDTH)],
-                   rows=1, cols=1)
-    for col, sweep in ((2, sweeps[0]), (3, sweeps[1])):
-        oh, ow = sweep.output_shape
-        square_axes(fig, (0, oh - 1, 0, ow - 1), row=1, col=col)
-    square_axes(fig, (0, values.shape[0] - 1, 0, values.shape[1] - 1), row=1, col=1)
-    fig.update_annotations(font_size=palette.FONT_SIZE, yshift=22)  # clear the tick labels on top
-    return _layout(fig, title, *value_range(values, avg_result.values), showscale=False)
+    traces += [_on(1, halo(argmax, name="argmax halo")),
+               _on(1, outline(argmax, name="argmax", colour=palette.ACCENT, width=palette.CHOSEN_WIDTH))]
+    layout = panel_row(widths, titles, spacing=0.08, title_font_size=palette.FONT_SIZE,
+                       title_shift=22)  # titles clear the tick labels on top
+    extents = [(0, values.shape[0] - 1, 0, values.shape[1] - 1)] + [
+        (0, sweep.output_shape[0] - 1, 0, sweep.output_shape[1] - 1) for sweep in sweeps]
+    for panel, extent in enumerate(extents, start=1):
+        for name, axis in grid_axes(extent, panel=panel).items():
+            layout[name] = {**layout[name], **axis}
+    layout.update(_layout(title, *value_range(values, avg_result.values), showscale=False))
+    return go.Figure({"data": traces, "layout": layout})
 
 
 def _window_boxes(sweep):

@@ -44,27 +44,33 @@ def noise_chart(reports, *, current=None, level_title="noise level", title=None)
     """
     if not reports:
         raise ValueError("reports must hold at least one NoiseReport")
-    fig = go.Figure()
     first = next(iter(reports.values()))
+    data = []
     for n, (label, rep) in enumerate(reports.items()):
         colour, dash = LINE_STYLES[n % len(LINE_STYLES)]
-        fig.add_trace(go.Scatter(
-            x=np.asarray(rep.levels).tolist(), y=(100 * np.asarray(rep.output_change)).tolist(), name=label,
-            mode="lines+markers", line={"color": colour, "dash": dash, "width": 3},
-            hovertemplate=f"{label}<br>level %{{x:.3g}}: output moved %{{y:.2f}}%<extra></extra>"))
-    fig.add_trace(go.Scatter(
-        x=np.asarray(first.levels).tolist(), y=(100 * np.asarray(first.input_change)).tolist(), name=INPUT_LABEL,
-        mode="lines", line={"color": palette.ACCENT, "dash": "dash", "width": 2},
-        hovertemplate="the input<br>level %{x:.3g}: moved %{y:.2f}%<extra></extra>"))
+        data.append({
+            "type": "scatter", "x": np.asarray(rep.levels).tolist(), "y": (100 * np.asarray(rep.output_change)).tolist(),
+            "name": label, "mode": "lines+markers", "line": {"color": colour, "dash": dash, "width": 3},
+            "hovertemplate": f"{label}<br>level %{{x:.3g}}: output moved %{{y:.2f}}%<extra></extra>"})
+    data.append({
+        "type": "scatter", "x": np.asarray(first.levels).tolist(), "y": (100 * np.asarray(first.input_change)).tolist(),
+        "name": INPUT_LABEL, "mode": "lines", "line": {"color": palette.ACCENT, "dash": "dash", "width": 2},
+        "hovertemplate": "the input<br>level %{x:.3g}: moved %{y:.2f}%<extra></extra>"})
+    layout = {
+        "yaxis": {"title": {"text": "mean |change|, % of each one's own range"}, "rangemode": "tozero"},
+        "xaxis": {"title": {"text": level_title}, "showgrid": False},
+        "title": {"text": title} if title is not None else {}, "height": 420,
+        "plot_bgcolor": palette.BACKGROUND, "hovermode": "x unified",
+        "font": {"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
+        "legend": {"orientation": "h", "y": -0.25}, "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+    }
     if current is not None:
-        fig.add_vline(x=current, line={"color": palette.TEXT, "width": 2, "dash": "dot"},
-                      annotation_text=f"level {current:g}", annotation_position="top")
-    fig.update_yaxes(title_text="mean |change|, % of each one's own range", rangemode="tozero")
-    fig.update_xaxes(title_text=level_title, showgrid=False)
-    fig.update_layout(title=title, height=420, plot_bgcolor=palette.BACKGROUND, hovermode="x unified",
-                      font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
-                      legend={"orientation": "h", "y": -0.25}, margin={"l": 10, "r": 10, "t": 60, "b": 10})
-    return fig
+        # What add_vline draws: a line over the whole plot height, its label on top.
+        layout["shapes"] = [{"type": "line", "x0": current, "x1": current, "xref": "x", "y0": 0, "y1": 1,
+                             "yref": "y domain", "line": {"color": palette.TEXT, "width": 2, "dash": "dot"}}]
+        layout["annotations"] = [{"text": f"level {current:g}", "x": current, "xref": "x", "y": 1, "yref": "y domain",
+                                  "showarrow": False, "xanchor": "center", "yanchor": "bottom"}]
+    return go.Figure({"data": data, "layout": layout})
 
 
 def image_row_figure(images, *, titles, value_range, max_side=256, height=300):
@@ -99,22 +105,22 @@ def image_row_figure(images, *, titles, value_range, max_side=256, height=300):
     lo, hi = (float(v) for v in value_range)
     n = len(images)
     width = 1.0 / n
-    fig = go.Figure()
+    data = []
     layout = {}
     for i, image in enumerate(images):
         shrunk, f = block_mean(np.asarray(image, dtype=np.float64), max_side)
         offset = (f - 1) / 2
         suffix = "" if i == 0 else str(i + 1)
-        fig.add_trace(go.Image(source=pixels_uri(_photo_pixels(shrunk, lo, hi)), x0=offset, y0=offset, dx=f, dy=f,
-                               xaxis=f"x{suffix}", yaxis=f"y{suffix}",
-                               hovertemplate="row %{y}, col %{x}<extra></extra>"))
+        data.append({"type": "image", "source": pixels_uri(_photo_pixels(shrunk, lo, hi)), "x0": offset, "y0": offset,
+                     "dx": f, "dy": f, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
+                     "hovertemplate": "row %{y}, col %{x}<extra></extra>"})
         layout[f"xaxis{suffix}"] = {"domain": [i * width + 0.01, (i + 1) * width - 0.01], "visible": False,
                                     "constrain": "domain"}
         layout[f"yaxis{suffix}"] = {"autorange": "reversed", "scaleanchor": f"x{suffix}", "visible": False,
                                     "constrain": "domain"}
-    fig.update_layout(
-        **layout, height=height, plot_bgcolor=palette.BACKGROUND, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    layout.update(
+        height=height, plot_bgcolor=palette.BACKGROUND, margin={"l": 10, "r": 10, "t": 40, "b": 10},
         font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
         annotations=[{"text": t, "x": (i + 0.5) * width, "y": 1.0, "xref": "paper", "yref": "paper",
                       "showarrow": False, "yanchor": "bottom"} for i, t in enumerate(titles)])
-    return fig
+    return go.Figure({"data": data, "layout": layout})

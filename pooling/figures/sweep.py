@@ -4,12 +4,21 @@ import textwrap
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ..sweep import Sweep, format_value
 from . import palette
-from ._cells import cell_outlines, cell_text, padded_extent, ring_cells, value_range
-from ._traces import coloraxis, halo, outline, padding_traces, plot_z, square_axes, value_heatmap
+from ._cells import (
+    cell_outlines,
+    cell_text,
+    grid_axes,
+    object_arrays_to_lists,
+    padded_extent,
+    panel_row,
+    ring_cells,
+    typed_array,
+    value_range,
+)
+from ._traces import coloraxis, halo, outline, padding_traces, plot_z, value_heatmap
 from .controls import animation_controls
 
 __all__ = ["OUTPUT_CELLS_TRACE", "TRACE_NAMES", "sweep_figure"]
@@ -69,22 +78,27 @@ def _source_words(sweep):
             for n in range(len(sweep))]
 
 
-def _step_data(sweep, n, taps, sources, output, inset):
-    """The changing part of the animated traces at step ``n``, in ``ANIMATED_TRACES`` order."""
+def _step_data(sweep, n, taps, sources, output, inset, encode=np.asarray):
+    """The changing part of the animated traces at step ``n``, in ``ANIMATED_TRACES`` order.
+
+    ``encode`` turns each numeric array into what the figure holds: arrays for
+    the figure's own traces, :func:`typed_array` specs for frames.
+    """
     member = sweep.member[n]
     rows, cols = sweep.rows[n], sweep.cols[n]
-    window = cell_outlines(rows[member], cols[member], inset=inset)
+    window = [encode(a) for a in cell_outlines(rows[member], cols[member], inset=inset)]
     i, j = int(sweep.out_rows[n]), int(sweep.out_cols[n])
-    out_cell = cell_outlines([i], [j], inset=inset)
+    out_cell = [encode(a) for a in cell_outlines([i], [j], inset=inset)]
+    ties = [encode(a) for a in cell_outlines(rows[sweep.ties[n]], cols[sweep.ties[n]], inset=inset)]
+    chosen = [encode(a) for a in cell_outlines(rows[sweep.chosen[n]], cols[sweep.chosen[n]], inset=inset)]
     return [
         {"type": "scatter", "x": window[0], "y": window[1]},
         {"type": "scatter", "x": window[0], "y": window[1]},
-        dict(zip(("x", "y"), cell_outlines(rows[sweep.ties[n]], cols[sweep.ties[n]], inset=inset)), type="scatter"),
-        dict(zip(("x", "y"), cell_outlines(rows[sweep.chosen[n]], cols[sweep.chosen[n]], inset=inset)),
-             type="scatter"),
-        {"type": "scatter", "x": cols[member].astype(np.float32), "y": rows[member].astype(np.float32),
-         "hovertext": taps[n][member]},
-        {"type": "heatmap", "z": plot_z(output), "text": cell_text(output)},
+        {"type": "scatter", "x": ties[0], "y": ties[1]},
+        {"type": "scatter", "x": chosen[0], "y": chosen[1]},
+        {"type": "scatter", "x": encode(cols[member].astype(np.float32)), "y": encode(rows[member].astype(np.float32)),
+         "hovertext": taps[n][member].tolist()},
+        {"type": "heatmap", "z": encode(plot_z(output)), "text": cell_text(output).tolist()},
         {"type": "scatter", "x": out_cell[0], "y": out_cell[1]},
         {"type": "scatter", "x": out_cell[0], "y": out_cell[1]},
         {"type": "scatter", "text": [f"output ({i}, {j}) = {format_value(sweep.values[n])}, {sources[n]}"]},
@@ -216,39 +230,38 @@ def sweep_figure(sweep, plane, *, frame_ms=700, focus_step=None, height=None):
     plane = _check(sweep, plane, frame_ms, focus_step)
     extent = padded_extent(sweep, plane.shape)
     oh, ow = sweep.output_shape
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.06,
-                        column_widths=[extent[3] - extent[2] + 1, max(ow, 0.45 * (extent[3] - extent[2] + 1))],
-                        subplot_titles=[f"input {plane.shape[0]}×{plane.shape[1]}", f"output {oh}×{ow}"])
     if height is None:
         height = int(min(820, max(520, _CHROME_PX + 30 * _cells_tall(sweep, extent))))
     sizes = _mark_sizes(sweep, extent, height)
-    for k, trace in enumerate(_styled_traces(sweep, plane, extent, sizes)):
-        fig.add_trace(trace, row=1, col=2 if TRACE_NAMES[k] in _ON_OUTPUT else 1)
+    traces = [object_arrays_to_lists(trace.to_plotly_json()) for trace in _styled_traces(sweep, plane, extent, sizes)]
+    for name, trace in zip(TRACE_NAMES, traces):
+        trace["xaxis"], trace["yaxis"] = ("x2", "y2") if name in _ON_OUTPUT else ("x", "y")
     taps, sources = _tap_words(sweep, plane), _source_words(sweep)
 
-    def step_data(n, output_step):
-        return _step_data(sweep, n, taps, sources, sweep.output_so_far(output_step), sizes["inset"])
+    def step_data(n, output_step, encode=np.asarray):
+        return _step_data(sweep, n, taps, sources, sweep.output_so_far(output_step), sizes["inset"], encode)
 
     step = 0 if focus_step is None else focus_step
     # A still figure shows the whole output; an animation starts from its first step.
     for k, data in zip(ANIMATED_TRACES, step_data(step, step if focus_step is None else len(sweep) - 1)):
-        fig.data[k].update(data)
-    square_axes(fig, extent, row=1, col=1)
-    square_axes(fig, (0, oh - 1, 0, ow - 1), row=1, col=2, below=_LABEL_ROOM)
-    fig.update_annotations(font_size=palette.FONT_SIZE, yshift=22)  # clear the tick labels on top
-    fig.update_layout(
+        traces[k].update(data)
+    layout = panel_row([extent[3] - extent[2] + 1, max(ow, 0.45 * (extent[3] - extent[2] + 1))],
+                       [f"input {plane.shape[0]}×{plane.shape[1]}", f"output {oh}×{ow}"], spacing=0.06,
+                       title_font_size=palette.FONT_SIZE, title_shift=22)  # titles clear the tick labels on top
+    for axes in (grid_axes(extent), grid_axes((0, oh - 1, 0, ow - 1), panel=2, below=_LABEL_ROOM)):
+        for name, axis in axes.items():
+            layout[name] = {**layout[name], **axis}
+    layout.update(
         title=_title(sweep.describe(step)), coloraxis=coloraxis(*value_range(plane, sweep.values)),
         height=height, showlegend=False, hovermode="closest",
         font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
         plot_bgcolor=palette.BACKGROUND, paper_bgcolor=palette.BACKGROUND,
         margin={"l": 30, "r": 20, "t": 100, "b": 20 if focus_step is not None else 110},
     )
+    frames = []
     if focus_step is None:
-        # Plain dicts: the figure validates each frame once, go.Frame would be validated twice.
-        fig.frames = [
-            {"name": str(n), "traces": list(ANIMATED_TRACES), "layout": {"title": _title(sweep.describe(n))},
-             "data": step_data(n, n)}
-            for n in range(len(sweep))
-        ]
-        fig.update_layout(**animation_controls([f.name for f in fig.frames], frame_ms))
-    return fig
+        # Plain dicts with typed arrays: the figure validates each frame once, and cheaply.
+        frames = [{"name": str(n), "traces": list(ANIMATED_TRACES), "layout": {"title": _title(sweep.describe(n))},
+                   "data": step_data(n, n, typed_array)} for n in range(len(sweep))]
+        layout.update(animation_controls([f["name"] for f in frames], frame_ms))
+    return go.Figure({"data": traces, "layout": layout, "frames": frames})

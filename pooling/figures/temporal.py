@@ -14,7 +14,6 @@ import html
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from . import palette
 from ._cells import cell_outlines
@@ -116,30 +115,33 @@ def over_time_figure(features, *, tokens, names, max_over_time, winners, avg_ove
     z, z_max, z_avg = scale_columns(features, maxed[None], avg[None])
     heights = [t * _ROW_PX, _POOLED_PX, _POOLED_PX]
     total = sum(heights) + 2 * _GAP_PX
-    fig = make_subplots(rows=3, cols=1, row_heights=heights, vertical_spacing=_GAP_PX / total,
-                        subplot_titles=["each token's features", "max over time (one number per feature)",
-                                        "average over time"])
     labels = [escape_label(tok) for tok in tokens]
     cell = np.empty((t, f, 3), dtype=object)
     cell[..., 0] = np.array(labels, dtype=object)[:, None]
     cell[..., 1] = np.array(names, dtype=object)[None, :]
     cell[..., 2] = cell_labels(features)
-    fig.add_trace(_row_heatmap(z, features, name="features", customdata=cell,
-                               hovertemplate="token %{y}, %{customdata[0]}: %{customdata[1]} = %{customdata[2]}"
-                                             "<extra></extra>", text=t <= 64), row=1, col=1)
     xy = cell_outlines(winners, np.arange(f), inset=0.06)
-    fig.add_traces([halo(xy, name="winner halo", width=4), outline(xy, name="winners", colour=palette.ACCENT,
-                                                                   width=palette.CHOSEN_WIDTH - 1)], rows=1, cols=1)
     won_by = np.array([[f"{n} = {v}, won by token {w} ({labels[w]})" for n, v, w
                         in zip(names, cell_labels(maxed).tolist(), winners.tolist())]], dtype=object)
-    fig.add_trace(_row_heatmap(z_max, maxed[None], name="max over time", customdata=won_by,
-                               hovertemplate="max over time of %{customdata}<extra></extra>"), row=2, col=1)
     mean_of = np.array([[f"{n} = {v}" for n, v in zip(names, cell_labels(avg).tolist())]], dtype=object)
-    fig.add_trace(_row_heatmap(z_avg, avg[None], name="average over time", customdata=mean_of,
-                               hovertemplate="average over time of %{customdata}<extra></extra>"), row=3, col=1)
-    _axes(fig, t, f, labels, names)
-    fig.update_layout(
-        height=total + 150, title={"text": title} if title else None, showlegend=False,
+    on = [{"xaxis": f"x{r}" if r > 1 else "x", "yaxis": f"y{r}" if r > 1 else "y"} for r in (1, 2, 3)]
+    data = [
+        {**_row_heatmap(z, features, name="features", customdata=cell, text=t <= 64,
+                        hovertemplate="token %{y}, %{customdata[0]}: %{customdata[1]} = %{customdata[2]}"
+                                      "<extra></extra>"), **on[0]},
+        {**halo(xy, name="winner halo", width=4).to_plotly_json(), **on[0]},
+        {**outline(xy, name="winners", colour=palette.ACCENT, width=palette.CHOSEN_WIDTH - 1).to_plotly_json(), **on[0]},
+        {**_row_heatmap(z_max, maxed[None], name="max over time", customdata=won_by,
+                        hovertemplate="max over time of %{customdata}<extra></extra>"), **on[1]},
+        {**_row_heatmap(z_avg, avg[None], name="average over time", customdata=mean_of,
+                        hovertemplate="average over time of %{customdata}<extra></extra>"), **on[2]},
+    ]
+    layout = _stacked_rows(heights, _GAP_PX / total, ["each token's features",
+                                                      "max over time (one number per feature)", "average over time"])
+    layout["annotations"][0]["yshift"] = 62  # above the feature names on top of the matrix
+    _axes(layout, t, f, labels, names)
+    layout.update(
+        height=total + 150, title={"text": title} if title else {}, showlegend=False,
         font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
         plot_bgcolor=palette.BACKGROUND, paper_bgcolor=palette.BACKGROUND,
         margin={"l": 150, "r": 30, "t": 130, "b": 20},
@@ -147,27 +149,47 @@ def over_time_figure(features, *, tokens, names, max_over_time, winners, avg_ove
             "thickness": 12, "len": 0.5, "y": 0.97, "yanchor": "top", "tickvals": [0, 1],
             "ticktext": ["lowest", "highest"], "title": {"text": "within its feature"}}},
     )
-    fig.update_annotations(font_size=palette.FONT_SIZE, yshift=8)
-    fig.layout.annotations[0].update(yshift=62)  # above the feature names on top of the matrix
-    return fig
+    return go.Figure({"data": data, "layout": layout})
+
+
+def _stacked_rows(heights, spacing, titles):
+    """Axes and titles of one column of subplots, the first on top, as ``make_subplots(rows=n, cols=1)`` lays them out.
+
+    The same arithmetic as make_subplots (heights scaled to the room left by
+    the gaps, counted from the bottom), so the domains are the same floats.
+    """
+    n = len(heights)
+    total = float(sum(heights))
+    spans = [(1.0 - spacing * (n - 1)) * (h / total) for h in heights][::-1]  # bottom row first
+    layout, annotations = {}, []
+    for r, text in enumerate(titles):  # r = 0 is the top row
+        up = n - 1 - r  # rows below this one
+        start = sum(spans[:up]) + up * spacing
+        suffix = str(r + 1) if r else ""
+        layout[f"xaxis{suffix}"] = {"anchor": f"y{suffix}", "domain": [0.0, 1.0]}
+        layout[f"yaxis{suffix}"] = {"anchor": f"x{suffix}", "domain": [start, start + spans[up]]}
+        annotations.append({"font": {"size": palette.FONT_SIZE}, "showarrow": False, "text": text, "x": 0.5,
+                            "xanchor": "center", "xref": "paper", "y": start + spans[up], "yanchor": "bottom",
+                            "yref": "paper", "yshift": 8})
+    layout["annotations"] = annotations
+    return layout
 
 
 def _row_heatmap(z, raw, *, name, customdata, hovertemplate, text=True):
     h, w = z.shape
-    trace = go.Heatmap(z=z.astype(np.float32), x=np.arange(w), y=np.arange(h), name=name, coloraxis="coloraxis",
-                       xgap=1, ygap=1, customdata=customdata, hovertemplate=hovertemplate)
+    trace = {"type": "heatmap", "z": z.astype(np.float32), "x": np.arange(w), "y": np.arange(h), "name": name,
+             "coloraxis": "coloraxis", "xgap": 1, "ygap": 1, "customdata": customdata, "hovertemplate": hovertemplate}
     if text:
         trace.update(text=cell_labels(raw), texttemplate="%{text}", textfont={"size": 12})
     return trace
 
 
-def _axes(fig, t, f, labels, names):
+def _axes(layout, t, f, labels, names):
     common = {"showgrid": False, "zeroline": False, "ticks": "", "range": [-0.5, f - 0.5]}
-    fig.update_xaxes(**common, tickmode="array", tickvals=np.arange(f), ticktext=names, side="top", row=1, col=1)
-    for row in (2, 3):
-        fig.update_xaxes(**common, showticklabels=False, row=row, col=1)
-    fig.update_yaxes(range=[t - 0.5, -0.5], tickmode="array", tickvals=np.arange(t),
-                     ticktext=[f"{i} {lab}" for i, lab in enumerate(labels)], showgrid=False, zeroline=False,
-                     row=1, col=1)
-    for row in (2, 3):
-        fig.update_yaxes(range=[0.5, -0.5], showticklabels=False, showgrid=False, zeroline=False, row=row, col=1)
+    layout["xaxis"].update(**common, tickmode="array", tickvals=np.arange(f), ticktext=names, side="top")
+    for suffix in ("2", "3"):
+        layout[f"xaxis{suffix}"].update(**common, showticklabels=False)
+    layout["yaxis"].update(range=[t - 0.5, -0.5], tickmode="array", tickvals=np.arange(t),
+                           ticktext=[f"{i} {lab}" for i, lab in enumerate(labels)], showgrid=False, zeroline=False)
+    for suffix in ("2", "3"):
+        layout[f"yaxis{suffix}"].update(range=[0.5, -0.5], showticklabels=False, showgrid=False, zeroline=False)
