@@ -87,9 +87,22 @@ def frozen(value):
     elif isinstance(value, BaseFigure):
         # st.plotly_chart calls to_dict(), a deep copy of the whole figure, on every rerun (a third of a warm
         # rerun of Stacked pooling). A shared figure never changes, so its dict is made once and handed out.
-        spec = value.to_dict()
+        # Object arrays (cell text, hover words) become lists: plotly.io.to_json's orjson path refuses them and
+        # falls back to cleaning the whole figure in Python, on every st.plotly_chart.
+        spec = _without_object_arrays(value.to_dict())
         value.to_dict = lambda: spec
     return value
+
+
+def _without_object_arrays(spec):
+    """``spec`` with every numpy object array in it made a list; everything else as it is."""
+    if isinstance(spec, dict):
+        return {key: _without_object_arrays(item) for key, item in spec.items()}
+    if isinstance(spec, list):
+        return [_without_object_arrays(item) for item in spec]
+    if isinstance(spec, np.ndarray) and spec.dtype == object:
+        return spec.tolist()
+    return spec
 
 
 def _measure(value):

@@ -64,3 +64,13 @@ def test_a_shared_result_is_read_only_counted_in_bytes_and_built_once():
     assert again is values and calls == ["test-shared-result"]
     assert not values.flags.writeable
     assert widgets.RESULTS.bytes - before >= values.nbytes + 5000  # the array and the figure's dict
+
+
+def test_a_frozen_figure_hands_out_text_arrays_as_lists_so_plotly_writes_it_with_orjson():
+    # plotly.io.to_json's orjson path refuses object arrays and cleans the whole figure in Python instead.
+    import plotly.graph_objects as go
+
+    fig = go.Figure(go.Heatmap(z=[[1, 2]], text=np.array([["a", "b"]], dtype=object)))
+    widgets.frozen(fig)
+    text = fig.to_dict()["data"][0]["text"]
+    assert isinstance(text, list) and text == [["a", "b"]]
