@@ -28,13 +28,13 @@ def label(mode):
     return "Stochastic (test time)" if mode == "stochastic" else widgets.MODE_LABELS[mode]
 
 
-@widgets.shared_cache(max_entries=4)
+@widgets.shared_cache
 def noise_draws(key, shape, kind, seed):
     """The random numbers of the noise (they do not depend on its level): moving the level draws none."""
     return draw_noise(shape, kind, rng=seed)
 
 
-@widgets.shared_cache(max_entries=2)
+@widgets.shared_cache
 def noisy_image(key, _planes, _draws, level):
     return noisy_copy(_planes, _draws, level, clip=True)
 
