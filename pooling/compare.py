@@ -101,7 +101,8 @@ def new_colours(planes, result, *, chunk=1 << 22):
     (max, min) with one window grid, a cell whose channels all chose the
     same tap copies that pixel's colour, so only the other cells (those of
     :func:`channel_disagreement`, and any NaN) are compared: about a fifth
-    of the work on a photo.
+    of the work on a photo. A photo's (uint8) colours are compared as one
+    32-bit number each.
 
     Examples
     --------
@@ -124,6 +125,9 @@ def new_colours(planes, result, *, chunk=1 << 22):
             candidate |= np.isnan(values).any(axis=0)
     else:
         candidate = np.ones(grid.shape, bool)
+    if planes.dtype == np.uint8 and values.dtype == np.uint8 and planes.shape[0] <= 4:
+        # A photo's colour as one uint32: one gather and one comparison per tap instead of one per channel.
+        planes, values = _packed_colours(planes)[None], _packed_colours(values)[None]
     new = np.zeros(grid.shape, bool)
     at_row, at_col = np.nonzero(candidate)
     row_pos, col_pos = np.clip(rows.positions, 0, h - 1), np.clip(cols.positions, 0, w - 1)
@@ -135,6 +139,14 @@ def new_colours(planes, result, *, chunk=1 << 22):
         same = (taps == values[:, r, c][:, :, None, None]).all(axis=0) & row_ok[r][:, :, None] & col_ok[c][:, None, :]
         new[r, c] = ~same.any(axis=(-1, -2))
     return new
+
+
+def _packed_colours(planes):
+    """uint8 planes ``(C, H, W)``, ``C <= 4``, as one uint32 per pixel: equal colours give equal numbers."""
+    packed = planes[0].astype(np.uint32)
+    for n in range(1, planes.shape[0]):
+        packed |= planes[n].astype(np.uint32) << np.uint32(8 * n)
+    return packed
 
 
 def mode_difference(a, b):
