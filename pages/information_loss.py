@@ -28,7 +28,9 @@ def _views(key, _planes, pool_settings, channel):
     for mode in dict.fromkeys((pool_settings.mode, "max", "avg")):
         try:
             result = pool2d(_planes, mode, **pool_options(pool_settings, mode=mode))
-            views[mode] = loss_figures.loss_view(result, channel=channel, side=VIEW_SIDE)
+            # Only the layer's own mode shows its dimmed photo.
+            views[mode] = loss_figures.loss_view(result, channel=channel, side=VIEW_SIDE,
+                                                 dim=mode == pool_settings.mode)
         except ValueError as err:  # stochastic pooling of negative numbers: the other modes still show
             views[mode] = str(err)
     return views
@@ -61,16 +63,19 @@ def _chart_section(lab):
         st.info("Pick a mode, on an image at least 2 × 2, to draw the chart.")
         return
     key = sha256_key(lab.key.encode(), planes.shape)
-    curves = {}
+    curves, drawn = {}, []
     for mode in modes:
         options = loss_figures.psnr_options(mode, pool_options(lab.settings, mode=mode))
         try:
             curves[mode] = _curve(key, planes, mode, options, 255.0 if planes.dtype == np.uint8 else None, kernels)
+            drawn.append((mode, options))
         except ValueError as err:
             st.caption(widgets.plain(f"{loss_figures.PSNR_LABELS[mode]} is left off the chart: {err}"))
     if not curves:
         return
-    chart = widgets.shared((key, "psnr chart", lab.settings, tuple(curves), kernels), partial(
+    # The chart sweeps its own kernels: its key names the image, each line's mode and options, and no layer
+    # setting, so moving the sidebar's kernel finds it built.
+    chart = widgets.shared((key, "psnr chart", tuple(drawn), kernels), partial(
         loss_figures.psnr_chart, kernels, curves, labels=loss_figures.PSNR_LABELS))
     st.plotly_chart(chart, key="loss_psnr_chart")
     st.caption(loss_figures.psnr_caption(kernels))
