@@ -104,7 +104,9 @@ def _survival_section(survival, h, w, key):
                  "outputs. Hover a cell for its count.")
     if survival["dimmed"] is not None:
         right.plotly_chart(widgets.shared((key, "dimmed"), partial(
-            image_figure, survival["dimmed"], title="Discarded cells dimmed", value_range=(0, 255), max_side=640)),
+            image_figure, survival["dimmed"], title="Discarded cells dimmed", max_side=640,
+            # uint8 pixels are shown as they are: scaling them from 0-255 to 0-255 gives the same pixels, slower
+            value_range=None if survival["dimmed"].dtype == np.uint8 else (0, 255))),
             key="loss_dimmed")
         right.caption("The whole image with every discarded cell at a quarter of its brightness.")
 
