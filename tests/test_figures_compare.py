@@ -1,6 +1,10 @@
 """Figures of the Max vs Average page, read from fig.data and fig.layout (never pixels)."""
 
+import json
+
 import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 from helpers import coords, image_pixels, raises
 
@@ -143,6 +147,17 @@ def test_zoom_figure_takes_a_shared_value_range(zoom):
     fig = zoom_figure(zoom, value_range=(0, 255), title="Zoom")
     assert (fig.layout.coloraxis.cmin, fig.layout.coloraxis.cmax) == (0, 255)
     assert fig.layout.title.text == "Zoom"
+
+
+@pytest.mark.parametrize("focus", [None, (2, 1), (0, 0)])
+def test_zoom_figure_built_unvalidated_is_the_validated_figure(zoom, focus):
+    # zoom_figure skips plotly's validation for speed: its spec must already be in the forms validation gives.
+    from pooling.figures.compare import _zoom_spec
+
+    for value_range, title in ((None, None), ((0, 255), "Zoom")):
+        built = zoom_figure(zoom, focus=focus, value_range=value_range, title=title)
+        validated = go.Figure(_zoom_spec(zoom, focus, value_range, title))
+        assert json.loads(pio.to_json(built, validate=False)) == json.loads(pio.to_json(validated, validate=False))
 
 
 def test_zoom_figure_needs_a_zoom():

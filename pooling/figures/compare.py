@@ -17,6 +17,8 @@ __all__ = ["CHANNEL_NAMES", "DISPLAY_SIDE", "ZOOM_TRACES", "channel_figure", "di
 
 CHANNEL_NAMES = ("red", "green", "blue")
 DISPLAY_SIDE = 480  # long side, in pixels, of pooled images as sent to the browser
+# The value colour scale as plotly validates it (stops and colours), for figures built without validation.
+_VALUE_COLORSCALE = go.layout.Coloraxis(colorscale=palette.VALUE_SCALE).to_plotly_json()["colorscale"]
 ZOOM_TRACES = (
     "output", "output cells", "input crop", "source halo", "sources", "source points",
     "focus cell halo", "focus cell", "focus window halo", "focus window",
@@ -203,6 +205,13 @@ def zoom_figure(zoom, *, focus=None, value_range=None, title=None):
     """
     if not isinstance(zoom, ZoomRegion):
         raise TypeError(f"zoom must be a ZoomRegion, not {type(zoom).__name__}")
+    # Not validated: the spec holds plotly's own forms already (test_figures_compare holds it to the validated
+    # figure), and validating it cost as much as building it. The zoom is rebuilt on every move of its controls.
+    return go.Figure(_zoom_spec(zoom, focus, value_range, title), _validate=False)
+
+
+def _zoom_spec(zoom, focus, value_range, title):
+    """:func:`zoom_figure`'s figure as a plain ``{"data", "layout"}`` dict, in the forms plotly validates to."""
     (h, w), (ch, cw) = zoom.values.shape, zoom.crop.shape
     lo, hi = value_range if value_range is not None else finite_range(zoom.crop, zoom.values)
     (ii, jj, cell_words), (pixels, pixel_words) = _source_words(zoom)
@@ -211,8 +220,8 @@ def zoom_figure(zoom, *, focus=None, value_range=None, title=None):
     left, right = {"xaxis": "x", "yaxis": "y"}, {"xaxis": "x2", "yaxis": "y2"}
     src = cell_outlines(zoom.source_rows, zoom.source_cols, inset=marks["inset"])
     cell, window = _focus_outlines(zoom, focus, out_marks["inset"], marks["inset"])
-    # Plain dicts, the same traces _traces.value_heatmap, halo and outline build, validated once by go.Figure:
-    # make_subplots, add_trace and the update_* calls validated the figure a dozen times (about 80 ms).
+    # Plain dicts, the same traces _traces.value_heatmap, halo and outline build: make_subplots, add_trace and
+    # the update_* calls validated the figure a dozen times (about 80 ms).
     data = [
         _value_heatmap(zoom.values, name="output", x0=zoom.left, y0=zoom.top, hoverinfo="skip", **left),
         {"type": "scatter", "x": jj.astype(np.float32), "y": ii.astype(np.float32),
@@ -248,12 +257,13 @@ def zoom_figure(zoom, *, focus=None, value_range=None, title=None):
         "annotations": [{"font": {"size": palette.FONT_SIZE}, "showarrow": False, "text": text,
                          "x": sum(domain) / 2.0, "xanchor": "center", "xref": "paper", "y": 1.0,
                          "yanchor": "bottom", "yref": "paper", "yshift": 36} for text, domain in zip(titles, domains)],
-        "title": {"text": title} if title else {}, "coloraxis": coloraxis(lo, hi, showscale=False),
+        **({"title": {"text": title}} if title else {}),
+        "coloraxis": {**coloraxis(lo, hi, showscale=False), "colorscale": _VALUE_COLORSCALE},
         "font": {"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE}, "showlegend": False,
         "plot_bgcolor": palette.BACKGROUND, "paper_bgcolor": palette.BACKGROUND,
         "margin": {"l": 30, "r": 20, "t": 110 if title else 80, "b": 20}, "clickmode": "event+select",
     }
-    return go.Figure({"data": data, "layout": layout})
+    return {"data": data, "layout": layout}
 
 
 def _value_heatmap(values, *, name, x0, y0, hovertemplate="row %{y}, col %{x}: %{z}<extra></extra>", **kwargs):
