@@ -692,7 +692,7 @@ def input_words(planes):
     return f"Input: {h} × {w} × {c} = {a.size:,} values of {a.dtype}: {format_bytes(int(a.nbytes))}"
 
 
-def pool_modes(planes, options):
+def pool_modes(planes, options, *, done=None):
     """Pool one input several ways: each mode's values and cost, or the core's reason it refused.
 
     Parameters
@@ -700,6 +700,9 @@ def pool_modes(planes, options):
     planes : (C, H, W) array_like
     options : dict of str to dict
         ``{mode: keyword arguments of pooling.pool2d}``, in the order to pool.
+    done : dict of str to PoolResult, optional
+        Poolings of ``planes`` already made with these options, used as they
+        are instead of pooling again.
 
     Returns
     -------
@@ -713,11 +716,14 @@ def pool_modes(planes, options):
     >>> out = pool_modes(x, {"max": {"kernel_size": 2}, "stochastic": {"kernel_size": 2}})
     >>> out["max"][0].tolist(), out["stochastic"][:30]
     ([[[4.0]]], 'stochastic pooling needs x >= ')
+    >>> top = pool2d(x, "max", 2)
+    >>> pool_modes(x, {"max": {"kernel_size": 2}}, done={"max": top})["max"][0] is top.values
+    True
     """
-    pooled = {}
+    pooled, done = {}, dict(done or {})
     for mode, kwargs in dict(options).items():
         try:
-            result = pool2d(planes, mode, **kwargs)
+            result = done[mode] if mode in done else pool2d(planes, mode, **kwargs)
         except ValueError as err:
             pooled[mode] = str(err)
         else:
