@@ -126,9 +126,9 @@ for place, mode in zip(st.columns(len(modes)), modes):
     place.text(f"{cost.output_shape[1]} × {cost.output_shape[2]} output")
 if {"max", "avg"} <= shown.keys():
     padded = lab.settings.padding not in (0, "valid", "same")
-    st.text(max_against_average(shown["max"][0], shown["avg"][0],
-                                padding_counted=padded and lab.settings.count_include_pad,
-                                divisor_override=lab.settings.divisor_override or None))
+    st.text(widgets.shared(lab.cache_key("mva_max_against_avg"), partial(
+        max_against_average, shown["max"][0], shown["avg"][0], padding_counted=padded and lab.settings.count_include_pad,
+        divisor_override=lab.settings.divisor_override or None)))
 st.caption(f"Every image uses one scale: black is {lo:g} and white is {hi:g}. Options such as p, alpha or the "
            "seed come from the sidebar: choose that mode there to change them.")
 
