@@ -102,7 +102,7 @@ def new_colours(planes, result, *, chunk=1 << 22):
     same tap copies that pixel's colour, so only the other cells (those of
     :func:`channel_disagreement`, and any NaN) are compared: about a fifth
     of the work on a photo. A photo's (uint8) colours are compared as one
-    32-bit number each.
+    32-bit number each, gathered by flat index.
 
     Examples
     --------
@@ -125,13 +125,25 @@ def new_colours(planes, result, *, chunk=1 << 22):
             candidate |= np.isnan(values).any(axis=0)
     else:
         candidate = np.ones(grid.shape, bool)
-    if planes.dtype == np.uint8 and values.dtype == np.uint8 and planes.shape[0] <= 4:
-        # A photo's colour as one uint32: one gather and one comparison per tap instead of one per channel.
-        planes, values = _packed_colours(planes)[None], _packed_colours(values)[None]
     new = np.zeros(grid.shape, bool)
     at_row, at_col = np.nonzero(candidate)
     row_pos, col_pos = np.clip(rows.positions, 0, h - 1), np.clip(cols.positions, 0, w - 1)
     row_ok, col_ok = rows.in_bounds & rows.member, cols.in_bounds & cols.member
+    if planes.dtype == np.uint8 and values.dtype == np.uint8 and planes.shape[0] <= 3:
+        # A photo's colour packed in one uint32, and one flat index per tap with the taps outside the window sent
+        # to a last entry no colour packs to: one take and one comparison per tap, instead of three of each.
+        colours = np.append(_packed_colours(planes).ravel(), np.uint32(0xFFFFFFFF))
+        outside = h * w
+        row_at = np.where(row_ok, row_pos * w, outside)
+        col_at = np.where(col_ok, col_pos, outside)
+        packed = _packed_colours(values)
+        step = max(1, chunk // max(rows.n_taps * cols.n_taps, 1))
+        for a in range(0, at_row.size, step):
+            r, c = at_row[a:a + step], at_col[a:a + step]
+            at = row_at[r][:, :, None] + col_at[c][:, None, :]  # (cells, row taps, col taps)
+            np.minimum(at, outside, out=at)
+            new[r, c] = ~(colours.take(at) == packed[r, c][:, None, None]).any(axis=(1, 2))
+        return new
     step = max(1, chunk // max(planes.shape[0] * rows.n_taps * cols.n_taps, 1))
     for a in range(0, at_row.size, step):  # a loop over chunks of cells; each is vectorised over taps
         r, c = at_row[a:a + step], at_col[a:a + step]
@@ -142,7 +154,7 @@ def new_colours(planes, result, *, chunk=1 << 22):
 
 
 def _packed_colours(planes):
-    """uint8 planes ``(C, H, W)``, ``C <= 4``, as one uint32 per pixel: equal colours give equal numbers."""
+    """uint8 planes ``(C, H, W)``, ``C <= 3``, as one uint32 per pixel below 2**24: equal colours, equal numbers."""
     packed = planes[0].astype(np.uint32)
     for n in range(1, planes.shape[0]):
         packed |= planes[n].astype(np.uint32) << np.uint32(8 * n)
