@@ -62,8 +62,8 @@ def channel_figure(values, *, value_range=(0, 255), max_side=DISPLAY_SIDE, names
     x0 = 0.0
     for n, (plane, name) in enumerate(zip(a, names)):
         suffix = str(n + 1) if n else ""
-        data.append({"type": "image", "name": str(n), "source": pixels_uri(_as_display_array(plane, value_range,
-                                                                                            max_side)),
+        data.append({"type": "image", "name": str(n), "source": pixels_uri(_as_display_array(
+                         plane, _scale_for(plane, value_range), max_side)),
                      "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "hovertemplate": "row %{y}, col %{x}<extra></extra>"})
         shared = {"matches": "x"} if n else {}
         layout[f"xaxis{suffix}"] = {"anchor": f"y{suffix}", "domain": [x0, x0 + width], **shared,
@@ -76,6 +76,13 @@ def channel_figure(values, *, value_range=(0, 255), max_side=DISPLAY_SIDE, names
     return go.Figure({"data": data, "layout": {
         **layout, "annotations": annotations, "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
         "font": {"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE}}})
+
+
+def _scale_for(values, value_range):
+    """``value_range``, or None where scaling would give the same pixels: uint8 values shown from 0 to 255."""
+    if np.asarray(values).dtype == np.uint8 and tuple(float(v) for v in value_range) == (0.0, 255.0):
+        return None
+    return value_range
 
 
 def difference_figure(diff, *, first, second, n_planes=1):
@@ -139,7 +146,7 @@ def fringe_figure(values, mask, *, value_range=(0, 255), max_side=DISPLAY_SIDE, 
     a, m = np.asarray(values), np.asarray(mask)
     if a.ndim != 3 or a.shape[0] != 3 or m.shape != a.shape[1:] or m.dtype != bool:
         raise ValueError(f"values must be (3, H, W) and mask an (H, W) bool array, got {a.shape} and {m.shape}")
-    rgb = np.moveaxis(_as_display_array(a, value_range, max_side), -1, 0).astype(np.float32)
+    rgb = np.moveaxis(_as_display_array(a, _scale_for(a, value_range), max_side), -1, 0).astype(np.float32)
     share, _ = block_mean(m.astype(np.float32), max_side)
     share = share[: rgb.shape[1], : rgb.shape[2], None].astype(np.float32)
     grey = rgb.mean(axis=0)[..., None] * 0.5 + 96  # faded: the accent reads on any photo
