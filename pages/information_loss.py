@@ -28,9 +28,9 @@ def _views(key, _planes, pool_settings, channel):
     for mode in dict.fromkeys((pool_settings.mode, "max", "avg")):
         try:
             result = pool2d(_planes, mode, **pool_options(pool_settings, mode=mode))
-            # Only the layer's own mode shows its dimmed photo.
+            # Only the layer's own mode shows its survival map and dimmed photo.
             views[mode] = loss_figures.loss_view(result, channel=channel, side=VIEW_SIDE,
-                                                 dim=mode == pool_settings.mode)
+                                                 survival=mode == pool_settings.mode)
         except ValueError as err:  # stochastic pooling of negative numbers: the other modes still show
             views[mode] = str(err)
     return views

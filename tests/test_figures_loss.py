@@ -150,7 +150,11 @@ def test_loss_view_holds_the_cores_numbers_and_shrinks_only_the_maps():
     np.testing.assert_array_equal(view["survival"], loss.survival[1])  # cell by cell, not shrunk
     np.testing.assert_allclose(view["error"], block_mean(loss.loss_map.mean(axis=0), 16)[0], rtol=1e-6)
     assert view["recon"].shape == view["dimmed"].shape == (3, 16, 16)
-    assert loss_view(result, channel=1, side=16, dim=False)["dimmed"] is None  # asked not to dim
+    light = loss_view(result, channel=1, side=16, survival=False)  # the reconstruction alone
+    assert light["survival"] is light["dimmed"] is light["kept"] is light["picks"] is None
+    assert (light["mse"], light["psnr"]) == (view["mse"], view["psnr"])
+    np.testing.assert_array_equal(light["recon"], view["recon"])
+    np.testing.assert_array_equal(light["error"], view["error"])
     lp = loss_view(pooling.pool2d(coords(4, 4) - 5.0, "lp", 2, p=np.inf))
     assert not lp["selecting"] and lp["picks"] and lp["dimmed"] is None  # one-hot weights, no indices
     assert not loss_view(pooling.pool2d(coords(4, 4), "lp", 2))["picks"]

@@ -329,7 +329,7 @@ def psnr_options(mode, options):
     return tuple(sorted((kept | {"train": False} if mode == "stochastic" else kept).items()))
 
 
-def loss_view(result, *, channel=0, side=1024, dim=True):
+def loss_view(result, *, channel=0, side=1024, survival=True):
     """What a page draws of one pooling's information loss: its numbers, and maps shrunk to cache and send.
 
     Parameters
@@ -341,9 +341,10 @@ def loss_view(result, *, channel=0, side=1024, dim=True):
     side : int, optional
         The error map, reconstruction and dimmed photo are block means at
         most this long.
-    dim : bool, optional
-        Make the dimmed photo (:func:`dim_discarded`); False leaves it None,
-        for a pooling whose photo is not shown.
+    survival : bool, optional
+        Count the outputs that use each cell, and make what shows them: the
+        survival map, its shares and the dimmed photo. False leaves those
+        None, for a pooling whose reconstruction alone is shown.
 
     Returns
     -------
@@ -352,8 +353,9 @@ def loss_view(result, *, channel=0, side=1024, dim=True):
         (:func:`pooling.compare.picks_one_cell`), ``mse``, ``psnr``,
         ``kept``, ``reused`` (shares of cells), ``survival`` (uint16 map of
         ``channel``), ``most`` (its maximum), ``error`` (float32, the planes'
-        mean), ``recon`` (float32) and ``dimmed`` (uint8 photos when
-        ``dim`` is true, else None).
+        mean), ``recon`` (float32) and ``dimmed`` (uint8 photos only, else
+        None). Without ``survival``, ``picks`` to ``most`` and ``dimmed``
+        are None.
 
     Examples
     --------
@@ -367,19 +369,24 @@ def loss_view(result, *, channel=0, side=1024, dim=True):
     planes = result.input
     if not 0 <= channel < planes.shape[0]:
         raise ValueError(f"channel ({channel}) must be from 0 to {planes.shape[0] - 1}")
-    loss = information_loss(result)
-    survival, error, recon = (a if a.ndim == 3 else a[None] for a in (loss.survival, loss.loss_map,
-                                                                        loss.reconstruction))
-    photo = planes.dtype == np.uint8
-    return {
-        "selecting": result.selecting, "picks": picks_one_cell(result, survival=survival),
-        "mse": loss.mse, "psnr": loss.psnr, "kept": loss.kept_fraction, "reused": loss.reused_fraction,
-        "survival": survival[channel].astype(np.uint16),  # at most 32 * 32 windows reuse a cell
-        "most": int(survival[channel].max()),
+    loss = information_loss(result, survival=survival)
+    error, recon = (a if a.ndim == 3 else a[None] for a in (loss.loss_map, loss.reconstruction))
+    view = {
+        "selecting": result.selecting, "mse": loss.mse, "psnr": loss.psnr,
         "error": block_mean(error.mean(axis=0), side)[0].astype(np.float32),
         "recon": block_mean(recon, side)[0].astype(np.float32),
-        "dimmed": block_mean(dim_discarded(planes, survival), side)[0] if photo and dim else None,
+        "picks": None, "kept": None, "reused": None, "survival": None, "most": None, "dimmed": None,
     }
+    if survival:
+        counts = loss.survival if loss.survival.ndim == 3 else loss.survival[None]
+        view.update({
+            "picks": picks_one_cell(result, survival=counts), "kept": loss.kept_fraction,
+            "reused": loss.reused_fraction,
+            "survival": counts[channel].astype(np.uint16),  # at most 32 * 32 windows reuse a cell
+            "most": int(counts[channel].max()),
+            "dimmed": block_mean(dim_discarded(planes, counts), side)[0] if planes.dtype == np.uint8 else None,
+        })
+    return view
 
 
 def psnr_input(planes, *, side=512):
