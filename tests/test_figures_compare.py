@@ -39,6 +39,13 @@ def test_channel_figure_uses_the_value_range_and_shrinks_big_planes():
     assert abs(int(pixels.ravel()[0]) - 128) <= 1
 
 
+@pytest.mark.parametrize("names", [("red", "green", "blue"), ("a", "b")])
+def test_channel_figure_built_unvalidated_is_the_validated_figure(names):
+    fig = channel_figure(np.arange(len(names) * 12, dtype=np.uint8).reshape(len(names), 3, 4), names=names)
+    again = go.Figure(fig.to_dict())
+    assert json.loads(pio.to_json(fig, validate=False)) == json.loads(pio.to_json(again, validate=False))
+
+
 def test_channel_figure_rejects_a_name_count_that_does_not_match():
     with raises(ValueError, "values must be (C, H, W) with one name per channel (3), got shape (2, 4, 4)"):
         channel_figure(np.zeros((2, 4, 4)))

@@ -54,8 +54,8 @@ def channel_figure(values, *, value_range=(0, 255), max_side=DISPLAY_SIDE, names
     a = np.asarray(values)
     if a.ndim != 3 or a.size == 0 or len(names) != a.shape[0]:
         raise ValueError(f"values must be (C, H, W) with one name per channel ({len(names)}), got shape {a.shape}")
-    # The figure px.imshow(grey, facet_col=0, binary_string=True) makes, as one dict validated once: px and its
-    # update_* calls validated the figure over and over, several times the cost of the three PNGs.
+    # The figure px.imshow(grey, facet_col=0, binary_string=True) makes, as one dict: px and its update_* calls
+    # validated the figure over and over, several times the cost of the three PNGs.
     data, layout, annotations = [], {}, []
     spacing = 0.02
     width = (1 - spacing * (len(a) - 1)) / len(a)
@@ -73,9 +73,10 @@ def channel_figure(values, *, value_range=(0, 255), max_side=DISPLAY_SIDE, names
         annotations.append({"showarrow": False, "text": name, "x": x0 + width / 2, "xanchor": "center",
                             "xref": "paper", "y": 1.0, "yanchor": "bottom", "yref": "paper"})
         x0 += width + spacing
+    # Not validated: every value is in its validated form already (test_figures_compare holds it to that).
     return go.Figure({"data": data, "layout": {
         **layout, "annotations": annotations, "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
-        "font": {"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE}}})
+        "font": {"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE}}}, _validate=False)
 
 
 def _scale_for(values, value_range):
