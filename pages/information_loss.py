@@ -82,8 +82,11 @@ def _chart_section(lab):
 
 
 @st.fragment
-def _survival_section(survival, h, w, key):
-    """The sidebar layer's shares of discarded, kept and reused cells, a crop of its survival map, the dimmed image."""
+def _survival_section(survival, h, w, key, photo_key):
+    """The sidebar layer's shares of discarded, kept and reused cells, a crop of its survival map, the dimmed image.
+
+    ``key`` names the survival map (its plane included); ``photo_key`` the dimmed photo, which shows every plane.
+    """
     st.write(loss_figures.survival_words(survival["picks"]))
     names = ("Discarded (used by no output)", "Kept", "Reused (2 or more outputs)")
     for place, name, share in zip(st.columns(3), names, (1 - survival["kept"], survival["kept"], survival["reused"])):
@@ -103,7 +106,7 @@ def _survival_section(survival, h, w, key):
     left.caption("Heatmap of a crop, cell by cell: dark cells were discarded; bright cells were used by the most "
                  "outputs. Hover a cell for its count.")
     if survival["dimmed"] is not None:
-        right.plotly_chart(widgets.shared((key, "dimmed"), partial(
+        right.plotly_chart(widgets.shared(photo_key, partial(
             image_figure, survival["dimmed"], title="Discarded cells dimmed", max_side=640,
             # uint8 pixels are shown as they are: scaling them from 0-255 to 0-255 gives the same pixels, slower
             value_range=None if survival["dimmed"].dtype == np.uint8 else (0, 255))),
@@ -131,7 +134,7 @@ if isinstance(views[mode], str):
     st.error(widgets.plain(f"{widgets.MODE_LABELS[mode]} pooling cannot pool this image: {views[mode]}. "
                            "Max and average pooling below, and the chart, do not need it."))
 else:
-    _survival_section(views[mode], h, w, lab.cache_key(channel, "survival"))
+    _survival_section(views[mode], h, w, lab.cache_key(channel, "survival"), lab.cache_key("dimmed"))
 
 st.subheader("Reconstruction from the pooled output")
 st.write("Max-unpooling puts each output back on the cell it came from and zeros elsewhere; average spreads "
@@ -141,10 +144,12 @@ st.write("Max-unpooling puts each output back on the cell it came from and zeros
 recon = {m: views[m] for m in ("max", "avg") if not isinstance(views[m], str)}
 worst = max((float(v["error"].max()) for v in recon.values()), default=0.0) or 1.0
 for column, (m, view) in zip(st.columns(2), recon.items()):
-    column.plotly_chart(widgets.shared(lab.cache_key(channel, "recon", m), partial(
+    # Reconstructions and errors show every plane: their keys leave out the survival map's plane, so picking
+    # another plane finds them built.
+    column.plotly_chart(widgets.shared(lab.cache_key("recon", m), partial(
         image_figure, view["recon"], title=RECON_NAMES[m], value_range=value_range(lab.planes), max_side=640)),
         key=f"loss_recon_{m}")
-    column.plotly_chart(widgets.shared(lab.cache_key(channel, "error", m, worst), partial(
+    column.plotly_chart(widgets.shared(lab.cache_key("error", m, worst), partial(
         map_figure, view["error"], title=f"{RECON_NAMES[m]}: |error|", zmin=0, zmax=worst, colorbar_title="|error|")),
         key=f"loss_error_{m}")
     column.text(loss_figures.psnr_text(view["mse"], view["psnr"]))
