@@ -81,7 +81,7 @@ def channel_figure(values, *, value_range=(0, 255), max_side=DISPLAY_SIDE, names
 
 def _scale_for(values, value_range):
     """``value_range``, or None where scaling would give the same pixels: uint8 values shown from 0 to 255."""
-    if np.asarray(values).dtype == np.uint8 and tuple(float(v) for v in value_range) == (0.0, 255.0):
+    if value_range is not None and np.asarray(values).dtype == np.uint8 and tuple(map(float, value_range)) == (0, 255):
         return None
     return value_range
 

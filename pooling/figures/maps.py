@@ -207,8 +207,8 @@ def map_figure(values, *, title=None, colorscale=palette.VALUE_SCALE, zmin=None,
                 {"type": "scatter", "x": [offset], "y": [offset], "mode": "markers", "hoverinfo": "skip",
                  "showlegend": False, "marker": {"size": 0.1, "opacity": 0, "color": [lo], "cmin": lo, "cmax": hi,
                                                  "colorscale": scale, "showscale": True, "colorbar": colorbar}}]
-    # One dict, not validated (test_figures_maps holds it to the validated figure): update_* calls validated the
-    # whole figure again each time (15 ms a map).
+    # One dict, not validated (test_figures_compare holds it to the validated figure): update_* calls validated
+    # the whole figure again each time (15 ms a map).
     return go.Figure({"data": data, "layout": {
         "yaxis": {"autorange": "reversed", "scaleanchor": "x", "constrain": "domain", "showgrid": False,
                   "zeroline": False},
