@@ -46,6 +46,15 @@ def test_channel_figure_built_unvalidated_is_the_validated_figure(names):
     assert json.loads(pio.to_json(fig, validate=False)) == json.loads(pio.to_json(again, validate=False))
 
 
+def test_channel_and_fringe_figures_without_a_value_range():
+    # As image_figure: uint8 shown as it is, other dtypes stretched to their own range.
+    v = np.stack([np.full((2, 2), 10, np.uint8), np.full((2, 2), 20, np.uint8), np.full((2, 2), 30, np.uint8)])
+    v[:, 0, 0] = 0
+    assert int(image_pixels(channel_figure(v, value_range=None).data[0])[1, 1]) == 10
+    assert int(image_pixels(channel_figure(v / 2.0, value_range=None).data[0])[1, 1]) == 255
+    assert image_pixels(fringe_figure(v, np.zeros((2, 2), bool), value_range=None).data[0]).shape[:2] == (2, 2)
+
+
 def test_channel_figure_rejects_a_name_count_that_does_not_match():
     with raises(ValueError, "values must be (C, H, W) with one name per channel (3), got shape (2, 4, 4)"):
         channel_figure(np.zeros((2, 4, 4)))
