@@ -28,7 +28,9 @@ def _views(key, _planes, pool_settings, channel):
     for mode in dict.fromkeys((pool_settings.mode, "max", "avg")):
         try:
             result = pool2d(_planes, mode, **pool_options(pool_settings, mode=mode))
-            views[mode] = loss_figures.loss_view(result, channel=channel, side=VIEW_SIDE)
+            # Only the layer's own mode shows its survival map and dimmed photo.
+            views[mode] = loss_figures.loss_view(result, channel=channel, side=VIEW_SIDE,
+                                                 survival=mode == pool_settings.mode)
         except ValueError as err:  # stochastic pooling of negative numbers: the other modes still show
             views[mode] = str(err)
     return views
@@ -61,24 +63,30 @@ def _chart_section(lab):
         st.info("Pick a mode, on an image at least 2 × 2, to draw the chart.")
         return
     key = sha256_key(lab.key.encode(), planes.shape)
-    curves = {}
+    curves, drawn = {}, []
     for mode in modes:
         options = loss_figures.psnr_options(mode, pool_options(lab.settings, mode=mode))
         try:
             curves[mode] = _curve(key, planes, mode, options, 255.0 if planes.dtype == np.uint8 else None, kernels)
+            drawn.append((mode, options))
         except ValueError as err:
             st.caption(widgets.plain(f"{loss_figures.PSNR_LABELS[mode]} is left off the chart: {err}"))
     if not curves:
         return
-    chart = widgets.shared((key, "psnr chart", lab.settings, tuple(curves), kernels), partial(
+    # The chart sweeps its own kernels: its key names the image, each line's mode and options, and no layer
+    # setting, so moving the sidebar's kernel finds it built.
+    chart = widgets.shared((key, "psnr chart", tuple(drawn), kernels), partial(
         loss_figures.psnr_chart, kernels, curves, labels=loss_figures.PSNR_LABELS))
     st.plotly_chart(chart, key="loss_psnr_chart")
     st.caption(loss_figures.psnr_caption(kernels))
 
 
 @st.fragment
-def _survival_section(survival, h, w, key):
-    """The sidebar layer's shares of discarded, kept and reused cells, a crop of its survival map, the dimmed image."""
+def _survival_section(survival, h, w, key, photo_key):
+    """The sidebar layer's shares of discarded, kept and reused cells, a crop of its survival map, the dimmed image.
+
+    ``key`` names the survival map (its plane included); ``photo_key`` the dimmed photo, which shows every plane.
+    """
     st.write(loss_figures.survival_words(survival["picks"]))
     names = ("Discarded (used by no output)", "Kept", "Reused (2 or more outputs)")
     for place, name, share in zip(st.columns(3), names, (1 - survival["kept"], survival["kept"], survival["reused"])):
@@ -98,8 +106,10 @@ def _survival_section(survival, h, w, key):
     left.caption("Heatmap of a crop, cell by cell: dark cells were discarded; bright cells were used by the most "
                  "outputs. Hover a cell for its count.")
     if survival["dimmed"] is not None:
-        right.plotly_chart(widgets.shared((key, "dimmed"), partial(
-            image_figure, survival["dimmed"], title="Discarded cells dimmed", value_range=(0, 255), max_side=640)),
+        right.plotly_chart(widgets.shared(photo_key, partial(
+            image_figure, survival["dimmed"], title="Discarded cells dimmed", max_side=640,
+            # uint8 pixels are shown as they are: scaling them from 0-255 to 0-255 gives the same pixels, slower
+            value_range=None if survival["dimmed"].dtype == np.uint8 else (0, 255))),
             key="loss_dimmed")
         right.caption("The whole image with every discarded cell at a quarter of its brightness.")
 
@@ -124,7 +134,7 @@ if isinstance(views[mode], str):
     st.error(widgets.plain(f"{widgets.MODE_LABELS[mode]} pooling cannot pool this image: {views[mode]}. "
                            "Max and average pooling below, and the chart, do not need it."))
 else:
-    _survival_section(views[mode], h, w, lab.cache_key(channel, "survival"))
+    _survival_section(views[mode], h, w, lab.cache_key(channel, "survival"), lab.cache_key("dimmed"))
 
 st.subheader("Reconstruction from the pooled output")
 st.write("Max-unpooling puts each output back on the cell it came from and zeros elsewhere; average spreads "
@@ -134,10 +144,12 @@ st.write("Max-unpooling puts each output back on the cell it came from and zeros
 recon = {m: views[m] for m in ("max", "avg") if not isinstance(views[m], str)}
 worst = max((float(v["error"].max()) for v in recon.values()), default=0.0) or 1.0
 for column, (m, view) in zip(st.columns(2), recon.items()):
-    column.plotly_chart(widgets.shared(lab.cache_key(channel, "recon", m), partial(
+    # Reconstructions and errors show every plane: their keys leave out the survival map's plane, so picking
+    # another plane finds them built.
+    column.plotly_chart(widgets.shared(lab.cache_key("recon", m), partial(
         image_figure, view["recon"], title=RECON_NAMES[m], value_range=value_range(lab.planes), max_side=640)),
         key=f"loss_recon_{m}")
-    column.plotly_chart(widgets.shared(lab.cache_key(channel, "error", m, worst), partial(
+    column.plotly_chart(widgets.shared(lab.cache_key("error", m, worst), partial(
         map_figure, view["error"], title=f"{RECON_NAMES[m]}: |error|", zmin=0, zmax=worst, colorbar_title="|error|")),
         key=f"loss_error_{m}")
     column.text(loss_figures.psnr_text(view["mse"], view["psnr"]))

@@ -17,9 +17,10 @@ ZOOM_CHART = "mva_zoom_chart"
 
 
 @widgets.shared_cache
-def pool_modes(key, _planes, _settings, modes):
-    """Each mode's pooled values and cost, or the core's reason it cannot pool this input."""
-    return compare.pool_modes(_planes, {mode: pool_options(_settings, mode=mode) for mode in modes})
+def pool_modes(key, _planes, _settings, modes, _max_result):
+    """Each mode's pooled values and cost, or the core's reason it cannot pool this input; max is ``_max_result``."""
+    return compare.pool_modes(_planes, {mode: pool_options(_settings, mode=mode) for mode in modes},
+                              done={"max": _max_result})
 
 
 # A resource, not data: st.cache_data would unpickle the result and the input it holds on every rerun, which at
@@ -108,7 +109,8 @@ if not modes:
     st.info("Choose at least one mode above.")
     st.stop()
 
-pooled = pool_modes(lab.cache_key("mva", tuple(modes)), planes, lab.settings, tuple(modes))
+max_result = max_pooling(lab.cache_key("mva_max"), planes, lab.settings)
+pooled = pool_modes(lab.cache_key("mva", tuple(modes)), planes, lab.settings, tuple(modes), max_result)
 shown = {m: p for m, p in pooled.items() if not isinstance(p, str)}
 lo, hi = compare.shared_value_range(planes, [values for values, _ in shown.values()])
 
@@ -124,16 +126,14 @@ for place, mode in zip(st.columns(len(modes)), modes):
     place.text(f"{cost.output_shape[1]} × {cost.output_shape[2]} output")
 if {"max", "avg"} <= shown.keys():
     padded = lab.settings.padding not in (0, "valid", "same")
-    st.text(max_against_average(shown["max"][0], shown["avg"][0],
-                                padding_counted=padded and lab.settings.count_include_pad,
-                                divisor_override=lab.settings.divisor_override or None))
+    st.text(widgets.shared(lab.cache_key("mva_max_against_avg"), partial(
+        max_against_average, shown["max"][0], shown["avg"][0], padding_counted=padded and lab.settings.count_include_pad,
+        divisor_override=lab.settings.divisor_override or None)))
 st.caption(f"Every image uses one scale: black is {lo:g} and white is {hi:g}. Options such as p, alpha or the "
            "seed come from the sidebar: choose that mode there to change them.")
 
 if len(shown) >= 2:
     difference_section(shown)
-
-max_result = max_pooling(lab.cache_key("mva_max"), planes, lab.settings)
 
 st.subheader("Colour channels")
 if planes.shape[0] == 3:

@@ -128,7 +128,7 @@ def _reconstruct_and_count(result, *, recon=True, survival=True):
     if result.selecting:
         return _unpool_and_count(result, recon, survival)
     if result.grid.regular:
-        return _spread_by_taps(result)
+        return _spread_by_taps(result, survival)
     return _spread_by_cells(result)
 
 
@@ -164,7 +164,7 @@ def _spread_by_cells(result):
 _TILE_BYTES = 1 << 20
 
 
-def _spread_by_taps(result):
+def _spread_by_taps(result, want_survival=True):
     """Weighting modes on a strided grid: add each tap's outputs to the input cells it read.
 
     Within one tap distinct windows read distinct cells, so each tap is one
@@ -172,7 +172,8 @@ def _spread_by_taps(result):
     last to first, so every cell adds its windows in row-major window order,
     as the general route's scatter does: the sums agree bit for bit.
     Average pooling gives every in-bounds tap a non-zero weight, so its
-    counts are the product of the row and column counts and need no pass.
+    counts are the product of the row and column counts and need no pass;
+    they are spread over the planes only when ``want_survival`` (else None).
     """
     grid = result.grid
     h, w = grid.input_shape
@@ -204,7 +205,7 @@ def _spread_by_taps(result):
         plane = np.multiply.outer(per_row, per_col)
         if plane.max(initial=0) > 1:  # else every sum has one term, already the mean
             np.divide(total, plane, out=total, where=plane > 0)
-        return total, np.broadcast_to(plane, total.shape).copy()
+        return total, np.broadcast_to(plane, total.shape).copy() if want_survival else None
     np.divide(total, counts, out=total, where=counts > 0)
     return total, counts
 
@@ -218,7 +219,7 @@ class InformationLoss:
     loss_map : float64 ndarray, the input's shape
         ``|x - reconstruct(result)|``.
     kept_fraction : float
-        Share of input cells that some output used.
+        Share of input cells that some output used (NaN when not counted).
     mse : float
         Mean squared error of the reconstruction (NaN cells ignored).
     psnr : float
@@ -227,9 +228,9 @@ class InformationLoss:
     reconstruction : float64 ndarray, the input's shape
         :func:`reconstruct` of the result.
     survival : int64 ndarray, the input's shape
-        :func:`survival_map` of the result.
+        :func:`survival_map` of the result (None when not counted).
     reused_fraction : float
-        Share of input cells that more than one output used.
+        Share of input cells that more than one output used (NaN when not counted).
     """
 
     loss_map: np.ndarray
@@ -242,7 +243,7 @@ class InformationLoss:
     reused_fraction: float = float("nan")
 
 
-def information_loss(result: PoolResult, data_range=None):
+def information_loss(result: PoolResult, data_range=None, *, survival=True):
     """Compare the input with its reconstruction from the pooled output.
 
     Parameters
@@ -251,6 +252,11 @@ def information_loss(result: PoolResult, data_range=None):
     data_range : float, optional
         Span of possible values for PSNR: by default the dtype's range for
         integers (255 for uint8) and ``max - min`` of the input for floats.
+    survival : bool, optional
+        Also count the outputs that use each cell (``survival``,
+        ``kept_fraction``, ``reused_fraction``). False leaves them None and
+        NaN and saves those passes, for a caller that needs only the
+        reconstruction and its error.
 
     Returns
     -------
@@ -263,16 +269,21 @@ def information_loss(result: PoolResult, data_range=None):
     >>> loss = information_loss(pooling.pool2d(x, "max", 2))
     >>> loss.kept_fraction, float(loss.mse), loss.loss_map.max()
     (0.25, 0.0, np.float64(0.0))
+    >>> light = information_loss(pooling.pool2d(x, "max", 2), survival=False)
+    >>> light.survival is None, light.kept_fraction, light.mse == loss.mse
+    (True, nan, True)
     """
-    recon, survival = _reconstruct_and_count(result)
+    recon, counts = _reconstruct_and_count(result, survival=survival)
     loss_map = np.subtract(result.input, recon, dtype=np.float64)
     np.abs(loss_map, out=loss_map)
     mse = _mean_square(loss_map)
     data_range = _data_range(result.input, data_range)
-    kept = int(np.count_nonzero(survival)) / survival.size
-    reused = int(np.count_nonzero(survival > 1)) / survival.size
+    kept = reused = float("nan")
+    if survival:
+        kept = int(np.count_nonzero(counts)) / counts.size
+        reused = int(np.count_nonzero(counts > 1)) / counts.size
     return InformationLoss(_unsqueeze(result, loss_map), kept, mse, _psnr(mse, data_range), data_range,
-                           _unsqueeze(result, recon), _unsqueeze(result, survival), reused)
+                           _unsqueeze(result, recon), _unsqueeze(result, counts) if survival else None, reused)
 
 
 def _mean_square(loss_map):

@@ -424,6 +424,26 @@ def test_new_colours_matches_a_brute_force_check_with_padding_and_ties():
     np.testing.assert_array_equal(new_colours(x, r, chunk=50), expected)
 
 
+@pytest.mark.parametrize("channels", [2, 3, 4])  # 4 takes the general route
+@pytest.mark.parametrize(("kernel", "stride", "padding", "dilation", "ceil"), [
+    ((3, 2), (1, 2), (1, 1), (1, 1), False), ((2, 3), (3, 1), (1, 0), (2, 1), True), ((4, 4), (2, 2), (2, 1), (1, 2), True)])
+def test_new_colours_of_a_photo_compares_whole_colours(channels, kernel, stride, padding, dilation, ceil):
+    # uint8 colours are compared packed into one number each: the answer is the brute force's, ties and padding in.
+    rng = np.random.default_rng(2)
+    x = rng.integers(0, 3, size=(channels, 12, 13)).astype(np.uint8)
+    x[:, 5, 5] = 255  # a high value in every channel, so no level reaches into the next channel's bits
+    layer = {"stride": stride, "padding": padding, "dilation": dilation, "ceil_mode": ceil}
+    r = pooling.pool2d(x, "max", kernel, **layer)
+    expected = np.zeros(r.values.shape[1:], bool)
+    for i in range(expected.shape[0]):
+        for j in range(expected.shape[1]):
+            expected[i, j] = tuple(r.values[:, i, j]) not in _window_colours(x, i, j, kernel, stride, padding, dilation)
+    assert 0 < expected.sum() < expected.size
+    np.testing.assert_array_equal(new_colours(x, r, chunk=40), expected)
+    np.testing.assert_array_equal(new_colours(x.astype(np.float64), pooling.pool2d(
+        x.astype(np.float64), "max", kernel, **layer)), expected)
+
+
 def _window_colours(x, i, j, kernel, stride, padding, dilation):
     """Colours of the in-bounds pixels of output cell (i, j)'s window, from PyTorch's window formula."""
     (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation

@@ -1,6 +1,10 @@
 """Figures of the Max vs Average page, read from fig.data and fig.layout (never pixels)."""
 
+import json
+
 import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 from helpers import coords, image_pixels, raises
 
@@ -33,6 +37,22 @@ def test_channel_figure_uses_the_value_range_and_shrinks_big_planes():
     pixels = image_pixels(fig.data[0])
     assert pixels.shape[:2] == (100, 50)
     assert abs(int(pixels.ravel()[0]) - 128) <= 1
+
+
+@pytest.mark.parametrize("names", [("red", "green", "blue"), ("a", "b")])
+def test_channel_figure_built_unvalidated_is_the_validated_figure(names):
+    fig = channel_figure(np.arange(len(names) * 12, dtype=np.uint8).reshape(len(names), 3, 4), names=names)
+    again = go.Figure(fig.to_dict())
+    assert json.loads(pio.to_json(fig, validate=False)) == json.loads(pio.to_json(again, validate=False))
+
+
+def test_channel_and_fringe_figures_without_a_value_range():
+    # As image_figure: uint8 shown as it is, other dtypes stretched to their own range.
+    v = np.stack([np.full((2, 2), 10, np.uint8), np.full((2, 2), 20, np.uint8), np.full((2, 2), 30, np.uint8)])
+    v[:, 0, 0] = 0
+    assert int(image_pixels(channel_figure(v, value_range=None).data[0])[1, 1]) == 10
+    assert int(image_pixels(channel_figure(v / 2.0, value_range=None).data[0])[1, 1]) == 255
+    assert image_pixels(fringe_figure(v, np.zeros((2, 2), bool), value_range=None).data[0]).shape[:2] == (2, 2)
 
 
 def test_channel_figure_rejects_a_name_count_that_does_not_match():
@@ -145,6 +165,17 @@ def test_zoom_figure_takes_a_shared_value_range(zoom):
     assert fig.layout.title.text == "Zoom"
 
 
+@pytest.mark.parametrize("focus", [None, (2, 1), (0, 0)])
+def test_zoom_figure_built_unvalidated_is_the_validated_figure(zoom, focus):
+    # zoom_figure skips plotly's validation for speed: its spec must already be in the forms validation gives.
+    from pooling.figures.compare import _zoom_spec
+
+    for value_range, title in ((None, None), ((0, 255), "Zoom")):
+        built = zoom_figure(zoom, focus=focus, value_range=value_range, title=title)
+        validated = go.Figure(_zoom_spec(zoom, focus, value_range, title))
+        assert json.loads(pio.to_json(built, validate=False)) == json.loads(pio.to_json(validated, validate=False))
+
+
 def test_zoom_figure_needs_a_zoom():
     with raises(TypeError, "zoom must be a ZoomRegion, not dict"):
         zoom_figure({})
@@ -162,3 +193,18 @@ def test_difference_figure_is_a_signed_map_centred_on_zero():
     assert difference_figure(diff, first="A", second="B").layout.title.text == "A − B"
     two = difference_figure(diff, first="A", second="B", n_planes=2)
     assert two.layout.title.text == "A − B (mean of the 2 planes)"
+
+
+@pytest.mark.parametrize("values", [
+    np.arange(12.0).reshape(3, 4), np.array([[np.nan, 1.0], [2.0, np.inf]]), np.arange(6, dtype=np.uint16).reshape(2, 3),
+    np.random.default_rng(0).random((150, 130)).astype(np.float32), np.full((200, 100), np.nan)])
+@pytest.mark.parametrize("options", [
+    {}, {"title": "T", "colorscale": palette.DIFF_SCALE, "zmid": 0, "colorbar_title": "c", "value_format": "d"},
+    {"zmin": 0, "zmax": 5, "max_side": 40}])
+def test_map_figure_built_unvalidated_is_the_validated_figure(values, options):
+    # map_figure (which difference_figure and Information loss draw with) skips plotly's validation for speed: its
+    # figure must already be in the forms validation gives, so validating it again changes nothing.
+    fig = map_figure(values, **options)
+    again = go.Figure(fig.to_dict())
+    assert json.loads(pio.to_json(fig, validate=False)) == json.loads(pio.to_json(again, validate=False))
+

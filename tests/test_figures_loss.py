@@ -61,6 +61,13 @@ def test_dim_discarded_dims_only_cells_with_no_output():
     assert dim_discarded(planes, survival, factor=0.0)[0, 0, 0] == 0
 
 
+@pytest.mark.parametrize("factor", [0.0, 0.25, 0.3, 0.5, 1.0])
+def test_dim_discarded_of_a_photo_rounds_as_the_float_product(factor):
+    planes = np.arange(256, dtype=np.uint8).reshape(1, 16, 16)
+    out = dim_discarded(planes, np.zeros(planes.shape, int), factor=factor)
+    assert out.tolist() == np.rint(planes * np.float32(factor)).astype(np.uint8).tolist()
+
+
 def test_dim_discarded_refuses_bad_input():
     with raises(ValueError, "planes (1, 2, 2) and survival (1, 2, 3) must have the same shape"):
         dim_discarded(np.zeros((1, 2, 2), np.uint8), np.zeros((1, 2, 3)))
@@ -143,6 +150,11 @@ def test_loss_view_holds_the_cores_numbers_and_shrinks_only_the_maps():
     np.testing.assert_array_equal(view["survival"], loss.survival[1])  # cell by cell, not shrunk
     np.testing.assert_allclose(view["error"], block_mean(loss.loss_map.mean(axis=0), 16)[0], rtol=1e-6)
     assert view["recon"].shape == view["dimmed"].shape == (3, 16, 16)
+    light = loss_view(result, channel=1, side=16, survival=False)  # the reconstruction alone
+    assert light["survival"] is light["dimmed"] is light["kept"] is light["picks"] is None
+    assert (light["mse"], light["psnr"]) == (view["mse"], view["psnr"])
+    np.testing.assert_array_equal(light["recon"], view["recon"])
+    np.testing.assert_array_equal(light["error"], view["error"])
     lp = loss_view(pooling.pool2d(coords(4, 4) - 5.0, "lp", 2, p=np.inf))
     assert not lp["selecting"] and lp["picks"] and lp["dimmed"] is None  # one-hot weights, no indices
     assert not loss_view(pooling.pool2d(coords(4, 4), "lp", 2))["picks"]

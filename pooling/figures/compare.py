@@ -1,24 +1,24 @@
 """Figures of the Max vs Average page: colour channels, colour-fringe cells, and the linked zoom."""
 
 import numpy as np
-import plotly.express as px
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ..compare import ZoomRegion
 from ..sweep import format_value
 from . import palette
-from ._cells import cell_outlines
+from ._cells import cell_outlines, cell_text
 from ._cells import value_range as finite_range
-from ._traces import coloraxis, halo, outline, square_axes, value_heatmap
+from ._traces import coloraxis, plot_z
 from .image import _as_display_array, image_figure
-from .maps import block_mean, map_figure
+from .maps import block_mean, map_figure, pixels_uri
 
 __all__ = ["CHANNEL_NAMES", "DISPLAY_SIDE", "ZOOM_TRACES", "channel_figure", "difference_figure", "fringe_figure",
            "zoom_figure"]
 
 CHANNEL_NAMES = ("red", "green", "blue")
 DISPLAY_SIDE = 480  # long side, in pixels, of pooled images as sent to the browser
+# The value colour scale as plotly validates it (stops and colours), for figures built without validation.
+_VALUE_COLORSCALE = go.layout.Coloraxis(colorscale=palette.VALUE_SCALE).to_plotly_json()["colorscale"]
 ZOOM_TRACES = (
     "output", "output cells", "input crop", "source halo", "sources", "source points",
     "focus cell halo", "focus cell", "focus window halo", "focus window",
@@ -54,16 +54,36 @@ def channel_figure(values, *, value_range=(0, 255), max_side=DISPLAY_SIDE, names
     a = np.asarray(values)
     if a.ndim != 3 or a.size == 0 or len(names) != a.shape[0]:
         raise ValueError(f"values must be (C, H, W) with one name per channel ({len(names)}), got shape {a.shape}")
-    grey = np.stack([_as_display_array(plane, value_range, max_side) for plane in a])
-    fig = px.imshow(grey, facet_col=0, binary_string=True, zmin=0, zmax=255, facet_col_spacing=0.02)
-    for annotation, name in zip(fig.layout.annotations, names):
-        annotation.text = name
-    fig.update_traces(hovertemplate="row %{y}, col %{x}<extra></extra>")
-    fig.update_xaxes(showticklabels=False, ticks="")
-    fig.update_yaxes(showticklabels=False, ticks="")
-    fig.update_layout(font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
-                      margin={"l": 10, "r": 10, "t": 30, "b": 10})
-    return fig
+    # The figure px.imshow(grey, facet_col=0, binary_string=True) makes, as one dict: px and its update_* calls
+    # validated the figure over and over, several times the cost of the three PNGs.
+    data, layout, annotations = [], {}, []
+    spacing = 0.02
+    width = (1 - spacing * (len(a) - 1)) / len(a)
+    x0 = 0.0
+    for n, (plane, name) in enumerate(zip(a, names)):
+        suffix = str(n + 1) if n else ""
+        data.append({"type": "image", "name": str(n), "source": pixels_uri(_as_display_array(
+                         plane, _scale_for(plane, value_range), max_side)),
+                     "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "hovertemplate": "row %{y}, col %{x}<extra></extra>"})
+        shared = {"matches": "x"} if n else {}
+        layout[f"xaxis{suffix}"] = {"anchor": f"y{suffix}", "domain": [x0, x0 + width], **shared,
+                                    "showticklabels": False, "ticks": ""}
+        layout[f"yaxis{suffix}"] = {"anchor": f"x{suffix}", "domain": [0.0, 1.0], **({"matches": "y"} if n else {}),
+                                    "showticklabels": False, "ticks": ""}
+        annotations.append({"showarrow": False, "text": name, "x": x0 + width / 2, "xanchor": "center",
+                            "xref": "paper", "y": 1.0, "yanchor": "bottom", "yref": "paper"})
+        x0 += width + spacing
+    # Not validated: every value is in its validated form already (test_figures_compare holds it to that).
+    return go.Figure({"data": data, "layout": {
+        **layout, "annotations": annotations, "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        "font": {"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE}}}, _validate=False)
+
+
+def _scale_for(values, value_range):
+    """``value_range``, or None where scaling would give the same pixels: uint8 values shown from 0 to 255."""
+    if value_range is not None and np.asarray(values).dtype == np.uint8 and tuple(map(float, value_range)) == (0, 255):
+        return None
+    return value_range
 
 
 def difference_figure(diff, *, first, second, n_planes=1):
@@ -127,7 +147,7 @@ def fringe_figure(values, mask, *, value_range=(0, 255), max_side=DISPLAY_SIDE, 
     a, m = np.asarray(values), np.asarray(mask)
     if a.ndim != 3 or a.shape[0] != 3 or m.shape != a.shape[1:] or m.dtype != bool:
         raise ValueError(f"values must be (3, H, W) and mask an (H, W) bool array, got {a.shape} and {m.shape}")
-    rgb = np.moveaxis(_as_display_array(a, value_range, max_side), -1, 0).astype(np.float32)
+    rgb = np.moveaxis(_as_display_array(a, _scale_for(a, value_range), max_side), -1, 0).astype(np.float32)
     share, _ = block_mean(m.astype(np.float32), max_side)
     share = share[: rgb.shape[1], : rgb.shape[2], None].astype(np.float32)
     grey = rgb.mean(axis=0)[..., None] * 0.5 + 96  # faded: the accent reads on any photo
@@ -193,43 +213,96 @@ def zoom_figure(zoom, *, focus=None, value_range=None, title=None):
     """
     if not isinstance(zoom, ZoomRegion):
         raise TypeError(f"zoom must be a ZoomRegion, not {type(zoom).__name__}")
+    # Not validated: the spec holds plotly's own forms already (test_figures_compare holds it to the validated
+    # figure), and validating it cost as much as building it. The zoom is rebuilt on every move of its controls.
+    return go.Figure(_zoom_spec(zoom, focus, value_range, title), _validate=False)
+
+
+def _zoom_spec(zoom, focus, value_range, title):
+    """:func:`zoom_figure`'s figure as a plain ``{"data", "layout"}`` dict, in the forms plotly validates to."""
     (h, w), (ch, cw) = zoom.values.shape, zoom.crop.shape
     lo, hi = value_range if value_range is not None else finite_range(zoom.crop, zoom.values)
-    fig = make_subplots(rows=1, cols=2, column_widths=[w, cw], horizontal_spacing=0.08, subplot_titles=[
-        f"max, output rows {zoom.top}–{zoom.top + h - 1}, cols {zoom.left}–{zoom.left + w - 1}",
-        f"input rows {zoom.crop_top}–{zoom.crop_top + ch - 1}, cols {zoom.crop_left}–{zoom.crop_left + cw - 1}"])
     (ii, jj, cell_words), (pixels, pixel_words) = _source_words(zoom)
     marks = palette.mark_sizes(350 / max(ch, cw))
     out_marks = palette.mark_sizes(350 / max(h, w))
-    fig.add_trace(value_heatmap(zoom.values, name="output", x0=zoom.left, y0=zoom.top, hoverinfo="skip"), 1, 1)
-    fig.add_trace(go.Scatter(
-        x=jj.astype(np.float32), y=ii.astype(np.float32), customdata=np.stack([ii, jj], axis=1).tolist(),
-        mode="markers", name="output cells", showlegend=False, text=cell_words,
-        marker={"size": max(8, 300 // max(h, w)), "symbol": "square", "color": palette.ACCENT, "opacity": 0},
-        selected={"marker": {"opacity": 0}}, unselected={"marker": {"opacity": 0}},
-        hovertemplate="%{text}<extra></extra>"), 1, 1)
-    fig.add_trace(value_heatmap(zoom.crop, name="input crop", x0=zoom.crop_left, y0=zoom.crop_top,
-                                hovertemplate="input (%{y}, %{x}) = %{z}<extra></extra>"), 1, 2)
+    left, right = {"xaxis": "x", "yaxis": "y"}, {"xaxis": "x2", "yaxis": "y2"}
     src = cell_outlines(zoom.source_rows, zoom.source_cols, inset=marks["inset"])
-    fig.add_traces([halo(src, name="source halo", width=marks["halo"]),
-                    outline(src, name="sources", colour=palette.ACCENT, width=marks["chosen"])], 1, 2)
-    fig.add_trace(go.Scatter(
-        x=pixels[:, 1].astype(np.float32), y=pixels[:, 0].astype(np.float32), mode="markers",
-        name="source points", showlegend=False, text=pixel_words, hovertemplate="%{text}<extra></extra>",
-        marker={"size": max(6, 300 // max(ch, cw)), "symbol": "square", "opacity": 0}), 1, 2)
     cell, window = _focus_outlines(zoom, focus, out_marks["inset"], marks["inset"])
-    fig.add_traces([halo(cell, name="focus cell halo", width=out_marks["halo"]),
-                    outline(cell, name="focus cell", colour=palette.ACCENT, width=out_marks["chosen"])], 1, 1)
-    fig.add_traces([halo(window, name="focus window halo", width=marks["halo"]),
-                    outline(window, name="focus window", colour=palette.WINDOW, width=marks["window"])], 1, 2)
-    square_axes(fig, (zoom.top, zoom.top + h - 1, zoom.left, zoom.left + w - 1), row=1, col=1)
-    square_axes(fig, (zoom.crop_top, zoom.crop_top + ch - 1, zoom.crop_left, zoom.crop_left + cw - 1), row=1, col=2)
-    fig.update_annotations(font_size=palette.FONT_SIZE, yshift=36)  # above the tick labels, which may turn
-    fig.update_layout(title={"text": title} if title else None, coloraxis=coloraxis(lo, hi, showscale=False),
-                      font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE}, showlegend=False,
-                      plot_bgcolor=palette.BACKGROUND, paper_bgcolor=palette.BACKGROUND,
-                      margin={"l": 30, "r": 20, "t": 110 if title else 80, "b": 20}, clickmode="event+select")
-    return fig
+    # Plain dicts, the same traces _traces.value_heatmap, halo and outline build: make_subplots, add_trace and
+    # the update_* calls validated the figure a dozen times (about 80 ms).
+    data = [
+        _value_heatmap(zoom.values, name="output", x0=zoom.left, y0=zoom.top, hoverinfo="skip", **left),
+        {"type": "scatter", "x": jj.astype(np.float32), "y": ii.astype(np.float32),
+         "customdata": np.stack([ii, jj], axis=1).tolist(), "mode": "markers", "name": "output cells",
+         "showlegend": False, "text": cell_words,
+         "marker": {"size": max(8, 300 // max(h, w)), "symbol": "square", "color": palette.ACCENT, "opacity": 0},
+         "selected": {"marker": {"opacity": 0}}, "unselected": {"marker": {"opacity": 0}},
+         "hovertemplate": "%{text}<extra></extra>", **left},
+        _value_heatmap(zoom.crop, name="input crop", x0=zoom.crop_left, y0=zoom.crop_top,
+                       hovertemplate="input (%{y}, %{x}) = %{z}<extra></extra>", **right),
+        _line(src, "source halo", palette.HALO, marks["halo"], right),
+        _line(src, "sources", palette.ACCENT, marks["chosen"], right),
+        {"type": "scatter", "x": pixels[:, 1].astype(np.float32), "y": pixels[:, 0].astype(np.float32),
+         "mode": "markers", "name": "source points", "showlegend": False, "text": pixel_words,
+         "hovertemplate": "%{text}<extra></extra>",
+         "marker": {"size": max(6, 300 // max(ch, cw)), "symbol": "square", "opacity": 0}, **right},
+        _line(cell, "focus cell halo", palette.HALO, out_marks["halo"], left),
+        _line(cell, "focus cell", palette.ACCENT, out_marks["chosen"], left),
+        _line(window, "focus window halo", palette.HALO, marks["halo"], right),
+        _line(window, "focus window", palette.WINDOW, marks["window"], right),
+    ]
+    # make_subplots(rows=1, cols=2, column_widths=[w, cw], horizontal_spacing=0.08)'s domains, with the same sums.
+    spacing = 0.08
+    widths = [(1.0 - spacing) * (n / float(w + cw)) for n in (w, cw)]
+    domains = [[0.0, widths[0]], [widths[0] + spacing, min(1.0, widths[0] + spacing + widths[1])]]
+    titles = [f"max, output rows {zoom.top}–{zoom.top + h - 1}, cols {zoom.left}–{zoom.left + w - 1}",
+              f"input rows {zoom.crop_top}–{zoom.crop_top + ch - 1}, cols {zoom.crop_left}–{zoom.crop_left + cw - 1}"]
+    layout = {
+        **_square_axes("", domains[0], (zoom.top, zoom.top + h - 1, zoom.left, zoom.left + w - 1)),
+        **_square_axes("2", domains[1], (zoom.crop_top, zoom.crop_top + ch - 1, zoom.crop_left,
+                                         zoom.crop_left + cw - 1)),
+        # Subplot titles above the tick labels, which may turn.
+        "annotations": [{"font": {"size": palette.FONT_SIZE}, "showarrow": False, "text": text,
+                         "x": sum(domain) / 2.0, "xanchor": "center", "xref": "paper", "y": 1.0,
+                         "yanchor": "bottom", "yref": "paper", "yshift": 36} for text, domain in zip(titles, domains)],
+        **({"title": {"text": title}} if title else {}),
+        "coloraxis": {**coloraxis(lo, hi, showscale=False), "colorscale": _VALUE_COLORSCALE},
+        "font": {"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE}, "showlegend": False,
+        "plot_bgcolor": palette.BACKGROUND, "paper_bgcolor": palette.BACKGROUND,
+        "margin": {"l": 30, "r": 20, "t": 110 if title else 80, "b": 20}, "clickmode": "event+select",
+    }
+    return {"data": data, "layout": layout}
+
+
+def _value_heatmap(values, *, name, x0, y0, hovertemplate="row %{y}, col %{x}: %{z}<extra></extra>", **kwargs):
+    """:func:`._traces.value_heatmap` as a plain dict: values written in their cells on a small grid."""
+    h, w = values.shape
+    trace = {"type": "heatmap", "z": plot_z(values), "x": np.arange(x0, x0 + w), "y": np.arange(y0, y0 + h),
+             "name": name, "coloraxis": "coloraxis", "xgap": 1, "ygap": 1, "hovertemplate": hovertemplate, **kwargs}
+    if max(h, w) <= palette.MAX_TEXT_CELLS:
+        trace.update(text=cell_text(values), texttemplate="%{text}",
+                     textfont={"size": palette.cell_font_size(max(h, w))})
+    return trace
+
+
+def _line(xy, name, colour, width, axes):
+    """:func:`._traces.outline` (and :func:`._traces.halo`) as a plain dict on the given axes."""
+    return {"type": "scatter", "x": xy[0], "y": xy[1], "mode": "lines", "name": name, "hoverinfo": "skip",
+            "showlegend": False, "line": {"color": colour, "width": width, "dash": "solid"}, **axes}
+
+
+def _square_axes(suffix, domain, extent):
+    """:func:`._traces.square_axes` of subplot ``suffix`` ("" or "2") as layout entries, with the domain."""
+    top, bottom, left, right = extent
+    common = {"constrain": "domain", "showgrid": False, "zeroline": False, "ticks": ""}
+    xaxis = {"anchor": f"y{suffix}", "domain": domain, "side": "top", "range": [left - 0.5, right + 0.5],
+             "scaleanchor": f"y{suffix}", **common}
+    yaxis = {"anchor": f"x{suffix}", "domain": [0.0, 1.0], "constraintoward": "top",
+             "range": [bottom + 0.5, top - 0.5], **common}
+    if max(bottom - top, right - left) < 20:
+        xaxis.update(tickmode="array", tickvals=np.arange(left, right + 1))
+        yaxis.update(tickmode="array", tickvals=np.arange(top, bottom + 1))
+    return {f"xaxis{suffix}": xaxis, f"yaxis{suffix}": yaxis}
 
 
 def _focus_outlines(zoom, focus, cell_inset, tap_inset):

@@ -70,23 +70,26 @@ def psnr_chart(kernels, psnr, *, labels=None, title=None):
         raise ValueError(f"psnr holds {len(psnr)} modes; at most {len(_LINE_STYLES)} can be told apart")
     labels = labels or {}
     kernels = [int(k) for k in kernels]
-    fig = go.Figure()
+    data = []
     for (mode, values), (colour, dash, symbol) in zip(psnr.items(), _LINE_STYLES):
         v = np.asarray(values, dtype=np.float64)
         if v.shape != (len(kernels),):
             raise ValueError(f"psnr[{mode!r}] has shape {v.shape}, expected ({len(kernels)},) like kernels")
         text = [f"{x:.2f} dB" if np.isfinite(x) else "exact (PSNR infinite)" for x in v]
-        fig.add_trace(go.Scatter(
-            x=kernels, y=[float(x) if np.isfinite(x) else None for x in v], name=labels.get(mode, mode),
-            mode="lines+markers", line={"color": colour, "dash": dash, "width": 2.5},
-            marker={"symbol": symbol, "size": 9, "color": colour}, customdata=text,
-            hovertemplate=f"{labels.get(mode, mode)}, kernel %{{x}} × %{{x}}: %{{customdata}}<extra></extra>"))
-    fig.update_xaxes(title="kernel size k (k × k windows, stride k)", tickvals=kernels, showgrid=False)
-    fig.update_yaxes(title="PSNR of the reconstruction (dB, higher is closer)", gridcolor=palette.EMPTY_EDGE)
-    fig.update_layout(title=title, plot_bgcolor=palette.BACKGROUND, legend_title_text="mode",
-                      font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
-                      margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10})
-    return fig
+        data.append({
+            "type": "scatter", "x": kernels, "y": [float(x) if np.isfinite(x) else None for x in v],
+            "name": labels.get(mode, mode), "mode": "lines+markers", "line": {"color": colour, "dash": dash, "width": 2.5},
+            "marker": {"symbol": symbol, "size": 9, "color": colour}, "customdata": text,
+            "hovertemplate": f"{labels.get(mode, mode)}, kernel %{{x}} × %{{x}}: %{{customdata}}<extra></extra>"})
+    # One dict, validated once: add_trace and the update_* calls validated the figure again each time.
+    return go.Figure({"data": data, "layout": {
+        "xaxis": {"title": {"text": "kernel size k (k × k windows, stride k)"}, "tickvals": kernels, "showgrid": False},
+        "yaxis": {"title": {"text": "PSNR of the reconstruction (dB, higher is closer)"},
+                  "gridcolor": palette.EMPTY_EDGE},
+        "title": {"text": title} if title else {}, "plot_bgcolor": palette.BACKGROUND,
+        "legend": {"title": {"text": "mode"}}, "font": {"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
+        "margin": {"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
+    }})
 
 
 def dim_discarded(planes, survival, *, factor=0.25):
@@ -115,7 +118,10 @@ def dim_discarded(planes, survival, *, factor=0.25):
         raise ValueError(f"planes {planes.shape} and survival {survival.shape} must have the same shape")
     if not 0.0 <= factor <= 1.0:
         raise ValueError(f"factor ({factor}) must be from 0 to 1")
-    dimmed = np.rint(planes * np.float32(factor)).astype(np.uint8)
+    if planes.dtype == np.uint8:  # one table lookup per value: the same numbers as the float product, rounded
+        dimmed = np.rint(np.arange(256, dtype=np.uint8) * np.float32(factor)).astype(np.uint8)[planes]
+    else:
+        dimmed = np.rint(planes * np.float32(factor)).astype(np.uint8)
     return np.where(survival == 0, dimmed, planes).astype(np.uint8)
 
 
@@ -323,7 +329,7 @@ def psnr_options(mode, options):
     return tuple(sorted((kept | {"train": False} if mode == "stochastic" else kept).items()))
 
 
-def loss_view(result, *, channel=0, side=1024):
+def loss_view(result, *, channel=0, side=1024, survival=True):
     """What a page draws of one pooling's information loss: its numbers, and maps shrunk to cache and send.
 
     Parameters
@@ -335,6 +341,10 @@ def loss_view(result, *, channel=0, side=1024):
     side : int, optional
         The error map, reconstruction and dimmed photo are block means at
         most this long.
+    survival : bool, optional
+        Count the outputs that use each cell, and make what shows them: the
+        survival map, its shares and the dimmed photo. False leaves those
+        None, for a pooling whose reconstruction alone is shown.
 
     Returns
     -------
@@ -344,7 +354,8 @@ def loss_view(result, *, channel=0, side=1024):
         ``kept``, ``reused`` (shares of cells), ``survival`` (uint16 map of
         ``channel``), ``most`` (its maximum), ``error`` (float32, the planes'
         mean), ``recon`` (float32) and ``dimmed`` (uint8 photos only, else
-        None).
+        None). Without ``survival``, ``picks`` to ``most`` and ``dimmed``
+        are None.
 
     Examples
     --------
@@ -358,19 +369,24 @@ def loss_view(result, *, channel=0, side=1024):
     planes = result.input
     if not 0 <= channel < planes.shape[0]:
         raise ValueError(f"channel ({channel}) must be from 0 to {planes.shape[0] - 1}")
-    loss = information_loss(result)
-    survival, error, recon = (a if a.ndim == 3 else a[None] for a in (loss.survival, loss.loss_map,
-                                                                        loss.reconstruction))
-    photo = planes.dtype == np.uint8
-    return {
-        "selecting": result.selecting, "picks": picks_one_cell(result, survival=survival),
-        "mse": loss.mse, "psnr": loss.psnr, "kept": loss.kept_fraction, "reused": loss.reused_fraction,
-        "survival": survival[channel].astype(np.uint16),  # at most 32 * 32 windows reuse a cell
-        "most": int(survival[channel].max()),
+    loss = information_loss(result, survival=survival)
+    error, recon = (a if a.ndim == 3 else a[None] for a in (loss.loss_map, loss.reconstruction))
+    view = {
+        "selecting": result.selecting, "mse": loss.mse, "psnr": loss.psnr,
         "error": block_mean(error.mean(axis=0), side)[0].astype(np.float32),
         "recon": block_mean(recon, side)[0].astype(np.float32),
-        "dimmed": block_mean(dim_discarded(planes, survival), side)[0] if photo else None,
+        "picks": None, "kept": None, "reused": None, "survival": None, "most": None, "dimmed": None,
     }
+    if survival:
+        counts = loss.survival if loss.survival.ndim == 3 else loss.survival[None]
+        view.update({
+            "picks": picks_one_cell(result, survival=counts), "kept": loss.kept_fraction,
+            "reused": loss.reused_fraction,
+            "survival": counts[channel].astype(np.uint16),  # at most 32 * 32 windows reuse a cell
+            "most": int(counts[channel].max()),
+            "dimmed": block_mean(dim_discarded(planes, counts), side)[0] if planes.dtype == np.uint8 else None,
+        })
+    return view
 
 
 def psnr_input(planes, *, side=512):
