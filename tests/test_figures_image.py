@@ -66,3 +66,11 @@ def test_a_photo_costs_kilobytes_not_megabytes():
 def test_other_shapes_are_refused(shape):
     with pytest.raises(ValueError, match="image must be"):
         image_figure(np.zeros(shape, np.uint8))
+
+
+def test_uint8_on_the_0_to_255_scale_is_shown_as_its_own_pixels():
+    planes = np.random.default_rng(5).integers(0, 256, (3, 6, 7), dtype=np.uint8)
+    np.testing.assert_array_equal(decoded(image_figure(planes, value_range=(0, 255)))[..., :3],
+                                  np.moveaxis(planes, 0, -1))
+    half = decoded(image_figure(planes, value_range=(0, 510)))[..., :3]  # another scale still scales
+    np.testing.assert_array_equal(half, np.rint(np.moveaxis(planes, 0, -1) / 2).astype(np.uint8))

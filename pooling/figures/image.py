@@ -43,7 +43,8 @@ def _as_display_array(image, value_range=None, max_side=None):
         raise ValueError(
             f"image must be (H, W), (C, H, W) with C = 1 or 3, or (H, W, 3), got shape {np.shape(image)}"
         )
-    if a.dtype == np.uint8 and value_range is None:
+    # uint8 shown from 0 to 255 is already its pixels: scaling would give the same values after five copies.
+    if a.dtype == np.uint8 and (value_range is None or tuple(map(float, value_range)) == (0.0, 255.0)):
         return a
     a = a.astype(np.float32)
     if value_range is not None:
