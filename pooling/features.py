@@ -293,7 +293,8 @@ def with_bias(responses, bias):
     [[[0.0, 0.4]], [[0.5, 0.0]]]
     """
     bias = np.asarray(bias, dtype=np.float64)
-    return relu(np.asarray(responses) + bias.reshape(bias.shape + (1, 1)))
+    maps = np.asarray(responses) + bias.reshape(bias.shape + (1, 1))
+    return np.maximum(maps, 0, out=maps)  # relu, in place on the new array: NaN stays NaN
 
 
 def persistence_from_maps(shifted, *, threshold, modes):

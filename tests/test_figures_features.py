@@ -72,3 +72,12 @@ def test_persistence_chart_in_percent_with_gaps_for_no_data():
     assert fig.layout.yaxis.range == (0, 105)
     with pytest.raises(ValueError, match="at least one line"):
         persistence_chart([1], {}, stride=1)
+
+
+def test_map_row_figure_built_unvalidated_is_already_in_plotly_validated_form():
+    import plotly.graph_objects as go
+
+    rng = np.random.default_rng(0)
+    fig = map_row_figure([rng.random((40, 50)), rng.random((20, 25))], titles=["after ReLU", "max"], zmax=0.9,
+                         title="Laplacian")
+    assert go.Figure(fig.to_dict()).to_dict() == fig.to_dict()
