@@ -1,5 +1,6 @@
 """Anti-aliased max pooling (Zhang 2019, "Making Convolutional Networks Shift-Invariant Again")."""
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,21 +41,26 @@ class BlurPoolResult:
         Stage 1: max pooling with stride 1 (its indices say which input cell
         each dense maximum came from). Always ``(C, h, w)``, even for 2-D
         input.
-    blurred : ndarray
-        Stage 2: the dense maxima blurred (before subsampling), (C, h, w).
     blur : (b, b) ndarray
         The binomial filter.
     stride : (int, int)
     mode : str
         ``"blurmax"``.
+    blurred : ndarray
+        Stage 2: the dense maxima blurred (before subsampling), (C, h, w).
+        Made when first read: the output needs the blur only at the cells it
+        samples.
     """
 
     values: np.ndarray
     dense: PoolResult
-    blurred: np.ndarray
     blur: np.ndarray
     stride: tuple
     mode: str = "blurmax"
+
+    @functools.cached_property
+    def blurred(self):
+        return _blur(self.dense.values.astype(np.float64), self.blur.sum(axis=1), (1, 1))
 
 
 def antialiased_max_pool2d(x, kernel_size=2, stride=2, blur_size=3):
@@ -99,16 +105,29 @@ def antialiased_max_pool2d(x, kernel_size=2, stride=2, blur_size=3):
     h, w = maxima.shape[1:]
     if b > 1 and (before >= h or after >= h or before >= w or after >= w):
         raise ValueError(f"blur_size ({blur_size}) needs the dense maxima to be larger than {h}x{w}")
-    padded = np.pad(maxima, ((0, 0), (before, after), (before, after)), mode="reflect") if b > 1 else maxima
     # The binomial blur is separable: b taps down the rows, then b across, not b * b.
-    row = filt.sum(axis=1)
-    down = np.zeros((maxima.shape[0], h, padded.shape[2]))
-    for a in range(b):  # loops over blur taps, not over pixels
-        down += row[a] * padded[:, a : a + h, :]
-    blurred = np.zeros_like(maxima)
-    for c in range(b):
-        blurred += row[c] * down[:, :, c : c + w]
-    values = blurred[:, ::sy, ::sx]
+    values = _blur(maxima, filt.sum(axis=1), (sy, sx))
     if was_2d:
         values = values[0]
-    return BlurPoolResult(values, dense, blurred, filt, (sy, sx))
+    return BlurPoolResult(values, dense, filt, (sy, sx))
+
+
+def _blur(maxima, row, step):
+    """The blur of ``row``'s taps per axis over reflect-padded ``maxima``, at every ``step``-th cell of each axis.
+
+    Each output cell sums its taps in the same order whatever the step, so a
+    sampled cell is exactly the full blur's cell there.
+    """
+    b = len(row)
+    before, after = (b - 1) // 2, b - 1 - (b - 1) // 2
+    h, w = maxima.shape[1:]
+    padded = np.pad(maxima, ((0, 0), (before, after), (before, after)), mode="reflect") if b > 1 else maxima
+    sy, sx = step
+    n_rows, n_cols = -(-h // sy), -(-w // sx)
+    down = np.zeros((maxima.shape[0], n_rows, padded.shape[2]))
+    for a in range(b):  # loops over blur taps, not over pixels
+        down += row[a] * padded[:, a: a + (n_rows - 1) * sy + 1: sy, :]
+    blurred = np.zeros((maxima.shape[0], n_rows, n_cols))
+    for c in range(b):
+        blurred += row[c] * down[:, :, c: c + (n_cols - 1) * sx + 1: sx]
+    return blurred
