@@ -10,7 +10,7 @@ from .antialias import antialiased_max_pool2d
 from .pool import pool2d
 
 __all__ = [
-    "ShiftComparison", "ShiftReport", "aligned_shift_invariance", "compare_shift", "pooled_values", "shift_grid",
+    "ShiftComparison", "ShiftReport", "ShiftTest", "aligned_shift_invariance", "compare_shift", "pooled_values", "shift_grid",
     "shift_invariance",
 ]
 
@@ -209,17 +209,32 @@ class ShiftComparison:
     mean_abs_change: float
 
 
+def _span(index):
+    """``index`` (sorted, no repeats) as a slice when it is one run of neighbours, else itself."""
+    if len(index) and index[-1] - index[0] == len(index) - 1:
+        return slice(int(index[0]), int(index[-1]) + 1)
+    return index
+
+
+def _shifted(index, offset):
+    return slice(index.start + offset, index.stop + offset) if isinstance(index, slice) else index + offset
+
+
 def _compare(before, planes, shift, mode, pool_args):
     dy, dx = shift
     after = _pool(np.roll(planes, (dy, dx), axis=(1, 2)), mode, pool_args)
     h, w = planes.shape[1:]
     (oy, rows), (ox, cols) = _fair_pairs(before, after, dy, 0, h), _fair_pairs(before, after, dx, 1, w)
+    # The fair cells are nearly always one block: slices then read it in place, where index arrays would copy.
+    rows, cols = _span(rows), _span(cols)
+    if not isinstance(rows, slice) or not isinstance(cols, slice):
+        rows, cols = np.r_[rows][:, None], np.r_[cols]
     difference = np.full(before.values.shape, np.nan)
-    moved = after.values[:, (rows + oy)[:, None], cols + ox]
-    kept = before.values[:, rows[:, None], cols]
-    difference[:, rows[:, None], cols] = moved - kept
+    moved = after.values[:, _shifted(rows, oy), _shifted(cols, ox)]
+    kept = before.values[:, rows, cols]
+    difference[:, rows, cols] = moved - kept
     compared = np.zeros(before.values.shape[1:], bool)
-    compared[rows[:, None], cols] = True
+    compared[rows, cols] = True
     if moved.size == 0:
         return ShiftComparison((dy, dx), (oy, ox), before.values, after.values, difference, compared, np.nan, np.nan)
     with np.errstate(invalid="ignore"):
@@ -229,6 +244,48 @@ def _compare(before, planes, shift, mode, pool_args):
     mean_change = float(change[finite].mean()) if finite.any() else np.nan
     return ShiftComparison((dy, dx), (oy, ox), before.values, after.values, difference, compared,
                            float(same.mean()), mean_change)
+
+
+@dataclass(frozen=True, eq=False)
+class ShiftTest:
+    """An input pooled once, ready to be compared with any shift of itself.
+
+    :func:`compare_shift` pools the input afresh on every call; a page that
+    shows one shift after another keeps a ``ShiftTest`` and pools only the
+    shifted input each time.
+
+    Attributes
+    ----------
+    planes : (C, H, W) ndarray
+        The input.
+    mode : str
+        A mode of :func:`pooling.pool2d` or ``"blurmax"``.
+    pool_args : dict
+        The pooling's settings, e.g. ``{"kernel_size": 2, "stride": 2}``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.zeros((8, 8)); x[2, 3] = 1.0
+    >>> test = ShiftTest.of(x, "max", kernel_size=2)
+    >>> test.compare((0, 1)).unchanged, test.compare((0, 2)).unchanged
+    (0.8333333333333334, 1.0)
+    """
+
+    planes: np.ndarray
+    mode: str
+    pool_args: dict
+    before: _Pooled
+
+    @classmethod
+    def of(cls, x, mode="max", **pool_args):
+        """Pool ``x`` (``(H, W)`` or ``(C, H, W)``) with ``mode`` and ``pool_args``, once."""
+        planes, _ = check_input(x)
+        return cls(planes, mode, pool_args, _pool(planes, mode, pool_args))
+
+    def compare(self, shift):
+        """:func:`compare_shift` of this input at ``shift``: a :class:`ShiftComparison`."""
+        return _compare(self.before, self.planes, _check_shift(self.planes, shift), self.mode, self.pool_args)
 
 
 def compare_shift(x, shift, mode="max", **pool_args):
@@ -277,7 +334,7 @@ def compare_shift(x, shift, mode="max", **pool_args):
     """
     planes, _ = check_input(x)
     shift = _check_shift(planes, shift)
-    return _compare(_pool(planes, mode, pool_args), planes, shift, mode, pool_args)
+    return ShiftTest.of(planes, mode, **pool_args).compare(shift)
 
 
 def aligned_shift_invariance(x, shifts, mode="max", **pool_args):
@@ -309,11 +366,10 @@ def aligned_shift_invariance(x, shifts, mode="max", **pool_args):
     >>> aligned_shift_invariance(x, [(0, 0), (0, 1), (0, 2)], "max", kernel_size=2).unchanged.tolist()
     [1.0, 0.5, 1.0]
     """
-    planes, _ = check_input(x)
+    test = ShiftTest.of(x, mode, **pool_args)
     shifts = np.asarray(shifts, dtype=np.int64).reshape(-1, 2)
-    before = _pool(planes, mode, pool_args)
     stats = np.empty((2, len(shifts)))
     for n, shift in enumerate(shifts):  # a loop over trials, each vectorised
-        rep = _compare(before, planes, _check_shift(planes, tuple(shift)), mode, pool_args)
+        rep = test.compare(tuple(shift))
         stats[:, n] = rep.unchanged, rep.mean_abs_change
     return ShiftReport(shifts, stats[0], stats[1])
