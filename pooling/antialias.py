@@ -60,7 +60,7 @@ class BlurPoolResult:
 
     @functools.cached_property
     def blurred(self):
-        return _blur(self.dense.values.astype(np.float64), self.blur.sum(axis=1), (1, 1))
+        return _blur(self.dense.values, self.blur.sum(axis=1), (1, 1))
 
 
 def antialiased_max_pool2d(x, kernel_size=2, stride=2, blur_size=3):
@@ -101,12 +101,11 @@ def antialiased_max_pool2d(x, kernel_size=2, stride=2, blur_size=3):
     filt = binomial_filter(blur_size)
     b = filt.shape[0]
     before, after = (b - 1) // 2, b - 1 - (b - 1) // 2
-    maxima = dense.values.astype(np.float64)
-    h, w = maxima.shape[1:]
+    h, w = dense.values.shape[1:]
     if b > 1 and (before >= h or after >= h or before >= w or after >= w):
         raise ValueError(f"blur_size ({blur_size}) needs the dense maxima to be larger than {h}x{w}")
     # The binomial blur is separable: b taps down the rows, then b across, not b * b.
-    values = _blur(maxima, filt.sum(axis=1), (sy, sx))
+    values = _blur(dense.values, filt.sum(axis=1), (sy, sx))
     if was_2d:
         values = values[0]
     return BlurPoolResult(values, dense, filt, (sy, sx))
@@ -116,8 +115,11 @@ def _blur(maxima, row, step):
     """The blur of ``row``'s taps per axis over reflect-padded ``maxima``, at every ``step``-th cell of each axis.
 
     Each output cell sums its taps in the same order whatever the step, so a
-    sampled cell is exactly the full blur's cell there.
+    sampled cell is exactly the full blur's cell there. ``maxima`` keeps its
+    own dtype: each tap's float64 weight times it gives the float64 product of
+    the value converted first, without a float64 copy of the whole map.
     """
+    row = np.asarray(row, dtype=np.float64)
     b = len(row)
     before, after = (b - 1) // 2, b - 1 - (b - 1) // 2
     h, w = maxima.shape[1:]
