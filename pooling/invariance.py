@@ -142,7 +142,7 @@ def _blur_reach(axis, n_out, step, blur):
 def _pool(planes, mode, pool_args):
     if mode == "blurmax":
         r = antialiased_max_pool2d(planes, **pool_args)
-        values = r.values.astype(np.float64)
+        values = r.values.astype(np.float64, copy=False)
         reach = tuple(_blur_reach(axis, values.shape[1 + i], r.stride[i], r.blur.shape[0])
                       for i, axis in enumerate((r.dense.grid.rows, r.dense.grid.cols)))
         return _Pooled(values, reach, r.stride)
@@ -150,7 +150,7 @@ def _pool(planes, mode, pool_args):
         raise ValueError(f"mode ({mode!r}) has no stride to align by; use shift_invariance for global pooling")
     r = pool2d(planes, mode, **pool_args)
     grid = r.grid
-    return _Pooled(r.values.astype(np.float64), (_axis_reach(grid.rows), _axis_reach(grid.cols)),
+    return _Pooled(r.values.astype(np.float64, copy=False), (_axis_reach(grid.rows), _axis_reach(grid.cols)),
                    (grid.rows.step, grid.cols.step))
 
 
@@ -287,6 +287,15 @@ class ShiftTest:
         """:func:`compare_shift` of this input at ``shift``: a :class:`ShiftComparison`."""
         return _compare(self.before, self.planes, _check_shift(self.planes, shift), self.mode, self.pool_args)
 
+    def report(self, shifts):
+        """:func:`aligned_shift_invariance` of this input over ``shifts``: a :class:`ShiftReport`."""
+        shifts = np.asarray(shifts, dtype=np.int64).reshape(-1, 2)
+        stats = np.empty((2, len(shifts)))
+        for n, shift in enumerate(shifts):  # a loop over trials, each vectorised
+            rep = self.compare(tuple(shift))
+            stats[:, n] = rep.unchanged, rep.mean_abs_change
+        return ShiftReport(shifts, stats[0], stats[1])
+
 
 def compare_shift(x, shift, mode="max", **pool_args):
     """Pool ``x`` and ``x`` shifted by ``(dy, dx)``; compare the outputs after undoing whole-cell moves.
@@ -366,10 +375,4 @@ def aligned_shift_invariance(x, shifts, mode="max", **pool_args):
     >>> aligned_shift_invariance(x, [(0, 0), (0, 1), (0, 2)], "max", kernel_size=2).unchanged.tolist()
     [1.0, 0.5, 1.0]
     """
-    test = ShiftTest.of(x, mode, **pool_args)
-    shifts = np.asarray(shifts, dtype=np.int64).reshape(-1, 2)
-    stats = np.empty((2, len(shifts)))
-    for n, shift in enumerate(shifts):  # a loop over trials, each vectorised
-        rep = test.compare(tuple(shift))
-        stats[:, n] = rep.unchanged, rep.mean_abs_change
-    return ShiftReport(shifts, stats[0], stats[1])
+    return ShiftTest.of(x, mode, **pool_args).report(shifts)
