@@ -220,7 +220,8 @@ def _shifted(index, offset):
     return slice(index.start + offset, index.stop + offset) if isinstance(index, slice) else index + offset
 
 
-def _compare(before, planes, shift, mode, pool_args):
+def _pairs(before, planes, shift, mode, pool_args):
+    """The shifted input pooled, and its fair pairs: ``after``, ``(oy, ox)``, the kept cells, the moved cells."""
     dy, dx = shift
     after = _pool(np.roll(planes, (dy, dx), axis=(1, 2)), mode, pool_args)
     h, w = planes.shape[1:]
@@ -229,21 +230,31 @@ def _compare(before, planes, shift, mode, pool_args):
     rows, cols = _span(rows), _span(cols)
     if not isinstance(rows, slice) or not isinstance(cols, slice):
         rows, cols = np.r_[rows][:, None], np.r_[cols]
-    difference = np.full(before.values.shape, np.nan)
-    moved = after.values[:, _shifted(rows, oy), _shifted(cols, ox)]
-    kept = before.values[:, rows, cols]
-    difference[:, rows, cols] = moved - kept
-    compared = np.zeros(before.values.shape[1:], bool)
-    compared[rows, cols] = True
+    return after, (oy, ox), (rows, cols), (_shifted(rows, oy), _shifted(cols, ox))
+
+
+def _stats(moved, kept, difference):
+    """Share of the paired values unchanged (to 1e-9 relative) and their mean ``|difference|``; NaN for no pairs."""
     if moved.size == 0:
-        return ShiftComparison((dy, dx), (oy, ox), before.values, after.values, difference, compared, np.nan, np.nan)
+        return np.nan, np.nan
     with np.errstate(invalid="ignore"):
-        change = np.abs(moved - kept)
+        change = np.abs(difference)
         same = (change <= 1e-9 * np.abs(kept)) | (np.isnan(moved) & np.isnan(kept)) | (moved == kept)
     finite = np.isfinite(change)
-    mean_change = float(change[finite].mean()) if finite.any() else np.nan
-    return ShiftComparison((dy, dx), (oy, ox), before.values, after.values, difference, compared,
-                           float(same.mean()), mean_change)
+    return float(same.mean()), float(change[finite].mean()) if finite.any() else np.nan
+
+
+def _compare(before, planes, shift, mode, pool_args):
+    after, offset, (rows, cols), partners = _pairs(before, planes, shift, mode, pool_args)
+    moved = after.values[:, partners[0], partners[1]]
+    kept = before.values[:, rows, cols]
+    change = moved - kept
+    difference = np.full(before.values.shape, np.nan)
+    difference[:, rows, cols] = change
+    compared = np.zeros(before.values.shape[1:], bool)
+    compared[rows, cols] = True
+    return ShiftComparison(tuple(shift), offset, before.values, after.values, difference, compared,
+                           *_stats(moved, kept, change))
 
 
 @dataclass(frozen=True, eq=False)
@@ -292,8 +303,11 @@ class ShiftTest:
         shifts = np.asarray(shifts, dtype=np.int64).reshape(-1, 2)
         stats = np.empty((2, len(shifts)))
         for n, shift in enumerate(shifts):  # a loop over trials, each vectorised
-            rep = self.compare(tuple(shift))
-            stats[:, n] = rep.unchanged, rep.mean_abs_change
+            # The numbers of compare(shift), without its maps of the difference and of the compared cells.
+            after, _, (rows, cols), partners = _pairs(self.before, self.planes, _check_shift(self.planes, tuple(shift)),
+                                                      self.mode, self.pool_args)
+            moved, kept = after.values[:, partners[0], partners[1]], self.before.values[:, rows, cols]
+            stats[:, n] = _stats(moved, kept, moved - kept)
         return ShiftReport(shifts, stats[0], stats[1])
 
 
