@@ -1,5 +1,6 @@
 """Shift invariance: does a pooled output stay the same when the image moves by a few pixels?"""
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
@@ -18,6 +19,9 @@ LABELS = {**widgets.MODE_LABELS, BLURMAX: "Anti-aliased max (Zhang 2019)"}
 WORK_SIDE = 1024  # bigger images are tested on their centre, so a 12 MP photo stays quick
 CHART_SIDE = 256  # the chart's sweep of shifts runs on at most this centre, to stay quick
 IMAGE_SIDE = 256  # pooled images are sent at most this many pixels across
+# Worker threads for the modes' rows and the chart's sweep: one a core, at most two (more only fight over the
+# interpreter: the pooling engine has its own threads).
+WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 
 def layer_args(settings, mode):
@@ -130,7 +134,7 @@ def shift_lab():
     chart_in = centre_crop(work, CHART_SIDE)
     # Each mode's row and the chart's sweep are independent: they are worked out side by side, on both cores
     # where numpy and the image encoder let go of the interpreter, while this thread draws them in order.
-    work_on = ThreadPoolExecutor(max_workers=len(modes) + 1, thread_name_prefix="shift-lab")
+    work_on = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="shift-lab")
     rows = {m: work_on.submit(row_of, m, args[m], (dy, dx)) for m in modes}
     swept = work_on.submit(sweep, lab, chart_in, dy, s.stride, chart_modes, chart_args)
     work_on.shutdown(wait=False)  # the jobs run on; their threads end with them
