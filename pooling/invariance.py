@@ -144,7 +144,7 @@ def _pool(planes, mode, pool_args):
         r = antialiased_max_pool2d(planes, **pool_args)
         values = r.values.astype(np.float64, copy=False)
         reach = tuple(_blur_reach(axis, values.shape[1 + i], r.stride[i], r.blur.shape[0])
-                      for i, axis in enumerate((r.dense.grid.rows, r.dense.grid.cols)))
+                      for i, axis in enumerate((r.grid.rows, r.grid.cols)))
         return _Pooled(values, reach, r.stride)
     if mode.startswith("global-"):
         raise ValueError(f"mode ({mode!r}) has no stride to align by; use shift_invariance for global pooling")
@@ -239,8 +239,11 @@ def _stats(moved, kept, difference):
         return np.nan, np.nan
     with np.errstate(invalid="ignore"):
         change = np.abs(difference)
+        finite = np.isfinite(change)
+        if finite.all():
+            # No NaN and no infinity: equal values differ by 0, which the tolerance already admits.
+            return float((change <= 1e-9 * np.abs(kept)).mean()), float(change.mean())
         same = (change <= 1e-9 * np.abs(kept)) | (np.isnan(moved) & np.isnan(kept)) | (moved == kept)
-    finite = np.isfinite(change)
     return float(same.mean()), float(change[finite].mean()) if finite.any() else np.nan
 
 
