@@ -1,5 +1,7 @@
 """Shift invariance: does a pooled output stay the same when the image moves by a few pixels?"""
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import streamlit as st
@@ -7,7 +9,7 @@ import streamlit as st
 import widgets
 from pooling.crops import centre_crop
 from pooling.figures.invariance import shift_chart, shift_row_figure
-from pooling.invariance import aligned_shift_invariance, compare_shift
+from pooling.invariance import ShiftTest
 from pooling.noise import value_range
 from pooling.settings import MODES, pool_options
 from poolinglab.shift_words import blur_against_max, nothing_to_compare, percent, shift_verdict
@@ -17,6 +19,9 @@ LABELS = {**widgets.MODE_LABELS, BLURMAX: "Anti-aliased max (Zhang 2019)"}
 WORK_SIDE = 1024  # bigger images are tested on their centre, so a 12 MP photo stays quick
 CHART_SIDE = 256  # the chart's sweep of shifts runs on at most this centre, to stay quick
 IMAGE_SIDE = 256  # pooled images are sent at most this many pixels across
+# Worker threads for the modes' rows and the chart's sweep: one a core, at most two (more only fight over the
+# interpreter: the pooling engine has its own threads).
+WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 
 def layer_args(settings, mode):
@@ -26,26 +31,51 @@ def layer_args(settings, mode):
     return pool_options(settings, mode=mode)
 
 
-@widgets.shared_cache
-def mode_panel(key, _planes, shift, mode, _args, span):
-    """The figure and numbers of one mode at one shift (the figure caches small; the arrays would not)."""
-    rep = compare_shift(_planes, shift, mode, **_args)
-    fig = shift_row_figure(rep, value_range=value_range(_planes), span=span, max_side=IMAGE_SIDE)
-    return fig, rep.unchanged, rep.mean_abs_change, int(rep.compared.sum()) * rep.before.shape[0], rep.offset
+@widgets.shared_cache(max_entries=12)
+def shift_test(key, _planes, mode, _args):
+    """The image pooled once by ``mode``, for every shift of it that follows (``key`` names image, layer, mode)."""
+    return ShiftTest.of(_planes, mode, **_args)
 
 
 @widgets.shared_cache
-def sweep(key, _planes, dy, stride, modes, _args):
-    """Share unchanged and mean change for dx = 0 .. 2 * stride at this dy, per mode."""
-    limit = min(2 * stride, _planes.shape[2] - 1)
+def mode_panel(key, _test, shift, value_range, span):
+    """The figures and numbers of one mode at one shift (the figures cache small; the arrays would not).
+
+    The before panel does not move with the shift: it is a figure of its own, made once per image and layer
+    (``key`` names those, the mode and the shift), so a shift sends the same bytes for it, which Streamlit
+    does not send again.
+    """
+    rep = _test.compare(shift)
+    draw = partial(shift_row_figure, rep, value_range=value_range, span=span, max_side=IMAGE_SIDE)
+    before = widgets.shared((key[0], "before", value_range), partial(draw, panels=("before",)))
+    return (before, draw(panels=("after", "difference")), rep.unchanged, rep.mean_abs_change,
+            int(rep.compared.sum()) * rep.before.shape[0], rep.offset)
+
+
+def row_of(mode, args, shift):
+    """What one mode's row shows at ``shift``: :func:`mode_panel` of the page's image (safe in a worker thread)."""
+    lo, hi = value_range(work)
+    test_key = lab.cache_key("shift-test", mode, WORK_SIDE)
+    return mode_panel((test_key, *shift), shift_test(test_key, work, mode, args), shift, (lo, hi), (hi - lo) / 4)
+
+
+def sweep(lab, planes, dy, stride, modes, args):
+    """Share unchanged and mean change for dx = 0 .. 2 * stride at this dy, per mode; and why a mode was left out."""
+    limit = min(2 * stride, planes.shape[2] - 1)
     shifts = [(dy, dx) for dx in range(limit + 1)]
     reports, refused = {}, {}
     for m in modes:
         try:
-            reports[m] = aligned_shift_invariance(_planes, shifts, m, **_args[m])
+            reports[m] = _sweep(lab.cache_key("shift-sweep", m, dy, stride, CHART_SIDE),
+                                shift_test(lab.cache_key("shift-test", m, CHART_SIDE), planes, m, args[m]), shifts)
         except ValueError as err:
             refused[m] = str(err)
     return reports, refused
+
+
+@widgets.shared_cache
+def _sweep(key, _test, shifts):
+    return _test.report(shifts)
 
 
 def shift_ui(stride, hw, labels):
@@ -99,16 +129,25 @@ def shift_lab():
         st.stop()
 
     args = {m: layer_args(s, m) for m in modes}
-    lo, hi = value_range(work)
+    chart_modes = tuple(dict.fromkeys((*modes, BLURMAX)))
+    chart_args = {m: args.get(m) or layer_args(s, m) for m in chart_modes}
+    chart_in = centre_crop(work, CHART_SIDE)
+    # Each mode's row and the chart's sweep are independent: they are worked out side by side, on both cores
+    # where numpy and the image encoder let go of the interpreter, while this thread draws them in order.
+    work_on = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="shift-lab")
+    rows = {m: work_on.submit(row_of, m, args[m], (dy, dx)) for m in modes}
+    swept = work_on.submit(sweep, lab, chart_in, dy, s.stride, chart_modes, chart_args)
+    work_on.shutdown(wait=False)  # the jobs run on; their threads end with them
     for mode in modes:
         st.subheader(labels[mode])
         try:
-            fig, unchanged, change, count, offset = mode_panel(
-                lab.cache_key("shift", mode, dy, dx, WORK_SIDE), work, (dy, dx), mode, args[mode], (hi - lo) / 4)
+            before, fig, unchanged, change, count, offset = rows[mode].result()
         except ValueError as err:
             st.warning(widgets.plain(f"{labels[mode]} cannot pool this image with this layer: {err}"))
             continue
-        st.plotly_chart(fig, key=f"shift_row_{mode}", width="stretch")
+        left, right = st.columns([1, 2])
+        left.plotly_chart(before, key=f"shift_before_{mode}", width="stretch")
+        right.plotly_chart(fig, key=f"shift_row_{mode}", width="stretch")
         if count == 0:
             st.text("No output cell could be compared: the image is too small for this shift and layer.")
         else:
@@ -121,11 +160,7 @@ def shift_lab():
                "quarter of the value range, the same for every mode).")
 
     st.subheader("Every shift from 0 to 2 × stride")
-    chart_modes = tuple(dict.fromkeys((*modes, BLURMAX)))
-    chart_args = {m: args.get(m) or layer_args(s, m) for m in chart_modes}
-    chart_in = centre_crop(work, CHART_SIDE)
-    reports, refused = sweep(lab.cache_key("shift-sweep", chart_modes, dy, CHART_SIDE), chart_in, dy, s.stride,
-                             chart_modes, chart_args)
+    reports, refused = swept.result()
     for mode, reason in refused.items():
         st.warning(widgets.plain(f"The chart leaves out {labels[mode]}: it cannot pool this image with this layer: "
                                  f"{reason}"))

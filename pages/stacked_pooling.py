@@ -32,9 +32,13 @@ def _stack(key, _plane, layers):
 
 
 @widgets.shared_cache
-def _pyramid(key, _stack, value_range):
+def _pyramid(key, _stack, value_range, plane_key):
     layers = [_stack.layers[0].input[0]] + [r.values for r in _stack.layers]
-    return stack_figures.pyramid_figure(layers, value_range=value_range)
+    # The input's picture depends on the plane alone: kept from one pyramid to the next, not encoded each time.
+    side = stack_figures.panel_sides([v.shape for v in layers])[0]
+    first = widgets.shared((plane_key, "pyramid input", side, value_range),
+                           partial(stack_figures.layer_image, layers[0], value_range, side, 0))
+    return stack_figures.pyramid_figure(layers, value_range=value_range, images={0: first})
 
 
 @widgets.shared_cache
@@ -76,13 +80,13 @@ def cell_ui(shape):
 
 
 @st.fragment
-def trace_section(key, stack, errors, plane, plane_name, value_range):
+def trace_section(key, plane_key, stack, errors, plane, plane_name, value_range):
     """Pick a deep cell and follow it back to its pixel: a fragment, so a click reruns this part alone."""
     row, col = cell_ui(stack.values.shape)
     path = stacking.trace_to_source(stack, row, col)
     field = stack.receptive_field(row, col)
     fig = widgets.shared((key, "marked pyramid", row, col),
-                         partial(stack_figures.mark_path, _pyramid(key, stack, value_range), path, field))
+                         partial(stack_figures.mark_path, _pyramid(key, stack, value_range, plane_key), path, field))
     st.plotly_chart(fig, key=CHART, on_select=_take_click, selection_mode="points",
                     alt="The input and each pooled layer side by side, each smaller; the traced cell ringed on each")
     step = fig.layout.meta["click_step"]
@@ -97,13 +101,13 @@ def trace_section(key, stack, errors, plane, plane_name, value_range):
     source = path[0]
     left, right = st.columns(2)
     with left:
-        shown = _original(lab.cache_key("original"), lab.planes, value_range)
+        shown = _original(images.sha256_key(lab.key.encode(), "original"), lab.planes, value_range)
         shown = widgets.shared((key, "marked original", row, col),
                                partial(stack_figures.mark_field, shown, field, (source.row, source.col)))
         st.plotly_chart(shown, key="stk_field",
                         alt="The original image, the receptive field outlined, the pixel ringed")
     with right:
-        crop = widgets.shared((key, "source crop", source.row, source.col),
+        crop = widgets.shared((plane_key, "source crop", source.row, source.col),
                               partial(stack_figures.source_crop_figure, plane, source.row, source.col))
         st.plotly_chart(crop, key="stk_pixel", alt="The cells around the source pixel with their values")
     st.dataframe(stacking.path_table(path), key="stk_path", hide_index=True)
@@ -122,7 +126,7 @@ def localisation_section(key, plane, plane_name, mode, loc):
              "patch, say) copies the first of them by the tie rule, and is left out and counted apart.")
     strides = st.multiselect("Strides to compare (kernel = stride, as many rounds as fit, up to 5)", [2, 3, 4, 5, 6, 8],
                              default=[2, 3], key="stk_strides")
-    curves = _curves(lab.cache_key(plane_name, "curves"), plane, tuple(sorted(strides)), mode)
+    curves = _curves((plane_key, "curves"), plane, tuple(sorted(strides)), mode)
     chart = widgets.shared((key, "localisation", tuple(sorted(strides))),
                            partial(stack_figures.localisation_figure, curves, yours=loc))
     st.plotly_chart(chart, key="stk_localisation",
@@ -156,7 +160,8 @@ if lab.planes.shape[0] == 3:
 else:
     plane_name = lab.settings.color if lab.settings.source != "grid" else "typed numbers"
     st.caption(f"The image has one plane ({PLANES.get(plane_name, plane_name)}): that plane is traced.")
-plane = _traced_plane(lab.cache_key(plane_name), lab.planes, plane_name)
+plane_key = images.sha256_key(lab.key.encode(), "traced plane", plane_name)  # the image and the plane, no layer
+plane = _traced_plane(plane_key, lab.planes, plane_name)
 value_range = display_range(plane)
 
 st.subheader("The pyramid")
@@ -169,5 +174,5 @@ except ValueError as err:
     st.error(widgets.plain(stacking.describe_misfit(err, plane.shape)))
     st.stop()
 
-trace_section(key, stack, errors, plane, plane_name, value_range)
+trace_section(key, plane_key, stack, errors, plane, plane_name, value_range)
 localisation_section(key, plane, plane_name, mode, loc)

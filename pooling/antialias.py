@@ -1,12 +1,13 @@
 """Anti-aliased max pooling (Zhang 2019, "Making Convolutional Networks Shift-Invariant Again")."""
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ._checks import as_pair, check_input
+from .geometry import WindowGrid, regular_grid
 from .pool import pool2d
-from .result import PoolResult
 
 __all__ = ["BlurPoolResult", "antialiased_max_pool2d", "binomial_filter"]
 
@@ -36,25 +37,55 @@ class BlurPoolResult:
     ----------
     values : ndarray
         The output, the input's number of dimensions, floating.
-    dense : PoolResult
-        Stage 1: max pooling with stride 1 (its indices say which input cell
-        each dense maximum came from). Always ``(C, h, w)``, even for 2-D
-        input.
-    blurred : ndarray
-        Stage 2: the dense maxima blurred (before subsampling), (C, h, w).
+    maxima : (C, h, w) ndarray
+        Stage 1: the maximum of each window, windows at stride 1 (the
+        input's dtype). Always ``(C, h, w)``, even for 2-D input.
+    grid : WindowGrid
+        Stage 1's windows.
     blur : (b, b) ndarray
         The binomial filter.
     stride : (int, int)
     mode : str
         ``"blurmax"``.
+    dense : PoolResult
+        Stage 1 as :func:`pooling.pool2d` gives it, whose indices say which
+        input cell each dense maximum came from. Made when first read.
+    blurred : ndarray
+        Stage 2: the dense maxima blurred (before subsampling), (C, h, w).
+        Made when first read: the output needs the blur only at the cells it
+        samples.
     """
 
     values: np.ndarray
-    dense: PoolResult
-    blurred: np.ndarray
+    maxima: np.ndarray
+    grid: WindowGrid
     blur: np.ndarray
     stride: tuple
+    planes: np.ndarray = field(repr=False)
     mode: str = "blurmax"
+
+    @functools.cached_property
+    def dense(self):
+        return pool2d(self.planes, "max", self.grid.kernel, stride=1)
+
+    @functools.cached_property
+    def blurred(self):
+        return _blur(self.maxima, self.blur.sum(axis=1), (1, 1))
+
+
+def _window_max(planes, kernel):
+    """The maximum of every ``kernel`` window at stride 1: down the rows, then across (max is separable).
+
+    The same values as ``pool2d(planes, "max", kernel, stride=1)``, without the argmax it also finds.
+    """
+    (kh, kw), (h, w) = kernel, planes.shape[1:]
+    rows = planes[:, : h - kh + 1].copy()
+    for a in range(1, kh):  # loops over the window's rows and columns, not over pixels
+        np.maximum(rows, planes[:, a: a + h - kh + 1], out=rows)
+    out = rows[:, :, : w - kw + 1].copy()
+    for b in range(1, kw):
+        np.maximum(out, rows[:, :, b: b + w - kw + 1], out=out)
+    return out
 
 
 def antialiased_max_pool2d(x, kernel_size=2, stride=2, blur_size=3):
@@ -91,24 +122,40 @@ def antialiased_max_pool2d(x, kernel_size=2, stride=2, blur_size=3):
     """
     planes, was_2d = check_input(x)
     sy, sx = as_pair("stride", stride)
-    dense = pool2d(planes, "max", kernel_size, stride=1)
+    grid = regular_grid(planes.shape[1:], kernel_size, stride=1)
     filt = binomial_filter(blur_size)
     b = filt.shape[0]
     before, after = (b - 1) // 2, b - 1 - (b - 1) // 2
-    maxima = dense.values.astype(np.float64)
-    h, w = maxima.shape[1:]
+    h, w = grid.shape
     if b > 1 and (before >= h or after >= h or before >= w or after >= w):
         raise ValueError(f"blur_size ({blur_size}) needs the dense maxima to be larger than {h}x{w}")
-    padded = np.pad(maxima, ((0, 0), (before, after), (before, after)), mode="reflect") if b > 1 else maxima
+    maxima = _window_max(planes, grid.kernel)
     # The binomial blur is separable: b taps down the rows, then b across, not b * b.
-    row = filt.sum(axis=1)
-    down = np.zeros((maxima.shape[0], h, padded.shape[2]))
-    for a in range(b):  # loops over blur taps, not over pixels
-        down += row[a] * padded[:, a : a + h, :]
-    blurred = np.zeros_like(maxima)
-    for c in range(b):
-        blurred += row[c] * down[:, :, c : c + w]
-    values = blurred[:, ::sy, ::sx]
+    values = _blur(maxima, filt.sum(axis=1), (sy, sx))
     if was_2d:
         values = values[0]
-    return BlurPoolResult(values, dense, blurred, filt, (sy, sx))
+    return BlurPoolResult(values, maxima, grid, filt, (sy, sx), planes)
+
+
+def _blur(maxima, row, step):
+    """The blur of ``row``'s taps per axis over reflect-padded ``maxima``, at every ``step``-th cell of each axis.
+
+    Each output cell sums its taps in the same order whatever the step, so a
+    sampled cell is exactly the full blur's cell there. ``maxima`` keeps its
+    own dtype: each tap's float64 weight times it gives the float64 product of
+    the value converted first, without a float64 copy of the whole map.
+    """
+    row = np.asarray(row, dtype=np.float64)
+    b = len(row)
+    before, after = (b - 1) // 2, b - 1 - (b - 1) // 2
+    h, w = maxima.shape[1:]
+    padded = np.pad(maxima, ((0, 0), (before, after), (before, after)), mode="reflect") if b > 1 else maxima
+    sy, sx = step
+    n_rows, n_cols = -(-h // sy), -(-w // sx)
+    down = np.zeros((maxima.shape[0], n_rows, padded.shape[2]))
+    for a in range(b):  # loops over blur taps, not over pixels
+        down += row[a] * padded[:, a: a + (n_rows - 1) * sy + 1: sy, :]
+    blurred = np.zeros((maxima.shape[0], n_rows, n_cols))
+    for c in range(b):
+        blurred += row[c] * down[:, :, c: c + (n_cols - 1) * sx + 1: sx]
+    return blurred

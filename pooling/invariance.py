@@ -10,7 +10,7 @@ from .antialias import antialiased_max_pool2d
 from .pool import pool2d
 
 __all__ = [
-    "ShiftComparison", "ShiftReport", "aligned_shift_invariance", "compare_shift", "pooled_values", "shift_grid",
+    "ShiftComparison", "ShiftReport", "ShiftTest", "aligned_shift_invariance", "compare_shift", "pooled_values", "shift_grid",
     "shift_invariance",
 ]
 
@@ -142,15 +142,15 @@ def _blur_reach(axis, n_out, step, blur):
 def _pool(planes, mode, pool_args):
     if mode == "blurmax":
         r = antialiased_max_pool2d(planes, **pool_args)
-        values = r.values.astype(np.float64)
+        values = r.values.astype(np.float64, copy=False)
         reach = tuple(_blur_reach(axis, values.shape[1 + i], r.stride[i], r.blur.shape[0])
-                      for i, axis in enumerate((r.dense.grid.rows, r.dense.grid.cols)))
+                      for i, axis in enumerate((r.grid.rows, r.grid.cols)))
         return _Pooled(values, reach, r.stride)
     if mode.startswith("global-"):
         raise ValueError(f"mode ({mode!r}) has no stride to align by; use shift_invariance for global pooling")
     r = pool2d(planes, mode, **pool_args)
     grid = r.grid
-    return _Pooled(r.values.astype(np.float64), (_axis_reach(grid.rows), _axis_reach(grid.cols)),
+    return _Pooled(r.values.astype(np.float64, copy=False), (_axis_reach(grid.rows), _axis_reach(grid.cols)),
                    (grid.rows.step, grid.cols.step))
 
 
@@ -209,26 +209,109 @@ class ShiftComparison:
     mean_abs_change: float
 
 
-def _compare(before, planes, shift, mode, pool_args):
+def _span(index):
+    """``index`` (sorted, no repeats) as a slice when it is one run of neighbours, else itself."""
+    if len(index) and index[-1] - index[0] == len(index) - 1:
+        return slice(int(index[0]), int(index[-1]) + 1)
+    return index
+
+
+def _shifted(index, offset):
+    return slice(index.start + offset, index.stop + offset) if isinstance(index, slice) else index + offset
+
+
+def _pairs(before, planes, shift, mode, pool_args):
+    """The shifted input pooled, and its fair pairs: ``after``, ``(oy, ox)``, the kept cells, the moved cells."""
     dy, dx = shift
     after = _pool(np.roll(planes, (dy, dx), axis=(1, 2)), mode, pool_args)
     h, w = planes.shape[1:]
     (oy, rows), (ox, cols) = _fair_pairs(before, after, dy, 0, h), _fair_pairs(before, after, dx, 1, w)
-    difference = np.full(before.values.shape, np.nan)
-    moved = after.values[:, (rows + oy)[:, None], cols + ox]
-    kept = before.values[:, rows[:, None], cols]
-    difference[:, rows[:, None], cols] = moved - kept
-    compared = np.zeros(before.values.shape[1:], bool)
-    compared[rows[:, None], cols] = True
+    # The fair cells are nearly always one block: slices then read it in place, where index arrays would copy.
+    rows, cols = _span(rows), _span(cols)
+    if not isinstance(rows, slice) or not isinstance(cols, slice):
+        rows, cols = np.r_[rows][:, None], np.r_[cols]
+    return after, (oy, ox), (rows, cols), (_shifted(rows, oy), _shifted(cols, ox))
+
+
+def _stats(moved, kept, difference):
+    """Share of the paired values unchanged (to 1e-9 relative) and their mean ``|difference|``; NaN for no pairs."""
     if moved.size == 0:
-        return ShiftComparison((dy, dx), (oy, ox), before.values, after.values, difference, compared, np.nan, np.nan)
+        return np.nan, np.nan
     with np.errstate(invalid="ignore"):
-        change = np.abs(moved - kept)
+        change = np.abs(difference)
+        finite = np.isfinite(change)
+        if finite.all():
+            # No NaN and no infinity: equal values differ by 0, which the tolerance already admits.
+            return float((change <= 1e-9 * np.abs(kept)).mean()), float(change.mean())
         same = (change <= 1e-9 * np.abs(kept)) | (np.isnan(moved) & np.isnan(kept)) | (moved == kept)
-    finite = np.isfinite(change)
-    mean_change = float(change[finite].mean()) if finite.any() else np.nan
-    return ShiftComparison((dy, dx), (oy, ox), before.values, after.values, difference, compared,
-                           float(same.mean()), mean_change)
+    return float(same.mean()), float(change[finite].mean()) if finite.any() else np.nan
+
+
+def _compare(before, planes, shift, mode, pool_args):
+    after, offset, (rows, cols), partners = _pairs(before, planes, shift, mode, pool_args)
+    moved = after.values[:, partners[0], partners[1]]
+    kept = before.values[:, rows, cols]
+    change = moved - kept
+    difference = np.full(before.values.shape, np.nan)
+    difference[:, rows, cols] = change
+    compared = np.zeros(before.values.shape[1:], bool)
+    compared[rows, cols] = True
+    return ShiftComparison(tuple(shift), offset, before.values, after.values, difference, compared,
+                           *_stats(moved, kept, change))
+
+
+@dataclass(frozen=True, eq=False)
+class ShiftTest:
+    """An input pooled once, ready to be compared with any shift of itself.
+
+    :func:`compare_shift` pools the input afresh on every call; a page that
+    shows one shift after another keeps a ``ShiftTest`` and pools only the
+    shifted input each time.
+
+    Attributes
+    ----------
+    planes : (C, H, W) ndarray
+        The input.
+    mode : str
+        A mode of :func:`pooling.pool2d` or ``"blurmax"``.
+    pool_args : dict
+        The pooling's settings, e.g. ``{"kernel_size": 2, "stride": 2}``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.zeros((8, 8)); x[2, 3] = 1.0
+    >>> test = ShiftTest.of(x, "max", kernel_size=2)
+    >>> test.compare((0, 1)).unchanged, test.compare((0, 2)).unchanged
+    (0.8333333333333334, 1.0)
+    """
+
+    planes: np.ndarray
+    mode: str
+    pool_args: dict
+    before: _Pooled
+
+    @classmethod
+    def of(cls, x, mode="max", **pool_args):
+        """Pool ``x`` (``(H, W)`` or ``(C, H, W)``) with ``mode`` and ``pool_args``, once."""
+        planes, _ = check_input(x)
+        return cls(planes, mode, pool_args, _pool(planes, mode, pool_args))
+
+    def compare(self, shift):
+        """:func:`compare_shift` of this input at ``shift``: a :class:`ShiftComparison`."""
+        return _compare(self.before, self.planes, _check_shift(self.planes, shift), self.mode, self.pool_args)
+
+    def report(self, shifts):
+        """:func:`aligned_shift_invariance` of this input over ``shifts``: a :class:`ShiftReport`."""
+        shifts = np.asarray(shifts, dtype=np.int64).reshape(-1, 2)
+        stats = np.empty((2, len(shifts)))
+        for n, shift in enumerate(shifts):  # a loop over trials, each vectorised
+            # The numbers of compare(shift), without its maps of the difference and of the compared cells.
+            after, _, (rows, cols), partners = _pairs(self.before, self.planes, _check_shift(self.planes, tuple(shift)),
+                                                      self.mode, self.pool_args)
+            moved, kept = after.values[:, partners[0], partners[1]], self.before.values[:, rows, cols]
+            stats[:, n] = _stats(moved, kept, moved - kept)
+        return ShiftReport(shifts, stats[0], stats[1])
 
 
 def compare_shift(x, shift, mode="max", **pool_args):
@@ -277,7 +360,7 @@ def compare_shift(x, shift, mode="max", **pool_args):
     """
     planes, _ = check_input(x)
     shift = _check_shift(planes, shift)
-    return _compare(_pool(planes, mode, pool_args), planes, shift, mode, pool_args)
+    return ShiftTest.of(planes, mode, **pool_args).compare(shift)
 
 
 def aligned_shift_invariance(x, shifts, mode="max", **pool_args):
@@ -309,11 +392,4 @@ def aligned_shift_invariance(x, shifts, mode="max", **pool_args):
     >>> aligned_shift_invariance(x, [(0, 0), (0, 1), (0, 2)], "max", kernel_size=2).unchanged.tolist()
     [1.0, 0.5, 1.0]
     """
-    planes, _ = check_input(x)
-    shifts = np.asarray(shifts, dtype=np.int64).reshape(-1, 2)
-    before = _pool(planes, mode, pool_args)
-    stats = np.empty((2, len(shifts)))
-    for n, shift in enumerate(shifts):  # a loop over trials, each vectorised
-        rep = _compare(before, planes, _check_shift(planes, tuple(shift)), mode, pool_args)
-        stats[:, n] = rep.unchanged, rep.mean_abs_change
-    return ShiftReport(shifts, stats[0], stats[1])
+    return ShiftTest.of(x, mode, **pool_args).report(shifts)

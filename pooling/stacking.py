@@ -426,6 +426,23 @@ def tied_sources(planes, values, row_span, col_span):
     heights = row_span[:, 1] - row_span[:, 0] + 1
     widths = col_span[:, 1] - col_span[:, 0] + 1
     if np.all(heights == heights[0]) and np.all(widths == widths[0]):
+        row_step, col_step = _even_step(row_span[:, 0]), _even_step(col_span[:, 0])
+        h, w = values.shape[-2:]
+        if row_step and col_step and h * w >= 1024:
+            # Fields of one size at even steps, and outputs enough that a pass over all of them is worth its overhead.
+            (r0, fh), (c0, fw) = (int(row_span[0, 0]), int(heights[0])), (int(col_span[0, 0]), int(widths[0]))
+            rows, cols = (r0, row_step, fh), (c0, col_step, fw)
+            # Comparisons each way: every cell of a field against every output, or two passes (see _extreme_tied).
+            if fh * fw * h * w * 3 > 6 * (((h - 1) * row_step + fh) * w * fw + h * w * fh):
+                first = planes[0, r0: r0 + fh, c0: c0 + fw]
+                order = (True, False) if values.flat[0] == first.max() else (False, True)  # max stacks, min stacks
+                for largest in order:
+                    # Where each output is its field's largest (or smallest) value, as a stack of max (min) layers
+                    # gives, that value is found and counted in two passes, along the rows and then the columns.
+                    best, twice = _extreme_tied(planes, rows, cols, (h, w), largest)
+                    if np.array_equal(best, values):
+                        return twice
+            return _tied_by_offset(planes, values, rows, cols)
         # Fields of one size: windows of the input as a view, gathered at each field's corner.
         windows = np.lib.stride_tricks.sliding_window_view(planes, (int(heights[0]), int(widths[0])), axis=(1, 2))
         fields = windows[:, row_span[:, 0][:, None], col_span[:, 0][None, :]]
@@ -435,6 +452,57 @@ def tied_sources(planes, values, row_span, col_span):
         for j, (c0, c1) in enumerate(col_span):
             tied[:, i, j] = (planes[:, r0:r1 + 1, c0:c1 + 1] == values[:, i, j, None, None]).sum(axis=(1, 2)) > 1
     return tied
+
+
+def _even_step(starts):
+    """The step between ``starts`` when it is one positive step throughout (1 for a single start), else 0."""
+    if len(starts) == 1:
+        return 1
+    step = int(starts[1] - starts[0])
+    return step if step > 0 and np.all(np.diff(starts) == step) else 0
+
+
+def _extreme_tied(planes, rows, cols, shape, largest):
+    """Each field's largest (or smallest) value, and whether it occurs more than once there.
+
+    Fields as in :func:`_tied_by_offset`. Separable: a rectangle's extreme is
+    the extreme of its rows' extremes, held twice when two rows reach it or
+    one row holds it twice.
+    """
+    (r0, rs, fh), (c0, cs, fw) = rows, cols
+    h, w = shape
+    better, pick = (np.greater, np.maximum) if largest else (np.less, np.minimum)
+
+    def fold(parts):
+        best = twice = None
+        for part, part_twice in parts:  # loops over the cells of one field's row or column, never over outputs
+            if best is None:
+                best, twice = part, np.zeros(part.shape, bool) if part_twice is None else part_twice
+                continue
+            wins = better(part, best)
+            again = twice | (part == best)
+            twice = again & ~wins if part_twice is None else np.where(wins, part_twice, again)
+            best = pick(best, part)
+        return best, twice
+
+    band = planes[:, r0: r0 + (h - 1) * rs + fh]
+    best, twice = fold((band[:, :, c0 + b: c0 + b + (w - 1) * cs + 1: cs], None) for b in range(fw))
+    return fold((best[:, a: a + (h - 1) * rs + 1: rs], twice[:, a: a + (h - 1) * rs + 1: rs]) for a in range(fh))
+
+
+def _tied_by_offset(planes, values, rows, cols):
+    """:func:`tied_sources` for fields ``(first, step, size)`` per axis: a field's cells counted offset by offset."""
+    (r0, rs, fh), (c0, cs, fw) = rows, cols
+    h, w = values.shape[-2:]
+    once = np.zeros(values.shape, bool)
+    twice = np.zeros(values.shape, bool)
+    for a in range(fh):  # loops over the cells of one field (a few dozen), never over outputs
+        band = planes[:, r0 + a: r0 + a + (h - 1) * rs + 1: rs]
+        for b in range(fw):
+            same = band[:, :, c0 + b: c0 + b + (w - 1) * cs + 1: cs] == values
+            twice |= once & same
+            once |= same
+    return twice
 
 
 def localisation_by_depth(stack):

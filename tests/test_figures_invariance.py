@@ -1,6 +1,7 @@
 """Tests of the shift figures: ``shift_chart`` and ``shift_row_figure`` (fig.data and fig.layout, never pixels)."""
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 
 from pooling.figures import palette
@@ -75,3 +76,29 @@ def test_shift_row_figure_shrinks_big_outputs():
     # 100 x 60 outputs, shrunk by 3 to 33 x 20 cells, each drawn 3 wide around the block's centre.
     assert {(t.dx, t.dy, t.x0) for t in fig.data[:3]} == {(3, 3, 1.0)}
     assert "(3 × 3)" in fig.data[0].hovertemplate
+
+
+def test_shift_row_figure_draws_the_panels_asked_for_at_their_width():
+    comparison = dot_comparison()
+    whole = shift_row_figure(comparison, value_range=(0, 1), span=0.5)
+    before = shift_row_figure(comparison, value_range=(0, 1), span=0.5, panels=("before",))
+    rest = shift_row_figure(comparison, value_range=(0, 1), span=0.5, panels=("after", "difference"))
+    assert [t.source for t in before.data] == [whole.data[0].source]
+    assert [t.type for t in rest.data] == ["image", "image", "scatter"]
+    assert [t.source for t in rest.data[:2]] == [t.source for t in whole.data[1:3]]
+    assert rest.data[2].xaxis == "x2" and rest.data[2].marker.cmax == 0.5
+    assert [a.text for a in rest.layout.annotations] == ["After the shift", "After − before, aligned"]
+    # In columns of widths 1 and 2, a panel takes 0.9 of the first and 0.45 of the second: the same width.
+    assert before.layout.xaxis.domain == (0.0, 0.9)
+    assert (rest.layout.xaxis.domain, rest.layout.xaxis2.domain) == ((0.0, 0.45), (0.495, 0.945))
+    assert whole.layout.xaxis3.domain == (0.66, 0.96)
+    with pytest.raises(ValueError, match="panels"):
+        shift_row_figure(comparison, value_range=(0, 1), panels=("after", "after"))
+
+
+def test_shift_figures_are_valid_plotly():
+    """Built as plain dicts and not checked on the way: plotly's own validation must accept every property."""
+    reports = {"Max": report([1.0, 0.4, 1.0], [0.0, 3.0, 0.0]), "Blur": report([1.0, 0.1, 1.0], [0.0, 2.0, 0.0])}
+    for fig in (shift_chart(reports, stride=2, current=1, accent="Blur", title="t"), shift_chart(reports, axis=0),
+                shift_row_figure(dot_comparison(), value_range=(0, 1))):
+        go.Figure(fig.to_dict())  # raises on any property plotly does not know or any value it refuses

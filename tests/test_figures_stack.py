@@ -1,6 +1,7 @@
 """Tests of the stacked-pooling figures: assertions on fig.data and fig.layout, never on pixels."""
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 from helpers import coords, raises
 
@@ -54,6 +55,22 @@ def test_the_click_layer_covers_every_deep_cell_with_its_value():
     assert list(clicks.x) == [j for i in range(8) for j in range(6)]
     assert list(clicks.text) == [str(v) for v in stack.values.ravel()]
     assert clicks.marker.opacity == 0
+
+
+def test_the_click_layer_writes_fractional_values_as_format_value_does():
+    deep = np.arange(12, dtype=np.float64).reshape(3, 4) / 4
+    clicks = pyramid_figure([deep], value_range=(0, 3)).data[-1]
+    assert list(clicks.text) == ["0", "0.25", "0.5", "0.75", "1", "1.25", "1.5", "1.75", "2", "2.25", "2.5", "2.75"]
+
+
+def test_the_pyramid_is_valid_plotly():
+    """Built as a plain dict and not checked on the way: plotly's own validation must accept every property."""
+    stack, values = pyramid_of(coords(16, 12), [MAX2, MAX2])
+    fig = mark_path(pyramid_figure(values, value_range=(0, 155)), trace_to_source(stack, 1, 1), (0, 3, 0, 3))
+    for figure in (fig, source_crop_figure(coords(20, 20), 10, 3, title="t"),
+                   localisation_figure(localisation_by_stride(coords(16, 16), [2, 4]), title="t"),
+                   pyramid_figure([np.arange(12.0).reshape(3, 4) / 4], value_range=(0, 3))):
+        go.Figure(figure.to_dict())  # raises on any property plotly does not know or any value it refuses
 
 
 def test_a_big_deep_layer_gets_click_points_on_every_step_th_cell():

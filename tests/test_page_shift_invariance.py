@@ -44,8 +44,8 @@ def test_default_page_shows_the_cores_numbers():
         assert f"{count:,} compared" in line
         assert shown_changed(line) == round((1 - rep.unchanged) * count)
         assert f"mean |change| {rep.mean_abs_change:.3g};" in line
-    assert {k for k in ("shift_row_max", "shift_row_avg", "shift_row_blurmax", "shift_chart")} <= {
-        c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")}
+    assert {f"shift_{part}_{mode}" for part in ("before", "row") for mode in ("max", "avg", "blurmax")} | {
+        "shift_chart"} <= {c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")}
 
 
 def test_the_chart_is_the_cores_sweep_on_the_centre():
@@ -66,10 +66,16 @@ def test_the_chart_is_the_cores_sweep_on_the_centre():
 def test_sliders_change_the_figures_and_numbers():
     at = open_alone(PAGE)
     before = chart_by_key(at, "shift_row_max")
+    unshifted = chart_by_key(at, "shift_before_max")
     at.slider(key="shift_dx").set_value(2).run()
     assert all(shown_share(line) == 100.0 for line in mode_lines(at))
     assert "moved by 0 × 1 whole cells" in mode_lines(at)[0]
+    # The after and difference panels change with the shift; the before panel, a figure of its own, does not.
+    assert [t["type"] for t in before["data"]] == ["image", "image", "scatter"]
+    assert chart_by_key(at, "shift_row_max")["data"][0]["source"] != before["data"][0]["source"]
     assert chart_by_key(at, "shift_row_max")["data"][1]["source"] != before["data"][1]["source"]
+    assert [a["text"] for a in unshifted["layout"]["annotations"]] == ["Before"]
+    assert chart_by_key(at, "shift_before_max") == unshifted
     chart = chart_by_key(at, "shift_chart")
     at.slider(key="shift_dy").set_value(1).run()
     assert chart_by_key(at, "shift_chart")["data"][0]["y"] != chart["data"][0]["y"]

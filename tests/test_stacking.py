@@ -414,3 +414,40 @@ def test_the_trend_reads_each_curve_up_to_its_first_fully_tied_depth():
     curves = {2: curve([0.7, 2.0, 4.0, 7.0]), 3: curve([1.2, 4.0, 12.0, np.nan])}
     assert stacking.localisation_trend(curves) == (True, True)
     assert stacking.localisation_trend({2: curve([np.nan, np.nan])}) == (None, None)
+
+
+def brute_tied(x, values, row_span, col_span):
+    """Whether each output's value occurs more than once in its receptive field, counted cell by cell."""
+    tied = np.zeros(values.shape, bool)
+    for c in range(values.shape[0]):
+        for i, (r0, r1) in enumerate(row_span):
+            for j, (c0, c1) in enumerate(col_span):
+                tied[c, i, j] = (x[c, r0:r1 + 1, c0:c1 + 1] == values[c, i, j]).sum() > 1
+    return tied
+
+
+@pytest.mark.parametrize(("mode", "layers", "levels"), [
+    ("max", [(2, 2)], 5),  # small fields: every field cell against every output
+    ("max", [(7, 2)], 4),  # big fields: two passes for the maximum and its count
+    ("min", [(6, 1)], 3),  # the minimum and its count
+    ("max", [(5, 1)], 200),  # many values, few ties
+    ("min", [(2, 1), (3, 2)], 256),  # two layers
+    ("max", [(2, 3), (2, 3)], 3),  # stride above the kernel: cells no window reads lie inside the field
+])
+def test_tied_sources_by_brute_force_on_many_outputs(mode, layers, levels):
+    # Enough outputs (1024 and more) that tied_sources takes its faster ways.
+    rng = np.random.default_rng(len(layers) + levels)
+    x = rng.integers(0, levels, size=(2, 130, 136) if layers[0][1] < 3 else (1, 400, 410)).astype(np.uint8)
+    s = stacking.stack_pool(x, [{"mode": mode, "kernel_size": k, "stride": st} for k, st in layers])
+    got = stacking.tied_sources(x, s.values, s.row_span, s.col_span)
+    np.testing.assert_array_equal(got, brute_tied(x, s.values, s.row_span, s.col_span))
+    np.testing.assert_array_equal(stacking.tied_sources(x.astype(np.float64), s.values.astype(np.float64), s.row_span,
+                                                        s.col_span), got)
+
+
+def test_tied_sources_of_values_that_are_neither_the_largest_nor_the_smallest():
+    x = np.random.default_rng(3).integers(0, 6, size=(1, 130, 136)).astype(np.uint8)
+    s = stacking.stack_pool(x, [{"mode": "max", "kernel_size": 8, "stride": 2}])
+    corner = x[:, s.row_span[:, 0][:, None], s.col_span[:, 0][None, :]]  # each field's top-left cell
+    got = stacking.tied_sources(x, corner, s.row_span, s.col_span)
+    np.testing.assert_array_equal(got, brute_tied(x, corner, s.row_span, s.col_span))

@@ -3,13 +3,15 @@
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from . import palette
 from .image import scaled_pixels
 from .maps import block_mean, color_map, colorbar_trace, pixels_uri
 
-__all__ = ["LINE_STYLES", "shift_chart", "shift_row_figure"]
+__all__ = ["LINE_STYLES", "PANELS", "shift_chart", "shift_row_figure"]
+
+PANELS = ("before", "after", "difference")  # the panels of shift_row_figure, left to right
+_ROW_SPACING = 0.08  # between the two rows of shift_chart
 
 # One colour and one dash per line, so lines differ in shape as well as colour.
 LINE_STYLES = tuple(zip((palette.VALUE_STOPS[i] for i in (0, 2, 4, 6, 7, 1, 3)),
@@ -59,33 +61,43 @@ def shift_chart(reports, *, axis=1, stride=2, current=None, accent=None, title=N
     if not reports:
         raise ValueError("reports must hold at least one ShiftReport")
     name = ("dy", "dx")[axis]
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08)
+    data = []
     for n, (label, rep) in enumerate(reports.items()):
         colour, dash = _style(label, n, accent)
         x = np.asarray(rep.shifts)[:, axis].tolist()
         line = {"color": colour, "dash": dash, "width": 3}
-        fig.add_trace(go.Scatter(
-            x=x, y=(100 * np.asarray(rep.unchanged)).tolist(), name=label, legendgroup=label, mode="lines+markers",
-            line=line, hovertemplate=f"{label}<br>{name} = %{{x}}: %{{y:.1f}}% unchanged<extra></extra>"), row=1, col=1)
-        fig.add_trace(go.Scatter(
-            x=x, y=np.asarray(rep.mean_abs_change).tolist(), name=label, legendgroup=label, mode="lines+markers",
-            line=line, showlegend=False,
-            hovertemplate=f"{label}<br>{name} = %{{x}}: mean change %{{y:.3g}}<extra></extra>"), row=2, col=1)
+        data.append({"type": "scatter", "x": x, "y": (100 * np.asarray(rep.unchanged)).tolist(), "name": label,
+                     "legendgroup": label, "mode": "lines+markers", "line": line, "xaxis": "x", "yaxis": "y",
+                     "hovertemplate": f"{label}<br>{name} = %{{x}}: %{{y:.1f}}% unchanged<extra></extra>"})
+        data.append({"type": "scatter", "x": x, "y": np.asarray(rep.mean_abs_change).tolist(), "name": label,
+                     "legendgroup": label, "mode": "lines+markers", "line": line, "showlegend": False,
+                     "xaxis": "x2", "yaxis": "y2",
+                     "hovertemplate": f"{label}<br>{name} = %{{x}}: mean change %{{y:.3g}}<extra></extra>"})
     xs = sorted({int(v) for rep in reports.values() for v in np.asarray(rep.shifts)[:, axis]})
-    for whole in (v for v in xs if v % stride == 0):
-        fig.add_vline(x=whole, line={"color": palette.EMPTY_EDGE, "width": 1})
+    # Vertical lines in both rows, as add_vline draws them: whole strides faint, the shift shown dotted.
+    marks = [(whole, {"color": palette.EMPTY_EDGE, "width": 1}) for whole in xs if whole % stride == 0]
     if current is not None:
-        fig.add_vline(x=current, line={"color": palette.TEXT, "width": 2, "dash": "dot"})
-        fig.add_annotation(x=current, y=1.0, yref="paper", text=f"{name} = {current}", showarrow=False,
-                           yanchor="bottom")
-    fig.update_yaxes(title_text="% unchanged", range=[-3, 103], row=1, col=1)
-    fig.update_yaxes(title_text="mean |change|", rangemode="tozero", row=2, col=1)
-    fig.update_xaxes(title_text=f"shift {name} (pixels)", tickmode="array", tickvals=xs, row=2, col=1)
-    fig.update_layout(title=title, height=520, plot_bgcolor=palette.BACKGROUND, hovermode="x unified",
-                      font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
-                      legend={"orientation": "h", "y": -0.18}, margin={"l": 10, "r": 10, "t": 60, "b": 10})
-    fig.update_xaxes(showgrid=False)
-    return fig
+        marks.append((current, {"color": palette.TEXT, "width": 2, "dash": "dot"}))
+    shapes = [{"type": "line", "x0": x, "x1": x, "xref": xref, "y0": 0, "y1": 1, "yref": f"{yref} domain", "line": line}
+              for x, line in marks for xref, yref in (("x", "y"), ("x2", "y2"))]
+    annotations = [] if current is None else [{"x": current, "y": 1.0, "yref": "paper", "text": f"{name} = {current}",
+                                               "showarrow": False, "yanchor": "bottom"}]
+    # The rows of make_subplots(rows=2, shared_xaxes=True, vertical_spacing=0.08).
+    height = (1.0 - _ROW_SPACING) / 2
+    layout = {
+        "xaxis": {"anchor": "y", "domain": [0.0, 1.0], "matches": "x2", "showticklabels": False, "showgrid": False},
+        "yaxis": {"anchor": "x", "domain": [height + _ROW_SPACING, min(1.0, 2 * height + _ROW_SPACING)],
+                  "title": {"text": "% unchanged"}, "range": [-3, 103]},
+        "xaxis2": {"anchor": "y2", "domain": [0.0, 1.0], "title": {"text": f"shift {name} (pixels)"},
+                   "tickmode": "array", "tickvals": xs, "showgrid": False},
+        "yaxis2": {"anchor": "x2", "domain": [0.0, height], "title": {"text": "mean |change|"}, "rangemode": "tozero"},
+        "shapes": shapes, "annotations": annotations, "height": 520, "plot_bgcolor": palette.BACKGROUND,
+        "hovermode": "x unified", "font": {"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
+        "legend": {"orientation": "h", "y": -0.18}, "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+    }
+    if title is not None:
+        layout["title"] = {"text": title}
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
 
 
 def _photo_pixels(planes, lo, hi):
@@ -94,7 +106,7 @@ def _photo_pixels(planes, lo, hi):
 
 
 def shift_row_figure(comparison, *, value_range, span=None, max_side=256,
-                     titles=("Before", "After the shift", "After − before, aligned")):
+                     titles=("Before", "After the shift", "After − before, aligned"), panels=PANELS):
     """One shift in three panels: the pooled image before, after, and their aligned signed difference.
 
     One figure, not three, because each plotly figure costs tens of
@@ -114,12 +126,18 @@ def shift_row_figure(comparison, *, value_range, span=None, max_side=256,
         change by default.
     max_side : int, optional
     titles : three str, optional
+        Of the before, after and difference panels.
+    panels : sequence of {"before", "after", "difference"}, optional
+        The panels drawn, in this order. Each panel keeps the share of the
+        width it has among three, so a page can draw the before panel
+        (which does not change with the shift) as a figure of its own beside
+        the other two, in columns of widths 1 and 2, and send it only once.
 
     Returns
     -------
     plotly.graph_objects.Figure
-        Two image traces, the difference image and an invisible point that
-        carries the difference's colour bar; panel titles are annotations.
+        An image trace per panel, then, with the difference, an invisible
+        point that carries its colour bar; panel titles are annotations.
 
     Examples
     --------
@@ -130,35 +148,43 @@ def shift_row_figure(comparison, *, value_range, span=None, max_side=256,
     >>> [t.type for t in fig.data], fig.data[3].marker.cmin, fig.data[3].marker.cmax
     (['image', 'image', 'image', 'scatter'], -1.0, 1.0)
     """
+    panels = tuple(panels)
+    if not panels or not set(panels) <= set(PANELS) or len(set(panels)) != len(panels):
+        raise ValueError(f"panels ({panels!r}) must name some of {PANELS}, each once")
     lo, hi = (float(v) for v in value_range)
-    diff = np.asarray(comparison.difference, dtype=np.float64)
-    plane = diff.mean(axis=0)  # the compared cells are the same in every plane
-    finite = plane[np.isfinite(plane)]
-    if span is None:
-        span = float(np.abs(finite).max()) if finite.size else 1.0
-    span = float(span) or 1.0
-    before, f = block_mean(comparison.before, max_side)
-    after, _ = block_mean(comparison.after, max_side)
-    shrunk_diff, _ = block_mean(plane, max_side)
-    panels = (_photo_pixels(before, lo, hi), _photo_pixels(after, lo, hi),
-              color_map(shrunk_diff, -span, span, palette.DIFF_SCALE))
-    offset = (f - 1) / 2
-    hover = "row %{y}, col %{x}<extra></extra>" if f == 1 else f"around row %{{y}}, col %{{x}} ({f} × {f})<extra></extra>"
-    fig = go.Figure()
-    for n, pixels in enumerate(panels, start=1):
-        fig.add_trace(go.Image(source=pixels_uri(pixels), x0=offset, y0=offset, dx=f, dy=f, xaxis=f"x{n}",
-                               yaxis=f"y{n}", hovertemplate=hover))
-    fig.add_trace(colorbar_trace(-span, span, palette.DIFF_SCALE, {"title": {"text": "change"}, "thickness": 12},
-                                 at=offset, xaxis="x3", yaxis="y3"))
-    axes = {}
-    for n, (left, right) in enumerate(((0.0, 0.3), (0.33, 0.63), (0.66, 0.96)), start=1):
+    named = dict(zip(PANELS, titles))
+    data, layout, annotations = [], {}, []
+    # Three panels fill (0, 0.3), (0.33, 0.63), (0.66, 0.96); fewer keep that width and gap, shares of a third each.
+    step = round(0.99 / len(panels), 6)
+    for n, panel in enumerate(panels, start=1):
+        if panel == "difference":
+            diff = np.asarray(comparison.difference, dtype=np.float64)
+            plane = diff.mean(axis=0)  # the compared cells are the same in every plane
+            if span is None:
+                finite = plane[np.isfinite(plane)]
+                span = float(np.abs(finite).max()) if finite.size else 1.0
+            span = float(span) or 1.0
+            shrunk, f = block_mean(plane, max_side)
+            pixels = color_map(shrunk, -span, span, palette.DIFF_SCALE)
+        else:
+            shrunk, f = block_mean(comparison.before if panel == "before" else comparison.after, max_side)
+            pixels = _photo_pixels(shrunk, lo, hi)
+        offset = (f - 1) / 2
+        hover = ("row %{y}, col %{x}<extra></extra>" if f == 1
+                 else f"around row %{{y}}, col %{{x}} ({f} × {f})<extra></extra>")
         suffix = "" if n == 1 else str(n)
-        axes[f"xaxis{suffix}"] = {"domain": [left, right], "visible": False, "constrain": "domain"}
-        axes[f"yaxis{suffix}"] = {"autorange": "reversed", "scaleanchor": f"x{suffix}", "visible": False,
-                                  "constrain": "domain"}
-    fig.update_layout(
-        **axes, height=300, plot_bgcolor=palette.BACKGROUND, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
-        annotations=[{"text": t, "x": (a + b) / 2, "y": 1.0, "xref": "paper", "yref": "paper", "showarrow": False,
-                      "yanchor": "bottom"} for t, (a, b) in zip(titles, ((0.0, 0.3), (0.33, 0.63), (0.66, 0.96)))])
-    return fig
+        data.append({"type": "image", "source": pixels_uri(pixels), "x0": offset, "y0": offset, "dx": f, "dy": f,
+                     "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "hovertemplate": hover})
+        if panel == "difference":
+            data.append(colorbar_trace(-span, span, palette.DIFF_SCALE, {"title": {"text": "change"}, "thickness": 12},
+                                       at=offset, xaxis=f"x{suffix}", yaxis=f"y{suffix}").to_plotly_json())
+        left = round((n - 1) * step, 6)
+        right = round(left + step * 10 / 11, 6)
+        layout[f"xaxis{suffix}"] = {"domain": [left, right], "visible": False, "constrain": "domain"}
+        layout[f"yaxis{suffix}"] = {"autorange": "reversed", "scaleanchor": f"x{suffix}", "visible": False,
+                                    "constrain": "domain"}
+        annotations.append({"text": named[panel], "x": (left + right) / 2, "y": 1.0, "xref": "paper", "yref": "paper",
+                            "showarrow": False, "yanchor": "bottom"})
+    layout.update(height=300, plot_bgcolor=palette.BACKGROUND, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                  font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE}, annotations=annotations)
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
