@@ -31,7 +31,7 @@ def layer_args(settings, mode):
     return pool_options(settings, mode=mode)
 
 
-@widgets.shared_cache(max_entries=12)
+@widgets.shared_cache
 def shift_test(key, _planes, mode, _args):
     """The image pooled once by ``mode``, for every shift of it that follows (``key`` names image, layer, mode)."""
     return ShiftTest.of(_planes, mode, **_args)
