@@ -145,7 +145,7 @@ def shift_lab():
         except ValueError as err:
             st.warning(widgets.plain(f"{labels[mode]} cannot pool this image with this layer: {err}"))
             continue
-        left, right = st.columns([1, 2])
+        left, right = st.columns([1, 2.25])  # the second holds the colour bar too
         left.plotly_chart(before, key=f"shift_before_{mode}", width="stretch")
         right.plotly_chart(fig, key=f"shift_row_{mode}", width="stretch")
         if count == 0:
