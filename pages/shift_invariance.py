@@ -33,7 +33,11 @@ def layer_args(settings, mode):
 
 @widgets.shared_cache
 def shift_test(key, _planes, mode, _args):
-    """The image pooled once by ``mode``, for every shift of it that follows (``key`` names image, layer, mode)."""
+    """The image pooled once by ``mode``, for every shift of it that follows (``key`` names image, layer, mode).
+
+    Six entries: three modes, on the image and on the chart's centre. Each holds the pooled image in float64,
+    1.5 MB for a 512 px photo at stride 2, 25 MB for the 1024 px centre of a big photo at stride 1.
+    """
     return ShiftTest.of(_planes, mode, **_args)
 
 
@@ -52,15 +56,18 @@ def mode_panel(key, _test, shift, value_range, span):
             int(rep.compared.sum()) * rep.before.shape[0], rep.offset)
 
 
-def row_of(mode, args, shift):
-    """What one mode's row shows at ``shift``: :func:`mode_panel` of the page's image (safe in a worker thread)."""
-    lo, hi = value_range(work)
+def row_of(lab, planes, mode, args, shift):
+    """What one mode's row shows at ``shift``: :func:`mode_panel` of ``planes`` (it draws nothing, so it can run in a
+    worker thread)."""
+    lo, hi = value_range(planes)
     test_key = lab.cache_key("shift-test", mode, WORK_SIDE)
-    return mode_panel((test_key, *shift), shift_test(test_key, work, mode, args), shift, (lo, hi), (hi - lo) / 4)
+    return mode_panel((test_key, *shift), shift_test(test_key, planes, mode, args), shift, (lo, hi), (hi - lo) / 4)
 
 
 def sweep(lab, planes, dy, stride, modes, args):
-    """Share unchanged and mean change for dx = 0 .. 2 * stride at this dy, per mode; and why a mode was left out."""
+    """Share unchanged and mean change for dx = 0 .. 2 * stride at this dy, per mode; and why a mode was left out.
+
+    Draws nothing, so it can run in a worker thread."""
     limit = min(2 * stride, planes.shape[2] - 1)
     shifts = [(dy, dx) for dx in range(limit + 1)]
     reports, refused = {}, {}
@@ -135,7 +142,7 @@ def shift_lab():
     # Each mode's row and the chart's sweep are independent: they are worked out side by side, on both cores
     # where numpy and the image encoder let go of the interpreter, while this thread draws them in order.
     work_on = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="shift-lab")
-    rows = {m: work_on.submit(row_of, m, args[m], (dy, dx)) for m in modes}
+    rows = {m: work_on.submit(row_of, lab, work, m, args[m], (dy, dx)) for m in modes}
     swept = work_on.submit(sweep, lab, chart_in, dy, s.stride, chart_modes, chart_args)
     work_on.shutdown(wait=False)  # the jobs run on; their threads end with them
     for mode in modes:
@@ -145,7 +152,7 @@ def shift_lab():
         except ValueError as err:
             st.warning(widgets.plain(f"{labels[mode]} cannot pool this image with this layer: {err}"))
             continue
-        left, right = st.columns([1, 2])
+        left, right = st.columns([1, 2.25])  # the second holds the colour bar too
         left.plotly_chart(before, key=f"shift_before_{mode}", width="stretch")
         right.plotly_chart(fig, key=f"shift_row_{mode}", width="stretch")
         if count == 0:

@@ -183,7 +183,8 @@ def shift_row_figure(comparison, *, value_range, span=None, max_side=256,
         layout[f"xaxis{suffix}"] = {"domain": [left, right], "visible": False, "constrain": "domain"}
         layout[f"yaxis{suffix}"] = {"autorange": "reversed", "scaleanchor": f"x{suffix}", "visible": False,
                                     "constrain": "domain"}
-        annotations.append({"text": named[panel], "x": (left + right) / 2, "y": 1.0, "xref": "paper", "yref": "paper",
+        # Centred on the panel's own axis, which plotly narrows to keep cells square: not on its share of the paper.
+        annotations.append({"text": named[panel], "x": 0.5, "y": 1.0, "xref": f"x{suffix} domain", "yref": "paper",
                             "showarrow": False, "yanchor": "bottom"})
     layout.update(height=300, plot_bgcolor=palette.BACKGROUND, margin={"l": 10, "r": 10, "t": 40, "b": 10},
                   font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE}, annotations=annotations)
