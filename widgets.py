@@ -30,13 +30,13 @@ from streamlit.errors import StreamlitPageNotFoundError
 from streamlit.runtime.pages_manager import PagesManager
 
 from pooling import images, layer_code, pool2d, settings
-from poolinglab.cache import ByteBoundedCache, call_key, size_of
-from poolinglab.memory import return_freed_memory
 from pooling.features import feature_maps
-from pooling.figures import sweep_gif
+from pooling.figures import crop_preview_figure, sweep_gif
 from pooling.filters import BANK, CUSTOM, parse_kernel, stage_weights
 from pooling.samples import PATTERN_NAMES, SAMPLE_NAMES, SAMPLE_NOTES, load_sample
 from pooling.settings import LIMITS, MODES, SOURCES, PoolSettings, SweepInput
+from poolinglab.cache import ByteBoundedCache, call_key, size_of
+from poolinglab.memory import return_freed_memory
 
 _SETTINGS = "_pool_settings"  # the last PoolSettings, across pages
 _SWEEP = "_sweep_input"  # the last SweepInput
@@ -552,6 +552,17 @@ def feature_plane(planes, key, name):
     if min(planes.shape[1:]) < BANK[name].weights.shape[0]:
         return None
     return _feature_plane(key, name, planes)
+
+
+def _preview(whole, top, left, shape):
+    return crop_preview_figure(whole, top, left, *shape, title="Where the crop comes from").update_layout(height=260)
+
+
+def crop_preview(lab, spec, whole, shape):
+    """The sweep crop's place on the image, built once per image, source and rectangle (not on every rerun)."""
+    key = images.sha256_key(lab.key.encode(), "crop preview", spec.source, spec.filter, spec.top, spec.left,
+                            tuple(shape))
+    return shared(key, functools.partial(_preview, whole, spec.top, spec.left, tuple(shape)))
 
 
 def crop_source(planes, spec, key=""):

@@ -10,7 +10,6 @@ import widgets
 from pooling import images, pool2d, pool_backward
 from pooling.backward import gradient_sources, upstream_gradient
 from pooling.figures.backward import fan_in_figure, routing_figure, upstream_figure
-from pooling.figures.image import crop_preview_figure
 from pooling.settings import output_hw, pool_options
 
 GRADIENT_LABELS = {"ones": "Ones", "random": "Random", "typed": "Typed"}
@@ -93,16 +92,6 @@ def gradient_ui(out_shape):
     return grad
 
 
-def _preview(whole, top, left, shape):
-    return crop_preview_figure(whole, top, left, *shape, title="Where the crop comes from").update_layout(height=260)
-
-
-def crop_preview(lab, spec, whole, shape):
-    """The crop's place on the image, built once per image, source and rectangle (not on every rerun)."""
-    key = images.sha256_key(lab.key.encode(), "crop preview", spec.source, spec.filter, spec.top, spec.left,
-                            tuple(shape))
-    return widgets.shared(key, partial(_preview, whole, spec.top, spec.left, tuple(shape)))
-
 
 @widgets.shared_cache
 def backward_routes(key, _grid, _grad, _layers):
@@ -135,7 +124,7 @@ st.subheader("On a small grid")
 spec, grid = widgets.sweep_input_ui(lab.planes, lab.key)
 whole = widgets.crop_source(lab.planes, spec, lab.key)
 if whole is not None:
-    st.plotly_chart(crop_preview(lab, spec, whole, grid.shape), key="bwd_crop_preview",
+    st.plotly_chart(widgets.crop_preview(lab, spec, whole, grid.shape), key="bwd_crop_preview",
                     alt="The sidebar's image, shrunk, with the crop's rectangle on it")
     st.caption("The same view on your image: the grid is a crop of the sidebar's image (pick its corner above).")
 grid = np.asarray(grid, dtype=np.float64)

@@ -7,20 +7,7 @@ import streamlit as st
 
 import pooling
 import widgets
-from pooling import images
-from pooling.figures import crop_preview_figure, sweep_figure
-
-
-def _preview(whole, top, left, shape):
-    return crop_preview_figure(whole, top, left, *shape, title="Where the crop comes from").update_layout(height=260)
-
-
-def crop_preview(lab, spec, whole, shape):
-    """The crop's place on the image, built once per image, source and rectangle (not on every rerun)."""
-    key = images.sha256_key(lab.key.encode(), "crop preview", spec.source, spec.filter, spec.top, spec.left,
-                            tuple(shape))
-    return widgets.shared(key, partial(_preview, whole, spec.top, spec.left, tuple(shape)))
-
+from pooling.figures import sweep_figure
 
 lab = widgets.sidebar()
 
@@ -33,7 +20,7 @@ st.write(
 spec, grid = widgets.sweep_input_ui(lab.planes, lab.key)
 whole = widgets.crop_source(lab.planes, spec, lab.key)
 if whole is not None:
-    st.plotly_chart(crop_preview(lab, spec, whole, grid.shape), key="sweep_crop_preview")
+    st.plotly_chart(widgets.crop_preview(lab, spec, whole, grid.shape), key="sweep_crop_preview")
 
 result = widgets.pool_or_explain(lab, grid)
 if result is None:

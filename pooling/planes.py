@@ -51,10 +51,7 @@ def working_image(pixels, working_size=512):
     height, width = pixels.shape[:2]
     if max(height, width) <= working_size:
         return pixels
-    if width >= height:
-        size = (int(working_size), max(1, round(height * working_size / width)))
-    else:
-        size = (max(1, round(width * working_size / height)), int(working_size))
+    size = _long_side_size(height, width, working_size)
     # reducing_gap: a cheap box reduction first, then Lanczos over the last factor of 3.
     small = Image.fromarray(pixels).resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
     out = np.array(small, dtype=np.uint8)
@@ -90,10 +87,7 @@ def shrink_planes(planes, side):
     height, width = planes.shape[1:]
     if max(height, width) <= side:
         return planes
-    if width >= height:
-        size = (int(side), max(1, round(height * side / width)))
-    else:
-        size = (max(1, round(width * side / height)), int(side))
+    size = _long_side_size(height, width, side)
     out = np.stack([np.asarray(Image.fromarray(np.ascontiguousarray(plane)).resize(
         size, Image.Resampling.LANCZOS, reducing_gap=3.0)) for plane in planes])
     out.flags.writeable = False
@@ -134,6 +128,13 @@ def to_planes(pixels, color="rgb"):
         luma = (pixels @ _LUMA_WEIGHTS + 0x8000) >> 16
         return luma.astype(np.uint8)[None]
     return pixels[None, :, :, _CHANNEL[color]].copy()
+
+
+def _long_side_size(height, width, side):
+    """Pillow's ``(width, height)`` for an image shrunk so its long side is ``side``, the other in proportion."""
+    if width >= height:
+        return int(side), max(1, round(height * side / width))
+    return max(1, round(width * side / height)), int(side)
 
 
 def _check_pixels(pixels):
