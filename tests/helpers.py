@@ -49,7 +49,21 @@ def plotly_array(value, dtype=None):
 
 def image_pixels(source):
     """The pixels of an image trace: the trace itself, or its ``data:image/png;base64,...`` (grey) or
-    ``data:image/webp;base64,...`` (colour) source, as :func:`pooling.figures.maps.pixels_uri` writes them."""
+    ``data:image/webp;base64,...`` (colour) source, as :func:`pooling.figures.maps.pixels_uri` writes them;
+    a paletted PNG (:func:`pooling.figures.maps.scale_uri`) as its RGB colours."""
     source = getattr(source, "source", source)
     assert source.startswith(("data:image/png;base64,", "data:image/webp;base64,")), source[:40]
-    return np.asarray(Image.open(io.BytesIO(base64.b64decode(source.split(",", 1)[1]))))
+    image = Image.open(io.BytesIO(base64.b64decode(source.split(",", 1)[1])))
+    return np.asarray(image.convert("RGB") if image.mode == "P" else image)
+
+
+def scale_colors(values, lo, hi, colorscale=None):
+    """The colours :func:`pooling.figures.maps.scale_uri` gives ``values``, worked out another way: each value
+    moved to the nearest of its ``PALETTE_LEVELS`` levels, then coloured by ``color_map``."""
+    from pooling.figures import palette
+    from pooling.figures.maps import PALETTE_LEVELS, color_map
+
+    v = np.asarray(values, dtype=np.float64)
+    t = np.clip((v - lo) / (hi - lo if hi > lo else 1.0), 0.0, 1.0)
+    level = np.rint(t * (PALETTE_LEVELS - 1)) / (PALETTE_LEVELS - 1)
+    return color_map(np.where(np.isnan(v), np.nan, level), 0.0, 1.0, colorscale or palette.VALUE_SCALE)

@@ -1,19 +1,11 @@
 """pooling.figures.features: the figures hold the numbers they are given, on the scales they promise."""
 
-import base64
-import io
-
 import numpy as np
 import pytest
-from PIL import Image
 
 from pooling.figures import palette
 from pooling.figures.features import SOURCE_MARKS, kernel_figure, map_row_figure, persistence_chart, sources_figure
-from pooling.figures.maps import color_map
-
-
-def image_pixels(source):
-    return np.asarray(Image.open(io.BytesIO(base64.b64decode(source.split(",", 1)[1]))))
+from helpers import image_pixels, scale_colors
 
 
 def test_kernel_figure_writes_every_weight_on_a_signed_scale():
@@ -37,8 +29,8 @@ def test_map_row_figure_puts_every_map_on_one_scale():
     fig = map_row_figure([raw, pooled, pooled / 4], titles=["raw", "max", "avg"], zmax=2.0)
     images = [t for t in fig.data if t.type == "image"]
     assert len(images) == 3 and [a.text for a in fig.layout.annotations] == ["raw", "max", "avg"]
-    np.testing.assert_array_equal(image_pixels(images[0].source), color_map(raw, 0.0, 2.0))
-    np.testing.assert_array_equal(image_pixels(images[2].source), color_map([[0.5]], 0.0, 2.0))
+    np.testing.assert_array_equal(image_pixels(images[0].source), scale_colors(raw, 0.0, 2.0))
+    np.testing.assert_array_equal(image_pixels(images[2].source), scale_colors([[0.5]], 0.0, 2.0))
     bar = fig.data[-1]
     assert bar.marker.cmin == 0.0 and bar.marker.cmax == 2.0 and bar.marker.colorscale[0][1] == "#440154"
     assert fig.layout.yaxis2.autorange == "reversed" and fig.layout.yaxis3.scaleanchor == "x3"

@@ -58,7 +58,7 @@ def test_shift_row_figure_has_three_panels_and_a_colour_bar():
     fig = shift_row_figure(dot_comparison(), value_range=(0, 1), span=0.5)
     assert [t.type for t in fig.data] == ["image", "image", "image", "scatter"]
     assert [t.xaxis for t in fig.data] == ["x", "x2", "x3", "x3"]
-    assert [t.source[:t.source.index(",")] for t in fig.data[:3]] == ["data:image/png;base64"] * 2 + ["data:image/webp;base64"]  # grey, grey, coloured
+    assert [t.source[:t.source.index(",")] for t in fig.data[:3]] == ["data:image/png;base64"] * 3  # grey, grey, paletted
     bar = fig.data[3].marker
     assert (bar.cmin, bar.cmax, bar.colorscale[0][1]) == (-0.5, 0.5, "rgb(5,48,97)")  # RdBu_r, blue first
     assert [a.text for a in fig.layout.annotations] == ["Before", "After the shift", "After − before, aligned"]

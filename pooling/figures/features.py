@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 from . import palette
 from .image import _as_display_array
 from .invariance import LINE_STYLES
-from .maps import block_mean, color_map, colorbar_trace, pixels_uri
+from .maps import block_mean, colorbar_trace, pixels_uri, scale_uri
 
 __all__ = ["SOURCE_MARKS", "kernel_figure", "map_row_figure", "persistence_chart", "photo_source", "sources_figure"]
 
@@ -88,7 +88,7 @@ def map_row_figure(maps, *, titles, zmax, title=None, max_side=256, height=320):
         shrunk, f = block_mean(np.asarray(values, dtype=np.float64), max_side)
         suffix = "" if i == 0 else str(i + 1)
         offset = (f - 1) / 2
-        data.append({"type": "image", "source": pixels_uri(color_map(shrunk, 0.0, top)), "x0": offset, "y0": offset,
+        data.append({"type": "image", "source": scale_uri(shrunk, 0.0, top), "x0": offset, "y0": offset,
                      "dx": f, "dy": f, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "name": titles[i],
                      "hovertemplate": f"{titles[i]}: row %{{y}}, col %{{x}}<extra></extra>"})
         layout[f"xaxis{suffix}"] = {"domain": [i * width + 0.01, (i + 1) * width - 0.01], "visible": False,

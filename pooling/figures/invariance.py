@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 
 from . import palette
 from .image import scaled_pixels
-from .maps import block_mean, color_map, colorbar_trace, pixels_uri
+from .maps import block_mean, colorbar_trace, pixels_uri, scale_uri
 
 __all__ = ["LINE_STYLES", "PANELS", "shift_chart", "shift_row_figure"]
 
@@ -165,15 +165,15 @@ def shift_row_figure(comparison, *, value_range, span=None, max_side=256,
                 span = float(np.abs(finite).max()) if finite.size else 1.0
             span = float(span) or 1.0
             shrunk, f = block_mean(plane, max_side)
-            pixels = color_map(shrunk, -span, span, palette.DIFF_SCALE)
+            source = scale_uri(shrunk, -span, span, palette.DIFF_SCALE)
         else:
             shrunk, f = block_mean(comparison.before if panel == "before" else comparison.after, max_side)
-            pixels = _photo_pixels(shrunk, lo, hi)
+            source = pixels_uri(_photo_pixels(shrunk, lo, hi))
         offset = (f - 1) / 2
         hover = ("row %{y}, col %{x}<extra></extra>" if f == 1
                  else f"around row %{{y}}, col %{{x}} ({f} × {f})<extra></extra>")
         suffix = "" if n == 1 else str(n)
-        data.append({"type": "image", "source": pixels_uri(pixels), "x0": offset, "y0": offset, "dx": f, "dy": f,
+        data.append({"type": "image", "source": source, "x0": offset, "y0": offset, "dx": f, "dy": f,
                      "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "hovertemplate": hover})
         if panel == "difference":
             data.append(colorbar_trace(-span, span, palette.DIFF_SCALE, {"title": {"text": "change"}, "thickness": 12},
