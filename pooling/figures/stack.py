@@ -55,7 +55,10 @@ def _click_points(values, axis=""):
     bytes a cell, which plotly.js hands, a row per point, to the selection
     event (it reaches Python as ``{"0": row, "1": col}``, see
     ``widgets.clicked_cell``). Its value is its ``text``, written by
-    :func:`pooling.sweep.format_value`.
+    :func:`pooling.sweep.format_value`. Plotly draws one of them
+    (``maxdisplayed``): hovers and clicks find points from the data, not
+    from what is drawn, and drawing 4,096 invisible squares cost Chromium
+    half a second per redraw.
     """
     h, w = values.shape
     step = max(1, -(-max(h, w) // CLICK_SIDE))
@@ -66,7 +69,7 @@ def _click_points(values, axis=""):
     return {
         "type": "scatter", "x": cols, "y": rows, "customdata": np.stack([rows, cols], 1),
         "text": _value_words(np.asarray(values)[rows, cols]), "mode": "markers", "name": DEEP_CELLS_TRACE,
-        "marker": {"size": 12, "symbol": "square", "color": palette.ACCENT, "opacity": 0},
+        "marker": {"size": 12, "symbol": "square", "color": palette.ACCENT, "opacity": 0, "maxdisplayed": 1},
         "selected": {"marker": {"opacity": 0}}, "unselected": {"marker": {"opacity": 0}}, "showlegend": False,
         "hovertemplate": "deep cell (%{customdata[0]}, %{customdata[1]}) = %{text}<br>click to trace it<extra></extra>",
         "xaxis": "x" + axis, "yaxis": "y" + axis,
