@@ -198,6 +198,23 @@ def test_play_advances_the_sweep_and_pause_stops_it(lab):
     lab.assert_clean()
 
 
+def test_a_click_on_the_deepest_layer_traces_that_cell(lab):
+    """The pyramid draws one of its invisible click markers; a click must still find the cell under it."""
+    lab.open("/stacked_pooling", title="Stacked pooling")
+    row, col = lab.key("stk_row").locator("input"), lab.key("stk_col").locator("input")
+    expect(row).to_have_value("32")
+    chart = lab.key("stk_pyramid")
+    chart.scroll_into_view_if_needed()
+    panels = chart.locator(".nsewdrag")
+    expect(panels).to_have_count(4)
+    box = panels.nth(3).bounding_box()  # round 3, 64 x 64 cells
+    lab.page.mouse.move(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.7)
+    lab.page.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.7)
+    expect(row).not_to_have_value("32")
+    assert 40 <= int(row.input_value()) <= 50 and 8 <= int(col.input_value()) <= 18  # 70% down, 20% across
+    lab.assert_clean()
+
+
 def test_the_kernel_in_the_sidebar_changes_the_output_size(lab):
     lab.open("/window_sweep", title="Window Sweep")
     expect(output_line(lab)).to_have_text("Output: 3 × 3 from 6 × 6 (rows × columns)")
