@@ -1,5 +1,7 @@
 """Figures of the shift test: the share of outputs unchanged per shift, and one shift's difference map."""
 
+import copy
+import functools
 
 import numpy as np
 import plotly.graph_objects as go
@@ -101,8 +103,30 @@ def shift_chart(reports, *, axis=1, stride=2, current=None, accent=None, title=N
 
 
 def _photo_pixels(planes, lo, hi):
-    a = scaled_pixels(np.moveaxis(np.asarray(planes, dtype=np.float64), 0, -1), lo, hi)
-    return a[..., 0] if a.shape[-1] == 1 else a
+    """:func:`.image.scaled_pixels` of ``(C, H, W)`` planes as ``(H, W)`` grey or ``(H, W, 3)`` colour pixels.
+
+    Finite values (pooled photos always are) take the same arithmetic in
+    place, in the planes' own layout, and only the bytes are moved into
+    pixel order: a third of the time for the same pixels.
+    """
+    a = np.asarray(planes, dtype=np.float64)
+    if not np.isfinite(a).all():
+        a = scaled_pixels(np.moveaxis(a, 0, -1), lo, hi)
+        return a[..., 0] if a.shape[-1] == 1 else a
+    span = hi - lo if hi > lo else 1.0
+    t = np.subtract(a, lo)
+    t *= 255.0 / span
+    np.rint(t, out=t)
+    np.clip(t, 0, 255, out=t)
+    pixels = t.astype(np.uint8)
+    return pixels[0] if len(pixels) == 1 else np.ascontiguousarray(np.moveaxis(pixels, 0, -1))
+
+
+@functools.lru_cache(maxsize=64)
+def _colorbar(span, at, suffix):
+    """The difference panel's colour bar trace as a dict: plotly builds and validates it in about a millisecond."""
+    return colorbar_trace(-span, span, palette.DIFF_SCALE, {"title": {"text": "change"}, "thickness": 12}, at=at,
+                          xaxis=f"x{suffix}", yaxis=f"y{suffix}").to_plotly_json()
 
 
 def shift_row_figure(comparison, *, value_range, span=None, max_side=256,
@@ -176,8 +200,7 @@ def shift_row_figure(comparison, *, value_range, span=None, max_side=256,
         data.append({"type": "image", "source": source, "x0": offset, "y0": offset, "dx": f, "dy": f,
                      "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "hovertemplate": hover})
         if panel == "difference":
-            data.append(colorbar_trace(-span, span, palette.DIFF_SCALE, {"title": {"text": "change"}, "thickness": 12},
-                                       at=offset, xaxis=f"x{suffix}", yaxis=f"y{suffix}").to_plotly_json())
+            data.append(copy.deepcopy(_colorbar(float(span), float(offset), suffix)))
         left = round((n - 1) * step, 6)
         right = round(left + step * 10 / 11, 6)
         layout[f"xaxis{suffix}"] = {"domain": [left, right], "visible": False, "constrain": "domain"}
