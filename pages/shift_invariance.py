@@ -56,28 +56,36 @@ def mode_panel(key, _test, shift, value_range, span):
             int(rep.compared.sum()) * rep.before.shape[0], rep.offset)
 
 
-def row_of(lab, planes, mode, args, shift):
+def row_of(base, planes, mode, args, shift):
     """What one mode's row shows at ``shift``: :func:`mode_panel` of ``planes`` (it draws nothing, so it can run in a
-    worker thread)."""
+    worker thread). ``base`` is the key of the image and layer."""
     lo, hi = value_range(planes)
-    test_key = lab.cache_key("shift-test", mode, WORK_SIDE)
+    test_key = (base, "shift-test", mode, WORK_SIDE)
     return mode_panel((test_key, *shift), shift_test(test_key, planes, mode, args), shift, (lo, hi), (hi - lo) / 4)
 
 
-def sweep(lab, planes, dy, stride, modes, args):
-    """Share unchanged and mean change for dx = 0 .. 2 * stride at this dy, per mode; and why a mode was left out.
+def sweep(base, planes, shift, stride, modes, args, labels):
+    """The chart of every dx = 0 .. 2 * stride at this dy, per mode: its figure (None when no mode could be
+    swept), the modes' reports, and why a mode was left out.
 
-    Draws nothing, so it can run in a worker thread."""
+    Draws nothing on the page, so it can run in a worker thread; the chart's figure is made here too, off the
+    thread that draws."""
+    dy, dx = shift
     limit = min(2 * stride, planes.shape[2] - 1)
-    shifts = [(dy, dx) for dx in range(limit + 1)]
+    shifts = [(dy, x) for x in range(limit + 1)]
     reports, refused = {}, {}
     for m in modes:
         try:
-            reports[m] = _sweep(lab.cache_key("shift-sweep", m, dy, stride, CHART_SIDE),
-                                shift_test(lab.cache_key("shift-test", m, CHART_SIDE), planes, m, args[m]), shifts)
+            reports[m] = _sweep((base, "shift-sweep", m, dy, stride, CHART_SIDE),
+                                shift_test((base, "shift-test", m, CHART_SIDE), planes, m, args[m]), shifts)
         except ValueError as err:
             refused[m] = str(err)
-    return reports, refused
+    if not reports:
+        return None, reports, refused
+    fig = widgets.shared((base, "shift-chart", tuple(modes), dy, dx, CHART_SIDE), partial(
+        shift_chart, {labels[m]: r for m, r in reports.items()}, axis=1, stride=stride, current=dx,
+        accent=labels[BLURMAX], title=f"dy = {dy}, dx from 0 to {2 * stride}"))
+    return fig, reports, refused
 
 
 @widgets.shared_cache
@@ -141,9 +149,10 @@ def shift_lab():
     chart_in = centre_crop(work, CHART_SIDE)
     # Each mode's row and the chart's sweep are independent: they are worked out side by side, on both cores
     # where numpy and the image encoder let go of the interpreter, while this thread draws them in order.
+    base = lab.cache_key("shift")  # names the image and the layer; each job's key adds what else it depends on
     work_on = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="shift-lab")
-    rows = {m: work_on.submit(row_of, lab, work, m, args[m], (dy, dx)) for m in modes}
-    swept = work_on.submit(sweep, lab, chart_in, dy, s.stride, chart_modes, chart_args)
+    rows = {m: work_on.submit(row_of, base, work, m, args[m], (dy, dx)) for m in modes}
+    swept = work_on.submit(sweep, base, chart_in, (dy, dx), s.stride, chart_modes, chart_args, labels)
     work_on.shutdown(wait=False)  # the jobs run on; their threads end with them
     for mode in modes:
         st.subheader(labels[mode])
@@ -167,15 +176,12 @@ def shift_lab():
                "quarter of the value range, the same for every mode).")
 
     st.subheader("Every shift from 0 to 2 × stride")
-    reports, refused = swept.result()
+    fig, reports, refused = swept.result()
     for mode, reason in refused.items():
         st.warning(widgets.plain(f"The chart leaves out {labels[mode]}: it cannot pool this image with this layer: "
                                  f"{reason}"))
-    if not reports:
+    if fig is None:
         st.stop()
-    fig = widgets.shared(lab.cache_key("shift-chart", chart_modes, dy, dx, CHART_SIDE, s.train), partial(
-        shift_chart, {labels[m]: r for m, r in reports.items()}, axis=1, stride=s.stride, current=dx,
-        accent=labels[BLURMAX], title=f"dy = {dy}, dx from 0 to {2 * s.stride}"))
     st.plotly_chart(fig, key="shift_chart", width="stretch")
     st.caption(f"Line chart: top, the share of output values unchanged at each dx (dy = {dy}); bottom, their mean "
                "change. Thin vertical lines mark whole strides; the dotted one the shift shown above.")
