@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from pooling.figures import palette
 from pooling.figures.image import scaled_pixels
-from pooling.figures.invariance import LINE_STYLES, _photo_pixels, shift_chart, shift_row_figure
+from pooling.figures.invariance import LINE_STYLES, _photo_pixels, before_figure, shift_chart, shift_row_figure
 from pooling.invariance import ShiftReport, aligned_shift_invariance, compare_shift
 
 
@@ -141,3 +141,9 @@ def test_photo_pixels_are_scaled_pixels(planes, h, w, lo, width, kind, seed):
     expected = expected[..., 0] if planes == 1 else expected
     assert got.dtype == np.uint8
     np.testing.assert_array_equal(got, expected)
+
+
+def test_before_figure_is_the_rows_before_panel():
+    comparison = compare_shift(np.random.default_rng(1).random((3, 12, 10)), (1, 2), "avg", kernel_size=2)
+    alone = before_figure(comparison.before, value_range=(0, 1), max_side=4)
+    assert alone.to_dict() == shift_row_figure(comparison, value_range=(0, 1), max_side=4, panels=("before",)).to_dict()

@@ -2,6 +2,7 @@
 
 import copy
 import functools
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
@@ -10,7 +11,7 @@ from . import palette
 from .image import scaled_pixels
 from .maps import block_mean, colorbar_trace, pixels_uri, scale_uri
 
-__all__ = ["LINE_STYLES", "PANELS", "shift_chart", "shift_row_figure"]
+__all__ = ["LINE_STYLES", "PANELS", "before_figure", "shift_chart", "shift_row_figure"]
 
 PANELS = ("before", "after", "difference")  # the panels of shift_row_figure, left to right
 _ROW_SPACING = 0.08  # between the two rows of shift_chart
@@ -127,6 +128,38 @@ def _colorbar(span, at, suffix):
     """The difference panel's colour bar trace as a dict: plotly builds and validates it in about a millisecond."""
     return colorbar_trace(-span, span, palette.DIFF_SCALE, {"title": {"text": "change"}, "thickness": 12}, at=at,
                           xaxis=f"x{suffix}", yaxis=f"y{suffix}").to_plotly_json()
+
+
+@dataclass(frozen=True)
+class _Unshifted:
+    before: np.ndarray  # all that shift_row_figure reads for its before panel
+
+
+def before_figure(before, *, value_range, max_side=256, title="Before"):
+    """The before panel of :func:`shift_row_figure` alone, from the pooled image: no shift needed to draw it.
+
+    Parameters
+    ----------
+    before : (C, h, w) array_like
+        The pooled input (a :class:`pooling.invariance.ShiftTest`'s, or a
+        comparison's ``before``).
+    value_range : (float, float)
+    max_side : int, optional
+    title : str, optional
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        ``shift_row_figure(comparison, panels=("before",))``, the same figure.
+
+    Examples
+    --------
+    >>> fig = before_figure(np.zeros((1, 4, 4)), value_range=(0, 1))
+    >>> [t.type for t in fig.data], fig.layout.annotations[0].text
+    (['image'], 'Before')
+    """
+    return shift_row_figure(_Unshifted(before), value_range=value_range, max_side=max_side,
+                            titles=(title, "", ""), panels=("before",))
 
 
 def shift_row_figure(comparison, *, value_range, span=None, max_side=256,
