@@ -162,7 +162,7 @@ if len(names) >= 2:
         parts["difference"] = difference_part(shown, a, b)
 if planes.shape[0] == 3:
     new_part = (lab.cache_key("mva_new_colours"), partial(compare.new_colours, planes, max_result))
-    parts["mixed"] = (lab.cache_key("mva_mixed_mask"), partial(compare.channel_disagreement, max_result.indices))
+    parts["mixed"] = (lab.cache_key("mva_mixed_mask"), partial(compare.mixed_channels, max_result))
     parts["channels"] = (lab.cache_key("mva_channels", lo, hi), partial(
         channel_figure, max_result.values, value_range=(lo, hi)))
     parts["fringes"] = (lab.cache_key("mva_fringes", lo, hi), partial(

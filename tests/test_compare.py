@@ -15,6 +15,7 @@ import pooling
 from pooling import regular_grid
 from pooling.compare import (
     PoolCost,
+    _packed_colours,
     channel_disagreement,
     describe_options,
     difference_words,
@@ -22,6 +23,7 @@ from pooling.compare import (
     format_bytes,
     fringe_words,
     input_words,
+    mixed_channels,
     mode_difference,
     new_colours,
     picks_one_cell,
@@ -70,6 +72,29 @@ def test_grey_copies_never_disagree():
     plane = coords(4, 6, np.uint8)
     idx = pooling.pool2d(np.stack([plane] * 3), "max", 2).indices
     assert not channel_disagreement(idx).any()
+
+
+@SETTINGS
+@given(geometries, st.sampled_from(["max", "min"]), st.sampled_from([2, 3]), st.integers(2, 9), st.integers(2, 9),
+       st.integers(0, 2**16), st.booleans())
+def test_mixed_channels_from_taps_is_disagreement_of_indices(geometry, mode, channels, h, w, seed, with_nan):
+    # Taps instead of flat indices: the same cells, with ties, padding, dilation, partial windows and NaN.
+    x = np.random.default_rng(seed).integers(0, 3, (channels, h, w)).astype(np.float64)
+    if with_nan:
+        x[0, h // 2, w // 2] = np.nan
+    try:
+        result = pooling.pool2d(x, mode, **geometry)
+    except ValueError:
+        return  # a layer the core refuses for this input
+    np.testing.assert_array_equal(mixed_channels(result), channel_disagreement(result.indices))
+
+
+def test_packed_colours_in_blocks():
+    planes = np.random.default_rng(5).integers(0, 256, (3, 70, 1100)).astype(np.uint8)  # rows cross block edges
+    packed = _packed_colours(planes)
+    expected = planes[0].astype(np.uint32) | planes[1].astype(np.uint32) << 8 | planes[2].astype(np.uint32) << 16
+    np.testing.assert_array_equal(packed, expected)
+    np.testing.assert_array_equal(_packed_colours(planes[:2]), expected & 0xFFFF)
 
 
 def test_disagreement_rejects_one_channel_and_floats():
