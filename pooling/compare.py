@@ -272,6 +272,11 @@ def shared_value_range(planes, outputs):
     arrays = [np.asarray(o) for o in outputs] + ([] if planes.dtype == np.uint8 else [planes])
     ends = [(0.0, 255.0)] if planes.dtype == np.uint8 else []
     for a in arrays:
+        if a.size and a.dtype.kind in "iuf":
+            lo, hi = a.min(), a.max()
+            if np.isfinite(lo) and np.isfinite(hi):  # no NaN, no infinity: the finite ends, without a filtered copy
+                ends.append((float(lo), float(hi)))
+                continue
         finite = a if a.dtype.kind in "iu" else a[np.isfinite(a)]
         if finite.size:
             ends.append((float(finite.min()), float(finite.max())))

@@ -155,6 +155,17 @@ def test_typed_numbers_use_their_own_finite_range():
     x = np.array([[[-3.0, 7.0], [np.inf, 1.0]]])
     assert shared_value_range(x, [np.array([[9.0, np.nan]])]) == (-3.0, 9.0)
     assert shared_value_range(np.full((1, 2, 2), 4.0), []) == (4.0, 5.0)
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from([0.5, -2.0, 7.25, np.nan, np.inf, -np.inf]), min_size=1, max_size=8),
+       st.sampled_from([np.float32, np.float64]))
+def test_shared_value_range_keeps_to_the_finite_values(values, dtype):
+    # The ends of the finite values, whether or not NaN or infinity is among them.
+    out = np.array(values, dtype)
+    finite = out[np.isfinite(out)]
+    lo, hi = shared_value_range(np.full((1, 1, 1), 1.0), [out])
+    assert (lo, hi) == ((min(1.0, float(finite.min())), max(1.0, float(finite.max()))) if finite.size else (1.0, 2.0))
     lo, hi = shared_value_range(np.full((1, 2, 2), 1e30), [])
     assert lo == 1e30 < hi  # 1e30 + 1 is 1e30
     assert shared_value_range(np.full((1, 1, 1), np.nan), []) == (0.0, 1.0)
