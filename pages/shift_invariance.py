@@ -164,11 +164,11 @@ def shift_lab():
     # where numpy and the image encoder let go of the interpreter, while this thread draws them in order.
     base = lab.cache_key("shift")  # names the image and the layer; each job's key adds what else it depends on
     work_on = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="shift-lab")
-    # Small jobs, in the order the page draws them, so that both threads stay busy to the end.
-    jobs = {}
-    for m in modes:
-        jobs[m] = work_on.submit(before_of, base, work, m, args[m]), work_on.submit(row_of, base, work, m, args[m],
-                                                                                   (dy, dx))
+    # Small jobs, so that both threads stay busy to the end: first each mode's before panel, which pools the
+    # image once for the mode, then the rows, which find that pooling made (a row started first would wait
+    # for it), then the chart's sweeps.
+    befores = {m: work_on.submit(before_of, base, work, m, args[m]) for m in modes}
+    jobs = {m: (befores[m], work_on.submit(row_of, base, work, m, args[m], (dy, dx))) for m in modes}
     swept = {m: work_on.submit(sweep_of, base, chart_in, dy, s.stride, m, chart_args[m]) for m in chart_modes}
     chart = work_on.submit(chart_of, base, swept, (dy, dx), s.stride, labels)
     work_on.shutdown(wait=False)  # the jobs run on; their threads end with them
