@@ -1,5 +1,7 @@
 """Max vs Average: one image pooled several ways at once, their difference, colour fringes, a zoom, and the cost."""
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import streamlit as st
@@ -7,13 +9,17 @@ import streamlit as st
 import pooling
 import widgets
 from pooling import compare
-from pooling.figures import image_figure
-from pooling.figures.compare import DISPLAY_SIDE, channel_figure, difference_figure, fringe_figure, zoom_figure
+from pooling.figures.compare import (DISPLAY_SIDE, channel_figure, difference_figure, fringe_figure, photo_figure,
+                                     zoom_figure)
 from pooling.settings import MODES, pool_options
 from poolinglab.compare_words import max_against_average
 
 FOCUS = "_mva_focus"  # the zoom's output cell last clicked
 ZOOM_CHART = "mva_zoom_chart"
+DIFF_KEYS = ("mva_diff_a", "mva_diff_b")
+ZOOM_KEYS = {name: f"mva_zoom_{name}" for name in ("rows", "cols", "top", "left", "plane")}
+# Threads that make the page's figures ahead of the script, which draws them in order: one a core, at most two.
+WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 
 @widgets.shared_cache
@@ -38,9 +44,8 @@ def label(mode):
 
 def zoom_ui(out_hw, limit, n_planes):
     """Region controls, remembered values pulled back inside this output. Returns top, left, rows, cols, plane."""
-    keys = {name: f"mva_zoom_{name}" for name in ("rows", "cols", "top", "left", "plane")}
-    start = compare.zoom_start(out_hw, limit, n_planes, **{name: st.session_state.get(k) for name, k in keys.items()})
-    st.session_state.update({keys[name]: value for name, value in start.items()})
+    start = zoom_start(out_hw, limit, n_planes)
+    st.session_state.update({ZOOM_KEYS[name]: value for name, value in start.items()})
     place = st.columns(5)
     rows = place[0].number_input("Rows of cells", 1, limit[0], step=1, key="mva_zoom_rows", disabled=limit[0] == 1)
     cols = place[1].number_input("Columns of cells", 1, limit[1], step=1, key="mva_zoom_cols", disabled=limit[1] == 1)
@@ -49,6 +54,36 @@ def zoom_ui(out_hw, limit, n_planes):
     plane = place[4].selectbox("Plane", range(n_planes), key="mva_zoom_plane",
                                format_func=("red", "green", "blue").__getitem__) if n_planes > 1 else 0
     return top, left, rows, cols, plane
+
+
+def zoom_start(out_hw, limit, n_planes):
+    """The zoom's region and plane: the values remembered, pulled back inside this output."""
+    return compare.zoom_start(out_hw, limit, n_planes, **{name: st.session_state.get(k) for name, k in ZOOM_KEYS.items()})
+
+
+def difference_part(shown, a, b):
+    """``(key, build)`` for :func:`widgets.shared`: the map of ``a`` minus ``b`` and the words under it."""
+    return lab.cache_key("mva_diff_map", a, b), partial(
+        difference_view, shown[a][0], shown[b][0], label(a), label(b), planes.shape[0])
+
+
+def difference_view(first, second, first_label, second_label, n_planes):
+    diff, mean_abs = compare.mode_difference(first, second)
+    return (difference_figure(diff, first=first_label, second=second_label, n_planes=n_planes),
+            compare.difference_words(first_label, second_label, diff, mean_abs))
+
+
+def zoom_part(max_result, top, left, rows, cols, plane):
+    """``(key, build)`` of the zoom's figure for :func:`widgets.shared`, and the zoom itself."""
+    focus = st.session_state.get(FOCUS)
+    zoom = compare.zoom_region(max_result, top=top, left=left, height=rows, width=cols, channel=plane)
+    return (lab.cache_key("mva_zoom", top, left, rows, cols, plane, focus), partial(zoom_figure, zoom, focus=focus)), zoom
+
+
+def fringe_view(values, new_part, *, value_range):
+    """:func:`fringe_figure` of the cells whose colour is new (``new_part``: their mask's ``(key, build)``)."""
+    return fringe_figure(values, widgets.shared(*new_part), value_range=value_range,
+                         title="Cells whose colour no pixel of the window has")
 
 
 @st.fragment
@@ -62,12 +97,9 @@ def difference_section(shown):
     if a == b:
         st.info("Pick two different modes.")
     else:
-        diff, mean_abs = widgets.shared(lab.cache_key("mva_diff", a, b),
-                                        partial(compare.mode_difference, shown[a][0], shown[b][0]))
-        st.plotly_chart(widgets.shared(lab.cache_key("mva_diff_map", a, b), partial(
-            difference_figure, diff, first=label(a), second=label(b), n_planes=planes.shape[0])),
-            key="mva_diff_chart", width="stretch")
-        st.text(compare.difference_words(label(a), label(b), diff, mean_abs))
+        fig, words = widgets.shared(*difference_part(shown, a, b))
+        st.plotly_chart(fig, key="mva_diff_chart", width="stretch")
+        st.text(words)
 
 
 @st.fragment
@@ -75,10 +107,8 @@ def zoom_section(max_result, n_planes):
     """The zoom and its controls; a fragment, so moving it reruns this part alone."""
     st.subheader("Zoom into the max pooling")
     top, left, rows, cols, plane = zoom_ui(max_result.grid.shape, compare.zoom_limit(max_result.grid), n_planes)
-    zoom = compare.zoom_region(max_result, top=top, left=left, height=rows, width=cols, channel=plane)
-    zoom_fig = widgets.shared(lab.cache_key("mva_zoom", top, left, rows, cols, plane, st.session_state.get(FOCUS)),
-                              partial(zoom_figure, zoom, focus=st.session_state.get(FOCUS)))
-    st.plotly_chart(zoom_fig, key=ZOOM_CHART, on_select=partial(widgets.remember_click, ZOOM_CHART, FOCUS),
+    part, zoom = zoom_part(max_result, top, left, rows, cols, plane)
+    st.plotly_chart(widgets.shared(*part), key=ZOOM_CHART, on_select=partial(widgets.remember_click, ZOOM_CHART, FOCUS),
                     selection_mode="points", width="stretch")
     st.caption("Left: max-pooled cells; right: the input pixels under their windows, each source pixel outlined in "
                "orange; colours span this crop's own range. Hover a cell to read its source pixel; click it to outline "
@@ -114,21 +144,45 @@ pooled = pool_modes(lab.cache_key("mva", tuple(modes)), planes, lab.settings, tu
 shown = {m: p for m, p in pooled.items() if not isinstance(p, str)}
 lo, hi = compare.shared_value_range(planes, [values for values, _ in shown.values()])
 
+# What the page draws, each as (key, build) for widgets.shared. The figures are made ahead, in page order, by
+# WORKERS threads (the image encoders let go of the interpreter), while this thread draws them as they come;
+# a figure already made is taken from the cache, one being made is waited for, never made twice.
+parts = {f"image {mode}": (lab.cache_key("mva_image", mode, lo, hi), partial(
+    photo_figure, shown[mode][0], title=label(mode), value_range=(lo, hi), max_side=DISPLAY_SIDE)) for mode in shown}
+if {"max", "avg"} <= shown.keys():
+    padded = lab.settings.padding not in (0, "valid", "same")
+    parts["max against avg"] = (lab.cache_key("mva_max_against_avg"), partial(
+        max_against_average, shown["max"][0], shown["avg"][0], padding_counted=padded and lab.settings.count_include_pad,
+        divisor_override=lab.settings.divisor_override or None))
+names = list(shown)
+if len(names) >= 2:
+    # The pair the fragment's pickers will show, if they keep their values: a guess that costs only time if wrong.
+    a, b = (st.session_state.get(k, names[n]) for n, k in enumerate(DIFF_KEYS))
+    if a in shown and b in shown and a != b:
+        parts["difference"] = difference_part(shown, a, b)
+if planes.shape[0] == 3:
+    new_part = (lab.cache_key("mva_new_colours"), partial(compare.new_colours, planes, max_result))
+    parts["mixed"] = (lab.cache_key("mva_mixed_mask"), partial(compare.mixed_channels, max_result))
+    parts["channels"] = (lab.cache_key("mva_channels", lo, hi), partial(
+        channel_figure, max_result.values, value_range=(lo, hi)))
+    parts["fringes"] = (lab.cache_key("mva_fringes", lo, hi), partial(
+        fringe_view, max_result.values, new_part, value_range=(lo, hi)))
+start = zoom_start(max_result.grid.shape, compare.zoom_limit(max_result.grid), planes.shape[0])
+parts["zoom"] = zoom_part(max_result, *(start[k] for k in ("top", "left", "rows", "cols", "plane")))[0]
+ahead = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="max-vs-average")
+for part in parts.values():
+    ahead.submit(widgets.shared, *part)
+ahead.shutdown(wait=False)  # the jobs run on; their threads end with them
+
 st.subheader("Side by side")
 for place, mode in zip(st.columns(len(modes)), modes):
     if isinstance(pooled[mode], str):
         place.warning(widgets.plain(f"{label(mode)} cannot pool this image: {pooled[mode]}"))
         continue
-    values, cost = pooled[mode]
-    place.plotly_chart(widgets.shared(lab.cache_key("mva_image", mode, lo, hi), partial(
-        image_figure, values, title=label(mode), value_range=(lo, hi), max_side=DISPLAY_SIDE)),
-        key=f"mva_image_{mode}", width="stretch")
-    place.text(f"{cost.output_shape[1]} × {cost.output_shape[2]} output")
-if {"max", "avg"} <= shown.keys():
-    padded = lab.settings.padding not in (0, "valid", "same")
-    st.text(widgets.shared(lab.cache_key("mva_max_against_avg"), partial(
-        max_against_average, shown["max"][0], shown["avg"][0], padding_counted=padded and lab.settings.count_include_pad,
-        divisor_override=lab.settings.divisor_override or None)))
+    place.plotly_chart(widgets.shared(*parts[f"image {mode}"]), key=f"mva_image_{mode}", width="stretch")
+    place.text(f"{pooled[mode][1].output_shape[1]} × {pooled[mode][1].output_shape[2]} output")
+if "max against avg" in parts:
+    st.text(widgets.shared(*parts["max against avg"]))
 st.caption(f"Every image uses one scale: black is {lo:g} and white is {hi:g}. Options such as p, alpha or the "
            "seed come from the sidebar: choose that mode there to change them.")
 
@@ -137,15 +191,10 @@ if len(shown) >= 2:
 
 st.subheader("Colour channels")
 if planes.shape[0] == 3:
-    mixed = widgets.shared(lab.cache_key("mva_mixed_mask"), lambda: compare.channel_disagreement(max_result.indices))
-    new = widgets.shared(lab.cache_key("mva_new_colours"), partial(compare.new_colours, planes, max_result))
-    st.plotly_chart(widgets.shared(lab.cache_key("mva_channels", lo, hi), partial(
-        channel_figure, max_result.values, value_range=(lo, hi))), key="mva_channels", width="stretch")
+    st.plotly_chart(widgets.shared(*parts["channels"]), key="mva_channels", width="stretch")
     st.caption("Each channel of the max pooling, in grey on the shared scale.")
-    st.text(compare.fringe_words(new, mixed))
-    st.plotly_chart(widgets.shared(lab.cache_key("mva_fringes", lo, hi), partial(
-        fringe_figure, max_result.values, new, value_range=(lo, hi), title="Cells whose colour no pixel of the "
-        "window has")), key="mva_fringes", width="stretch")
+    st.text(compare.fringe_words(widgets.shared(*new_part), widgets.shared(*parts["mixed"])))
+    st.plotly_chart(widgets.shared(*parts["fringes"]), key="mva_fringes", width="stretch")
     st.caption("Orange: such cells; grey: the rest of the max-pooled photo, faded.")
 else:
     st.info('The image has one plane. Set the sidebar\'s Colour to "RGB (3 planes)" to compare the channels.')

@@ -8,7 +8,7 @@ import streamlit as st
 
 import widgets
 from pooling.crops import centre_crop
-from pooling.figures.invariance import shift_chart, shift_row_figure
+from pooling.figures.invariance import before_figure, shift_chart, shift_row_figure
 from pooling.invariance import ShiftTest
 from pooling.noise import value_range
 from pooling.settings import MODES, pool_options
@@ -43,41 +43,62 @@ def shift_test(key, _planes, mode, _args):
 
 @widgets.shared_cache
 def mode_panel(key, _test, shift, value_range, span):
-    """The figures and numbers of one mode at one shift (the figures cache small; the arrays would not).
+    """The row's figure of one mode at one shift (after and difference) and its numbers.
 
-    The before panel does not move with the shift: it is a figure of its own, made once per image and layer
-    (``key`` names those, the mode and the shift), so a shift sends the same bytes for it, which Streamlit
-    does not send again.
+    The before panel does not move with the shift: it is a figure of its own (:func:`before_of`), so a shift
+    sends the same bytes for it, which Streamlit does not send again.
     """
     rep = _test.compare(shift)
-    draw = partial(shift_row_figure, rep, value_range=value_range, span=span, max_side=IMAGE_SIDE)
-    before = widgets.shared((key[0], "before", value_range), partial(draw, panels=("before",)))
-    return (before, draw(panels=("after", "difference")), rep.unchanged, rep.mean_abs_change,
-            int(rep.compared.sum()) * rep.before.shape[0], rep.offset)
+    fig = shift_row_figure(rep, value_range=value_range, span=span, max_side=IMAGE_SIDE, panels=("after", "difference"))
+    return fig, rep.unchanged, rep.mean_abs_change, int(rep.compared.sum()) * rep.before.shape[0], rep.offset
 
 
-def row_of(lab, planes, mode, args, shift):
-    """What one mode's row shows at ``shift``: :func:`mode_panel` of ``planes`` (it draws nothing, so it can run in a
-    worker thread)."""
+def test_of(base, planes, mode, args, side):
+    """:func:`shift_test` of ``planes`` (the image's centre of at most ``side`` pixels) and its key."""
+    key = (base, "shift-test", mode, side)
+    return key, shift_test(key, planes, mode, args)
+
+
+def before_of(base, planes, mode, args):
+    """The before panel of one mode's row: made once per image and layer. Draws nothing on the page."""
+    key, test = test_of(base, planes, mode, args, WORK_SIDE)
     lo, hi = value_range(planes)
-    test_key = lab.cache_key("shift-test", mode, WORK_SIDE)
-    return mode_panel((test_key, *shift), shift_test(test_key, planes, mode, args), shift, (lo, hi), (hi - lo) / 4)
+    return widgets.shared((key, "before", (lo, hi)), partial(
+        before_figure, test.before.values, value_range=(lo, hi), max_side=IMAGE_SIDE))
 
 
-def sweep(lab, planes, dy, stride, modes, args):
-    """Share unchanged and mean change for dx = 0 .. 2 * stride at this dy, per mode; and why a mode was left out.
+def row_of(base, planes, mode, args, shift):
+    """What one mode's row shows right of its before panel at ``shift``: :func:`mode_panel` of ``planes``. Draws
+    nothing on the page, so it can run in a worker thread; ``base`` is the key of the image and layer."""
+    lo, hi = value_range(planes)
+    key, test = test_of(base, planes, mode, args, WORK_SIDE)
+    return mode_panel((key, *shift), test, shift, (lo, hi), (hi - lo) / 4)
 
-    Draws nothing, so it can run in a worker thread."""
+
+def sweep_of(base, planes, dy, stride, mode, args):
+    """One mode's share unchanged and mean change for dx = 0 .. 2 * stride at this dy. Draws nothing."""
     limit = min(2 * stride, planes.shape[2] - 1)
-    shifts = [(dy, dx) for dx in range(limit + 1)]
+    return _sweep((base, "shift-sweep", mode, dy, stride, CHART_SIDE),
+                  test_of(base, planes, mode, args, CHART_SIDE)[1], [(dy, x) for x in range(limit + 1)])
+
+
+def chart_of(base, swept, shift, stride, labels):
+    """The chart of the modes' sweeps (``swept``: mode -> future of :func:`sweep_of`): its figure (None when no mode
+    could be swept), the modes' reports, and why a mode was left out. Draws nothing on the page: its figure is
+    made off the thread that draws."""
+    dy, dx = shift
     reports, refused = {}, {}
-    for m in modes:
+    for m, job in swept.items():
         try:
-            reports[m] = _sweep(lab.cache_key("shift-sweep", m, dy, stride, CHART_SIDE),
-                                shift_test(lab.cache_key("shift-test", m, CHART_SIDE), planes, m, args[m]), shifts)
+            reports[m] = job.result()
         except ValueError as err:
             refused[m] = str(err)
-    return reports, refused
+    if not reports:
+        return None, reports, refused
+    fig = widgets.shared((base, "shift-chart", tuple(swept), dy, dx, CHART_SIDE), partial(
+        shift_chart, {labels[m]: r for m, r in reports.items()}, axis=1, stride=stride, current=dx,
+        accent=labels[BLURMAX], title=f"dy = {dy}, dx from 0 to {2 * stride}"))
+    return fig, reports, refused
 
 
 @widgets.shared_cache
@@ -141,14 +162,21 @@ def shift_lab():
     chart_in = centre_crop(work, CHART_SIDE)
     # Each mode's row and the chart's sweep are independent: they are worked out side by side, on both cores
     # where numpy and the image encoder let go of the interpreter, while this thread draws them in order.
+    base = lab.cache_key("shift")  # names the image and the layer; each job's key adds what else it depends on
     work_on = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="shift-lab")
-    rows = {m: work_on.submit(row_of, lab, work, m, args[m], (dy, dx)) for m in modes}
-    swept = work_on.submit(sweep, lab, chart_in, dy, s.stride, chart_modes, chart_args)
+    # Small jobs, so that both threads stay busy to the end: first each mode's before panel, which pools the
+    # image once for the mode, then the rows, which find that pooling made (a row started first would wait
+    # for it), then the chart's sweeps.
+    befores = {m: work_on.submit(before_of, base, work, m, args[m]) for m in modes}
+    jobs = {m: (befores[m], work_on.submit(row_of, base, work, m, args[m], (dy, dx))) for m in modes}
+    swept = {m: work_on.submit(sweep_of, base, chart_in, dy, s.stride, m, chart_args[m]) for m in chart_modes}
+    chart = work_on.submit(chart_of, base, swept, (dy, dx), s.stride, labels)
     work_on.shutdown(wait=False)  # the jobs run on; their threads end with them
     for mode in modes:
         st.subheader(labels[mode])
         try:
-            before, fig, unchanged, change, count, offset = rows[mode].result()
+            before = jobs[mode][0].result()
+            fig, unchanged, change, count, offset = jobs[mode][1].result()
         except ValueError as err:
             st.warning(widgets.plain(f"{labels[mode]} cannot pool this image with this layer: {err}"))
             continue
@@ -167,15 +195,12 @@ def shift_lab():
                "quarter of the value range, the same for every mode).")
 
     st.subheader("Every shift from 0 to 2 × stride")
-    reports, refused = swept.result()
+    fig, reports, refused = chart.result()
     for mode, reason in refused.items():
         st.warning(widgets.plain(f"The chart leaves out {labels[mode]}: it cannot pool this image with this layer: "
                                  f"{reason}"))
-    if not reports:
+    if fig is None:
         st.stop()
-    fig = widgets.shared(lab.cache_key("shift-chart", chart_modes, dy, dx, CHART_SIDE, s.train), partial(
-        shift_chart, {labels[m]: r for m, r in reports.items()}, axis=1, stride=s.stride, current=dx,
-        accent=labels[BLURMAX], title=f"dy = {dy}, dx from 0 to {2 * s.stride}"))
     st.plotly_chart(fig, key="shift_chart", width="stretch")
     st.caption(f"Line chart: top, the share of output values unchanged at each dx (dy = {dy}); bottom, their mean "
                "change. Thin vertical lines mark whole strides; the dotted one the shift shown above.")

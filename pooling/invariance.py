@@ -302,16 +302,59 @@ class ShiftTest:
         return _compare(self.before, self.planes, _check_shift(self.planes, shift), self.mode, self.pool_args)
 
     def report(self, shifts):
-        """:func:`aligned_shift_invariance` of this input over ``shifts``: a :class:`ShiftReport`."""
+        """:func:`aligned_shift_invariance` of this input over ``shifts``: a :class:`ShiftReport`.
+
+        For a mode whose cells depend only on their window's pixels (all but
+        training-time stochastic), shifts that differ by whole strides share
+        one pooling: see :meth:`_phase_pairs`.
+        """
         shifts = np.asarray(shifts, dtype=np.int64).reshape(-1, 2)
         stats = np.empty((2, len(shifts)))
+        phases = {}  # (dy % stride_h, dx % stride_w) -> the input shifted by that much, pooled
         for n, shift in enumerate(shifts):  # a loop over trials, each vectorised
+            shift = _check_shift(self.planes, tuple(shift))
             # The numbers of compare(shift), without its maps of the difference and of the compared cells.
-            after, _, (rows, cols), partners = _pairs(self.before, self.planes, _check_shift(self.planes, tuple(shift)),
-                                                      self.mode, self.pool_args)
-            moved, kept = after.values[:, partners[0], partners[1]], self.before.values[:, rows, cols]
+            if self.windows_only:
+                moved, kept = self._phase_pairs(shift, phases)
+            else:
+                after, _, (rows, cols), partners = _pairs(self.before, self.planes, shift, self.mode, self.pool_args)
+                moved, kept = after.values[:, partners[0], partners[1]], self.before.values[:, rows, cols]
             stats[:, n] = _stats(moved, kept, moved - kept)
         return ShiftReport(shifts, stats[0], stats[1])
+
+    @property
+    def windows_only(self):
+        """True when each output cell is a function of its window's pixels alone, the same wherever the window is.
+
+        So for every mode but stochastic pooling in training, which draws a
+        random pixel per cell.
+        """
+        return self.mode != "stochastic" or self.pool_args.get("train", True) is False
+
+    def _phase_pairs(self, shift, phases):
+        """The fair pairs of ``shift`` (``moved``, ``kept``), from the pooling of its phase within the stride.
+
+        Write a shift as ``k * stride + r`` per axis, ``0 <= r < stride``. A
+        fair cell ``j + k`` of the pooled shifted input reads pixels that no
+        wrap moved, so its window holds the pixels that cell ``j`` reads in
+        the input shifted by ``r`` alone; in the same order, so its value is
+        the same, bit for bit. So ``after[j + k] == after_r[j]``: the pairs'
+        moved values are ``after_r``'s at the kept cells, and every shift
+        with the phase ``r`` needs one pooling (none for ``r == 0``, whose
+        ``after_r`` is the unshifted pooling). ``phases`` keeps them.
+        """
+        before = self.before
+        phase = tuple(d % s for d, s in zip(shift, before.stride))
+        if phase not in phases:
+            phases[phase] = before if phase == (0, 0) else _pool(
+                np.roll(self.planes, phase, axis=(1, 2)), self.mode, self.pool_args)
+        after = phases[phase]
+        h, w = self.planes.shape[1:]
+        (_, rows), (_, cols) = _fair_pairs(before, after, shift[0], 0, h), _fair_pairs(before, after, shift[1], 1, w)
+        rows, cols = _span(rows), _span(cols)
+        if not isinstance(rows, slice) or not isinstance(cols, slice):
+            rows, cols = np.r_[rows][:, None], np.r_[cols]
+        return after.values[:, rows, cols], before.values[:, rows, cols]
 
 
 def compare_shift(x, shift, mode="max", **pool_args):

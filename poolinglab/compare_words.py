@@ -4,6 +4,25 @@ import numpy as np
 
 __all__ = ["max_against_average"]
 
+_BLOCK = 1 << 15  # values compared at a time: float64 temporaries that stay in cache
+
+
+def _count_below(top, mean):
+    """How many ``top < mean - 1e-9 * |mean|``, both in float64, block by block (12 MP: 9 million values)."""
+    below = 0
+    size = min(_BLOCK, top.size)
+    t, m, limit = np.empty(size), np.empty(size), np.empty(size)
+    with np.errstate(invalid="ignore"):
+        for start in range(0, top.size, _BLOCK):  # blocks of values, each vectorised
+            n = min(_BLOCK, top.size - start)
+            np.copyto(t[:n], top[start:start + n], casting="unsafe")
+            np.copyto(m[:n], mean[start:start + n], casting="unsafe")
+            np.abs(m[:n], out=limit[:n])
+            np.multiply(limit[:n], 1e-9, out=limit[:n])
+            np.subtract(m[:n], limit[:n], out=limit[:n])  # mean - 1e-9 * |mean|
+            below += int(np.count_nonzero(np.less(t[:n], limit[:n])))
+    return below
+
 
 def max_against_average(max_values, avg_values, *, padding_counted=False, divisor_override=None):
     """Whether max came out at or above the average in every window, in words, from the two pooled outputs.
@@ -35,14 +54,13 @@ def max_against_average(max_values, avg_values, *, padding_counted=False, diviso
     >>> max_against_average([[[-1.0]]], [[[-0.5]]], padding_counted=True)[:56]
     'Here max is below the average in 1 of 1 output values (1'
     """
-    top, mean = (np.asarray(v, dtype=np.float64) for v in (max_values, avg_values))
+    top, mean = np.asarray(max_values), np.asarray(avg_values)
     if top.shape != mean.shape:
         raise ValueError(f"max_values {top.shape} and avg_values {mean.shape} must have one shape")
     total = top.size
     if total == 0:
         return "There are no output values to compare."
-    with np.errstate(invalid="ignore"):
-        below = int(np.count_nonzero(top < mean - 1e-9 * np.abs(mean)))
+    below = _count_below(top.reshape(-1), mean.reshape(-1))
     if below == 0:
         return (f"Here max is at or above the average in all {total:,} output values, as it must be for the real "
                 "cells of a window.")

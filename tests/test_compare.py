@@ -15,6 +15,7 @@ import pooling
 from pooling import regular_grid
 from pooling.compare import (
     PoolCost,
+    _packed_colours,
     channel_disagreement,
     describe_options,
     difference_words,
@@ -22,6 +23,7 @@ from pooling.compare import (
     format_bytes,
     fringe_words,
     input_words,
+    mixed_channels,
     mode_difference,
     new_colours,
     picks_one_cell,
@@ -70,6 +72,29 @@ def test_grey_copies_never_disagree():
     plane = coords(4, 6, np.uint8)
     idx = pooling.pool2d(np.stack([plane] * 3), "max", 2).indices
     assert not channel_disagreement(idx).any()
+
+
+@SETTINGS
+@given(geometries, st.sampled_from(["max", "min"]), st.sampled_from([2, 3]), st.integers(2, 9), st.integers(2, 9),
+       st.integers(0, 2**16), st.booleans())
+def test_mixed_channels_from_taps_is_disagreement_of_indices(geometry, mode, channels, h, w, seed, with_nan):
+    # Taps instead of flat indices: the same cells, with ties, padding, dilation, partial windows and NaN.
+    x = np.random.default_rng(seed).integers(0, 3, (channels, h, w)).astype(np.float64)
+    if with_nan:
+        x[0, h // 2, w // 2] = np.nan
+    try:
+        result = pooling.pool2d(x, mode, **geometry)
+    except ValueError:
+        return  # a layer the core refuses for this input
+    np.testing.assert_array_equal(mixed_channels(result), channel_disagreement(result.indices))
+
+
+def test_packed_colours_in_blocks():
+    planes = np.random.default_rng(5).integers(0, 256, (3, 70, 1100)).astype(np.uint8)  # rows cross block edges
+    packed = _packed_colours(planes)
+    expected = planes[0].astype(np.uint32) | planes[1].astype(np.uint32) << 8 | planes[2].astype(np.uint32) << 16
+    np.testing.assert_array_equal(packed, expected)
+    np.testing.assert_array_equal(_packed_colours(planes[:2]), expected & 0xFFFF)
 
 
 def test_disagreement_rejects_one_channel_and_floats():
@@ -130,6 +155,17 @@ def test_typed_numbers_use_their_own_finite_range():
     x = np.array([[[-3.0, 7.0], [np.inf, 1.0]]])
     assert shared_value_range(x, [np.array([[9.0, np.nan]])]) == (-3.0, 9.0)
     assert shared_value_range(np.full((1, 2, 2), 4.0), []) == (4.0, 5.0)
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from([0.5, -2.0, 7.25, np.nan, np.inf, -np.inf]), min_size=1, max_size=8),
+       st.sampled_from([np.float32, np.float64]))
+def test_shared_value_range_keeps_to_the_finite_values(values, dtype):
+    # The ends of the finite values, whether or not NaN or infinity is among them.
+    out = np.array(values, dtype)
+    finite = out[np.isfinite(out)]
+    lo, hi = shared_value_range(np.full((1, 1, 1), 1.0), [out])
+    assert (lo, hi) == ((min(1.0, float(finite.min())), max(1.0, float(finite.max()))) if finite.size else (1.0, 2.0))
     lo, hi = shared_value_range(np.full((1, 2, 2), 1e30), [])
     assert lo == 1e30 < hi  # 1e30 + 1 is 1e30
     assert shared_value_range(np.full((1, 1, 1), np.nan), []) == (0.0, 1.0)

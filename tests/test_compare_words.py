@@ -5,6 +5,7 @@ import pytest
 from apptest_helpers import open_page, texts
 
 from pooling import pool2d
+from poolinglab import compare_words
 from poolinglab.compare_words import max_against_average
 
 GRID = np.array([[-5, -3, -2, -1], [-4, -6, -2, -8], [-1, -7, -3, -2], [-9, -2, -4, -6]], dtype=np.float64)
@@ -49,3 +50,16 @@ def test_the_page_counts_it_on_a_padded_negative_grid():
     assert line.startswith("Here max is below the average in ") and "count_include_pad" in line
     at = open_page("pages/max_vs_average.py", {"source": "grid", "grid": grid})
     assert any(t.startswith("Here max is at or above the average in all 4") for t in texts(at))
+
+
+@pytest.mark.parametrize("size", [1, 5, compare_words._BLOCK - 1, compare_words._BLOCK, 3 * compare_words._BLOCK + 7])
+def test_count_below_in_blocks_is_the_whole_comparison(size):
+    rng = np.random.default_rng(size)
+    top = rng.integers(0, 256, size).astype(np.uint8)
+    mean = (top + rng.normal(0, 1, size)).astype(np.float32)
+    mean[::7] = top[::7]  # equal: never below
+    mean[::11] = np.nan
+    top64, mean64 = top.astype(np.float64), mean.astype(np.float64)
+    with np.errstate(invalid="ignore"):
+        expected = int(np.count_nonzero(top64 < mean64 - 1e-9 * np.abs(mean64)))
+    assert compare_words._count_below(top, mean) == expected

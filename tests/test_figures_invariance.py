@@ -1,11 +1,18 @@
 """Tests of the shift figures: ``shift_chart`` and ``shift_row_figure`` (fig.data and fig.layout, never pixels)."""
 
+import json
+
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
+from helpers import hypothesis_settings
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pooling.figures import palette
-from pooling.figures.invariance import LINE_STYLES, shift_chart, shift_row_figure
+from pooling.figures.image import scaled_pixels
+from pooling.figures.invariance import LINE_STYLES, _photo_pixels, before_figure, shift_chart, shift_row_figure
 from pooling.invariance import ShiftReport, aligned_shift_invariance, compare_shift
 
 
@@ -102,3 +109,41 @@ def test_shift_figures_are_valid_plotly():
     for fig in (shift_chart(reports, stride=2, current=1, accent="Blur", title="t"), shift_chart(reports, axis=0),
                 shift_row_figure(dot_comparison(), value_range=(0, 1))):
         go.Figure(fig.to_dict())  # raises on any property plotly does not know or any value it refuses
+
+
+def test_shift_row_figure_is_the_same_after_its_colour_bar_is_kept():
+    # The colour bar's trace is made once per span and panel and copied: a figure must not share it with another.
+    comparison = dot_comparison()
+    first = shift_row_figure(comparison, value_range=(0, 1), span=0.5)
+    first.to_dict()["data"][-1]["marker"]["cmax"] = 99.0  # what one page does to its figure reaches no other
+    again = shift_row_figure(comparison, value_range=(0, 1), span=0.5).to_dict()
+    bar = again["data"][-1]
+    assert (bar["marker"]["cmin"], bar["marker"]["cmax"], bar["xaxis"], bar["x"]) == (-0.5, 0.5, "x3", [0.0])
+    assert json.loads(pio.to_json(again, validate=False)) == json.loads(pio.to_json(go.Figure(again), validate=False))
+
+
+@hypothesis_settings(200)
+@given(st.integers(1, 3), st.integers(1, 6), st.integers(1, 6), st.floats(-5, 5), st.floats(0, 10),
+       st.sampled_from(["finite", "nan", "inf"]), st.integers(0, 2**16))
+def test_photo_pixels_are_scaled_pixels(planes, h, w, lo, width, kind, seed):
+    # The pixels of the before and after panels: image.scaled_pixels's, to the bit, in pixel order.
+    if planes == 2:
+        planes = 3
+    rng = np.random.default_rng(seed)
+    values = rng.normal(lo + width / 2, width + 1, (planes, h, w))
+    values[0, 0, 0] = lo  # an end of the range, exactly
+    if kind != "finite":
+        values[-1, -1, -1] = np.nan if kind == "nan" else -np.inf
+        values[0, -1, 0] = np.inf
+    with np.errstate(all="ignore"):  # infinity scaled overflows, in the reference as in the page
+        expected = scaled_pixels(np.moveaxis(values, 0, -1), lo, lo + width)
+        got = _photo_pixels(values, lo, lo + width)
+    expected = expected[..., 0] if planes == 1 else expected
+    assert got.dtype == np.uint8
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_before_figure_is_the_rows_before_panel():
+    comparison = compare_shift(np.random.default_rng(1).random((3, 12, 10)), (1, 2), "avg", kernel_size=2)
+    alone = before_figure(comparison.before, value_range=(0, 1), max_side=4)
+    assert alone.to_dict() == shift_row_figure(comparison, value_range=(0, 1), max_side=4, panels=("before",)).to_dict()

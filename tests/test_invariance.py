@@ -2,9 +2,12 @@
 
 import numpy as np
 import pytest
+from helpers import hypothesis_settings
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 import pooling
-from pooling.invariance import aligned_shift_invariance, compare_shift
+from pooling.invariance import ShiftTest, aligned_shift_invariance, compare_shift
 
 
 def dot(h=8, w=8, at=(2, 2)):
@@ -225,6 +228,64 @@ def test_aligned_shift_invariance_is_compare_shift_per_shift():
             one = compare_shift(x, shift, mode, **args)
             assert rep.unchanged[n] == one.unchanged
             assert rep.mean_abs_change[n] == one.mean_abs_change
+
+
+@st.composite
+def shift_layers(draw):
+    """A mode and its options, an input (photo bytes, or floats with ties and maybe NaN) and shifts of it."""
+    mode = draw(st.sampled_from(["max", "min", "avg", "lp", "mixed", "stochastic", "blurmax"]))
+    kernel = (draw(st.integers(1, 4)), draw(st.integers(1, 4)))
+    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    if mode == "blurmax":
+        args = {"kernel_size": kernel, "stride": stride, "blur_size": draw(st.integers(1, 4))}
+    else:
+        args = {"kernel_size": kernel, "stride": stride, "dilation": draw(st.integers(1, 2)),
+                "padding": (draw(st.integers(0, kernel[0] // 2)), draw(st.integers(0, kernel[1] // 2))),
+                "ceil_mode": draw(st.booleans())}
+        args.update({"avg": {"count_include_pad": draw(st.booleans()), "divisor_override": draw(st.sampled_from([None, 3]))},
+                     "lp": {"p": draw(st.sampled_from([1.0, 2.0, 3.5]))}, "mixed": {"alpha": 0.3},
+                     "stochastic": {"train": False}}.get(mode, {}))
+    h, w = draw(st.integers(4, 14)), draw(st.integers(4, 14))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    kind = draw(st.sampled_from(["photo", "ties", "nan"]))
+    if kind == "photo":
+        x = rng.integers(0, 256, (3, h, w)).astype(np.uint8)
+    else:
+        x = rng.integers(0, 4, (2, h, w)).astype(np.float64) / 3
+        if kind == "nan":
+            x[0, rng.integers(h), rng.integers(w)] = np.nan
+    shifts = draw(st.lists(st.tuples(st.integers(-h + 1, h - 1), st.integers(-w + 1, w - 1)), min_size=1, max_size=6))
+    return mode, args, x, shifts
+
+
+@hypothesis_settings(300)
+@given(shift_layers())
+def test_report_is_compare_per_shift_bit_for_bit(case):
+    # report() pools once per phase within the stride; compare() pools every shift afresh: the numbers must agree
+    # exactly, for every mode whose cells depend on their window alone.
+    mode, args, x, shifts = case
+    try:
+        test = ShiftTest.of(x, mode, **args)
+    except ValueError:
+        assume(False)  # a layer the core refuses for this input (too small, padding too large)
+    assert test.windows_only
+    rep = test.report(shifts)
+    for n, shift in enumerate(shifts):
+        one = test.compare(shift)
+        np.testing.assert_array_equal([rep.unchanged[n], rep.mean_abs_change[n]], [one.unchanged, one.mean_abs_change])
+
+
+def test_training_stochastic_pools_every_shift():
+    # Training-time stochastic pooling draws a pixel per cell: a cell's value depends on where it is, so report()
+    # may not share poolings between shifts; it still agrees with compare() shift by shift.
+    x = np.random.default_rng(2).random((1, 12, 12))
+    test = ShiftTest.of(x, "stochastic", kernel_size=2, train=True, rng=3)
+    assert not test.windows_only and ShiftTest.of(x, "stochastic", kernel_size=2, train=False).windows_only
+    shifts = [(0, 2), (0, 4), (1, 3)]
+    rep = test.report(shifts)
+    for n, shift in enumerate(shifts):
+        one = test.compare(shift)
+        assert (rep.unchanged[n], rep.mean_abs_change[n]) == (one.unchanged, one.mean_abs_change)
 
 
 def test_compare_shift_errors():
