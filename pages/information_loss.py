@@ -1,5 +1,6 @@
 """Information loss: which input cells a pooling keeps, and how well the image comes back from its output."""
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import numpy as np
@@ -14,26 +15,57 @@ from pooling.images import sha256_key
 from pooling.loss import psnr_by_kernel
 from pooling.noise import value_range
 from pooling.settings import pool_options
+from poolinglab.shown_words import block_words, shrunk_size
+from poolinglab.size_words import copy_words
 
 VIEW_SIDE = 1024  # arrays kept in the cache for display are block means at most this long
+# Photos are sent as block means at most this long: each figure is 450 pixels high, its image about 390, so a 512 px
+# photo goes as 256 px (a quarter of the bytes and of the encoding), and the page says so.
+SHOW_SIDE = 400
+# A bigger photo is pooled as a copy this size: pooling, reconstructing and comparing a 12 MP photo three ways took
+# 4 s and 1.2 GB. The downloads still use every pixel.
+WORK_SIDE = 1024
 CROP = 48  # the survival map is shown cell by cell on a crop this wide: block means would blur it to a constant
 CHART_SIDE = 512  # the PSNR chart pools at most this long an image
 RECON_NAMES = {"max": "Max-unpool", "avg": "Average spread back"}
 
 
+def _view(planes, pool_settings, channel, mode):
+    """:func:`loss_view` of one mode with the sidebar's window, or the core's reason it refused."""
+    try:
+        result = pool2d(planes, mode, **pool_options(pool_settings, mode=mode))
+    except ValueError as err:  # stochastic pooling of negative numbers: the other modes still show
+        return str(err)
+    # Only the layer's own mode shows its survival map and dimmed photo.
+    return loss_figures.loss_view(result, channel=channel, side=VIEW_SIDE, survival=mode == pool_settings.mode)
+
+
 @widgets.shared_cache
 def _views(key, _planes, pool_settings, channel):
-    """:func:`loss_view` of the sidebar's layer and of max and avg with its window, or the core's reason it refused."""
-    views = {}
-    for mode in dict.fromkeys((pool_settings.mode, "max", "avg")):
-        try:
-            result = pool2d(_planes, mode, **pool_options(pool_settings, mode=mode))
-            # Only the layer's own mode shows its survival map and dimmed photo.
-            views[mode] = loss_figures.loss_view(result, channel=channel, side=VIEW_SIDE,
-                                                 survival=mode == pool_settings.mode)
-        except ValueError as err:  # stochastic pooling of negative numbers: the other modes still show
-            views[mode] = str(err)
-    return views
+    """:func:`_view` of the sidebar's layer and of max and avg with its window, two at a time (numpy lets go of
+    the GIL)."""
+    modes = list(dict.fromkeys((pool_settings.mode, "max", "avg")))
+    with ThreadPoolExecutor(2) as pool:
+        return dict(zip(modes, pool.map(partial(_view, _planes, pool_settings, channel), modes)))
+
+
+def _build_figures(views, mode, worst, value_range):
+    """The dimmed photo, the reconstructions and their error maps, encoded two at a time (Pillow and numpy let go
+    of the GIL). None where the view has nothing to show."""
+    builds = {}
+    if not isinstance(views[mode], str) and views[mode]["dimmed"] is not None:
+        dimmed = views[mode]["dimmed"]
+        # uint8 pixels are shown as they are: scaling them from 0-255 to 0-255 gives the same pixels, slower
+        builds["dimmed"] = partial(image_figure, dimmed, title="Discarded cells dimmed", max_side=SHOW_SIDE,
+                                   value_range=None if dimmed.dtype == np.uint8 else (0, 255))
+    for m in ("max", "avg"):
+        if not isinstance(views[m], str):
+            builds["recon", m] = partial(image_figure, views[m]["recon"], title=RECON_NAMES[m], value_range=value_range,
+                                       max_side=SHOW_SIDE)
+            builds["error", m] = partial(map_figure, views[m]["error"], title=f"{RECON_NAMES[m]}: |error|", zmin=0,
+                                         zmax=worst, colorbar_title="|error|")
+    with ThreadPoolExecutor(2) as pool:
+        return dict(zip(builds, pool.map(lambda build: build(), builds.values())))
 
 
 @widgets.shared_cache
@@ -57,7 +89,8 @@ def _chart_section(lab):
     planes, f = loss_figures.psnr_input(lab.planes, side=CHART_SIDE)
     if f > 1:
         st.caption(f"To stay fast, the chart pools your image shrunk {f} times (block means), "
-                   f"{planes.shape[1]} × {planes.shape[2]}; the maps above use it at full working size.")
+                   f"{planes.shape[1]} × {planes.shape[2]}; the maps above use it at {lab.planes.shape[1]} × "
+                   f"{lab.planes.shape[2]}.")
     kernels = tuple(range(2, min(8, *planes.shape[1:]) + 1))
     if not kernels or not modes:
         st.info("Pick a mode, on an image at least 2 × 2, to draw the chart.")
@@ -82,10 +115,11 @@ def _chart_section(lab):
 
 
 @st.fragment
-def _survival_section(survival, h, w, key, photo_key):
+def _survival_section(survival, h, w, key, dimmed, dimmed_words):
     """The sidebar layer's shares of discarded, kept and reused cells, a crop of its survival map, the dimmed image.
 
-    ``key`` names the survival map (its plane included); ``photo_key`` the dimmed photo, which shows every plane.
+    ``key`` names the survival map (its plane included); ``dimmed`` is the dimmed photo's figure, or None, and
+    ``dimmed_words`` what the page says about its size.
     """
     st.write(loss_figures.survival_words(survival["picks"]))
     names = ("Discarded (used by no output)", "Kept", "Reused (2 or more outputs)")
@@ -105,22 +139,24 @@ def _survival_section(survival, h, w, key, photo_key):
         key="loss_survival_map")
     left.caption("Heatmap of a crop, cell by cell: dark cells were discarded; bright cells were used by the most "
                  "outputs. Hover a cell for its count.")
-    if survival["dimmed"] is not None:
-        right.plotly_chart(widgets.shared(photo_key, partial(
-            image_figure, survival["dimmed"], title="Discarded cells dimmed", max_side=640,
-            # uint8 pixels are shown as they are: scaling them from 0-255 to 0-255 gives the same pixels, slower
-            value_range=None if survival["dimmed"].dtype == np.uint8 else (0, 255))),
-            key="loss_dimmed")
-        right.caption("The whole image with every discarded cell at a quarter of its brightness.")
+    if dimmed is not None:
+        right.plotly_chart(dimmed, key="loss_dimmed")
+        right.caption(f"The whole image with every discarded cell at a quarter of its brightness. {dimmed_words}"
+                      .strip())
 
 
-lab = widgets.sidebar()
+chosen = widgets.sidebar()
+lab = widgets.working_copy(chosen, WORK_SIDE)
 st.title("Information loss")
 st.write("**The claim:** pooling keeps the important part of an image and throws away only the rest.")
 st.write("Below: which input cells your layer keeps, how close the image comes back from the pooled output "
          "alone, and how fast that falls as the window grows. Set the layer and pick the image in the sidebar.")
 
 c, h, w = lab.planes.shape
+if lab is not chosen:
+    st.info(copy_words(chosen.planes.shape[1:], (h, w), "This page pools",
+                       "pooling, rebuilding and comparing every pixel three ways would keep you waiting",
+                       full_parts="The downloads at the bottom use every pixel."))
 if not widgets.check_layer(lab, (h, w)):
     st.warning("This layer cannot pool this image: the sidebar says why. The chart below does not use it.")
     _chart_section(lab)
@@ -129,33 +165,37 @@ channel = st.selectbox("Plane for the survival map", range(c), key="loss_channel
                        format_func=("red", "green", "blue").__getitem__) if c == 3 else 0
 views = _views(lab.cache_key(channel), lab.planes, lab.settings, channel)
 mode = lab.settings.mode
+recon = {m: views[m] for m in ("max", "avg") if not isinstance(views[m], str)}
+worst = max((v["error_max"] for v in recon.values()), default=0.0) or 1.0
+# Every figure but the survival crop shows every plane: their key leaves out the plane, so picking another plane
+# finds them built.
+figures = widgets.shared(lab.cache_key("figures", worst), partial(
+    _build_figures, views, mode, worst, value_range(lab.planes)))
+block, shown = shrunk_size((h, w), SHOW_SIDE)
+photo_words = partial(block_words, (h, w), shown, block, why="a figure shows its image at most about 390 pixels "
+                      "high, too small for every pixel to show", full_parts="Zooming in shows the blocks; the survival "
+                      "crop and the downloads have every pixel.")
 st.subheader(f"Survival map: {widgets.MODE_LABELS[mode]} pooling")
 if isinstance(views[mode], str):
     st.error(widgets.plain(f"{widgets.MODE_LABELS[mode]} pooling cannot pool this image: {views[mode]}. "
                            "Max and average pooling below, and the chart, do not need it."))
 else:
-    _survival_section(views[mode], h, w, lab.cache_key(channel, "survival"), lab.cache_key("dimmed"))
+    _survival_section(views[mode], h, w, lab.cache_key(channel, "survival"), figures.get("dimmed"),
+                      photo_words("The dimmed photo is"))
 
 st.subheader("Reconstruction from the pooled output")
 st.write("Max-unpooling puts each output back on the cell it came from and zeros elsewhere; average spreads "
          "each output over its whole window. PSNR = 10 log10(range² / MSE), range 255 for photos and the "
          "numbers' span for typed numbers: higher is closer, +10 dB is a tenth of the squared error, "
          "and it is infinite when the reconstruction is exact.")
-recon = {m: views[m] for m in ("max", "avg") if not isinstance(views[m], str)}
-worst = max((float(v["error"].max()) for v in recon.values()), default=0.0) or 1.0
 for column, (m, view) in zip(st.columns(2), recon.items()):
-    # Reconstructions and errors show every plane: their keys leave out the survival map's plane, so picking
-    # another plane finds them built.
-    column.plotly_chart(widgets.shared(lab.cache_key("recon", m), partial(
-        image_figure, view["recon"], title=RECON_NAMES[m], value_range=value_range(lab.planes), max_side=640)),
-        key=f"loss_recon_{m}")
-    column.plotly_chart(widgets.shared(lab.cache_key("error", m, worst), partial(
-        map_figure, view["error"], title=f"{RECON_NAMES[m]}: |error|", zmin=0, zmax=worst, colorbar_title="|error|")),
-        key=f"loss_error_{m}")
+    column.plotly_chart(figures["recon", m], key=f"loss_recon_{m}")
+    column.plotly_chart(figures["error", m], key=f"loss_error_{m}")
     column.text(loss_figures.psnr_text(view["mse"], view["psnr"]))
 if len(recon) == 2:
     st.write(loss_figures.closer_words(recon["max"]["psnr"], recon["avg"]["psnr"]))
-st.caption("The error maps show |input − reconstruction| averaged over the planes, on one colour scale.")
+st.caption(("The error maps show |input − reconstruction| averaged over the planes, on one colour scale. "
+            + photo_words("The reconstructions are")).strip())
 
 _chart_section(lab)
 
@@ -167,7 +207,8 @@ st.caption(f"Indices: PyTorch's flat index row × width + column of each output'
 refused = {m for m, view in views.items() if isinstance(view, str)}
 for place, (name, mime, source) in zip(st.columns(3) * 3, loss_figures.download_plan(mode=mode, selecting=selecting,
                                                                                       refused=refused)):
-    key = lab.cache_key(channel, name, source)
+    # Every pixel of the chosen image, not of the copy the page pools (they are the same below WORK_SIDE).
+    key = chosen.cache_key(channel, name, source)
     place.download_button(name, data=lambda key=key, name=name, source=source: _file(
-        key, name, lab.planes, lab.settings, source, channel), file_name=name, mime=mime, key=f"loss_dl_{name}",
-        on_click="ignore")
+        key, name, chosen.planes, chosen.settings, source, channel), file_name=name, mime=mime,
+        key=f"loss_dl_{name}", on_click="ignore")

@@ -353,9 +353,10 @@ def loss_view(result, *, channel=0, side=1024, survival=True):
         (:func:`pooling.compare.picks_one_cell`), ``mse``, ``psnr``,
         ``kept``, ``reused`` (shares of cells), ``survival`` (uint16 map of
         ``channel``), ``most`` (its maximum), ``error`` (float32, the planes'
-        mean), ``recon`` (float32) and ``dimmed`` (uint8 photos only, else
-        None). Without ``survival``, ``picks`` to ``most`` and ``dimmed``
-        are None.
+        mean), ``error_max`` (the largest cell of that mean before it is
+        shrunk, in float32: a colour scale's top), ``recon`` (float32) and
+        ``dimmed`` (uint8 photos only, else None). Without ``survival``,
+        ``picks`` to ``most`` and ``dimmed`` are None.
 
     Examples
     --------
@@ -371,9 +372,11 @@ def loss_view(result, *, channel=0, side=1024, survival=True):
         raise ValueError(f"channel ({channel}) must be from 0 to {planes.shape[0] - 1}")
     loss = information_loss(result, survival=survival)
     error, recon = (a if a.ndim == 3 else a[None] for a in (loss.loss_map, loss.reconstruction))
+    error = error.mean(axis=0)
     view = {
         "selecting": result.selecting, "mse": loss.mse, "psnr": loss.psnr,
-        "error": block_mean(error.mean(axis=0), side)[0].astype(np.float32),
+        "error_max": float(np.float32(error.max())),  # as the float32 map unshrunk would give it
+        "error": block_mean(error, side)[0].astype(np.float32),
         "recon": block_mean(recon, side)[0].astype(np.float32),
         "picks": None, "kept": None, "reused": None, "survival": None, "most": None, "dimmed": None,
     }
