@@ -18,8 +18,8 @@ from pooling.settings import pool_options
 from poolinglab.shown_words import block_words, shrunk_size
 from poolinglab.size_words import copy_words
 
-VIEW_SIDE = 1024  # arrays kept in the cache for display are block means at most this long
-# Photos are sent as block means at most this long: each figure is 450 pixels high, its image about 390, so a 512 px
+VIEW_SIDE = 1024  # error maps kept in the cache for display are block means at most this long
+# Photos are kept and sent as block means at most this long: each figure is 450 pixels high, its image about 390, so a 512 px
 # photo goes as 256 px (a quarter of the bytes and of the encoding), and the page says so.
 SHOW_SIDE = 400
 # A bigger photo is pooled as a copy this size: pooling, reconstructing and comparing a 12 MP photo three ways took
@@ -37,7 +37,8 @@ def _view(planes, pool_settings, channel, mode):
     except ValueError as err:  # stochastic pooling of negative numbers: the other modes still show
         return str(err)
     # Only the layer's own mode shows its survival map and dimmed photo.
-    return loss_figures.loss_view(result, channel=channel, side=VIEW_SIDE, survival=mode == pool_settings.mode)
+    return loss_figures.loss_view(result, channel=channel, side=VIEW_SIDE, photo_side=SHOW_SIDE,
+                                   survival=mode == pool_settings.mode)
 
 
 @widgets.shared_cache
@@ -56,12 +57,11 @@ def _build_figures(views, mode, worst, value_range):
     if not isinstance(views[mode], str) and views[mode]["dimmed"] is not None:
         dimmed = views[mode]["dimmed"]
         # uint8 pixels are shown as they are: scaling them from 0-255 to 0-255 gives the same pixels, slower
-        builds["dimmed"] = partial(image_figure, dimmed, title="Discarded cells dimmed", max_side=SHOW_SIDE,
+        builds["dimmed"] = partial(image_figure, dimmed, title="Discarded cells dimmed",
                                    value_range=None if dimmed.dtype == np.uint8 else (0, 255))
     for m in ("max", "avg"):
         if not isinstance(views[m], str):
-            builds["recon", m] = partial(image_figure, views[m]["recon"], title=RECON_NAMES[m], value_range=value_range,
-                                       max_side=SHOW_SIDE)
+            builds["recon", m] = partial(image_figure, views[m]["recon"], title=RECON_NAMES[m], value_range=value_range)
             builds["error", m] = partial(map_figure, views[m]["error"], title=f"{RECON_NAMES[m]}: |error|", zmin=0,
                                          zmax=worst, colorbar_title="|error|")
     with ThreadPoolExecutor(2) as pool:

@@ -329,7 +329,7 @@ def psnr_options(mode, options):
     return tuple(sorted((kept | {"train": False} if mode == "stochastic" else kept).items()))
 
 
-def loss_view(result, *, channel=0, side=1024, survival=True):
+def loss_view(result, *, channel=0, side=1024, survival=True, photo_side=None):
     """What a page draws of one pooling's information loss: its numbers, and maps shrunk to cache and send.
 
     Parameters
@@ -341,6 +341,10 @@ def loss_view(result, *, channel=0, side=1024, survival=True):
     side : int, optional
         The error map, reconstruction and dimmed photo are block means at
         most this long.
+    photo_side : int, optional
+        The reconstruction and dimmed photo are block means at most this
+        long instead (``side`` by default): a page that shows them smaller
+        than the error map shrinks them here once, from the float64 sums.
     survival : bool, optional
         Count the outputs that use each cell, and make what shows them: the
         survival map, its shares and the dimmed photo. False leaves those
@@ -377,7 +381,7 @@ def loss_view(result, *, channel=0, side=1024, survival=True):
         "selecting": result.selecting, "mse": loss.mse, "psnr": loss.psnr,
         "error_max": float(np.float32(error.max())),  # as the float32 map unshrunk would give it
         "error": block_mean(error, side)[0].astype(np.float32),
-        "recon": block_mean(recon, side)[0].astype(np.float32),
+        "recon": block_mean(recon, photo_side or side)[0].astype(np.float32),
         "picks": None, "kept": None, "reused": None, "survival": None, "most": None, "dimmed": None,
     }
     if survival:
@@ -387,9 +391,17 @@ def loss_view(result, *, channel=0, side=1024, survival=True):
             "reused": loss.reused_fraction,
             "survival": counts[channel].astype(np.uint16),  # at most 32 * 32 windows reuse a cell
             "most": int(counts[channel].max()),
-            "dimmed": block_mean(dim_discarded(planes, counts), side)[0] if planes.dtype == np.uint8 else None,
+            "dimmed": _shrunk_photo(dim_discarded(planes, counts), photo_side or side)
+            if planes.dtype == np.uint8 else None,
         })
     return view
+
+
+def _shrunk_photo(pixels, side):
+    """uint8 ``pixels`` as block means at most ``side`` long, rounded back to uint8 (as :func:`.image.image_figure`
+    rounds them)."""
+    shrunk, f = block_mean(pixels, side)
+    return shrunk if f == 1 else np.rint(shrunk).astype(np.uint8)
 
 
 def psnr_input(planes, *, side=512):
