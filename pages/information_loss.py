@@ -9,7 +9,6 @@ import streamlit as st
 import widgets
 from pooling import pool2d
 from pooling.figures import loss as loss_figures
-from pooling.figures.image import image_figure
 from pooling.figures.maps import map_figure
 from pooling.images import sha256_key
 from pooling.loss import psnr_by_kernel
@@ -57,11 +56,11 @@ def _build_figures(views, mode, worst, value_range):
     if not isinstance(views[mode], str) and views[mode]["dimmed"] is not None:
         dimmed = views[mode]["dimmed"]
         # uint8 pixels are shown as they are: scaling them from 0-255 to 0-255 gives the same pixels, slower
-        builds["dimmed"] = partial(image_figure, dimmed, title="Discarded cells dimmed",
+        builds["dimmed"] = partial(loss_figures.photo_figure, dimmed, title="Discarded cells dimmed",
                                    value_range=None if dimmed.dtype == np.uint8 else (0, 255))
     for m in ("max", "avg"):
         if not isinstance(views[m], str):
-            builds["recon", m] = partial(image_figure, views[m]["recon"], title=RECON_NAMES[m], value_range=value_range)
+            builds["recon", m] = partial(loss_figures.photo_figure, views[m]["recon"], title=RECON_NAMES[m], value_range=value_range)
             builds["error", m] = partial(map_figure, views[m]["error"], title=f"{RECON_NAMES[m]}: |error|", zmin=0,
                                          zmax=worst, colorbar_title="|error|")
     with ThreadPoolExecutor(2) as pool:
