@@ -18,12 +18,12 @@ from poolinglab.shown_words import block_words, shrunk_size
 from poolinglab.size_words import copy_words
 
 VIEW_SIDE = 1024  # error maps kept in the cache for display are block means at most this long
-# Photos are kept and sent as block means at most this long: each figure is 450 pixels high, its image about 390, so a 512 px
-# photo goes as 256 px (a quarter of the bytes and of the encoding), and the page says so.
-SHOW_SIDE = 400
-# A bigger photo is pooled as a copy this size: pooling, reconstructing and comparing a 12 MP photo three ways took
-# 4 s and 1.2 GB. The downloads still use every pixel.
-WORK_SIDE = 1024
+# Photos and error maps are sent as block means at most this long, and the page says so: each figure is 450 pixels
+# high, its image about 390, and a 512 px photo goes as 256 px (a quarter of the bytes and of the encoding).
+SHOW_SIDE = 300
+# A bigger photo is pooled as a copy this size: pooling, rebuilding and comparing a 12 MP photo three ways took 4 s
+# and 1.2 GB, a 1024 px copy three times a 512 px photo's move. The downloads still use every pixel.
+WORK_SIDE = 768
 CROP = 48  # the survival map is shown cell by cell on a crop this wide: block means would blur it to a constant
 CHART_SIDE = 512  # the PSNR chart pools at most this long an image
 RECON_NAMES = {"max": "Max-unpool", "avg": "Average spread back"}
@@ -62,7 +62,7 @@ def _build_figures(views, mode, worst, value_range):
         if not isinstance(views[m], str):
             builds["recon", m] = partial(loss_figures.photo_figure, views[m]["recon"], title=RECON_NAMES[m], value_range=value_range)
             builds["error", m] = partial(map_figure, views[m]["error"], title=f"{RECON_NAMES[m]}: |error|", zmin=0,
-                                         zmax=worst, colorbar_title="|error|")
+                                         zmax=worst, colorbar_title="|error|", max_side=SHOW_SIDE)
     with ThreadPoolExecutor(2) as pool:
         return dict(zip(builds, pool.map(lambda build: build(), builds.values())))
 
@@ -133,9 +133,8 @@ def _survival_section(survival, h, w, key, dimmed, dimmed_words):
     start = left.slider("Crop: left column", 0, w - cols, key="loss_crop_left") if w > cols else 0
     crop = survival["survival"][top:top + rows, start:start + cols]
     left.plotly_chart(widgets.shared((key, top, start), partial(
-        map_figure, crop, title=f"Outputs per input cell, rows {top}–{top + rows - 1}, columns {start}–"
-        f"{start + cols - 1}", zmin=0, zmax=max(survival["most"], 1), colorbar_title="outputs", value_format="d")),
-        key="loss_survival_map")
+        loss_figures.crop_figure, crop, title=f"Outputs per input cell, rows {top}–{top + rows - 1}, columns "
+        f"{start}–{start + cols - 1}", most=survival["most"])), key="loss_survival_map")
     left.caption("Heatmap of a crop, cell by cell: dark cells were discarded; bright cells were used by the most "
                  "outputs. Hover a cell for its count.")
     if dimmed is not None:
@@ -172,8 +171,8 @@ figures = widgets.shared(lab.cache_key("figures", worst), partial(
     _build_figures, views, mode, worst, value_range(lab.planes)))
 block, shown = shrunk_size((h, w), SHOW_SIDE)
 photo_words = partial(block_words, (h, w), shown, block, why="a figure shows its image at most about 390 pixels "
-                      "high, too small for every pixel to show", full_parts="Zooming in shows the blocks; the survival "
-                      "crop and the downloads have every pixel.")
+                      "high, and sending every pixel of five images on each change would keep you waiting",
+                      full_parts="Zooming in shows the blocks; the survival crop and the downloads have every pixel.")
 st.subheader(f"Survival map: {widgets.MODE_LABELS[mode]} pooling")
 if isinstance(views[mode], str):
     st.error(widgets.plain(f"{widgets.MODE_LABELS[mode]} pooling cannot pool this image: {views[mode]}. "
@@ -194,7 +193,7 @@ for column, (m, view) in zip(st.columns(2), recon.items()):
 if len(recon) == 2:
     st.write(loss_figures.closer_words(recon["max"]["psnr"], recon["avg"]["psnr"]))
 st.caption(("The error maps show |input − reconstruction| averaged over the planes, on one colour scale. "
-            + photo_words("The reconstructions are")).strip())
+            + photo_words("The reconstructions and error maps are")).strip())
 
 _chart_section(lab)
 

@@ -1,11 +1,13 @@
 """Tests of ``pooling.figures.loss``: the PSNR chart's traces, the dimmed image and coloured map PNGs."""
 
 import io
+import json
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io
 import pytest
-from helpers import coords, hypothesis_settings, raises
+from helpers import coords, hypothesis_settings, plotly_array, raises
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -18,6 +20,7 @@ from pooling.figures.image import image_figure
 from pooling.figures.loss import (
     DOWNLOADS,
     closer_words,
+    crop_figure,
     dim_discarded,
     download_bytes,
     download_plan,
@@ -32,7 +35,7 @@ from pooling.figures.loss import (
     quick_block_mean,
     survival_words,
 )
-from pooling.figures.maps import block_mean, color_map
+from pooling.figures.maps import block_mean, color_map, map_figure
 
 
 def test_psnr_chart_has_one_line_per_mode_with_its_numbers():
@@ -226,3 +229,19 @@ def test_photo_figure_is_image_figure_unvalidated(pixels, value_range, title):
     fast = photo_figure(pixels, title=title, value_range=value_range)
     assert fast.to_dict() == image_figure(pixels, title=title, value_range=value_range).to_dict()
     assert go.Figure(fast.to_dict()).to_dict() == fast.to_dict()  # valid as it is
+
+
+@pytest.mark.parametrize("most", [0, 1, 7])
+def test_crop_figure_draws_what_map_figure_draws(most):
+    counts = np.random.default_rng(most).integers(0, most + 1, (48, 40)).astype(np.uint16)
+    fast = crop_figure(counts, title="Outputs per input cell", most=most)
+    slow = map_figure(counts, title="Outputs per input cell", zmin=0, zmax=max(most, 1), colorbar_title="outputs",
+                      value_format="d")
+    fast_spec, slow_spec = (json.loads(plotly.io.to_json(f, validate=False)) for f in (fast, slow))
+    z = fast_spec["data"][0].pop("z")  # a typed array, which plotly.js reads as the list of numbers it holds
+    assert plotly_array(z).tolist() == slow_spec["data"][0].pop("z") == counts.tolist()  # 0 == 0.0
+    assert fast_spec == slow_spec
+    assert plotly.io.to_json(go.Figure(fast.to_dict())) == plotly.io.to_json(fast, validate=False)  # valid as it is
+    assert fast.data[0].z.dtype == np.uint16
+    with raises(ValueError, "counts must be a 2-D integer array of 1 to 9216 cells, got float64 (2, 2)"):
+        crop_figure(np.zeros((2, 2)), title="", most=1)

@@ -13,11 +13,11 @@ from ..loss import information_loss
 from ..result import PoolResult
 from . import palette
 from .image import _as_display_array
-from .maps import block_mean, color_map, pixels_uri
+from .maps import HOVER_CELLS, block_mean, color_map, map_figure, pixels_uri
 
-__all__ = ["DOWNLOADS", "PSNR_LABELS", "closer_words", "dim_discarded", "download_bytes", "download_plan", "loss_view",
-           "map_png", "photo_figure", "psnr_caption", "psnr_chart", "psnr_input", "psnr_options", "psnr_text",
-           "quick_block_mean", "survival_words"]
+__all__ = ["DOWNLOADS", "PSNR_LABELS", "closer_words", "crop_figure", "dim_discarded", "download_bytes",
+           "download_plan", "loss_view", "map_png", "photo_figure", "psnr_caption", "psnr_chart", "psnr_input",
+           "psnr_options", "psnr_text", "quick_block_mean", "survival_words"]
 
 # Legend labels of the PSNR chart's modes; the chart draws stochastic pooling's expected value (no sampling).
 PSNR_LABELS = {"max": "Max", "min": "Min", "avg": "Average", "lp": "Lp (your p)",
@@ -438,6 +438,37 @@ def quick_block_mean(values, max_side):
         out += rows[..., j::fw]
     out /= fh * fw
     return out, f
+
+
+def crop_figure(counts, *, title, most):
+    """The survival map's crop as :func:`.maps.map_figure` draws it, cell by cell, its counts kept as an array.
+
+    ``map_figure`` hands plotly the cells as nested lists of floats: a
+    shared cache then walks every cell to weigh it, and JSON spells each
+    ``0`` as ``0.0``. An integer array draws and hovers the same.
+
+    Parameters
+    ----------
+    counts : (h, w) int array_like
+        At most :data:`.maps.HOVER_CELLS` cells, so the map is a heatmap.
+    title : str
+    most : int
+        The colour scale's top (at least 1).
+
+    Examples
+    --------
+    >>> fig = crop_figure(np.array([[0, 1], [2, 0]], np.uint16), title="crop", most=2)
+    >>> fig.data[0].type, fig.data[0].z.tolist(), fig.data[0].zmax
+    ('heatmap', [[0, 1], [2, 0]], 2.0)
+    """
+    counts = np.asarray(counts)
+    if counts.dtype.kind not in "iu" or counts.ndim != 2 or not 0 < counts.size <= HOVER_CELLS:
+        raise ValueError(f"counts must be a 2-D integer array of 1 to {HOVER_CELLS} cells, got {counts.dtype} "
+                         f"{counts.shape}")
+    spec = map_figure(counts[:1, :1], title=title, zmin=0, zmax=max(int(most), 1), colorbar_title="outputs",
+                      value_format="d").to_dict()
+    spec["data"][0]["z"] = np.array(counts)  # a copy: the figure may be cached and shared
+    return go.Figure(spec, _validate=False)
 
 
 def photo_figure(pixels, *, title=None, value_range=None):
