@@ -19,6 +19,7 @@ from pooling.figures import palette
 from pooling.figures.image import image_figure
 from pooling.figures.loss import (
     DOWNLOADS,
+    _mean_error,
     closer_words,
     crop_figure,
     dim_discarded,
@@ -246,3 +247,22 @@ def test_crop_figure_draws_what_map_figure_draws(most):
     assert fast.data[0].z.dtype == np.uint16
     with raises(ValueError, "counts must be a 2-D integer array of 1 to 9216 cells, got float64 (2, 2)"):
         crop_figure(np.zeros((2, 2)), title="", most=1)
+
+
+@hypothesis_settings(60)
+@given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=3, max_dims=3, min_side=1, max_side=12),
+                  elements={"min_value": -1e6, "max_value": 1e6}), st.sampled_from(["max", "avg", "lp"]))
+def test_mean_error_plane_by_plane_is_the_full_arrays_mean_bit_for_bit(x, mode):
+    recon = pooling.reconstruct(pooling.pool2d(x, mode, 1 if min(x.shape[1:]) < 2 else 2))
+    expected = np.abs(np.subtract(x, recon, dtype=np.float64)).mean(axis=0)
+    np.testing.assert_array_equal(_mean_error(x, recon), expected)
+
+
+def test_downloads_of_one_plane_and_of_typed_numbers_keep_their_shape():
+    x = coords(5, 6) - 7.0  # 2-D: the core gives 2-D maps back
+    result = pooling.pool2d(x, "max", 2)
+    loss = information_loss(result)
+    survival = np.load(io.BytesIO(download_bytes("survival-map.npy", result)))
+    np.testing.assert_array_equal(survival, loss.survival[None])
+    error = np.asarray(Image.open(io.BytesIO(download_bytes("error-max.png", result))))
+    np.testing.assert_array_equal(error, color_map(loss.loss_map, 0, loss.loss_map.max()))
