@@ -442,11 +442,13 @@ def quick_block_mean(values, max_side):
         return block_mean(a, max_side)
     fh, fw = min(f, h), min(f, w)
     a = a[..., : max(1, h // f) * fh, : max(1, w // f) * fw]
-    rows = a[..., 0::fh, :].astype(np.float64)
-    for i in range(1, fh):
+    # The first two rows (columns) of each block go into a new array in one add, the others are added to it.
+    rows = a[..., 0::fh, :].astype(np.float64) if fh == 1 else np.add(a[..., 0::fh, :], a[..., 1::fh, :],
+                                                                      dtype=np.float64)
+    for i in range(2, fh):
         rows += a[..., i::fh, :]
-    out = rows[..., 0::fw].copy()
-    for j in range(1, fw):
+    out = rows[..., 0::fw].copy() if fw == 1 else np.add(rows[..., 0::fw], rows[..., 1::fw])
+    for j in range(2, fw):
         out += rows[..., j::fw]
     out /= fh * fw
     return out, f
