@@ -29,42 +29,47 @@ CHART_SIDE = 512  # the PSNR chart pools at most this long an image
 RECON_NAMES = {"max": "Max-unpool", "avg": "Average spread back"}
 
 
-def _view(planes, pool_settings, channel, mode):
+def _view(planes, pool_settings, mode):
     """:func:`loss_view` of one mode with the sidebar's window, or the core's reason it refused."""
     try:
         result = pool2d(planes, mode, **pool_options(pool_settings, mode=mode))
     except ValueError as err:  # stochastic pooling of negative numbers: the other modes still show
         return str(err)
-    # Only the layer's own mode shows its survival map and dimmed photo.
-    return loss_figures.loss_view(result, channel=channel, side=VIEW_SIDE, photo_side=SHOW_SIDE,
-                                   survival=mode == pool_settings.mode)
+    # Only the layer's own mode shows its survival map (every plane's: the page picks one) and dimmed photo.
+    return loss_figures.loss_view(result, channel=None, side=VIEW_SIDE, photo_side=SHOW_SIDE,
+                                  survival=mode == pool_settings.mode)
 
 
 @widgets.shared_cache
-def _views(key, _planes, pool_settings, channel):
-    """:func:`_view` of the sidebar's layer and of max and avg with its window, two at a time (numpy lets go of
-    the GIL)."""
-    modes = list(dict.fromkeys((pool_settings.mode, "max", "avg")))
-    with ThreadPoolExecutor(2) as pool:
-        return dict(zip(modes, pool.map(partial(_view, _planes, pool_settings, channel), modes)))
+def _views_and_figures(key, _planes, pool_settings, value_range):
+    """:func:`_view` of the sidebar's layer and of max and avg with its window, and the figures of what they show.
 
-
-def _build_figures(views, mode, worst, value_range):
-    """The dimmed photo, the reconstructions and their error maps, encoded two at a time (Pillow and numpy let go
-    of the GIL). None where the view has nothing to show."""
-    builds = {}
-    if not isinstance(views[mode], str) and views[mode]["dimmed"] is not None:
-        dimmed = views[mode]["dimmed"]
-        # uint8 pixels are shown as they are: scaling them from 0-255 to 0-255 gives the same pixels, slower
-        builds["dimmed"] = partial(loss_figures.photo_figure, dimmed, title="Discarded cells dimmed",
-                                   value_range=None if dimmed.dtype == np.uint8 else (0, 255))
-    for m in ("max", "avg"):
-        if not isinstance(views[m], str):
-            builds["recon", m] = partial(loss_figures.photo_figure, views[m]["recon"], title=RECON_NAMES[m], value_range=value_range)
-            builds["error", m] = partial(map_figure, views[m]["error"], title=f"{RECON_NAMES[m]}: |error|", zmin=0,
-                                         zmax=worst, colorbar_title="|error|", max_side=SHOW_SIDE)
+    Two threads (numpy and Pillow let go of the GIL): a mode's photos are encoded while the next mode is pooled,
+    and the error maps, on one colour scale, once every mode is done. Returns ``views`` (mode -> view or the
+    core's reason it refused) and ``figures`` (``"dimmed"``, ``("recon", m)``, ``("error", m)``; what a refused
+    mode would show is left out). Nothing here depends on the survival map's plane.
+    """
+    mode = pool_settings.mode
+    modes = list(dict.fromkeys((mode, "max", "avg")))
     with ThreadPoolExecutor(2) as pool:
-        return dict(zip(builds, pool.map(lambda build: build(), builds.values())))
+        pending = {m: pool.submit(_view, _planes, pool_settings, m) for m in modes}
+        views, builds = {}, {}
+        for m, future in pending.items():
+            view = views[m] = future.result()
+            if isinstance(view, str):
+                continue
+            if m == mode and view["dimmed"] is not None:
+                builds["dimmed"] = pool.submit(loss_figures.photo_figure, view["dimmed"],
+                                               title="Discarded cells dimmed")
+            if m in RECON_NAMES:
+                builds["recon", m] = pool.submit(loss_figures.photo_figure, view["recon"], title=RECON_NAMES[m],
+                                                 value_range=value_range)
+        recon = [m for m in RECON_NAMES if not isinstance(views[m], str)]
+        worst = max((views[m]["error_max"] for m in recon), default=0.0) or 1.0
+        for m in recon:
+            builds["error", m] = pool.submit(map_figure, views[m]["error"], title=f"{RECON_NAMES[m]}: |error|",
+                                             zmin=0, zmax=worst, colorbar_title="|error|", max_side=SHOW_SIDE)
+        return views, {name: future.result() for name, future in builds.items()}
 
 
 @widgets.shared_cache
@@ -114,12 +119,15 @@ def _chart_section(lab):
 
 
 @st.fragment
-def _survival_section(survival, h, w, key, dimmed, dimmed_words):
+def _survival_section(survival, channel, key, dimmed, dimmed_words):
     """The sidebar layer's shares of discarded, kept and reused cells, a crop of its survival map, the dimmed image.
 
-    ``key`` names the survival map (its plane included); ``dimmed`` is the dimmed photo's figure, or None, and
-    ``dimmed_words`` what the page says about its size.
+    ``survival`` is the layer's view, with every plane's survival map; ``channel`` the plane drawn and ``key`` what
+    names its map. ``dimmed`` is the dimmed photo's figure, or None, and ``dimmed_words`` what the page says about
+    its size.
     """
+    counts = survival["survival"][channel]
+    h, w = counts.shape
     st.write(loss_figures.survival_words(survival["picks"]))
     names = ("Discarded (used by no output)", "Kept", "Reused (2 or more outputs)")
     for place, name, share in zip(st.columns(3), names, (1 - survival["kept"], survival["kept"], survival["reused"])):
@@ -131,10 +139,10 @@ def _survival_section(survival, h, w, key, dimmed, dimmed_words):
         st.session_state[name] = min(int(st.session_state.get(name, room // 2)), max(room, 0))
     top = left.slider("Crop: top row", 0, h - rows, key="loss_crop_top") if h > rows else 0
     start = left.slider("Crop: left column", 0, w - cols, key="loss_crop_left") if w > cols else 0
-    crop = survival["survival"][top:top + rows, start:start + cols]
+    crop = counts[top:top + rows, start:start + cols]
     left.plotly_chart(widgets.shared((key, top, start), partial(
         loss_figures.crop_figure, crop, title=f"Outputs per input cell, rows {top}–{top + rows - 1}, columns "
-        f"{start}–{start + cols - 1}", most=survival["most"])), key="loss_survival_map")
+        f"{start}–{start + cols - 1}", most=survival["most"][channel])), key="loss_survival_map")
     left.caption("Heatmap of a crop, cell by cell: dark cells were discarded; bright cells were used by the most "
                  "outputs. Hover a cell for its count.")
     if dimmed is not None:
@@ -161,14 +169,10 @@ if not widgets.check_layer(lab, (h, w)):
     st.stop()
 channel = st.selectbox("Plane for the survival map", range(c), key="loss_channel",
                        format_func=("red", "green", "blue").__getitem__) if c == 3 else 0
-views = _views(lab.cache_key(channel), lab.planes, lab.settings, channel)
+# Its key leaves out the survival map's plane: picking another plane finds everything built.
+views, figures = _views_and_figures(lab.cache_key(), lab.planes, lab.settings, value_range(lab.planes))
 mode = lab.settings.mode
-recon = {m: views[m] for m in ("max", "avg") if not isinstance(views[m], str)}
-worst = max((v["error_max"] for v in recon.values()), default=0.0) or 1.0
-# Every figure but the survival crop shows every plane: their key leaves out the plane, so picking another plane
-# finds them built.
-figures = widgets.shared(lab.cache_key("figures", worst), partial(
-    _build_figures, views, mode, worst, value_range(lab.planes)))
+recon = {m: views[m] for m in RECON_NAMES if not isinstance(views[m], str)}
 block, shown = shrunk_size((h, w), SHOW_SIDE)
 photo_words = partial(block_words, (h, w), shown, block, why="a figure shows its image at most about 390 pixels "
                       "high, and sending every pixel of five images on each change would keep you waiting",
@@ -178,7 +182,7 @@ if isinstance(views[mode], str):
     st.error(widgets.plain(f"{widgets.MODE_LABELS[mode]} pooling cannot pool this image: {views[mode]}. "
                            "Max and average pooling below, and the chart, do not need it."))
 else:
-    _survival_section(views[mode], h, w, lab.cache_key(channel, "survival"), figures.get("dimmed"),
+    _survival_section(views[mode], channel, lab.cache_key(channel, "survival"), figures.get("dimmed"),
                       photo_words("The dimmed photo is"))
 
 st.subheader("Reconstruction from the pooled output")

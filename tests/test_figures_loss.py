@@ -266,3 +266,15 @@ def test_downloads_of_one_plane_and_of_typed_numbers_keep_their_shape():
     np.testing.assert_array_equal(survival, loss.survival[None])
     error = np.asarray(Image.open(io.BytesIO(download_bytes("error-max.png", result))))
     np.testing.assert_array_equal(error, color_map(loss.loss_map, 0, loss.loss_map.max()))
+
+
+def test_loss_view_of_every_plane_holds_each_planes_survival_map():
+    x = np.tile(photo(h=8, w=8), (1, 4, 4))
+    result = pooling.pool2d(x, "max", 3, stride=2)
+    every = loss_view(result, channel=None, side=16)
+    for c in range(3):
+        one = loss_view(result, channel=c, side=16)
+        np.testing.assert_array_equal(every["survival"][c], one["survival"])
+        assert every["most"][c] == one["most"]
+    assert every["survival"].dtype == np.uint16 and isinstance(every["most"], tuple)
+    np.testing.assert_array_equal(every["dimmed"], one["dimmed"])

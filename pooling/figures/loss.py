@@ -348,9 +348,11 @@ def loss_view(result, *, channel=0, side=1024, survival=True, photo_side=None):
     Parameters
     ----------
     result : PoolResult
-    channel : int, optional
+    channel : int or None, optional
         The plane whose survival map is kept cell by cell (it is shown as a
-        crop, which block means would blur).
+        crop, which block means would blur). None keeps every plane's, and
+        ``most`` is then a tuple of each plane's maximum: a page that lets
+        the user pick the plane needs no other view for another plane.
     side : int, optional
         The error map, reconstruction and dimmed photo are block means at
         most this long.
@@ -385,7 +387,7 @@ def loss_view(result, *, channel=0, side=1024, survival=True, photo_side=None):
     if not isinstance(result, PoolResult):
         raise TypeError(f"result must be a PoolResult, not {type(result).__name__}")
     planes = result.input
-    if not 0 <= channel < planes.shape[0]:
+    if channel is not None and not 0 <= channel < planes.shape[0]:
         raise ValueError(f"channel ({channel}) must be from 0 to {planes.shape[0] - 1}")
     loss = information_loss(result, survival=survival)
     error, recon = (a if a.ndim == 3 else a[None] for a in (loss.loss_map, loss.reconstruction))
@@ -402,8 +404,9 @@ def loss_view(result, *, channel=0, side=1024, survival=True, photo_side=None):
         view.update({
             "picks": picks_one_cell(result, survival=counts), "kept": loss.kept_fraction,
             "reused": loss.reused_fraction,
-            "survival": counts[channel].astype(np.uint16),  # at most 32 * 32 windows reuse a cell
-            "most": int(counts[channel].max()),
+            # at most 32 * 32 windows reuse a cell
+            "survival": (counts if channel is None else counts[channel]).astype(np.uint16),
+            "most": tuple(int(m) for m in counts.max(axis=(1, 2))) if channel is None else int(counts[channel].max()),
             "dimmed": _shrunk_photo(dim_discarded(planes, counts), photo_side or side)
             if planes.dtype == np.uint8 else None,
         })
