@@ -162,3 +162,34 @@ def test_a_layer_that_cannot_pool_the_image_is_explained():
     assert not at.exception
     assert any("cannot pool this image" in w.value for w in at.warning)
     assert errors(at)  # the sidebar says why
+
+
+def test_a_photo_bigger_than_the_page_works_on_is_pooled_as_a_copy_and_the_page_says_so():
+    import io
+
+    from apptest_helpers import upload
+    from PIL import Image
+
+    pixels = np.random.default_rng(4).integers(0, 100, (1100, 1500, 3), dtype=np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, "PNG")
+    at = open_alone(PAGE)
+    at.selectbox(key="working_size").set_value("full").run()
+    at = upload(at, "big.png", buffer.getvalue())
+    copy = images.to_planes(images.working_image(pixels, 768))
+    assert copy.shape[1:] == (563, 768)
+    notes = [i.value for i in at.info]
+    assert any(n.startswith("Your image is 1,100 × 1,500 pixels (1.6 megapixels). This page pools a 563 × 768 copy "
+                            "of it") and n.endswith("The downloads at the bottom use every pixel.") for n in notes)
+    for line, m in zip(psnr_lines(at), ("max", "avg")):  # the copy's numbers, as the words say
+        loss = information_loss(pool2d(copy, m, 2))
+        assert line == f"MSE {loss.mse:.4g}   PSNR {loss.psnr:.2f} dB"
+    assert any("shown as means of 3 × 3 pixel blocks, 187 × 256 for the image's 563 × 768 pixels" in c.value
+               for c in at.caption)
+
+
+def test_a_512_px_photo_says_its_photos_are_shown_as_block_means(astronaut):
+    at = open_alone(PAGE)
+    said = [c.value for c in at.caption if "pixel blocks" in c.value]
+    assert len(said) == 2 and all("2 × 2 pixel blocks, 256 × 256 for the image's 512 × 512 pixels" in c for c in said)
+    assert "The whole image with every discarded cell at a quarter of its brightness. The dimmed photo is" in said[0]
