@@ -1,5 +1,6 @@
 """Information loss: which input cells a pooling keeps, and how well the image comes back from its output."""
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import numpy as np
@@ -8,32 +9,67 @@ import streamlit as st
 import widgets
 from pooling import pool2d
 from pooling.figures import loss as loss_figures
-from pooling.figures.image import image_figure
 from pooling.figures.maps import map_figure
 from pooling.images import sha256_key
 from pooling.loss import psnr_by_kernel
 from pooling.noise import value_range
 from pooling.settings import pool_options
+from poolinglab.shown_words import block_words, shrunk_size
+from poolinglab.size_words import copy_words
 
-VIEW_SIDE = 1024  # arrays kept in the cache for display are block means at most this long
+VIEW_SIDE = 1024  # error maps kept in the cache for display are block means at most this long
+# Photos and error maps are sent as block means at most this long, and the page says so: each figure is 450 pixels
+# high, its image about 390, and a 512 px photo goes as 256 px (a quarter of the bytes and of the encoding).
+SHOW_SIDE = 300
+# A bigger photo is pooled as a copy this size: pooling, rebuilding and comparing a 12 MP photo three ways took 4 s
+# and 1.2 GB, a 1024 px copy three times a 512 px photo's move. The downloads still use every pixel.
+WORK_SIDE = 768
 CROP = 48  # the survival map is shown cell by cell on a crop this wide: block means would blur it to a constant
 CHART_SIDE = 512  # the PSNR chart pools at most this long an image
 RECON_NAMES = {"max": "Max-unpool", "avg": "Average spread back"}
 
 
+def _view(planes, pool_settings, mode):
+    """:func:`loss_view` of one mode with the sidebar's window, or the core's reason it refused."""
+    try:
+        result = pool2d(planes, mode, **pool_options(pool_settings, mode=mode))
+    except ValueError as err:  # stochastic pooling of negative numbers: the other modes still show
+        return str(err)
+    # Only the layer's own mode shows its survival map (every plane's: the page picks one) and dimmed photo.
+    return loss_figures.loss_view(result, channel=None, side=VIEW_SIDE, photo_side=SHOW_SIDE,
+                                  survival=mode == pool_settings.mode)
+
+
 @widgets.shared_cache
-def _views(key, _planes, pool_settings, channel):
-    """:func:`loss_view` of the sidebar's layer and of max and avg with its window, or the core's reason it refused."""
-    views = {}
-    for mode in dict.fromkeys((pool_settings.mode, "max", "avg")):
-        try:
-            result = pool2d(_planes, mode, **pool_options(pool_settings, mode=mode))
-            # Only the layer's own mode shows its survival map and dimmed photo.
-            views[mode] = loss_figures.loss_view(result, channel=channel, side=VIEW_SIDE,
-                                                 survival=mode == pool_settings.mode)
-        except ValueError as err:  # stochastic pooling of negative numbers: the other modes still show
-            views[mode] = str(err)
-    return views
+def _views_and_figures(key, _planes, pool_settings, value_range):
+    """:func:`_view` of the sidebar's layer and of max and avg with its window, and the figures of what they show.
+
+    Two threads (numpy and Pillow let go of the GIL): a mode's photos are encoded while the next mode is pooled,
+    and the error maps, on one colour scale, once every mode is done. Returns ``views`` (mode -> view or the
+    core's reason it refused) and ``figures`` (``"dimmed"``, ``("recon", m)``, ``("error", m)``; what a refused
+    mode would show is left out). Nothing here depends on the survival map's plane.
+    """
+    mode = pool_settings.mode
+    modes = list(dict.fromkeys((mode, "max", "avg")))
+    with ThreadPoolExecutor(2) as pool:
+        pending = {m: pool.submit(_view, _planes, pool_settings, m) for m in modes}
+        views, builds = {}, {}
+        for m, future in pending.items():
+            view = views[m] = future.result()
+            if isinstance(view, str):
+                continue
+            if m == mode and view["dimmed"] is not None:
+                builds["dimmed"] = pool.submit(loss_figures.photo_figure, view["dimmed"],
+                                               title="Discarded cells dimmed")
+            if m in RECON_NAMES:
+                builds["recon", m] = pool.submit(loss_figures.photo_figure, view["recon"], title=RECON_NAMES[m],
+                                                 value_range=value_range)
+        recon = [m for m in RECON_NAMES if not isinstance(views[m], str)]
+        worst = max((views[m]["error_max"] for m in recon), default=0.0) or 1.0
+        for m in recon:
+            builds["error", m] = pool.submit(map_figure, views[m]["error"], title=f"{RECON_NAMES[m]}: |error|",
+                                             zmin=0, zmax=worst, colorbar_title="|error|", max_side=SHOW_SIDE)
+        return views, {name: future.result() for name, future in builds.items()}
 
 
 @widgets.shared_cache
@@ -57,7 +93,8 @@ def _chart_section(lab):
     planes, f = loss_figures.psnr_input(lab.planes, side=CHART_SIDE)
     if f > 1:
         st.caption(f"To stay fast, the chart pools your image shrunk {f} times (block means), "
-                   f"{planes.shape[1]} × {planes.shape[2]}; the maps above use it at full working size.")
+                   f"{planes.shape[1]} × {planes.shape[2]}; the maps above use it at {lab.planes.shape[1]} × "
+                   f"{lab.planes.shape[2]}.")
     kernels = tuple(range(2, min(8, *planes.shape[1:]) + 1))
     if not kernels or not modes:
         st.info("Pick a mode, on an image at least 2 × 2, to draw the chart.")
@@ -82,11 +119,15 @@ def _chart_section(lab):
 
 
 @st.fragment
-def _survival_section(survival, h, w, key, photo_key):
+def _survival_section(survival, channel, key, dimmed, dimmed_words):
     """The sidebar layer's shares of discarded, kept and reused cells, a crop of its survival map, the dimmed image.
 
-    ``key`` names the survival map (its plane included); ``photo_key`` the dimmed photo, which shows every plane.
+    ``survival`` is the layer's view, with every plane's survival map; ``channel`` the plane drawn and ``key`` what
+    names its map. ``dimmed`` is the dimmed photo's figure, or None, and ``dimmed_words`` what the page says about
+    its size.
     """
+    counts = survival["survival"][channel]
+    h, w = counts.shape
     st.write(loss_figures.survival_words(survival["picks"]))
     names = ("Discarded (used by no output)", "Kept", "Reused (2 or more outputs)")
     for place, name, share in zip(st.columns(3), names, (1 - survival["kept"], survival["kept"], survival["reused"])):
@@ -98,64 +139,65 @@ def _survival_section(survival, h, w, key, photo_key):
         st.session_state[name] = min(int(st.session_state.get(name, room // 2)), max(room, 0))
     top = left.slider("Crop: top row", 0, h - rows, key="loss_crop_top") if h > rows else 0
     start = left.slider("Crop: left column", 0, w - cols, key="loss_crop_left") if w > cols else 0
-    crop = survival["survival"][top:top + rows, start:start + cols]
+    crop = counts[top:top + rows, start:start + cols]
     left.plotly_chart(widgets.shared((key, top, start), partial(
-        map_figure, crop, title=f"Outputs per input cell, rows {top}–{top + rows - 1}, columns {start}–"
-        f"{start + cols - 1}", zmin=0, zmax=max(survival["most"], 1), colorbar_title="outputs", value_format="d")),
-        key="loss_survival_map")
+        loss_figures.crop_figure, crop, title=f"Outputs per input cell, rows {top}–{top + rows - 1}, columns "
+        f"{start}–{start + cols - 1}", most=survival["most"][channel])), key="loss_survival_map")
     left.caption("Heatmap of a crop, cell by cell: dark cells were discarded; bright cells were used by the most "
                  "outputs. Hover a cell for its count.")
-    if survival["dimmed"] is not None:
-        right.plotly_chart(widgets.shared(photo_key, partial(
-            image_figure, survival["dimmed"], title="Discarded cells dimmed", max_side=640,
-            # uint8 pixels are shown as they are: scaling them from 0-255 to 0-255 gives the same pixels, slower
-            value_range=None if survival["dimmed"].dtype == np.uint8 else (0, 255))),
-            key="loss_dimmed")
-        right.caption("The whole image with every discarded cell at a quarter of its brightness.")
+    if dimmed is not None:
+        right.plotly_chart(dimmed, key="loss_dimmed")
+        right.caption(f"The whole image with every discarded cell at a quarter of its brightness. {dimmed_words}"
+                      .strip())
 
 
-lab = widgets.sidebar()
+chosen = widgets.sidebar()
+lab = widgets.working_copy(chosen, WORK_SIDE)
 st.title("Information loss")
 st.write("**The claim:** pooling keeps the important part of an image and throws away only the rest.")
 st.write("Below: which input cells your layer keeps, how close the image comes back from the pooled output "
          "alone, and how fast that falls as the window grows. Set the layer and pick the image in the sidebar.")
 
 c, h, w = lab.planes.shape
+if lab is not chosen:
+    st.info(copy_words(chosen.planes.shape[1:], (h, w), "This page pools",
+                       "pooling, rebuilding and comparing every pixel three ways would keep you waiting",
+                       full_parts="The downloads at the bottom use every pixel."))
 if not widgets.check_layer(lab, (h, w)):
     st.warning("This layer cannot pool this image: the sidebar says why. The chart below does not use it.")
     _chart_section(lab)
     st.stop()
 channel = st.selectbox("Plane for the survival map", range(c), key="loss_channel",
                        format_func=("red", "green", "blue").__getitem__) if c == 3 else 0
-views = _views(lab.cache_key(channel), lab.planes, lab.settings, channel)
+# Its key leaves out the survival map's plane: picking another plane finds everything built.
+views, figures = _views_and_figures(lab.cache_key(), lab.planes, lab.settings, value_range(lab.planes))
 mode = lab.settings.mode
+recon = {m: views[m] for m in RECON_NAMES if not isinstance(views[m], str)}
+block, shown = shrunk_size((h, w), SHOW_SIDE)
+photo_words = partial(block_words, (h, w), shown, block, why="a figure shows its image at most about 390 pixels "
+                      "high, and sending every pixel of five images on each change would keep you waiting",
+                      full_parts="Zooming in shows the blocks; the survival crop and the downloads have every pixel.")
 st.subheader(f"Survival map: {widgets.MODE_LABELS[mode]} pooling")
 if isinstance(views[mode], str):
     st.error(widgets.plain(f"{widgets.MODE_LABELS[mode]} pooling cannot pool this image: {views[mode]}. "
                            "Max and average pooling below, and the chart, do not need it."))
 else:
-    _survival_section(views[mode], h, w, lab.cache_key(channel, "survival"), lab.cache_key("dimmed"))
+    _survival_section(views[mode], channel, lab.cache_key(channel, "survival"), figures.get("dimmed"),
+                      photo_words("The dimmed photo is"))
 
 st.subheader("Reconstruction from the pooled output")
 st.write("Max-unpooling puts each output back on the cell it came from and zeros elsewhere; average spreads "
          "each output over its whole window. PSNR = 10 log10(range² / MSE), range 255 for photos and the "
          "numbers' span for typed numbers: higher is closer, +10 dB is a tenth of the squared error, "
          "and it is infinite when the reconstruction is exact.")
-recon = {m: views[m] for m in ("max", "avg") if not isinstance(views[m], str)}
-worst = max((float(v["error"].max()) for v in recon.values()), default=0.0) or 1.0
 for column, (m, view) in zip(st.columns(2), recon.items()):
-    # Reconstructions and errors show every plane: their keys leave out the survival map's plane, so picking
-    # another plane finds them built.
-    column.plotly_chart(widgets.shared(lab.cache_key("recon", m), partial(
-        image_figure, view["recon"], title=RECON_NAMES[m], value_range=value_range(lab.planes), max_side=640)),
-        key=f"loss_recon_{m}")
-    column.plotly_chart(widgets.shared(lab.cache_key("error", m, worst), partial(
-        map_figure, view["error"], title=f"{RECON_NAMES[m]}: |error|", zmin=0, zmax=worst, colorbar_title="|error|")),
-        key=f"loss_error_{m}")
+    column.plotly_chart(figures["recon", m], key=f"loss_recon_{m}")
+    column.plotly_chart(figures["error", m], key=f"loss_error_{m}")
     column.text(loss_figures.psnr_text(view["mse"], view["psnr"]))
 if len(recon) == 2:
     st.write(loss_figures.closer_words(recon["max"]["psnr"], recon["avg"]["psnr"]))
-st.caption("The error maps show |input − reconstruction| averaged over the planes, on one colour scale.")
+st.caption(("The error maps show |input − reconstruction| averaged over the planes, on one colour scale. "
+            + photo_words("The reconstructions and error maps are")).strip())
 
 _chart_section(lab)
 
@@ -167,7 +209,8 @@ st.caption(f"Indices: PyTorch's flat index row × width + column of each output'
 refused = {m for m, view in views.items() if isinstance(view, str)}
 for place, (name, mime, source) in zip(st.columns(3) * 3, loss_figures.download_plan(mode=mode, selecting=selecting,
                                                                                       refused=refused)):
-    key = lab.cache_key(channel, name, source)
+    # Every pixel of the chosen image, not of the copy the page pools (they are the same below WORK_SIDE).
+    key = chosen.cache_key(channel, name, source)
     place.download_button(name, data=lambda key=key, name=name, source=source: _file(
-        key, name, lab.planes, lab.settings, source, channel), file_name=name, mime=mime, key=f"loss_dl_{name}",
-        on_click="ignore")
+        key, name, chosen.planes, chosen.settings, source, channel), file_name=name, mime=mime,
+        key=f"loss_dl_{name}", on_click="ignore")

@@ -1,31 +1,42 @@
 """Tests of ``pooling.figures.loss``: the PSNR chart's traces, the dimmed image and coloured map PNGs."""
 
 import io
+import json
 
 import numpy as np
+import plotly.graph_objects as go
+import plotly.io
 import pytest
-from helpers import coords, raises
+from helpers import coords, hypothesis_settings, plotly_array, raises
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 from PIL import Image
 
 import pooling
 from pooling import information_loss
 from pooling.figures import palette
+from pooling.figures.image import image_figure
 from pooling.figures.loss import (
     DOWNLOADS,
+    _mean_error,
     closer_words,
+    crop_figure,
     dim_discarded,
     download_bytes,
     download_plan,
     loss_view,
     map_png,
+    photo_figure,
     psnr_caption,
     psnr_chart,
     psnr_input,
     psnr_options,
     psnr_text,
+    quick_block_mean,
     survival_words,
 )
-from pooling.figures.maps import block_mean, color_map
+from pooling.figures.maps import block_mean, color_map, map_figure
 
 
 def test_psnr_chart_has_one_line_per_mode_with_its_numbers():
@@ -187,3 +198,83 @@ def test_page_words():
     assert closer_words(np.nan, 3.0).startswith("On this image, PSNR cannot say which comes back closer")
     assert psnr_text(1234.5678, 17.123) == "MSE 1235   PSNR 17.12 dB"
     assert psnr_text(0.0, np.inf) == "MSE 0   PSNR ∞ (exact)"
+
+
+@hypothesis_settings(80)
+@given(hnp.arrays(st.sampled_from([np.uint8, np.float32, np.float64]),
+                  hnp.array_shapes(min_dims=2, max_dims=3, min_side=1, max_side=40),
+                  elements={"min_value": 0, "max_value": 255, "allow_nan": False}),
+       st.integers(1, 45))
+def test_quick_block_mean_gives_block_means_numbers_bit_for_bit(values, side):
+    quick, f = quick_block_mean(values, side)
+    slow, g = block_mean(values, side)
+    assert f == g and quick.dtype == slow.dtype
+    np.testing.assert_array_equal(quick, slow)
+
+
+def test_quick_block_mean_on_a_photo_and_its_refusal():
+    photo = np.random.default_rng(0).integers(0, 256, (3, 3000, 4000), dtype=np.uint8)[:, :1000, :1333]
+    for side in (400, 256, 150):  # blocks of 3, 6 and 9 (numpy's own sum from 8 on)
+        np.testing.assert_array_equal(quick_block_mean(photo, side)[0], block_mean(photo, side)[0])
+    with raises(ValueError, "max_side (0) must be at least 1"):
+        quick_block_mean(photo, 0)
+
+
+@pytest.mark.parametrize("pixels, value_range", [
+    (np.arange(60, dtype=np.uint8).reshape(3, 4, 5), None),
+    (np.linspace(-3, 9, 60, dtype=np.float32).reshape(3, 4, 5), (0, 255)),
+    (np.linspace(-3, 9, 20).reshape(4, 5), None),
+])
+@pytest.mark.parametrize("title", [None, "Max-unpool"])
+def test_photo_figure_is_image_figure_unvalidated(pixels, value_range, title):
+    fast = photo_figure(pixels, title=title, value_range=value_range)
+    assert fast.to_dict() == image_figure(pixels, title=title, value_range=value_range).to_dict()
+    assert go.Figure(fast.to_dict()).to_dict() == fast.to_dict()  # valid as it is
+
+
+@pytest.mark.parametrize("most", [0, 1, 7])
+def test_crop_figure_draws_what_map_figure_draws(most):
+    counts = np.random.default_rng(most).integers(0, most + 1, (48, 40)).astype(np.uint16)
+    fast = crop_figure(counts, title="Outputs per input cell", most=most)
+    slow = map_figure(counts, title="Outputs per input cell", zmin=0, zmax=max(most, 1), colorbar_title="outputs",
+                      value_format="d")
+    fast_spec, slow_spec = (json.loads(plotly.io.to_json(f, validate=False)) for f in (fast, slow))
+    z = fast_spec["data"][0].pop("z")  # a typed array, which plotly.js reads as the list of numbers it holds
+    assert plotly_array(z).tolist() == slow_spec["data"][0].pop("z") == counts.tolist()  # 0 == 0.0
+    assert fast_spec == slow_spec
+    valid = json.loads(plotly.io.to_json(go.Figure(fast.to_dict())))  # valid as it is
+    assert valid == json.loads(plotly.io.to_json(fast, validate=False))
+    assert fast.data[0].z.dtype == np.uint16
+    with raises(ValueError, "counts must be a 2-D integer array of 1 to 9216 cells, got float64 (2, 2)"):
+        crop_figure(np.zeros((2, 2)), title="", most=1)
+
+
+@hypothesis_settings(60)
+@given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=3, max_dims=3, min_side=1, max_side=12),
+                  elements={"min_value": -1e6, "max_value": 1e6}), st.sampled_from(["max", "avg", "lp"]))
+def test_mean_error_plane_by_plane_is_the_full_arrays_mean_bit_for_bit(x, mode):
+    recon = pooling.reconstruct(pooling.pool2d(x, mode, 1 if min(x.shape[1:]) < 2 else 2))
+    expected = np.abs(np.subtract(x, recon, dtype=np.float64)).mean(axis=0)
+    np.testing.assert_array_equal(_mean_error(x, recon), expected)
+
+
+def test_downloads_of_one_plane_and_of_typed_numbers_keep_their_shape():
+    x = coords(5, 6) - 7.0  # 2-D: the core gives 2-D maps back
+    result = pooling.pool2d(x, "max", 2)
+    loss = information_loss(result)
+    survival = np.load(io.BytesIO(download_bytes("survival-map.npy", result)))
+    np.testing.assert_array_equal(survival, loss.survival[None])
+    error = np.asarray(Image.open(io.BytesIO(download_bytes("error-max.png", result))))
+    np.testing.assert_array_equal(error, color_map(loss.loss_map, 0, loss.loss_map.max()))
+
+
+def test_loss_view_of_every_plane_holds_each_planes_survival_map():
+    x = np.tile(photo(h=8, w=8), (1, 4, 4))
+    result = pooling.pool2d(x, "max", 3, stride=2)
+    every = loss_view(result, channel=None, side=16)
+    for c in range(3):
+        one = loss_view(result, channel=c, side=16)
+        np.testing.assert_array_equal(every["survival"][c], one["survival"])
+        assert every["most"][c] == one["most"]
+    assert every["survival"].dtype == np.uint16 and isinstance(every["most"], tuple)
+    np.testing.assert_array_equal(every["dimmed"], one["dimmed"])

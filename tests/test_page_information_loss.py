@@ -5,6 +5,7 @@ import re
 import numpy as np
 import pytest
 from apptest_helpers import chart_by_key, errors, open_alone, texts
+from helpers import plotly_array
 
 from pooling import images, information_loss, pool2d
 from pooling.loss import psnr_by_kernel
@@ -49,7 +50,7 @@ def test_page_opens_with_its_claim_and_shows_the_cores_numbers(astronaut):
     survival = chart_by_key(at, "loss_survival_map")
     assert survival["data"][0]["type"] == "heatmap"  # a crop, cell by cell
     kept = losses["max"].survival[0, 232:280, 232:280]
-    assert survival["data"][0]["z"] == kept.tolist() and kept.sum() == 48 * 48 / 4
+    assert plotly_array(survival["data"][0]["z"]).tolist() == kept.tolist() and kept.sum() == 48 * 48 / 4
     assert {b.label for b in at.get("download_button")} >= {"survival-map.png", "indices.csv", "indices.npy",
                                                              "survival-map.npy", "error-avg.png"}
 
@@ -141,7 +142,7 @@ def test_typed_numbers_by_hand():
         assert line == f"MSE {loss.mse:.4g}   PSNR {loss.psnr:.2f} dB"
     survival = chart_by_key(at, "loss_survival_map")["data"][0]
     assert survival["type"] == "heatmap"
-    assert survival["z"] == [[0, 0, 0, 0], [1, 0, 0, 1], [0, 0, 1, 0], [1, 0, 0, 0]]
+    assert plotly_array(survival["z"]).tolist() == [[0, 0, 0, 0], [1, 0, 0, 1], [0, 0, 1, 0], [1, 0, 0, 0]]
     assert chart_by_key(at, "loss_psnr_chart")["data"][0]["x"] == [2, 3, 4]  # no kernel larger than the grid
 
 
@@ -161,3 +162,34 @@ def test_a_layer_that_cannot_pool_the_image_is_explained():
     assert not at.exception
     assert any("cannot pool this image" in w.value for w in at.warning)
     assert errors(at)  # the sidebar says why
+
+
+def test_a_photo_bigger_than_the_page_works_on_is_pooled_as_a_copy_and_the_page_says_so():
+    import io
+
+    from apptest_helpers import upload
+    from PIL import Image
+
+    pixels = np.random.default_rng(4).integers(0, 100, (1100, 1500, 3), dtype=np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, "PNG")
+    at = open_alone(PAGE)
+    at.selectbox(key="working_size").set_value("full").run()
+    at = upload(at, "big.png", buffer.getvalue())
+    copy = images.to_planes(images.working_image(pixels, 768))
+    assert copy.shape[1:] == (563, 768)
+    notes = [i.value for i in at.info]
+    assert any(n.startswith("Your image is 1,100 × 1,500 pixels (1.6 megapixels). This page pools a 563 × 768 copy "
+                            "of it") and n.endswith("The downloads at the bottom use every pixel.") for n in notes)
+    for line, m in zip(psnr_lines(at), ("max", "avg")):  # the copy's numbers, as the words say
+        loss = information_loss(pool2d(copy, m, 2))
+        assert line == f"MSE {loss.mse:.4g}   PSNR {loss.psnr:.2f} dB"
+    assert any("shown as means of 3 × 3 pixel blocks, 187 × 256 for the image's 563 × 768 pixels" in c.value
+               for c in at.caption)
+
+
+def test_a_512_px_photo_says_its_photos_are_shown_as_block_means(astronaut):
+    at = open_alone(PAGE)
+    said = [c.value for c in at.caption if "pixel blocks" in c.value]
+    assert len(said) == 2 and all("2 × 2 pixel blocks, 256 × 256 for the image's 512 × 512 pixels" in c for c in said)
+    assert "The whole image with every discarded cell at a quarter of its brightness. The dimmed photo is" in said[0]
