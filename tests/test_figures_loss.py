@@ -33,7 +33,6 @@ from pooling.figures.loss import (
     psnr_input,
     psnr_options,
     psnr_text,
-    quick_block_mean,
     survival_words,
 )
 from pooling.figures.maps import block_mean, color_map, map_figure
@@ -198,26 +197,6 @@ def test_page_words():
     assert closer_words(np.nan, 3.0).startswith("On this image, PSNR cannot say which comes back closer")
     assert psnr_text(1234.5678, 17.123) == "MSE 1235   PSNR 17.12 dB"
     assert psnr_text(0.0, np.inf) == "MSE 0   PSNR ∞ (exact)"
-
-
-@hypothesis_settings(80)
-@given(hnp.arrays(st.sampled_from([np.uint8, np.float32, np.float64]),
-                  hnp.array_shapes(min_dims=2, max_dims=3, min_side=1, max_side=40),
-                  elements={"min_value": 0, "max_value": 255, "allow_nan": False}),
-       st.integers(1, 45))
-def test_quick_block_mean_gives_block_means_numbers_bit_for_bit(values, side):
-    quick, f = quick_block_mean(values, side)
-    slow, g = block_mean(values, side)
-    assert f == g and quick.dtype == slow.dtype
-    np.testing.assert_array_equal(quick, slow)
-
-
-def test_quick_block_mean_on_a_photo_and_its_refusal():
-    photo = np.random.default_rng(0).integers(0, 256, (3, 3000, 4000), dtype=np.uint8)[:, :1000, :1333]
-    for side in (400, 256, 150):  # blocks of 3, 6 and 9 (numpy's own sum from 8 on)
-        np.testing.assert_array_equal(quick_block_mean(photo, side)[0], block_mean(photo, side)[0])
-    with raises(ValueError, "max_side (0) must be at least 1"):
-        quick_block_mean(photo, 0)
 
 
 @pytest.mark.parametrize("pixels, value_range", [

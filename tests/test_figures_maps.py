@@ -2,10 +2,13 @@
 
 import numpy as np
 import pytest
-from helpers import image_pixels
+from helpers import hypothesis_settings, image_pixels, raises
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from pooling.figures import image_figure, palette
-from pooling.figures.maps import HOVER_CELLS, block_mean, color_map, map_figure
+from pooling.figures.maps import HOVER_CELLS, _block_mean_by_sum, block_mean, color_map, map_figure
 
 
 def test_block_mean_averages_whole_blocks_and_drops_the_ragged_edge():
@@ -99,3 +102,26 @@ def test_image_figure_max_side_shrinks_a_big_photo():
     pixels = image_pixels(fig.data[0])
     assert pixels.shape[:2] == (375, 500)
     assert np.all(pixels[..., 0] == 128) and np.all(pixels[..., 1] == 0)
+
+
+@hypothesis_settings(80)
+@given(hnp.arrays(st.sampled_from([np.uint8, np.float32, np.float64]),
+                  hnp.array_shapes(min_dims=2, max_dims=3, min_side=1, max_side=40),
+                  elements={"min_value": 0, "max_value": 255, "allow_nan": False}),
+       st.integers(1, 45))
+def test_block_mean_by_strided_adds_is_numpys_sum_bit_for_bit(values, side):
+    shrunk, f = block_mean(values, side)
+    if f == 1:
+        assert shrunk is values
+        return
+    np.testing.assert_array_equal(shrunk, _block_mean_by_sum(values, f))
+    assert shrunk.dtype == np.float64
+
+
+def test_block_mean_on_a_photo_and_its_refusal():
+    photo = np.random.default_rng(0).integers(0, 256, (3, 3000, 4000), dtype=np.uint8)[:, :1000, :1333]
+    for side in (400, 256, 150):  # blocks of 3, 6 and 9 (numpy's own sum from 8 on)
+        shrunk, f = block_mean(photo, side)
+        np.testing.assert_array_equal(shrunk, _block_mean_by_sum(photo, f))
+    with raises(ValueError, "max_side (0) must be at least 1"):
+        block_mean(photo, 0)

@@ -17,7 +17,7 @@ from .maps import HOVER_CELLS, block_mean, color_map, map_figure, pixels_uri
 
 __all__ = ["DOWNLOADS", "PSNR_LABELS", "closer_words", "crop_figure", "dim_discarded", "download_bytes",
            "download_plan", "loss_view", "map_png", "photo_figure", "psnr_caption", "psnr_chart", "psnr_input",
-           "psnr_options", "psnr_text", "quick_block_mean", "survival_words"]
+           "psnr_options", "psnr_text", "survival_words"]
 
 # Legend labels of the PSNR chart's modes; the chart draws stochastic pooling's expected value (no sampling).
 PSNR_LABELS = {"max": "Max", "min": "Min", "avg": "Average", "lp": "Lp (your p)",
@@ -395,8 +395,8 @@ def loss_view(result, *, channel=0, side=1024, survival=True, photo_side=None):
     view = {
         "selecting": result.selecting, "mse": loss.mse, "psnr": loss.psnr,
         "error_max": float(np.float32(error.max())),  # as the float32 map unshrunk would give it
-        "error": quick_block_mean(error, side)[0].astype(np.float32),
-        "recon": quick_block_mean(recon, photo_side or side)[0].astype(np.float32),
+        "error": block_mean(error, side)[0].astype(np.float32),
+        "recon": block_mean(recon, photo_side or side)[0].astype(np.float32),
         "picks": None, "kept": None, "reused": None, "survival": None, "most": None, "dimmed": None,
     }
     if survival:
@@ -416,45 +416,8 @@ def loss_view(result, *, channel=0, side=1024, survival=True, photo_side=None):
 def _shrunk_photo(pixels, side):
     """uint8 ``pixels`` as block means at most ``side`` long, rounded back to uint8 (as :func:`.image.image_figure`
     rounds them)."""
-    shrunk, f = quick_block_mean(pixels, side)
+    shrunk, f = block_mean(pixels, side)
     return shrunk if f == 1 else np.rint(shrunk).astype(np.uint8)
-
-
-def quick_block_mean(values, max_side):
-    """:func:`.maps.block_mean`, the same numbers, 4 to 6 times faster for small blocks.
-
-    One strided add per row of a block, then one per column, in float64:
-    numpy sums a short axis in this same order, so the means agree bit for
-    bit (the tests hold them to it). Blocks of 8 or more a side, where numpy
-    sums pairwise, go to :func:`.maps.block_mean` itself.
-
-    Examples
-    --------
-    >>> shrunk, f = quick_block_mean(np.arange(16).reshape(4, 4), 2)
-    >>> f, shrunk.tolist()
-    (2, [[2.5, 4.5], [10.5, 12.5]])
-    """
-    a = np.asarray(values)
-    if max_side < 1:
-        raise ValueError(f"max_side ({max_side}) must be at least 1")
-    h, w = a.shape[-2:]
-    f = max(1, -(-max(h, w) // max_side))
-    if f == 1:
-        return a, 1
-    if f >= 8:
-        return block_mean(a, max_side)
-    fh, fw = min(f, h), min(f, w)
-    a = a[..., : max(1, h // f) * fh, : max(1, w // f) * fw]
-    # The first two rows (columns) of each block go into a new array in one add, the others are added to it.
-    rows = a[..., 0::fh, :].astype(np.float64) if fh == 1 else np.add(a[..., 0::fh, :], a[..., 1::fh, :],
-                                                                      dtype=np.float64)
-    for i in range(2, fh):
-        rows += a[..., i::fh, :]
-    out = rows[..., 0::fw].copy() if fw == 1 else np.add(rows[..., 0::fw], rows[..., 1::fw])
-    for j in range(2, fw):
-        out += rows[..., j::fw]
-    out /= fh * fw
-    return out, f
 
 
 def crop_figure(counts, *, title, most):
@@ -526,7 +489,7 @@ def psnr_input(planes, *, side=512):
     planes = np.asarray(planes)
     if max(planes.shape[1:]) <= side:
         return planes, 1
-    shrunk, f = quick_block_mean(planes, side)
+    shrunk, f = block_mean(planes, side)
     return (np.rint(shrunk).astype(np.uint8) if planes.dtype == np.uint8 else shrunk), f
 
 
