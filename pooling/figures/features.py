@@ -150,7 +150,8 @@ def sources_figure(planes, sources, *, value_range=(0, 255), max_side=512, title
              "hovertemplate": "photo row %{y}, col %{x}<extra></extra>"}]
     for n, (label, (rows, cols)) in enumerate(sources.items()):
         colour, symbol = SOURCE_MARKS[n % len(SOURCE_MARKS)]
-        data.append({"type": "scatter", "x": np.asarray(cols).tolist(), "y": np.asarray(rows).tolist(),
+        # Arrays, not lists: plotly sends them as packed binary, and nothing walks thousands of marks one by one.
+        data.append({"type": "scatter", "x": np.asarray(cols), "y": np.asarray(rows),
                      "mode": "markers", "name": f"{label} ({len(rows)})",
                      "marker": {"symbol": symbol, "size": 7, "color": colour, "line": {"width": 1.5, "color": colour}},
                      "hovertemplate": f"{label}: found at row %{{y}}, col %{{x}}<extra></extra>"})
