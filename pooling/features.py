@@ -159,12 +159,21 @@ def detection_sources(result, threshold, *, offset=0):
     >>> [(r.tolist(), c.tolist()) for r, c in detection_sources(pool2d(maps, "max", 2), 1.0, offset=1)]
     [([2], [3])]
     """
-    if result.indices is None:
+    if result.tap is None:
         raise ValueError(f"result (mode {result.mode!r}) has no indices: pass a max pooling")
     width, hw = result.grid.input_shape[1], result.values.shape[-2:]
     out = []
-    for values, indices in zip(result.values.reshape(-1, *hw), result.indices.reshape(-1, *hw)):
-        flat = np.unique(indices[values > threshold])
+    if result.channel_grids is not None:  # a grid per channel (fractional): every index, as PyTorch gives them
+        for values, indices in zip(result.values.reshape(-1, *hw), result.indices.reshape(-1, *hw)):
+            flat = np.unique(indices[values > threshold])
+            out.append((flat // width + offset, flat % width + offset))
+        return out
+    # Only the detections' indices, from their tap numbers: what WindowGrid.flat_indices does for every cell.
+    rows, cols, kw = result.grid.rows.positions, result.grid.cols.positions, result.grid.cols.n_taps
+    for values, taps in zip(result.values.reshape(-1, *hw), result.tap.reshape(-1, *hw)):
+        i, j = np.nonzero(values > threshold)
+        a, b = np.divmod(taps[i, j].astype(np.int64), kw)
+        flat = np.unique(rows[i, a].astype(np.int64) * width + cols[j, b])
         out.append((flat // width + offset, flat % width + offset))
     return out
 

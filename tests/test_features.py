@@ -191,3 +191,20 @@ def test_unbiased_pooling_then_the_bias_is_the_pooling_of_the_biased_maps():
     assert unbiased_pooling(r, "avg", kernel_size=2) is None
     with pytest.raises(ValueError):
         unbiased_pooling(r, "blurmax", kernel_size=13)
+
+
+@settings(max_examples=60, deadline=None)
+@given(hnp.arrays(np.float64, st.tuples(st.integers(1, 3), st.integers(3, 12), st.integers(3, 12)),
+                  elements=st.floats(0, 1) | st.sampled_from([0.0, 0.5])),
+       st.sampled_from([0.0, 0.3, 0.7]),
+       st.sampled_from([{"kernel_size": 2}, {"kernel_size": (3, 2), "stride": (1, 2), "padding": 1},
+                        {"kernel_size": 2, "stride": 1, "dilation": 2, "ceil_mode": True},
+                        {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}]),
+       st.integers(0, 2))
+def test_detection_sources_are_every_index_above_the_threshold(maps, threshold, args, offset):
+    result = pool2d(maps, "max", **args)
+    width = maps.shape[-1]
+    for (rows, cols), values, indices in zip(detection_sources(result, threshold, offset=offset), result.values,
+                                             result.indices):
+        flat = np.unique(indices[values > threshold])
+        assert rows.tolist() == (flat // width + offset).tolist() and cols.tolist() == (flat % width + offset).tolist()
