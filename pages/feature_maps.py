@@ -44,6 +44,15 @@ def claim_test(responses_key, layer_key, key, claim_in, weight, biases, *, max_s
         persistence_from_responses, moved, biases, threshold=threshold, modes=modes, unbiased=unbiased))
 
 
+def sources_chart(chart_key, stage_jobs, work, labels, threshold, offset, photo):
+    """The photo with every filter's detections, once the :func:`~pooling.features.filter_stage` jobs (submitted
+    before this one) are done. Reads no widget, so a worker thread can run it."""
+    stages = [job.result() for job in stage_jobs]
+    return widgets.shared(chart_key, lambda: sources_figure(
+        work, {label: detection_sources(one.max_pooled, threshold, offset=offset)[0]
+               for label, one in zip(labels, stages)}, value_range=value_range(work), photo=photo))
+
+
 def map_row(row_key, stage_job, top, label):
     """A filter's row of maps on the scale up to ``top``, once its :func:`~pooling.features.filter_stage` job is
     done (submitted before this one, so already running). Reads no widget, so a worker thread can run it."""
@@ -98,9 +107,10 @@ bias_key = (layer_key, "bias", choice.bias)
 key = (bias_key, "threshold", choice.threshold)
 max_args, avg_args = pool_options(s, mode="max"), pool_options(s, mode="avg")
 
-# Each filter's maps and poolings, the map rows and the shift test (the claim's fragment, below) are worked out by
-# two worker threads, on both cores (numpy and the image encoder let go of the interpreter), in the order the page
-# shows them, while this thread draws.
+# Each filter's maps and poolings, the sources figure, the shift test (the claim's fragment, below) and the map rows
+# are jobs for two worker threads, on both cores (numpy and the image encoder let go of the interpreter), while this
+# thread draws. The shift test, the longest, goes before the rows, so the rows are done while it runs. This thread
+# builds nothing itself: the shared store lets two builds run at once, and here it would wait for a turn.
 every = {"max": max_args, "avg": avg_args, "blurmax": {"kernel_size": s.kernel, "stride": s.stride}}
 claim_in = unit_scale(centre_crop(work, CLAIM_SIDE))
 max_shift = min(2 * s.stride, claim_in.shape[2] - side)
@@ -109,6 +119,10 @@ work_on = ThreadPoolExecutor(max_workers=2, thread_name_prefix="feature-maps")
 stages = [work_on.submit(widgets.shared, (bias_key, "stage", n), partial(
     filter_stage, weight, responses, n, choice.bias, max_args=max_args, avg_args=avg_args))
     for n in range(len(choice.keys))]
+photo = widgets.shared(images.sha256_key(lab.key.encode(), "fm-photo", WORK_SIDE), partial(
+    photo_source, work, value_range=value_range(work)))
+sources = work_on.submit(sources_chart, (key, "sources"), stages, work, choice.labels, choice.threshold, side // 2,
+                         photo)
 early_claim = None if max_shift < 1 else work_on.submit(
     claim_test, responses_key, layer_key, key, claim_in, weight, biases, max_shift=max_shift,
     threshold=choice.threshold, modes={m: every[m] for m in claim_modes})
@@ -125,12 +139,7 @@ except ValueError as err:
     st.stop()
 
 st.subheader("Where each feature was found")
-photo = widgets.shared(images.sha256_key(lab.key.encode(), "fm-photo", WORK_SIDE), partial(
-    photo_source, work, value_range=value_range(work)))
-fig = widgets.shared((key, "sources"), lambda: sources_figure(
-    work, {label: detection_sources(one.max_pooled, choice.threshold, offset=side // 2)[0]
-           for label, one in zip(choice.labels, stages)}, value_range=value_range(work), photo=photo))
-st.plotly_chart(fig, key="fm_sources", width="stretch")
+st.plotly_chart(sources.result(), key="fm_sources", width="stretch")
 st.caption(f"Each mark is the pixel a max-pooled detection (a pooled value above {choice.threshold:g}) copied: the "
            "argmax of its window, where the filter is centred. The legend counts the marks of each filter.")
 
