@@ -30,6 +30,7 @@ WORK_SIDE = 512  # bigger photos are filtered on their centre, so a 12 MP upload
 CLAIM_SIDE = 256  # the shift test filters and pools its centre 2 x stride + 1 times
 RAW = "the raw feature map"
 LABELS = {"max": "max", "avg": "average", "blurmax": "anti-aliased max"}
+JOBS = "_fm_jobs"  # the session's last run's worker threads
 
 
 def claim_test(responses_key, layer_key, key, claim_in, weight, biases, *, max_shift, threshold, modes):
@@ -116,6 +117,11 @@ claim_in = unit_scale(centre_crop(work, CLAIM_SIDE))
 max_shift = min(2 * s.stride, claim_in.shape[2] - side)
 claim_modes = tuple(st.session_state.get("fm_claim_modes", LABELS))
 work_on = ThreadPoolExecutor(max_workers=2, thread_name_prefix="feature-maps")
+# A run stopped by a newer move leaves jobs behind: those not started yet would only slow this run down.
+left = st.session_state.get(JOBS)
+if left is not None:
+    left.shutdown(wait=False, cancel_futures=True)
+st.session_state[JOBS] = work_on
 stages = [work_on.submit(widgets.shared, (bias_key, "stage", n), partial(
     filter_stage, weight, responses, n, choice.bias, max_args=max_args, avg_args=avg_args))
     for n in range(len(choice.keys))]
