@@ -151,6 +151,9 @@ def test_a_bias_added_to_the_responses_gives_the_feature_maps_bit_for_bit(bias):
 
 
 LAYERS = st.sampled_from([
+    {"max": {"kernel_size": (3, 2), "stride": (2, 3), "padding": 0, "dilation": 1, "ceil_mode": False},
+     "blurmax": {"kernel_size": (3, 2), "stride": (2, 3)}},
+    {"max": {"kernel_size": 4}, "avg": {"kernel_size": 4}},
     {"max": {"kernel_size": 2, "stride": 2}, "avg": {"kernel_size": 2, "stride": 2},
      "blurmax": {"kernel_size": 2, "stride": 2}},
     {"max": {"kernel_size": (3, 2), "stride": (1, 2), "padding": 1, "dilation": 1, "ceil_mode": True},
@@ -180,7 +183,10 @@ def test_unbiased_pooling_then_the_bias_is_the_pooling_of_the_biased_maps():
     r = np.random.default_rng(3).normal(0, 0.3, (2, 3, 12, 10))
     bias = np.array([-0.1, 0.0, -0.25])
     maps = with_bias(r, bias)
-    for args in ({"kernel_size": 2, "stride": 2}, {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}):
+    for args in ({"kernel_size": 2, "stride": 2}, {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True},
+                 {"kernel_size": (3, 2), "stride": (1, 3), "padding": 0, "dilation": 1, "ceil_mode": False},
+                 {"kernel_size": (2, 4)}, {"kernel_size": 2, "stride": 3, "dilation": (1, 2)},
+                 {"kernel_size": 5, "stride": 4}):
         np.testing.assert_array_equal(with_bias(unbiased_pooling(r, "max", **args), bias),
                                       [[pool2d(m, "max", **args).values for m in shift] for shift in maps])
     from pooling.antialias import antialiased_max_pool2d
