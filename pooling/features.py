@@ -34,9 +34,9 @@ __all__ = [
     "stage_maps",
     "stage_responses",
     "strongest_kept",
-    "with_bias",
-    "unit_scale",
     "unbiased_pooling",
+    "unit_scale",
+    "with_bias",
 ]
 
 

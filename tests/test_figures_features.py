@@ -4,10 +4,10 @@ import json
 
 import numpy as np
 import pytest
+from helpers import image_pixels, scale_colors
 
 from pooling.figures import palette
 from pooling.figures.features import SOURCE_MARKS, kernel_figure, map_row_figure, persistence_chart, sources_figure
-from helpers import image_pixels, scale_colors
 
 
 def test_kernel_figure_writes_every_weight_on_a_signed_scale():

@@ -141,7 +141,7 @@ def sources_figure(planes, sources, *, value_range=(0, 255), max_side=512, title
     Examples
     --------
     >>> fig = sources_figure(np.zeros((1, 4, 4)), {"edge": (np.array([1]), np.array([2]))})
-    >>> [t.type for t in fig.data], list(fig.data[1].x), list(fig.data[1].y)
+    >>> [t.type for t in fig.data], fig.data[1].x.tolist(), fig.data[1].y.tolist()
     (['image', 'scatter'], [2], [1])
     """
     source, f = photo if photo is not None else photo_source(planes, value_range=value_range, max_side=max_side)
