@@ -1,5 +1,6 @@
 """Feature maps: a convolution, a bias and ReLU, then the sidebar's pooling: pooling where networks pool."""
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import numpy as np
@@ -9,13 +10,14 @@ import widgets
 from pooling import images
 from pooling.crops import centre_crop
 from pooling.features import (
+    detection_sources,
+    filter_stage,
     peak_survival,
-    persistence_from_maps,
-    pool_stage,
+    persistence_from_responses,
     shifted_responses,
     stage_responses,
+    unbiased_pooling,
     unit_scale,
-    with_bias,
 )
 from pooling.figures.features import kernel_figure, map_row_figure, persistence_chart, photo_source, sources_figure
 from pooling.filters import BANK, stage_weights
@@ -28,6 +30,38 @@ WORK_SIDE = 512  # bigger photos are filtered on their centre, so a 12 MP upload
 CLAIM_SIDE = 256  # the shift test filters and pools its centre 2 x stride + 1 times
 RAW = "the raw feature map"
 LABELS = {"max": "max", "avg": "average", "blurmax": "anti-aliased max"}
+JOBS = "_fm_jobs"  # the session's last run's worker threads
+
+
+def claim_test(responses_key, layer_key, key, claim_in, weight, biases, *, max_shift, threshold, modes):
+    """The shift test's :class:`~pooling.features.Persistence`, each step shared: the shifted responses and their
+    bias-free poolings (keyed without the bias, on ``layer_key``) stay while the bias moves. Reads no widget, so a
+    worker thread can run it."""
+    moved = widgets.shared((responses_key, "shifted", max_shift, CLAIM_SIDE), partial(
+        shifted_responses, claim_in, weight, max_shift=max_shift))
+    unbiased = {m: widgets.shared((layer_key, "claim-unbiased", m, max_shift, CLAIM_SIDE), partial(
+        unbiased_pooling, moved, m, **args)) for m, args in modes.items()}
+    return widgets.shared((key, "claim", tuple(modes), CLAIM_SIDE), partial(
+        persistence_from_responses, moved, biases, threshold=threshold, modes=modes, unbiased=unbiased))
+
+
+def sources_chart(chart_key, stage_jobs, work, labels, threshold, offset, photo):
+    """The photo with every filter's detections, once the :func:`~pooling.features.filter_stage` jobs (submitted
+    before this one) are done. Reads no widget, so a worker thread can run it."""
+    stages = [job.result() for job in stage_jobs]
+    return widgets.shared(chart_key, lambda: sources_figure(
+        work, {label: detection_sources(one.max_pooled, threshold, offset=offset)[0]
+               for label, one in zip(labels, stages)}, value_range=value_range(work), photo=photo))
+
+
+def map_row(row_key, stage_job, top, label):
+    """A filter's row of maps on the scale up to ``top``, once its :func:`~pooling.features.filter_stage` job is
+    done (submitted before this one, so already running). Reads no widget, so a worker thread can run it."""
+    one = stage_job.result()
+    return widgets.shared(row_key, partial(
+        map_row_figure, (one.maps[0], one.max_pooled.values[0], one.avg_pooled[0]),
+        titles=["after ReLU", "max-pooled", "average-pooled"], zmax=top, title=label))
+
 
 lab = widgets.sidebar()
 s = lab.settings
@@ -68,22 +102,50 @@ filters = (choice.keys, choice.kernel_text)
 responses_key = images.sha256_key(lab.key.encode(), "filter-responses", filters, WORK_SIDE)
 weight, responses = widgets.shared(responses_key, partial(stage_responses, work, choice.kernels))
 biases = np.full(len(choice.keys), choice.bias)
-maps = widgets.shared((responses_key, "maps", choice.bias), partial(with_bias, responses, biases))
-key = lab.cache_key("feature-maps", filters, choice.bias, choice.threshold, WORK_SIDE)
+# Keys: the layer (filters and pooling), then the bias too, then the threshold too; a move redoes only what it changes.
+layer_key = lab.cache_key("feature-maps", filters, WORK_SIDE)
+bias_key = (layer_key, "bias", choice.bias)
+key = (bias_key, "threshold", choice.threshold)
 max_args, avg_args = pool_options(s, mode="max"), pool_options(s, mode="avg")
+
+# Each filter's maps and poolings, the sources figure, the shift test (the claim's fragment, below) and the map rows
+# are jobs for two worker threads, on both cores (numpy and the image encoder let go of the interpreter), while this
+# thread draws. The shift test, the longest, goes before the rows, so the rows are done while it runs. This thread
+# builds nothing itself: the shared store lets two builds run at once, and here it would wait for a turn.
+every = {"max": max_args, "avg": avg_args, "blurmax": {"kernel_size": s.kernel, "stride": s.stride}}
+claim_in = unit_scale(centre_crop(work, CLAIM_SIDE))
+max_shift = min(2 * s.stride, claim_in.shape[2] - side)
+claim_modes = tuple(st.session_state.get("fm_claim_modes", LABELS))
+work_on = ThreadPoolExecutor(max_workers=2, thread_name_prefix="feature-maps")
+# A run stopped by a newer move leaves jobs behind: those not started yet would only slow this run down.
+left = st.session_state.get(JOBS)
+if left is not None:
+    left.shutdown(wait=False, cancel_futures=True)
+st.session_state[JOBS] = work_on
+stages = [work_on.submit(widgets.shared, (bias_key, "stage", n), partial(
+    filter_stage, weight, responses, n, choice.bias, max_args=max_args, avg_args=avg_args))
+    for n in range(len(choice.keys))]
+photo = widgets.shared(images.sha256_key(lab.key.encode(), "fm-photo", WORK_SIDE), partial(
+    photo_source, work, value_range=value_range(work)))
+sources = work_on.submit(sources_chart, (key, "sources"), stages, work, choice.labels, choice.threshold, side // 2,
+                         photo)
+early_claim = None if max_shift < 1 else work_on.submit(
+    claim_test, responses_key, layer_key, key, claim_in, weight, biases, max_shift=max_shift,
+    threshold=choice.threshold, modes={m: every[m] for m in claim_modes})
+# The strongest response after ReLU tops every map's scale: relu(max + bias) is max(relu(. + bias)) exactly.
+peak = widgets.shared((responses_key, "peak"), partial(np.max, responses))
+top = float(np.maximum(peak + choice.bias, 0.0))
+rows = [work_on.submit(map_row, (bias_key, "row", n, label), stage, top, label)
+        for n, (stage, label) in enumerate(zip(stages, choice.labels))]
+work_on.shutdown(wait=False)  # the jobs run on; their threads end with them
 try:
-    stage = widgets.shared(key, partial(pool_stage, weight, maps, threshold=choice.threshold, max_args=max_args,
-                                        avg_args=avg_args))
+    stages = [job.result() for job in stages]
 except ValueError as err:
     st.error(widgets.plain(f"This layer cannot pool these feature maps: {err}"))
     st.stop()
 
 st.subheader("Where each feature was found")
-photo = widgets.shared(images.sha256_key(lab.key.encode(), "fm-photo", WORK_SIDE), partial(
-    photo_source, work, value_range=value_range(work)))
-fig = widgets.shared((key, "sources"), partial(sources_figure, work, dict(zip(choice.labels, stage.sources)),
-                                               value_range=value_range(work), photo=photo))
-st.plotly_chart(fig, key="fm_sources", width="stretch")
+st.plotly_chart(sources.result(), key="fm_sources", width="stretch")
 st.caption(f"Each mark is the pixel a max-pooled detection (a pooled value above {choice.threshold:g}) copied: the "
            "argmax of its window, where the filter is centred. The legend counts the marks of each filter.")
 
@@ -91,16 +153,12 @@ st.subheader("Feature maps after ReLU, and pooled")
 st.caption("Every map of every filter on one colour scale: 0 is dark purple, the strongest response yellow. Max- "
            "and average-pooled maps always have the same share of zeros (after ReLU no value is negative, so a "
            "window averages to 0 exactly where its maximum is 0); they differ in how high their peaks stay.")
-top = float(stage.maps.max())
-for n, label in enumerate(choice.labels):
-    maps = (stage.maps[n], stage.max_pooled.values[n], stage.avg_pooled[n])
-    titles = ["after ReLU", "max-pooled", "average-pooled"]
-    fig = widgets.shared((key, "maps", n), partial(map_row_figure, maps, titles=titles, zmax=top, title=label))
-    st.plotly_chart(fig, key=f"fm_maps_{n}", width="stretch")
-    zeros = {"after ReLU": stage.sparsity["maps"][n], "max-pooled": stage.sparsity["max"][n],
-             "average-pooled": stage.sparsity["avg"][n]}
+for n, (label, one, row) in enumerate(zip(choice.labels, stages, rows)):
+    st.plotly_chart(row.result(), key=f"fm_maps_{n}", width="stretch")
+    zeros = {"after ReLU": one.sparsity["maps"][0], "max-pooled": one.sparsity["max"][0],
+             "average-pooled": one.sparsity["avg"][0]}
     st.text(sparsity_words(label, zeros) + " " +
-            kept_words(label, {"max": stage.kept["max"][n], "average": stage.kept["avg"][n]}))
+            kept_words(label, {"max": one.kept["max"][0], "average": one.kept["avg"][0]}))
 
 survival = {"max pooling": peak_survival("max", **max_args), "average pooling": peak_survival("avg", **avg_args),
             "anti-aliased max": peak_survival("blurmax", kernel_size=s.kernel, stride=s.stride)}
@@ -115,19 +173,15 @@ def claim_lab():
              "feature is still found when the photo moves by a pixel or two.")
     modes = st.multiselect("Poolings to test", list(LABELS), default=list(LABELS), key="fm_claim_modes",
                            format_func=LABELS.get)
-    claim_in = unit_scale(centre_crop(work, CLAIM_SIDE))
-    max_shift = min(2 * s.stride, claim_in.shape[2] - side)
     if max_shift < 1:
         st.text("The image is too narrow to shift and still filter it: choose a photo.")
         return
-    every = {"max": max_args, "avg": avg_args, "blurmax": {"kernel_size": s.kernel, "stride": s.stride}}
-    moved = widgets.shared((responses_key, "shifted", max_shift, CLAIM_SIDE), partial(
-        shifted_responses, claim_in, weight, max_shift=max_shift))
-    shifted = widgets.shared((responses_key, "shifted", max_shift, CLAIM_SIDE, choice.bias),
-                             partial(with_bias, moved, biases))
     try:
-        p = widgets.shared((key, "claim", tuple(modes), CLAIM_SIDE), partial(
-            persistence_from_maps, shifted, threshold=choice.threshold, modes={m: every[m] for m in modes}))
+        if early_claim is not None and tuple(modes) == claim_modes:  # a full rerun: started before the maps
+            p = early_claim.result()
+        else:  # the fragment's own rerun, with other poolings
+            p = claim_test(responses_key, layer_key, key, claim_in, weight, biases, max_shift=max_shift,
+                           threshold=choice.threshold, modes={m: every[m] for m in modes})
     except ValueError as err:
         st.warning(widgets.plain(f"The test cannot pool this image with this layer: {err}"))
         return

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .antialias import _window_max, antialiased_max_pool2d
 from .conv import conv2d, relu
 from .filters import stage_weights
+from .geometry import regular_grid
 from .invariance import pooled_values
 from .pool import pool2d
 
@@ -21,8 +23,10 @@ __all__ = [
     "detection_sources",
     "feature_maps",
     "feature_stage",
+    "filter_stage",
     "peak_survival",
     "persistence_from_maps",
+    "persistence_from_responses",
     "pool_stage",
     "shifted_feature_maps",
     "shifted_responses",
@@ -30,8 +34,9 @@ __all__ = [
     "stage_maps",
     "stage_responses",
     "strongest_kept",
-    "with_bias",
+    "unbiased_pooling",
     "unit_scale",
+    "with_bias",
 ]
 
 
@@ -154,12 +159,21 @@ def detection_sources(result, threshold, *, offset=0):
     >>> [(r.tolist(), c.tolist()) for r, c in detection_sources(pool2d(maps, "max", 2), 1.0, offset=1)]
     [([2], [3])]
     """
-    if result.indices is None:
+    if result.tap is None:
         raise ValueError(f"result (mode {result.mode!r}) has no indices: pass a max pooling")
     width, hw = result.grid.input_shape[1], result.values.shape[-2:]
     out = []
-    for values, indices in zip(result.values.reshape(-1, *hw), result.indices.reshape(-1, *hw)):
-        flat = np.unique(indices[values > threshold])
+    if result.channel_grids is not None:  # a grid per channel (fractional): every index, as PyTorch gives them
+        for values, indices in zip(result.values.reshape(-1, *hw), result.indices.reshape(-1, *hw)):
+            flat = np.unique(indices[values > threshold])
+            out.append((flat // width + offset, flat % width + offset))
+        return out
+    # Only the detections' indices, from their tap numbers: what WindowGrid.flat_indices does for every cell.
+    rows, cols, kw = result.grid.rows.positions, result.grid.cols.positions, result.grid.cols.n_taps
+    for values, taps in zip(result.values.reshape(-1, *hw), result.tap.reshape(-1, *hw)):
+        i, j = np.nonzero(values > threshold)
+        a, b = np.divmod(taps[i, j].astype(np.int64), kw)
+        flat = np.unique(rows[i, a].astype(np.int64) * width + cols[j, b])
         out.append((flat // width + offset, flat % width + offset))
     return out
 
@@ -329,6 +343,104 @@ def persistence_from_maps(shifted, *, threshold, modes):
     return Persistence(np.arange(1, len(shifted)), detections, kept)
 
 
+def unbiased_pooling(responses, mode, **pool_args):
+    """The part of a pooling that a bias and ReLU after it would not change, worked out on the responses.
+
+    Max commutes with ``relu(. + bias)``: adding a number and rounding never
+    swaps two values, so ``max(relu(r + b)) == relu(max(r) + b)`` exactly,
+    NaN included. A page can keep this while the bias moves:
+    :func:`persistence_from_responses` adds the bias after it.
+
+    Parameters
+    ----------
+    responses : (..., h, w) array_like
+        Filter responses before the bias (:func:`shifted_responses`).
+    mode : str
+        ``"max"``: the max-pooled responses. ``"blurmax"``: the dense (stride 1)
+        maxima that anti-aliased max pooling blurs. Other modes: None, nothing
+        of them commutes with the bias.
+    **pool_args
+        The pooling's arguments, as for :func:`pooling.invariance.pooled_values`.
+
+    Returns
+    -------
+    (..., h', w') ndarray or None
+
+    Examples
+    --------
+    >>> r = np.array([[[-1.0, 3.0, 0.5, 2.0]]])
+    >>> unbiased_pooling(r, "max", kernel_size=(1, 2)).tolist(), unbiased_pooling(r, "avg", kernel_size=2)
+    ([[[3.0, 2.0]]], None)
+    >>> unbiased_pooling(r, "blurmax", kernel_size=(1, 2), stride=2).tolist()
+    [[[3.0, 3.0, 2.0]]]
+    """
+    if mode not in ("max", "blurmax"):
+        return None
+    r = np.asarray(responses)
+    flat = r.reshape(-1, *r.shape[-2:])  # every map of every shift is one plane: pooling is per plane
+    if mode == "max":
+        values = pool2d(flat, "max", **pool_args).values
+    else:
+        # antialiased_max_pool2d's first stage, its windows checked as it checks them.
+        grid = regular_grid(flat.shape[1:], pool_args.get("kernel_size", 2), stride=1)
+        values = _window_max(flat, grid.kernel)
+    return values.reshape(*r.shape[:-2], *values.shape[-2:])
+
+
+def persistence_from_responses(responses, bias, *, threshold, modes, unbiased=None):
+    """:func:`persistence_from_maps` of ``with_bias(responses, bias)``, the same numbers, with less work per bias.
+
+    Max pooling and anti-aliased max's dense maxima are taken from
+    ``unbiased`` (:func:`unbiased_pooling` of ``responses``, kept by the
+    caller while the bias moves) with the bias added after them; only the
+    other poolings, and the blur, pool the biased maps.
+
+    Parameters
+    ----------
+    responses : (S + 1, F, h, w) array_like
+        From :func:`shifted_responses`.
+    bias : (F,) array_like
+    threshold : float
+    modes : dict of str to dict
+    unbiased : dict of str to ndarray, optional
+        Per mode, :func:`unbiased_pooling` of ``responses``; worked out here where missing.
+
+    Returns
+    -------
+    Persistence
+
+    Examples
+    --------
+    >>> r = np.zeros((2, 1, 2, 4)); r[0, 0, 0, 1] = r[1, 0, 0, 0] = 1.5
+    >>> p = persistence_from_responses(r, [-0.5], threshold=0.5, modes={"max": {"kernel_size": 2}})
+    >>> p.kept["raw"].tolist(), p.kept["max"].tolist()
+    ([[0]], [[1]])
+    """
+    responses = np.asarray(responses)
+    unbiased = dict(unbiased or {})
+    for mode, args in modes.items():
+        if mode not in unbiased:
+            unbiased[mode] = unbiased_pooling(responses, mode, **args)
+    found = {}
+    for d, shift in enumerate(responses):  # a shift at a time: its arrays stay in the processor's cache
+        maps = with_bias(shift, bias)
+        on = {"raw": maps > threshold}
+        for mode, args in modes.items():
+            if mode == "max":
+                values = with_bias(unbiased[mode][d], bias)
+            elif mode == "blurmax":
+                blur = {k: v for k, v in args.items() if k != "kernel_size"}
+                values = antialiased_max_pool2d(with_bias(unbiased[mode][d], bias), kernel_size=1, **blur).values
+            else:
+                values = pooled_values(maps, mode, **args)
+            on[mode] = values > threshold
+        for mode, cells in on.items():
+            found.setdefault(mode, []).append(cells)
+    detections = {m: cells[0].sum(axis=(-2, -1)) for m, cells in found.items()}
+    kept = {m: np.array([(cells[0] & later).sum(axis=(-2, -1)) for later in cells[1:]]) for m, cells in found.items()}
+    return Persistence(np.arange(1, len(responses)), detections, kept)
+
+
 @dataclass(frozen=True, eq=False)
 class FeatureStage:
     """One stage on a photo: its feature maps, both poolings of them, and what the page reports.
@@ -346,8 +458,9 @@ class FeatureStage:
         Share of zeros in ``"maps"``, ``"max"`` and ``"avg"``.
     kept : dict of str to (F,) ndarray
         :func:`strongest_kept` for ``"max"`` and ``"avg"``.
-    sources : list of (rows, cols)
-        Per filter, the photo pixels its max-pooled detections came from.
+    sources : list of (rows, cols), or None
+        Per filter, the photo pixels its max-pooled detections came from;
+        None when made without a threshold.
     """
 
     weight: np.ndarray
@@ -431,6 +544,9 @@ def stage_maps(planes, kernels, bias):
 def pool_stage(weight, maps, *, threshold, max_args, avg_args):
     """Max- and average-pool a stage's feature maps and measure them: a :class:`FeatureStage`.
 
+    ``threshold=None`` leaves out the sources: :func:`detection_sources` finds
+    them later, so a page can keep the poolings while the threshold moves.
+
     Examples
     --------
     >>> maps = np.zeros((1, 4, 4)); maps[0, 1, 1] = 1.0
@@ -445,4 +561,36 @@ def pool_stage(weight, maps, *, threshold, max_args, avg_args):
         weight, maps, max_pooled, avg_pooled,
         sparsity={"maps": sparsity(maps), "max": sparsity(max_pooled.values), "avg": sparsity(avg_pooled)},
         kept={"max": strongest_kept(maps, max_pooled.values), "avg": strongest_kept(maps, avg_pooled)},
-        sources=detection_sources(max_pooled, threshold, offset=weight.shape[-1] // 2))
+        sources=None if threshold is None else detection_sources(max_pooled, threshold,
+                                                                 offset=weight.shape[-1] // 2))
+
+
+def filter_stage(weight, responses, n, bias, *, max_args, avg_args):
+    """Filter ``n`` of a stage alone, from its responses: :func:`pool_stage` of its one map, without sources.
+
+    Pooling works map by map, so this is filter ``n``'s part of the whole
+    stage, number for number; a page can work the filters out side by side.
+
+    Parameters
+    ----------
+    weight : (F, C, K, K) ndarray
+    responses : (F, h, w) ndarray
+        From :func:`stage_responses`.
+    n : int
+    bias : float
+
+    Returns
+    -------
+    FeatureStage
+        With one map, and ``sources`` None.
+
+    Examples
+    --------
+    >>> responses = np.zeros((2, 4, 4)); responses[1, 1, 1] = 1.5
+    >>> one = filter_stage(np.zeros((2, 1, 3, 3)), responses, 1, -0.5, max_args={"kernel_size": 2},
+    ...                    avg_args={"kernel_size": 2})
+    >>> one.maps.shape, one.kept["avg"].tolist(), one.sources
+    ((1, 4, 4), [0.25], None)
+    """
+    return pool_stage(weight, with_bias(responses[n:n + 1], [bias]), threshold=None, max_args=max_args,
+                      avg_args=avg_args)

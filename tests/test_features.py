@@ -13,11 +13,14 @@ from pooling.features import (
     detection_sources,
     feature_maps,
     peak_survival,
+    persistence_from_maps,
+    persistence_from_responses,
     shifted_responses,
     sparsity,
     stage_maps,
     stage_responses,
     strongest_kept,
+    unbiased_pooling,
     unit_scale,
     with_bias,
 )
@@ -145,3 +148,69 @@ def test_a_bias_added_to_the_responses_gives_the_feature_maps_bit_for_bit(bias):
     shifted = with_bias(shifted_responses(unit_scale(planes), weight, max_shift=3), biases)
     for d in range(4):
         np.testing.assert_array_equal(shifted[d], feature_maps(unit_scale(planes)[..., d:d + 47], weight, biases))
+
+
+LAYERS = st.sampled_from([
+    {"max": {"kernel_size": (3, 2), "stride": (2, 3), "padding": 0, "dilation": 1, "ceil_mode": False},
+     "blurmax": {"kernel_size": (3, 2), "stride": (2, 3)}},
+    {"max": {"kernel_size": 4}, "avg": {"kernel_size": 4}},
+    {"max": {"kernel_size": 2, "stride": 2}, "avg": {"kernel_size": 2, "stride": 2},
+     "blurmax": {"kernel_size": 2, "stride": 2}},
+    {"max": {"kernel_size": (3, 2), "stride": (1, 2), "padding": 1, "dilation": 1, "ceil_mode": True},
+     "blurmax": {"kernel_size": (3, 2), "stride": (2, 1), "blur_size": 4}},
+    {"max": {"kernel_size": 2, "stride": 1, "dilation": 2}, "avg": {"kernel_size": 3, "stride": 2, "padding": 1},
+     "blurmax": {"kernel_size": 1, "stride": 3, "blur_size": 1}},
+    {},
+])
+
+
+@settings(max_examples=60, deadline=None)
+@given(hnp.arrays(np.float64, (3, 2, 9, 11), elements=st.floats(-1, 1) | st.sampled_from([0.0, 0.5, np.nan])),
+       st.lists(st.sampled_from([0.0, -0.05, -0.3, 0.5, -0.5, 1e-17]), min_size=2, max_size=2),
+       st.sampled_from([0.0, 0.01, 0.2, 0.5, -0.1]), LAYERS)
+def test_persistence_from_responses_is_persistence_from_maps_of_the_biased_maps(r, bias, threshold, modes):
+    expected = persistence_from_maps(with_bias(r, bias), threshold=threshold, modes=modes)
+    kept = {m: unbiased_pooling(r, m, **args) for m, args in list(modes.items())[:1]}  # one kept, the rest made
+    for unbiased in (None, kept):
+        p = persistence_from_responses(r, bias, threshold=threshold, modes=modes, unbiased=unbiased)
+        assert p.shifts.tolist() == expected.shifts.tolist() and set(p.kept) == set(expected.kept)
+        for mode in expected.kept:
+            np.testing.assert_array_equal(p.kept[mode], expected.kept[mode])
+            np.testing.assert_array_equal(p.detections[mode], expected.detections[mode])
+
+
+def test_unbiased_pooling_then_the_bias_is_the_pooling_of_the_biased_maps():
+    r = np.random.default_rng(3).normal(0, 0.3, (2, 3, 12, 10))
+    bias = np.array([-0.1, 0.0, -0.25])
+    maps = with_bias(r, bias)
+    for args in ({"kernel_size": 2, "stride": 2}, {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True},
+                 {"kernel_size": (3, 2), "stride": (1, 3), "padding": 0, "dilation": 1, "ceil_mode": False},
+                 {"kernel_size": (2, 4)}, {"kernel_size": 2, "stride": 3, "dilation": (1, 2)},
+                 {"kernel_size": 5, "stride": 4}):
+        np.testing.assert_array_equal(with_bias(unbiased_pooling(r, "max", **args), bias),
+                                      [[pool2d(m, "max", **args).values for m in shift] for shift in maps])
+    from pooling.antialias import antialiased_max_pool2d
+
+    dense = with_bias(unbiased_pooling(r, "blurmax", kernel_size=(2, 3), stride=2), bias)
+    np.testing.assert_array_equal(dense, [[antialiased_max_pool2d(m, (2, 3), 2).maxima[0] for m in shift]
+                                          for shift in maps])
+    assert unbiased_pooling(r, "avg", kernel_size=2) is None
+    with pytest.raises(ValueError):
+        unbiased_pooling(r, "blurmax", kernel_size=13)
+
+
+@settings(max_examples=60, deadline=None)
+@given(hnp.arrays(np.float64, st.tuples(st.integers(1, 3), st.integers(3, 12), st.integers(3, 12)),
+                  elements=st.floats(0, 1) | st.sampled_from([0.0, 0.5])),
+       st.sampled_from([0.0, 0.3, 0.7]),
+       st.sampled_from([{"kernel_size": 2}, {"kernel_size": (3, 2), "stride": (1, 2), "padding": 1},
+                        {"kernel_size": 2, "stride": 1, "dilation": 2, "ceil_mode": True},
+                        {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}]),
+       st.integers(0, 2))
+def test_detection_sources_are_every_index_above_the_threshold(maps, threshold, args, offset):
+    result = pool2d(maps, "max", **args)
+    width = maps.shape[-1]
+    for (rows, cols), values, indices in zip(detection_sources(result, threshold, offset=offset), result.values,
+                                             result.indices):
+        flat = np.unique(indices[values > threshold])
+        assert rows.tolist() == (flat // width + offset).tolist() and cols.tolist() == (flat % width + offset).tolist()

@@ -1,11 +1,13 @@
 """pooling.figures.features: the figures hold the numbers they are given, on the scales they promise."""
 
+import json
+
 import numpy as np
 import pytest
+from helpers import image_pixels, scale_colors
 
 from pooling.figures import palette
 from pooling.figures.features import SOURCE_MARKS, kernel_figure, map_row_figure, persistence_chart, sources_figure
-from helpers import image_pixels, scale_colors
 
 
 def test_kernel_figure_writes_every_weight_on_a_signed_scale():
@@ -73,3 +75,21 @@ def test_map_row_figure_built_unvalidated_is_already_in_plotly_validated_form():
     fig = map_row_figure([rng.random((40, 50)), rng.random((20, 25))], titles=["after ReLU", "max"], zmax=0.9,
                          title="Laplacian")
     assert go.Figure(fig.to_dict()).to_dict() == fig.to_dict()
+
+
+def test_sources_figure_and_persistence_chart_built_unvalidated_are_in_plotly_validated_form():
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    def spec(fig):  # what st.plotly_chart sends, read back (an empty array stays an array in to_dict)
+        return json.loads(pio.to_json(fig.to_dict(), validate=False))
+
+    rng = np.random.default_rng(1)
+    planes = rng.integers(0, 256, (3, 30, 40)).astype(np.uint8)
+    sources = {"Sobel": (np.array([1, 2, 29]), np.array([3, 39, 0])), "Laplacian": (np.array([], int), np.array([], int))}
+    for title in (None, "Where"):
+        fig = sources_figure(planes, sources, title=title)
+        assert spec(go.Figure(fig.to_dict())) == spec(fig)
+        chart = persistence_chart([1, 2, 3], {"raw": [0.5, np.nan, 0.25], "max": [1, 1, 0.0]}, stride=2,
+                                  accent="max", title=title)
+        assert go.Figure(chart.to_dict()).to_dict() == chart.to_dict()

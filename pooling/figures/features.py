@@ -141,7 +141,7 @@ def sources_figure(planes, sources, *, value_range=(0, 255), max_side=512, title
     Examples
     --------
     >>> fig = sources_figure(np.zeros((1, 4, 4)), {"edge": (np.array([1]), np.array([2]))})
-    >>> [t.type for t in fig.data], list(fig.data[1].x), list(fig.data[1].y)
+    >>> [t.type for t in fig.data], fig.data[1].x.tolist(), fig.data[1].y.tolist()
     (['image', 'scatter'], [2], [1])
     """
     source, f = photo if photo is not None else photo_source(planes, value_range=value_range, max_side=max_side)
@@ -150,16 +150,19 @@ def sources_figure(planes, sources, *, value_range=(0, 255), max_side=512, title
              "hovertemplate": "photo row %{y}, col %{x}<extra></extra>"}]
     for n, (label, (rows, cols)) in enumerate(sources.items()):
         colour, symbol = SOURCE_MARKS[n % len(SOURCE_MARKS)]
-        data.append({"type": "scatter", "x": np.asarray(cols).tolist(), "y": np.asarray(rows).tolist(),
+        # Arrays, not lists: plotly sends them as packed binary, and nothing walks thousands of marks one by one.
+        data.append({"type": "scatter", "x": np.asarray(cols), "y": np.asarray(rows),
                      "mode": "markers", "name": f"{label} ({len(rows)})",
                      "marker": {"symbol": symbol, "size": 7, "color": colour, "line": {"width": 1.5, "color": colour}},
                      "hovertemplate": f"{label}: found at row %{{y}}, col %{{x}}<extra></extra>"})
     axis = {"constrain": "domain", "showgrid": False, "zeroline": False}
+    # Not validated (thousands of marks took 20 ms to check): every value is in plotly's validated form already
+    # (test_figures_features holds it to that).
     return go.Figure({"data": data, "layout": {
         "yaxis": {**axis, "autorange": "reversed", "scaleanchor": "x"}, "xaxis": axis,
         "title": {"text": title} if title else None, "height": height, "font": _font(),
         "plot_bgcolor": palette.BACKGROUND, "legend": {"orientation": "h", "y": -0.08},
-        "margin": {"l": 10, "r": 10, "t": 40 if title else 10, "b": 10}}})
+        "margin": {"l": 10, "r": 10, "t": 40 if title else 10, "b": 10}}}, _validate=False)
 
 
 def persistence_chart(shifts, shares, *, stride, accent=None, title=None):
@@ -194,10 +197,11 @@ def persistence_chart(shifts, shares, *, stride, accent=None, title=None):
     # What add_vline draws: a line from the bottom to the top of the plot at each whole stride.
     strides = [{"type": "line", "x0": s, "x1": s, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain",
                 "line": {"color": "#BBBBBB", "width": 1}} for s in x if s % stride == 0]
+    # Not validated, as sources_figure.
     return go.Figure({"data": data, "layout": {
         "shapes": strides, "yaxis": {"title": {"text": "detections still on in place, %"}, "range": [0, 105]},
         "xaxis": {"title": {"text": "shift of the photo, pixels"}, "tickmode": "array", "tickvals": x,
                   "showgrid": False},
         "title": {"text": title} if title else None, "height": 380, "font": _font(),
         "plot_bgcolor": palette.BACKGROUND, "hovermode": "x unified", "legend": {"orientation": "h", "y": -0.25},
-        "margin": {"l": 10, "r": 10, "t": 50, "b": 10}}})
+        "margin": {"l": 10, "r": 10, "t": 50, "b": 10}}}, _validate=False)
