@@ -25,6 +25,14 @@ is timed from the click or key press to:
 
 Medians are given in milliseconds and as multiples of the floor's, whose
 slider is stepped the same way in the same run.
+
+Full size. ``--full-size`` is issue 14's test as a student meets it: one tab
+opens the app with the link's ``size=full``, uploads a 4000 x 3000 JPEG
+(:func:`bench.full_size.phone_photo`) through the page's own file input
+(timed from the page's PUT of the file to the end of the run), then
+opens every page from the sidebar in turn, the first time with that photo,
+and times each open from the click to ``finished`` and ``painted`` as above;
+then it steps the page's widget ``--steps`` times at full size.
 """
 
 import argparse
@@ -81,6 +89,25 @@ class Tab:
         self.page.wait_for_selector(IDLE, timeout=WAIT_MS)
         self.page.wait_for_function(NO_STALE, timeout=WAIT_MS)
 
+    def timed(self, act):
+        """Do ``act()``; return (ms to the run's end, ms to painted), timed from just before it."""
+        before = len(self.finished)
+        start = time.perf_counter()
+        act()
+        return self.until_done(before, start, "the action")
+
+    def until_done(self, before, start, what):
+        """Wait for the end of the run after the ``before``-th; return its times from ``start``, in ms."""
+        deadline = start + WAIT_MS / 1000
+        while len(self.finished) <= before:
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"no end of run within {WAIT_MS / 1000:.0f} s after {what}")
+            self.page.wait_for_timeout(2)
+        finished = self.finished[before] - start
+        self.idle()
+        self.page.evaluate(TWO_FRAMES)
+        return 1000 * finished, 1000 * (time.perf_counter() - start)
+
     def step(self, key, n):
         """Step widget ``key`` once (the ``n``-th step); returns (ms to finished, ms to painted)."""
         box = self.page.locator(f".st-key-{key}")
@@ -103,18 +130,51 @@ class Tab:
             field.fill(SENTENCES[n % len(SENTENCES)])
             start = time.perf_counter()
             field.press("Enter")
-        deadline = start + WAIT_MS / 1000
-        while len(self.finished) <= before:
-            if time.perf_counter() > deadline:
-                raise TimeoutError(f"no end of run within {WAIT_MS / 1000:.0f} s after stepping {key}")
-            self.page.wait_for_timeout(2)
-        finished = self.finished[before] - start
-        self.idle()
-        self.page.evaluate(TWO_FRAMES)
-        return 1000 * finished, 1000 * (time.perf_counter() - start)
+        return self.until_done(before, start, f"stepping {key}")
 
     def close(self):
         self.context.close()
+
+
+def time_full_size(browser, url, moves, steps):
+    """Upload a 12 MP photo at the working size "full size", then open each page and step its widget.
+
+    Returns ``{page: (ms to finished, ms to painted) of the open, [(finished, painted) of each step]}`` and the
+    upload's ``(finished, painted)``.
+    """
+    import widgets
+    from bench.full_size import QUERY, phone_photo
+
+    titles = {Path(lab.path).stem: lab.title for lab in widgets.LABS}
+    tab = Tab(browser, f"{url}/?{QUERY}")
+    try:
+        tab.page.locator(".st-key-source").get_by_text("Upload", exact=True).click()
+        tab.idle()
+        field = tab.page.locator(".st-key-upload input[type=file]")
+        field.wait_for(state="attached", timeout=WAIT_MS)
+        # Playwright hands the file to the page over its own channel first (1-2 s for 1.6 MB), which no user
+        # waits for: the upload is timed from the moment the page starts sending it (its PUT request).
+        sent = []
+        tab.page.on("request", lambda request: sent.append(time.perf_counter()) if request.method == "PUT" else None)
+        before = len(tab.finished)
+        field.set_input_files({"name": "phone.jpg", "mimeType": "image/jpeg", "buffer": phone_photo(0)})
+        tab.page.wait_for_function("() => true")  # let the page's events arrive
+        while not sent:
+            tab.page.wait_for_timeout(2)
+        upload = tab.until_done(before, sent[0], "the upload")
+        results = {}
+        for move in moves:
+            link = tab.page.locator('[data-testid="stSidebarNavLink"]', has_text=titles[move.page])
+            time.sleep(PAUSE_S)
+            opened = tab.timed(link.first.click)
+            stepped = []
+            for n in range(steps):
+                time.sleep(PAUSE_S)
+                stepped.append(tab.step(move.key, n))
+            results[move.page] = (opened, stepped)
+        return results, upload
+    finally:
+        tab.close()
 
 
 def time_steps(browser, url, key, steps):
@@ -135,6 +195,8 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, default=8, help="timed steps per page (8)")
     parser.add_argument("--pages", nargs="+", choices=names, default=names, metavar="PAGE",
                         help=f"pages to time: {' '.join(names)} (all)")
+    parser.add_argument("--full-size", action="store_true",
+                        help="upload a 12 MP photo at the working size full size, then open each page and step it")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -145,6 +207,12 @@ def main(argv=None):
         browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True,
                                              args=["--no-sandbox", "--disable-gpu"])
         results["floor"] = (FLOOR, time_steps(browser, floor.url, FLOOR.key, args.steps))
+        if args.full_size:
+            moves = [m for m in MOVES if m.page in args.pages]
+            print("  full size ...", file=sys.stderr, flush=True)
+            opened, upload = time_full_size(browser, app.url, moves, args.steps)
+            browser.close()
+            return report_full_size(results["floor"][1], moves, opened, upload, args.steps)
         for move in (m for m in MOVES if m.page in args.pages):
             print(f"  {move.page} ...", file=sys.stderr, flush=True)
             path = "" if move.page == "home" else move.page
@@ -161,6 +229,23 @@ def main(argv=None):
         label = "floor (one slider)" if name == "floor" else name
         print(f"| {label} | `{move.key}` | {finished:.0f} | {finished / floor_finished:.1f} | {painted:.0f} "
               f"| {painted / floor_painted:.1f} |")
+    return 0
+
+
+def report_full_size(floor_runs, moves, opened, upload, steps):
+    floor_finished = statistics.median(f for f, _ in floor_runs)
+    floor_painted = statistics.median(p for _, p in floor_runs)
+    print(f"Chromium, {os.cpu_count()} CPUs, a 4000 × 3000 JPEG at the working size full size; {steps} steps per "
+          f"page; floor step {floor_finished:.0f} ms to script_finished, {floor_painted:.0f} ms to painted.\n")
+    print(f"Upload: {upload[0]:.0f} ms to script_finished, {upload[1]:.0f} ms to painted.\n")
+    print("| Page | Open: to script_finished (ms) | Open: to painted (ms) | Widget stepped | Step: to painted (ms) "
+          "| × floor |")
+    print("|---|--:|--:|---|--:|--:|")
+    for move in moves:
+        (finished, painted), runs = opened[move.page]
+        step = statistics.median(p for _, p in runs) if runs else float("nan")
+        print(f"| {move.page} | {finished:.0f} | {painted:.0f} | `{move.key}` | {step:.0f} | "
+              f"{step / floor_painted:.1f} |")
     return 0
 
 
