@@ -8,6 +8,7 @@ import streamlit as st
 
 import widgets
 from pooling import pool2d
+from pooling.figures import image_figure
 from pooling.figures import loss as loss_figures
 from pooling.figures.maps import map_figure
 from pooling.images import sha256_key
@@ -59,10 +60,10 @@ def _views_and_figures(key, _planes, pool_settings, value_range):
             if isinstance(view, str):
                 continue
             if m == mode and view["dimmed"] is not None:
-                builds["dimmed"] = pool.submit(loss_figures.photo_figure, view["dimmed"],
+                builds["dimmed"] = pool.submit(image_figure, view["dimmed"],
                                                title="Discarded cells dimmed")
             if m in RECON_NAMES:
-                builds["recon", m] = pool.submit(loss_figures.photo_figure, view["recon"], title=RECON_NAMES[m],
+                builds["recon", m] = pool.submit(image_figure, view["recon"], title=RECON_NAMES[m],
                                                  value_range=value_range)
         recon = [m for m in RECON_NAMES if not isinstance(views[m], str)]
         worst = max((views[m]["error_max"] for m in recon), default=0.0) or 1.0

@@ -9,8 +9,8 @@ import streamlit as st
 import pooling
 import widgets
 from pooling import compare
-from pooling.figures.compare import (DISPLAY_SIDE, channel_figure, difference_figure, fringe_figure, photo_figure,
-                                     zoom_figure)
+from pooling.figures import image_figure
+from pooling.figures.compare import DISPLAY_SIDE, channel_figure, difference_figure, fringe_figure, zoom_figure
 from pooling.settings import MODES, pool_options
 from poolinglab.compare_words import max_against_average
 
@@ -148,7 +148,7 @@ lo, hi = compare.shared_value_range(planes, [values for values, _ in shown.value
 # WORKERS threads (the image encoders let go of the interpreter), while this thread draws them as they come;
 # a figure already made is taken from the cache, one being made is waited for, never made twice.
 parts = {f"image {mode}": (lab.cache_key("mva_image", mode, lo, hi), partial(
-    photo_figure, shown[mode][0], title=label(mode), value_range=(lo, hi), max_side=DISPLAY_SIDE)) for mode in shown}
+    image_figure, shown[mode][0], title=label(mode), value_range=(lo, hi), max_side=DISPLAY_SIDE)) for mode in shown}
 if {"max", "avg"} <= shown.keys():
     padded = lab.settings.padding not in (0, "valid", "same")
     parts["max against avg"] = (lab.cache_key("mva_max_against_avg"), partial(

@@ -11,9 +11,8 @@ from helpers import coords, image_pixels, raises
 import pooling
 from pooling.compare import channel_disagreement, zoom_region
 from pooling.figures import palette
-from pooling.figures.compare import (ZOOM_TRACES, channel_figure, difference_figure, fringe_figure, photo_figure,
+from pooling.figures.compare import (ZOOM_TRACES, channel_figure, difference_figure, fringe_figure,
                                      zoom_figure)
-from pooling.figures.image import image_figure
 from pooling.figures.maps import map_figure
 
 
@@ -44,18 +43,6 @@ def test_channel_figure_uses_the_value_range_and_shrinks_big_planes():
 @pytest.mark.parametrize("names", [("red", "green", "blue"), ("a", "b")])
 def test_channel_figure_built_unvalidated_is_the_validated_figure(names):
     fig = channel_figure(np.arange(len(names) * 12, dtype=np.uint8).reshape(len(names), 3, 4), names=names)
-    again = go.Figure(fig.to_dict())
-    assert json.loads(pio.to_json(fig, validate=False)) == json.loads(pio.to_json(again, validate=False))
-
-
-@pytest.mark.parametrize("image, options", [
-    (np.arange(60, dtype=np.uint8).reshape(3, 4, 5), {"title": "Max"}),
-    (np.arange(20, dtype=np.uint8).reshape(4, 5), {}),
-    (np.linspace(-1.0, 3.0, 3 * 30 * 20).reshape(3, 30, 20), {"title": "Lp", "value_range": (0, 2), "max_side": 8}),
-    (np.arange(24.0).reshape(1, 4, 6), {"value_range": (0, 23)})])
-def test_photo_figure_is_image_figure_unvalidated(image, options):
-    fig = photo_figure(image, **options)
-    assert fig.to_dict() == image_figure(image, **options).to_dict()
     again = go.Figure(fig.to_dict())
     assert json.loads(pio.to_json(fig, validate=False)) == json.loads(pio.to_json(again, validate=False))
 

@@ -1,10 +1,13 @@
 """image_figure: photos travel as a lossless image inside the figure, and come back exact."""
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 from helpers import image_pixels
 
-from pooling.figures import image_figure
+from pooling.figures import image_figure, palette
+from pooling.figures.image import _as_display_array
+from pooling.figures.maps import pixels_uri
 
 
 def decoded(fig):
@@ -74,3 +77,23 @@ def test_uint8_on_the_0_to_255_scale_is_shown_as_its_own_pixels():
                                   np.moveaxis(planes, 0, -1))
     half = decoded(image_figure(planes, value_range=(0, 510)))[..., :3]  # another scale still scales
     np.testing.assert_array_equal(half, np.rint(np.moveaxis(planes, 0, -1) / 2).astype(np.uint8))
+
+
+@pytest.mark.parametrize("image, options", [
+    (np.arange(60, dtype=np.uint8).reshape(3, 4, 5), {"title": "Max"}),
+    (np.arange(20, dtype=np.uint8).reshape(4, 5), {}),
+    (np.linspace(-1.0, 3.0, 3 * 30 * 20).reshape(3, 30, 20), {"title": "Lp", "value_range": (0, 2), "max_side": 8}),
+    (np.linspace(-3, 9, 60, dtype=np.float32).reshape(3, 4, 5), {"value_range": (0, 255)}),
+    (np.arange(24.0).reshape(1, 4, 6), {"value_range": (0, 23)})])
+def test_image_figure_built_unvalidated_is_the_validated_figure(image, options):
+    """Built as one dict without plotly's checks: it must be what the checked build gives, property by property."""
+    fig = image_figure(image, **options)
+    title = options.get("title")
+    checked = go.Figure(go.Image(source=pixels_uri(_as_display_array(image, options.get("value_range"),
+                                                                     options.get("max_side"))),
+                                 hovertemplate="row %{y}, col %{x}<extra></extra>"), layout={
+        "title": {"text": title} if title else None,
+        "xaxis": {"showticklabels": False, "ticks": ""}, "yaxis": {"showticklabels": False, "ticks": ""},
+        "font": {"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
+        "margin": {"l": 10, "r": 10, "t": 50 if title else 10, "b": 10}})
+    assert fig.to_dict() == checked.to_dict()

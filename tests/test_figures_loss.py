@@ -16,7 +16,6 @@ from PIL import Image
 import pooling
 from pooling import information_loss
 from pooling.figures import palette
-from pooling.figures.image import image_figure
 from pooling.figures.loss import (
     DOWNLOADS,
     _mean_error,
@@ -27,7 +26,6 @@ from pooling.figures.loss import (
     download_plan,
     loss_view,
     map_png,
-    photo_figure,
     psnr_caption,
     psnr_chart,
     psnr_input,
@@ -197,18 +195,6 @@ def test_page_words():
     assert closer_words(np.nan, 3.0).startswith("On this image, PSNR cannot say which comes back closer")
     assert psnr_text(1234.5678, 17.123) == "MSE 1235   PSNR 17.12 dB"
     assert psnr_text(0.0, np.inf) == "MSE 0   PSNR ∞ (exact)"
-
-
-@pytest.mark.parametrize("pixels, value_range", [
-    (np.arange(60, dtype=np.uint8).reshape(3, 4, 5), None),
-    (np.linspace(-3, 9, 60, dtype=np.float32).reshape(3, 4, 5), (0, 255)),
-    (np.linspace(-3, 9, 20).reshape(4, 5), None),
-])
-@pytest.mark.parametrize("title", [None, "Max-unpool"])
-def test_photo_figure_is_image_figure_unvalidated(pixels, value_range, title):
-    fast = photo_figure(pixels, title=title, value_range=value_range)
-    assert fast.to_dict() == image_figure(pixels, title=title, value_range=value_range).to_dict()
-    assert go.Figure(fast.to_dict()).to_dict() == fast.to_dict()  # valid as it is
 
 
 @pytest.mark.parametrize("most", [0, 1, 7])

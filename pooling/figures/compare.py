@@ -9,11 +9,11 @@ from . import palette
 from ._cells import cell_outlines, cell_text
 from ._cells import value_range as finite_range
 from ._traces import coloraxis, plot_z
-from .image import _as_display_array
+from .image import _as_display_array, image_figure
 from .maps import block_mean, map_figure, pixels_uri
 
 __all__ = ["CHANNEL_NAMES", "DISPLAY_SIDE", "ZOOM_TRACES", "channel_figure", "difference_figure", "fringe_figure",
-           "photo_figure", "zoom_figure"]
+           "zoom_figure"]
 
 CHANNEL_NAMES = ("red", "green", "blue")
 DISPLAY_SIDE = 480  # long side, in pixels, of pooled images as sent to the browser
@@ -23,42 +23,6 @@ ZOOM_TRACES = (
     "output", "output cells", "input crop", "source halo", "sources", "source points",
     "focus cell halo", "focus cell", "focus window halo", "focus window",
 )
-
-
-def photo_figure(image, *, title=None, value_range=None, max_side=None):
-    """:func:`.image.image_figure`'s figure, built in the form plotly validates it to, without validating it.
-
-    Validation cost as much as encoding the image (about 5 ms for a 256 px
-    photo) and the page draws several; ``test_figures_compare`` holds the
-    two figures equal.
-
-    Parameters
-    ----------
-    image : (C, H, W), (H, W, 3) or (H, W) array_like
-    title : str, optional
-    value_range : (float, float), optional
-    max_side : int, optional
-        As for :func:`.image.image_figure`.
-
-    Returns
-    -------
-    plotly.graph_objects.Figure
-        One image trace.
-
-    Examples
-    --------
-    >>> fig = photo_figure(np.zeros((3, 4, 5), np.uint8), title="Max")
-    >>> fig.data[0].source[:23], fig.layout.title.text
-    ('data:image/webp;base64,', 'Max')
-    """
-    source = pixels_uri(_as_display_array(image, value_range, max_side))
-    layout = {"xaxis": {"showticklabels": False, "ticks": ""}, "yaxis": {"showticklabels": False, "ticks": ""},
-              "font": {"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
-              "margin": {"l": 10, "r": 10, "t": 50 if title else 10, "b": 10}}
-    if title:
-        layout["title"] = {"text": title}
-    return go.Figure({"data": [{"type": "image", "source": source, "hovertemplate": "row %{y}, col %{x}<extra></extra>"}],
-                      "layout": layout}, _validate=False)
 
 
 def channel_figure(values, *, value_range=(0, 255), max_side=DISPLAY_SIDE, names=CHANNEL_NAMES):
@@ -189,7 +153,7 @@ def fringe_figure(values, mask, *, value_range=(0, 255), max_side=DISPLAY_SIDE, 
     grey = rgb.mean(axis=0)[..., None] * 0.5 + 96  # faded: the accent reads on any photo
     accent = np.array(palette.rgb(palette.ACCENT), np.float32)
     out = np.rint(grey * (1 - share) + accent * share).astype(np.uint8)
-    return photo_figure(out, title=title)
+    return image_figure(out, title=title)
 
 
 def _source_words(zoom):

@@ -89,14 +89,17 @@ def image_figure(image, *, title=None, value_range=None, max_side=None):
     ('image', 'data:image/webp;base64')
     """
     a = _as_display_array(image, value_range, max_side)
-    # The image is encoded here rather than by px.imshow, which costs several times more for the same bytes.
-    # One layout dict, validated once: each update_* call would validate again.
-    return go.Figure(go.Image(source=pixels_uri(a), hovertemplate="row %{y}, col %{x}<extra></extra>"), layout={
-        "title": {"text": title} if title else None,
-        "xaxis": {"showticklabels": False, "ticks": ""}, "yaxis": {"showticklabels": False, "ticks": ""},
-        "font": {"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
-        "margin": {"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
-    })
+    # The image is encoded here rather than by px.imshow, which costs several times more for the same bytes. One
+    # dict, in the form plotly's validation gives it, not validated: validating cost as much as encoding a 256 px
+    # photo (test_figures_image holds it to the validated figure).
+    layout = {"xaxis": {"showticklabels": False, "ticks": ""}, "yaxis": {"showticklabels": False, "ticks": ""},
+              "font": {"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
+              "margin": {"l": 10, "r": 10, "t": 50 if title else 10, "b": 10}}
+    if title:
+        layout["title"] = {"text": title}
+    return go.Figure({"data": [{"type": "image", "source": pixels_uri(a),
+                                "hovertemplate": "row %{y}, col %{x}<extra></extra>"}], "layout": layout},
+                     _validate=False)
 
 
 def crop_preview_figure(planes, top, left, height, width, *, max_side=256, title=None):

@@ -12,11 +12,10 @@ from ..compare import picks_one_cell
 from ..loss import information_loss, reconstruct, survival_map
 from ..result import PoolResult
 from . import palette
-from .image import _as_display_array
-from .maps import HOVER_CELLS, block_mean, color_map, map_figure, pixels_uri
+from .maps import HOVER_CELLS, block_mean, color_map, map_figure
 
 __all__ = ["DOWNLOADS", "PSNR_LABELS", "closer_words", "crop_figure", "dim_discarded", "download_bytes",
-           "download_plan", "loss_view", "map_png", "photo_figure", "psnr_caption", "psnr_chart", "psnr_input",
+           "download_plan", "loss_view", "map_png", "psnr_caption", "psnr_chart", "psnr_input",
            "psnr_options", "psnr_text", "survival_words"]
 
 # Legend labels of the PSNR chart's modes; the chart draws stochastic pooling's expected value (no sampling).
@@ -449,26 +448,6 @@ def crop_figure(counts, *, title, most):
                       value_format="d").to_dict()
     spec["data"][0]["z"] = np.array(counts)  # a copy: the figure may be cached and shared
     return go.Figure(spec, _validate=False)
-
-
-def photo_figure(pixels, *, title=None, value_range=None):
-    """:func:`.image.image_figure` of ``pixels`` (no ``max_side``), the same figure built without validating it.
-
-    Validating the image trace and the layout took a third of building a
-    512 px photo's figure; the tests hold the two to the same dict.
-
-    Examples
-    --------
-    >>> photo_figure(np.zeros((3, 4, 5), np.uint8)).data[0].source[:22]
-    'data:image/webp;base64'
-    """
-    source = pixels_uri(_as_display_array(pixels, value_range))
-    return go.Figure({"data": [{"type": "image", "source": source,
-                                "hovertemplate": "row %{y}, col %{x}<extra></extra>"}], "layout": {
-        **({"title": {"text": title}} if title else {}),
-        "xaxis": {"showticklabels": False, "ticks": ""}, "yaxis": {"showticklabels": False, "ticks": ""},
-        "font": {"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
-        "margin": {"l": 10, "r": 10, "t": 50 if title else 10, "b": 10}}}, _validate=False)
 
 
 def psnr_input(planes, *, side=512):
