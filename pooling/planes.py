@@ -125,7 +125,13 @@ def to_planes(pixels, color="rgb"):
     if color == "rgb":
         return np.ascontiguousarray(pixels.transpose(2, 0, 1))
     if color == "gray":
-        luma = (pixels @ _LUMA_WEIGHTS + 0x8000) >> 16
+        # A weighted sum channel by channel in uint32, in place: a uint8 @ uint32 matmul has no fast path in numpy
+        # and took 360 ms on a 12 MP photo; this takes 80 ms, with the same integers.
+        luma = np.multiply(pixels[..., 0], _LUMA_WEIGHTS[0], dtype=np.uint32)
+        for c in (1, 2):
+            luma += np.multiply(pixels[..., c], _LUMA_WEIGHTS[c], dtype=np.uint32)
+        luma += 0x8000
+        luma >>= 16
         return luma.astype(np.uint8)[None]
     return pixels[None, :, :, _CHANNEL[color]].copy()
 
