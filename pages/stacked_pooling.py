@@ -1,5 +1,6 @@
 """Stacked pooling: rounds of pooling in turn, one deep cell traced back to the one pixel it copies."""
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import numpy as np
@@ -13,6 +14,7 @@ from pooling.settings import LIMITS
 from poolinglab.stack_words import curve_words
 
 CHART = "stk_pyramid"
+DEFAULT_STRIDES = [2, 3]
 PLANES = {"gray": "grey (luma)", "red": "red", "green": "green", "blue": "blue"}
 
 
@@ -125,7 +127,7 @@ def localisation_section(key, plane, plane_name, mode, loc):
              "the image decides: a deep cell whose value occurs more than once in its receptive field (a flat "
              "patch, say) copies the first of them by the tie rule, and is left out and counted apart.")
     strides = st.multiselect("Strides to compare (kernel = stride, as many rounds as fit, up to 5)", [2, 3, 4, 5, 6, 8],
-                             default=[2, 3], key="stk_strides")
+                             default=DEFAULT_STRIDES, key="stk_strides")
     curves = _curves((plane_key, "curves"), plane, tuple(sorted(strides)), mode)
     chart = widgets.shared((key, "localisation", tuple(sorted(strides))),
                            partial(stack_figures.localisation_figure, curves, yours=loc))
@@ -163,6 +165,13 @@ else:
 plane_key = images.sha256_key(lab.key.encode(), "traced plane", plane_name)  # the image and the plane, no layer
 plane = _traced_plane(plane_key, lab.planes, plane_name)
 value_range = display_range(plane)
+# The localisation curves depend on the plane, the mode and the strides compared, not on the rounds: they are worked
+# out on the other core while this thread pools and draws the pyramid (at 12 MP each takes about half a second).
+# The section below finds them made, or waits for the same build.
+ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stacked-pooling")
+ahead.submit(_curves, (plane_key, "curves"), plane, tuple(sorted(st.session_state.get("stk_strides", DEFAULT_STRIDES))),
+             mode)
+ahead.shutdown(wait=False)  # the job runs on; its thread ends with it
 
 st.subheader("The pyramid")
 sizes = rounds_ui()
