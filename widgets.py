@@ -32,6 +32,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from pooling import images, layer_code, pool2d, settings
 from pooling.features import feature_maps
 from pooling.figures import crop_preview_figure, sweep_gif
+from pooling.figures.maps import pixels_uri
 from pooling.filters import BANK, CUSTOM, parse_kernel, stage_weights
 from pooling.samples import PATTERN_NAMES, SAMPLE_NAMES, SAMPLE_NOTES, load_sample
 from pooling.settings import LIMITS, MODES, SOURCES, PoolSettings, SweepInput
@@ -343,7 +344,13 @@ def _planes(key, working_size, color, _pixels):
 
 @shared_cache
 def _thumbnail(key, working_size, _pixels):
-    return images.working_image(_pixels, 160)
+    """The sidebar's picture of the image, 160 px, as a ``data:`` URI.
+
+    Inline, not a media file: a media file lives in one server's memory, and
+    a student whose server stops reconnects to another, where the picture's
+    URL would answer 404 until the page is drawn again.
+    """
+    return pixels_uri(images.working_image(_pixels, 160))
 
 
 def image_ui():

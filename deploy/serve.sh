@@ -205,9 +205,12 @@ trap 'stop_all; exit 130' INT
 trap 'stop_all; exit 143' TERM
 trap 'stop_all' EXIT
 
+# Each child runs in a session of its own (setsid), so Ctrl-C reaches this script alone, whose trap stops them all.
+# Sent to the whole group, it also reached the replicas, which catch it and exit with status 0; bash then takes
+# the signal as handled by the child it was waiting for and drops it, so the trap never ran (seen in CI).
 for ((i = 1; i <= replicas; i++)); do
     replica_port=$((backend_port + i - 1))
-    STREAMLIT_SERVER_COOKIE_SECRET=$cookie_secret "$PYTHON" -m streamlit run "$root/app.py" \
+    STREAMLIT_SERVER_COOKIE_SECRET=$cookie_secret setsid "$PYTHON" -m streamlit run "$root/app.py" \
         --server.port "$replica_port" --server.address 127.0.0.1 --server.headless true \
         >"$state_dir/replica$i.log" 2>&1 &
     pids+=($!); names+=("replica$i")
@@ -226,7 +229,7 @@ for ((i = 1; i <= replicas; i++)); do
     done
 done
 
-haproxy -db -f "$config" >"$state_dir/haproxy.log" 2>&1 &
+setsid haproxy -db -f "$config" >"$state_dir/haproxy.log" 2>&1 &
 pids+=($!); names+=(haproxy)
 echo $! >"$state_dir/haproxy.pid"
 until curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$port/_stcore/health"; do

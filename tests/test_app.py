@@ -327,3 +327,10 @@ def test_typed_text_in_an_error_is_shown_as_typed_never_as_markdown():
     (raw,) = [e.value for e in at.error]
     assert "\\*a\\*\\[b\\]\\(c\\)" in raw
     assert "*a*[b](c)" in errors(at)[0]
+
+
+def test_the_sidebar_picture_travels_inline_not_as_one_servers_media_file():
+    """A media file lives in one replica's memory: after a failover its URL would answer 404 on the other."""
+    at = upload(open_page(), "photo.png", png_bytes(40, 30))
+    urls = [img.url for element in at.sidebar if element.type == "image" for img in element.proto.imgs]
+    assert urls and all(url.startswith("data:image/webp;base64,") for url in urls), [u[:40] for u in urls]
