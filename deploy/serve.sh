@@ -248,15 +248,19 @@ fi
 echo "$replicas replica(s) on 127.0.0.1:$backend_port-$last_port behind HAProxy. Config, logs and pids: $state_dir"
 echo "Press Ctrl-C to stop."
 
-# A replica that dies is reported, and HAProxy's health check takes it out; the others go on serving.
+# A replica that dies is reported, and HAProxy's health check takes it out; the others go on serving. The loop
+# checks once a second, waiting on a sleep of its own rather than on the children: Ctrl-C interrupts that sleep
+# and the trap runs (waiting on the children with `wait -n`, bash held a Ctrl-C back until one of them exited).
 live=$replicas
 while :; do
-    finished=
-    status=0
-    wait -n -p finished "${pids[@]}" || status=$?
-    [ -n "$finished" ] || continue  # a signal interrupted the wait; its trap has run
+    sleep 1 &
+    wait $! || true
+    gone=
     for i in "${!pids[@]}"; do
-        [ "${pids[i]}" = "$finished" ] || continue
+        ! kill -0 "${pids[i]}" 2>/dev/null || continue
+        gone=1
+        status=0
+        wait "${pids[i]}" || status=$?
         if [ "${names[i]}" = haproxy ]; then
             echo "serve.sh: HAProxy exited (status $status); see $state_dir/haproxy.log. Stopping." >&2
             exit 1
@@ -266,6 +270,7 @@ while :; do
         rm -f "$state_dir/${names[i]}.pid"
         unset 'pids[i]' 'names[i]'
     done
+    [ -n "$gone" ] || continue
     pids=("${pids[@]}"); names=("${names[@]}")
     if [ "$live" -eq 0 ]; then
         echo "serve.sh: every replica has exited. Stopping." >&2
