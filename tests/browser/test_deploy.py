@@ -105,6 +105,27 @@ def _alive(pid):
         return False
 
 
+def _as_from_a_terminal():
+    """Give serve.sh Ctrl-C and TERM as a terminal's shell does: at their default, not ignored, not blocked.
+
+    A child inherits an ignored or blocked signal across exec, and bash cannot trap a signal that was ignored when
+    it started. In CI's full run, serve.sh sometimes started that way from a pytest worker (no INT trap ran, and
+    the replicas, which set their own handler, caught the Ctrl-C instead); a student's terminal never does.
+    """
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def _signal_state(pid):
+    """The ``SigBlk``, ``SigIgn`` and ``SigCgt`` lines of a process's status, to say why a Ctrl-C went unheard."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return "(gone)"
+    return ", ".join(line.replace("\t", " ") for line in lines if line.startswith(("SigBlk", "SigIgn", "SigCgt")))
+
+
 class Serving:
     """``bash deploy/serve.sh --replicas 2`` on free ports, with its pids and its output."""
 
@@ -119,7 +140,8 @@ class Serving:
         with open(self.log, "w") as log:
             # Its own process group, so that the test can press Ctrl-C on it as a terminal does.
             self.process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                            env={**os.environ, "PYTHON": sys.executable}, start_new_session=True)
+                                            env={**os.environ, "PYTHON": sys.executable}, start_new_session=True,
+                                            preexec_fn=_as_from_a_terminal)
         self.pids = {}
 
     def wait_ready(self):
@@ -318,8 +340,13 @@ def test_a_killed_replica_sends_its_students_to_the_other_with_their_page_and_se
 
 
 def test_ctrl_c_stops_everything_it_started(serving):
-    code = serving.press_ctrl_c()
-    assert code == 130, serving.output()
+    signals = _signal_state(serving.process.pid)
+    try:
+        code = serving.press_ctrl_c()
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"serve.sh did not stop within {STOP_TIMEOUT} s of Ctrl-C; its signals before it: {signals}\n"
+                    f"{serving.output()}", pytrace=False)
+    assert code == 130, f"serve.sh's signals before Ctrl-C: {signals}\n{serving.output()}"
     left = {name: pid for name, pid in serving.pids.items() if _alive(pid)}
     assert not left, f"still running after Ctrl-C: {left}"
     assert _port_free(serving.port), "HAProxy's port is still taken"
