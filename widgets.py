@@ -14,6 +14,7 @@ import functools
 import gc
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -120,6 +121,27 @@ def _measure(value):
 # Every session's shared results, in one store bounded by bytes: a class of 12 MP photos must not fill the server.
 # At most WORKERS of them are computed at once, so the temporaries of thirty full-size runs never pile up.
 RESULTS = ByteBoundedCache(CACHE_MB << 20, measure=_measure, workers=WORKERS)
+
+
+# Threads a page may start to work out its parts while its script draws them in order (numpy and the image
+# encoders let go of the interpreter): one a core, at most two, since the shared store builds WORKERS at a time.
+PAGE_WORKERS = max(1, min(2, os.cpu_count() or 1))
+
+
+def page_workers(name, workers=PAGE_WORKERS):
+    """A thread pool for one run's jobs, its threads named after the page.
+
+    A page submits its jobs, calls ``shutdown(wait=False)`` (the jobs run on,
+    and the threads end with them) or uses it in a ``with`` block, and reads
+    each result where it draws it.
+
+    Examples
+    --------
+    >>> with page_workers("example") as pool:
+    ...     pool.submit(sum, [1, 2]).result()
+    3
+    """
+    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name)
 
 
 def shared_cache(func):

@@ -1,6 +1,5 @@
 """Feature maps: a convolution, a bias and ReLU, then the sidebar's pooling: pooling where networks pool."""
 
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import numpy as np
@@ -116,7 +115,7 @@ every = {"max": max_args, "avg": avg_args, "blurmax": {"kernel_size": s.kernel, 
 claim_in = unit_scale(centre_crop(work, CLAIM_SIDE))
 max_shift = min(2 * s.stride, claim_in.shape[2] - side)
 claim_modes = tuple(st.session_state.get("fm_claim_modes", LABELS))
-work_on = ThreadPoolExecutor(max_workers=2, thread_name_prefix="feature-maps")
+work_on = widgets.page_workers("feature-maps")
 # A run stopped by a newer move leaves jobs behind: those not started yet would only slow this run down.
 left = st.session_state.get(JOBS)
 if left is not None:

@@ -1,6 +1,5 @@
 """Information loss: which input cells a pooling keeps, and how well the image comes back from its output."""
 
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import numpy as np
@@ -52,7 +51,7 @@ def _views_and_figures(key, _planes, pool_settings, value_range):
     """
     mode = pool_settings.mode
     modes = list(dict.fromkeys((mode, "max", "avg")))
-    with ThreadPoolExecutor(2) as pool:
+    with widgets.page_workers("information-loss") as pool:
         pending = {m: pool.submit(_view, _planes, pool_settings, m) for m in modes}
         views, builds = {}, {}
         for m, future in pending.items():

@@ -1,7 +1,5 @@
 """Max vs Average: one image pooled several ways at once, their difference, colour fringes, a zoom, and the cost."""
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import streamlit as st
@@ -18,8 +16,6 @@ FOCUS = "_mva_focus"  # the zoom's output cell last clicked
 ZOOM_CHART = "mva_zoom_chart"
 DIFF_KEYS = ("mva_diff_a", "mva_diff_b")
 ZOOM_KEYS = {name: f"mva_zoom_{name}" for name in ("rows", "cols", "top", "left", "plane")}
-# Threads that make the page's figures ahead of the script, which draws them in order: one a core, at most two.
-WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 
 @widgets.shared_cache
@@ -145,8 +141,8 @@ shown = {m: p for m, p in pooled.items() if not isinstance(p, str)}
 lo, hi = compare.shared_value_range(planes, [values for values, _ in shown.values()])
 
 # What the page draws, each as (key, build) for widgets.shared. The figures are made ahead, in page order, by
-# WORKERS threads (the image encoders let go of the interpreter), while this thread draws them as they come;
-# a figure already made is taken from the cache, one being made is waited for, never made twice.
+# widgets.page_workers threads (the image encoders let go of the interpreter), while this thread draws them as
+# they come; a figure already made is taken from the cache, one being made is waited for, never made twice.
 parts = {f"image {mode}": (lab.cache_key("mva_image", mode, lo, hi), partial(
     image_figure, shown[mode][0], title=label(mode), value_range=(lo, hi), max_side=DISPLAY_SIDE)) for mode in shown}
 if {"max", "avg"} <= shown.keys():
@@ -169,7 +165,7 @@ if planes.shape[0] == 3:
         fringe_view, max_result.values, new_part, value_range=(lo, hi)))
 start = zoom_start(max_result.grid.shape, compare.zoom_limit(max_result.grid), planes.shape[0])
 parts["zoom"] = zoom_part(max_result, *(start[k] for k in ("top", "left", "rows", "cols", "plane")))[0]
-ahead = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="max-vs-average")
+ahead = widgets.page_workers("max-vs-average")
 for part in parts.values():
     ahead.submit(widgets.shared, *part)
 ahead.shutdown(wait=False)  # the jobs run on; their threads end with them

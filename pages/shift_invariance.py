@@ -1,7 +1,5 @@
 """Shift invariance: does a pooled output stay the same when the image moves by a few pixels?"""
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import streamlit as st
@@ -19,10 +17,6 @@ LABELS = {**widgets.MODE_LABELS, BLURMAX: "Anti-aliased max (Zhang 2019)"}
 WORK_SIDE = 1024  # bigger images are tested on their centre, so a 12 MP photo stays quick
 CHART_SIDE = 256  # the chart's sweep of shifts runs on at most this centre, to stay quick
 IMAGE_SIDE = 256  # pooled images are sent at most this many pixels across
-# Worker threads for the modes' rows and the chart's sweep: one a core, at most two (more only fight over the
-# interpreter: the pooling engine has its own threads).
-WORKERS = max(1, min(2, os.cpu_count() or 1))
-
 
 def layer_args(settings, mode):
     """The sidebar's layer for ``mode``; anti-aliased max takes only its kernel and stride."""
@@ -163,7 +157,7 @@ def shift_lab():
     # Each mode's row and the chart's sweep are independent: they are worked out side by side, on both cores
     # where numpy and the image encoder let go of the interpreter, while this thread draws them in order.
     base = lab.cache_key("shift")  # names the image and the layer; each job's key adds what else it depends on
-    work_on = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="shift-lab")
+    work_on = widgets.page_workers("shift-lab")
     # Small jobs, so that both threads stay busy to the end: first each mode's before panel, which pools the
     # image once for the mode, then the rows, which find that pooling made (a row started first would wait
     # for it), then the chart's sweeps.

@@ -1,6 +1,5 @@
 """Stacked pooling: rounds of pooling in turn, one deep cell traced back to the one pixel it copies."""
 
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import numpy as np
@@ -168,7 +167,7 @@ value_range = display_range(plane)
 # The localisation curves depend on the plane, the mode and the strides compared, not on the rounds: they are worked
 # out on the other core while this thread pools and draws the pyramid (at 12 MP each takes about half a second).
 # The section below finds them made, or waits for the same build.
-ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stacked-pooling")
+ahead = widgets.page_workers("stacked-pooling", workers=1)
 ahead.submit(_curves, (plane_key, "curves"), plane, tuple(sorted(st.session_state.get("stk_strides", DEFAULT_STRIDES))),
              mode)
 ahead.shutdown(wait=False)  # the job runs on; its thread ends with it
