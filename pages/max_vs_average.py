@@ -54,7 +54,8 @@ def zoom_ui(out_hw, limit, n_planes):
 
 def zoom_start(out_hw, limit, n_planes):
     """The zoom's region and plane: the values remembered, pulled back inside this output."""
-    return compare.zoom_start(out_hw, limit, n_planes, **{name: st.session_state.get(k) for name, k in ZOOM_KEYS.items()})
+    remembered = {name: st.session_state.get(k) for name, k in ZOOM_KEYS.items()}
+    return compare.zoom_start(out_hw, limit, n_planes, **remembered)
 
 
 def difference_part(shown, a, b):
@@ -73,7 +74,8 @@ def zoom_part(max_result, top, left, rows, cols, plane):
     """``(key, build)`` of the zoom's figure for :func:`widgets.shared`, and the zoom itself."""
     focus = st.session_state.get(FOCUS)
     zoom = compare.zoom_region(max_result, top=top, left=left, height=rows, width=cols, channel=plane)
-    return (lab.cache_key("mva_zoom", top, left, rows, cols, plane, focus), partial(zoom_figure, zoom, focus=focus)), zoom
+    key = lab.cache_key("mva_zoom", top, left, rows, cols, plane, focus)
+    return (key, partial(zoom_figure, zoom, focus=focus)), zoom
 
 
 def fringe_view(values, new_part, *, value_range):
@@ -148,7 +150,8 @@ parts = {f"image {mode}": (lab.cache_key("mva_image", mode, lo, hi), partial(
 if {"max", "avg"} <= shown.keys():
     padded = lab.settings.padding not in (0, "valid", "same")
     parts["max against avg"] = (lab.cache_key("mva_max_against_avg"), partial(
-        max_against_average, shown["max"][0], shown["avg"][0], padding_counted=padded and lab.settings.count_include_pad,
+        max_against_average, shown["max"][0], shown["avg"][0],
+        padding_counted=padded and lab.settings.count_include_pad,
         divisor_override=lab.settings.divisor_override or None))
 names = list(shown)
 if len(names) >= 2:
