@@ -30,15 +30,17 @@ from plotly.basedatatypes import BaseFigure
 from streamlit.errors import StreamlitPageNotFoundError
 from streamlit.runtime.pages_manager import PagesManager
 
-from pooling import images, layer_code, pool2d, settings
-from pooling.features import feature_maps
-from pooling.figures import crop_preview_figure, sweep_gif
-from pooling.figures.maps import pixels_uri
-from pooling.filters import BANK, CUSTOM, parse_kernel, stage_weights
-from pooling.samples import PATTERN_NAMES, SAMPLE_NAMES, SAMPLE_NOTES, load_sample
-from pooling.settings import LIMITS, MODES, SOURCES, PoolSettings, SweepInput
+from figures import crop_preview_figure, sweep_gif
+from figures.maps import pixels_uri
+from pooling import pool2d
+from pooling.analysis.features import feature_maps
+from poolinglab import layer_code, settings
 from poolinglab.cache import ByteBoundedCache, call_key, size_of
+from poolinglab.filters import BANK, CUSTOM, parse_kernel, stage_weights
+from poolinglab.intake import images
+from poolinglab.intake.samples import PATTERN_NAMES, SAMPLE_NAMES, SAMPLE_NOTES, load_sample
 from poolinglab.memory import return_freed_memory
+from poolinglab.settings import LIMITS, MODES, SOURCES, PoolSettings, SweepInput
 
 _SETTINGS = "_pool_settings"  # the last PoolSettings, across pages
 _SWEEP = "_sweep_input"  # the last SweepInput
@@ -502,7 +504,7 @@ def working_copy(lab, side):
     Typed numbers and photos already that small are left as they are. The
     copy is resampled as the working size resamples, cached, and has a key
     of its own, so ``lab.cache_key`` tells it from the full image. The page
-    must say that it works on a copy (:func:`poolinglab.size_words.copy_words`).
+    must say that it works on a copy (:func:`poolinglab.words.sizes.copy_words`).
     """
     planes = lab.planes
     if planes.dtype != np.uint8 or max(planes.shape[1:]) <= side:

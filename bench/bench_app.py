@@ -60,7 +60,7 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest
 
-from pooling.samples import load_sample
+from poolinglab.intake.samples import load_sample
 
 FRAME_TARGET_S = 0.150  # issue 3
 LAB_TARGET_S = 0.300  # issues 4 and 5, default settings

@@ -6,13 +6,13 @@ import numpy as np
 import streamlit as st
 
 import widgets
+from figures.gallery import fractional_grid_figure, global_figure, lp_continuum_figure, p_label, pooled_figure
 from pooling import antialiased_max_pool2d, fractional_max_pool2d, global_pool2d, pool2d
-from pooling.crops import centre_crop, centre_offset
-from pooling.figures.gallery import fractional_grid_figure, global_figure, lp_continuum_figure, p_label, pooled_figure
-from pooling.formulas import LP_STEPS, formula, lp_ratios
-from pooling.noise import value_range
-from pooling.settings import LIMITS, pool_options
-from poolinglab.size_words import copy_words
+from pooling.analysis.crops import centre_crop, centre_offset
+from pooling.analysis.noise import value_range
+from poolinglab.formulas import LP_STEPS, formula, lp_ratios
+from poolinglab.settings import LIMITS, pool_options
+from poolinglab.words.sizes import copy_words
 
 SIDE = 256  # pooled images are sent at most this many pixels on a side: twelve figures stay under 2 MB
 # A bigger photo is pooled as a copy this size: no card shows more than SIDE pixels, and pooling a 12 MP photo nine

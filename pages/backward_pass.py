@@ -7,10 +7,11 @@ import numpy as np
 import streamlit as st
 
 import widgets
-from pooling import images, pool2d, pool_backward
+from figures.backward import fan_in_figure, routing_figure, upstream_figure
+from pooling import pool2d, pool_backward
 from pooling.backward import gradient_sources, upstream_gradient
-from pooling.figures.backward import fan_in_figure, routing_figure, upstream_figure
-from pooling.settings import output_hw, pool_options
+from poolinglab.intake import images
+from poolinglab.settings import output_hw, pool_options
 
 GRADIENT_LABELS = {"ones": "Ones", "random": "Random", "typed": "Typed"}
 _GRAD_SEED = "_bwd_grad_seed"

@@ -6,9 +6,9 @@ import numpy as np
 import streamlit as st
 
 import widgets
-from pooling import images
-from pooling.crops import centre_crop
-from pooling.features import (
+from figures.features import kernel_figure, map_row_figure, persistence_chart, photo_source, sources_figure
+from pooling.analysis.crops import centre_crop
+from pooling.analysis.features import (
     detection_sources,
     filter_stage,
     peak_survival,
@@ -18,12 +18,12 @@ from pooling.features import (
     unbiased_pooling,
     unit_scale,
 )
-from pooling.figures.features import kernel_figure, map_row_figure, persistence_chart, photo_source, sources_figure
-from pooling.filters import BANK, stage_weights
-from pooling.layer_code import stage_code, stage_sizes
-from pooling.noise import value_range
-from pooling.settings import pool_options
-from poolinglab.feature_words import custom_sentence, kept_words, peak_words, persistence_verdict, sparsity_words
+from pooling.analysis.noise import value_range
+from poolinglab.filters import BANK, stage_weights
+from poolinglab.intake import images
+from poolinglab.layer_code import stage_code, stage_sizes
+from poolinglab.settings import pool_options
+from poolinglab.words.features import custom_sentence, kept_words, peak_words, persistence_verdict, sparsity_words
 
 WORK_SIDE = 512  # bigger photos are filtered on their centre, so a 12 MP upload stays quick
 CLAIM_SIDE = 256  # the shift test filters and pools its centre 2 x stride + 1 times
@@ -33,7 +33,7 @@ JOBS = "_fm_jobs"  # the session's last run's worker threads
 
 
 def claim_test(responses_key, layer_key, key, claim_in, weight, biases, *, max_shift, threshold, modes):
-    """The shift test's :class:`~pooling.features.Persistence`, each step shared: the shifted responses and their
+    """The shift test's :class:`~pooling.analysis.features.Persistence`, each step shared: the shifted responses and their
     bias-free poolings (keyed without the bias, on ``layer_key``) stay while the bias moves. Reads no widget, so a
     worker thread can run it."""
     moved = widgets.shared((responses_key, "shifted", max_shift, CLAIM_SIDE), partial(
@@ -45,7 +45,7 @@ def claim_test(responses_key, layer_key, key, claim_in, weight, biases, *, max_s
 
 
 def sources_chart(chart_key, stage_jobs, work, labels, threshold, offset, photo):
-    """The photo with every filter's detections, once the :func:`~pooling.features.filter_stage` jobs (submitted
+    """The photo with every filter's detections, once the :func:`~pooling.analysis.features.filter_stage` jobs (submitted
     before this one) are done. Reads no widget, so a worker thread can run it."""
     stages = [job.result() for job in stage_jobs]
     return widgets.shared(chart_key, lambda: sources_figure(
@@ -54,7 +54,7 @@ def sources_chart(chart_key, stage_jobs, work, labels, threshold, offset, photo)
 
 
 def map_row(row_key, stage_job, top, label):
-    """A filter's row of maps on the scale up to ``top``, once its :func:`~pooling.features.filter_stage` job is
+    """A filter's row of maps on the scale up to ``top``, once its :func:`~pooling.analysis.features.filter_stage` job is
     done (submitted before this one, so already running). Reads no widget, so a worker thread can run it."""
     one = stage_job.result()
     return widgets.shared(row_key, partial(

@@ -6,9 +6,9 @@ import streamlit as st
 
 import pooling
 import widgets
-from pooling.figures import pool_pair_figure
-from pooling.images import grid_from_text, random_grid
-from pooling.settings import DEFAULT_GRID
+from figures import pool_pair_figure
+from poolinglab.intake.images import grid_from_text, random_grid
+from poolinglab.settings import DEFAULT_GRID
 
 _SEED = "_home_seed"
 

@@ -6,16 +6,16 @@ import numpy as np
 import streamlit as st
 
 import widgets
+from figures import image_figure
+from figures import loss as loss_figures
+from figures.maps import map_figure
 from pooling import pool2d
-from pooling.figures import image_figure
-from pooling.figures import loss as loss_figures
-from pooling.figures.maps import map_figure
-from pooling.images import sha256_key
-from pooling.loss import psnr_by_kernel
-from pooling.noise import value_range
-from pooling.settings import pool_options
-from poolinglab.shown_words import block_words, shrunk_size
-from poolinglab.size_words import copy_words
+from pooling.analysis.loss import psnr_by_kernel
+from pooling.analysis.noise import value_range
+from poolinglab.intake.images import sha256_key
+from poolinglab.settings import pool_options
+from poolinglab.words.shown import block_words, shrunk_size
+from poolinglab.words.sizes import copy_words
 
 VIEW_SIDE = 1024  # error maps kept in the cache for display are block means at most this long
 # Photos and error maps are sent as block means at most this long, and the page says so: each figure is 450 pixels

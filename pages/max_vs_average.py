@@ -6,11 +6,11 @@ import streamlit as st
 
 import pooling
 import widgets
-from pooling import compare
-from pooling.figures import image_figure
-from pooling.figures.compare import DISPLAY_SIDE, channel_figure, difference_figure, fringe_figure, zoom_figure
-from pooling.settings import MODES, pool_options
-from poolinglab.compare_words import max_against_average
+from figures import image_figure
+from figures.compare import DISPLAY_SIDE, channel_figure, difference_figure, fringe_figure, zoom_figure
+from pooling.analysis import compare
+from poolinglab.settings import MODES, pool_options
+from poolinglab.words.compare import max_against_average
 
 FOCUS = "_mva_focus"  # the zoom's output cell last clicked
 ZOOM_CHART = "mva_zoom_chart"

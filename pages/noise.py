@@ -7,13 +7,13 @@ import numpy as np
 import streamlit as st
 
 import widgets
-from pooling import images
-from pooling.crops import centre_crop
-from pooling.figures.noise import image_row_figure, noise_chart
-from pooling.invariance import pooled_values
-from pooling.noise import compare_noise, draw_noise, noisy_copy, output_span, pool_noisy, value_range
-from pooling.settings import LIMITS, MODES, pool_options
-from poolinglab.noise_words import salt_words, turned_white
+from figures.noise import image_row_figure, noise_chart
+from pooling.analysis.crops import centre_crop
+from pooling.analysis.invariance import pooled_values
+from pooling.analysis.noise import compare_noise, draw_noise, noisy_copy, output_span, pool_noisy, value_range
+from poolinglab.intake import images
+from poolinglab.settings import LIMITS, MODES, pool_options
+from poolinglab.words.noise import salt_words, turned_white
 
 KIND_LABELS = {"gaussian": "Gaussian", "salt-and-pepper": "Salt and pepper", "salt": "Salt only (white)",
                "pepper": "Pepper only (black)"}

@@ -6,9 +6,9 @@ import numpy as np
 import streamlit as st
 
 import widgets
+from figures.temporal import over_time_figure
 from pooling import pool_over_time
-from pooling.figures.temporal import over_time_figure
-from pooling.tokens import MAX_HASHED, TOKEN_RULE, feature_names, token_features, tokenize
+from poolinglab.tokens import MAX_HASHED, TOKEN_RULE, feature_names, token_features, tokenize
 
 MAX_TOKENS = 64  # more rows than this make the figure too tall to read
 MAX_CHARS = 2000

@@ -5,12 +5,12 @@ from functools import partial
 import streamlit as st
 
 import widgets
-from pooling.crops import centre_crop
-from pooling.figures.invariance import before_figure, shift_chart, shift_row_figure
-from pooling.invariance import ShiftTest
-from pooling.noise import value_range
-from pooling.settings import MODES, pool_options
-from poolinglab.shift_words import blur_against_max, nothing_to_compare, percent, shift_verdict
+from figures.invariance import before_figure, shift_chart, shift_row_figure
+from pooling.analysis.crops import centre_crop
+from pooling.analysis.invariance import ShiftTest
+from pooling.analysis.noise import value_range
+from poolinglab.settings import MODES, pool_options
+from poolinglab.words.shift import blur_against_max, nothing_to_compare, percent, shift_verdict
 
 BLURMAX = "blurmax"
 LABELS = {**widgets.MODE_LABELS, BLURMAX: "Anti-aliased max (Zhang 2019)"}

@@ -6,11 +6,12 @@ import numpy as np
 import streamlit as st
 
 import widgets
-from pooling import images, stacking
-from pooling.figures import stack as stack_figures
-from pooling.noise import value_range as display_range
-from pooling.settings import LIMITS
-from poolinglab.stack_words import curve_words
+from figures import stack as stack_figures
+from pooling.analysis import stacking
+from pooling.analysis.noise import value_range as display_range
+from poolinglab.intake import images
+from poolinglab.settings import LIMITS
+from poolinglab.words.stack import curve_words
 
 CHART = "stk_pyramid"
 DEFAULT_STRIDES = [2, 3]

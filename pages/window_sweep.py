@@ -7,7 +7,7 @@ import streamlit as st
 
 import pooling
 import widgets
-from pooling.figures import sweep_figure
+from figures import sweep_figure
 
 lab = widgets.sidebar()
 

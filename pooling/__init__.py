@@ -4,8 +4,8 @@ Every function returns data, never pictures: values, the input cell behind
 each value (``indices``), the weight of each cell in a weighted value
 (``weights``), and the window geometry (``grid``). The app's pages only draw
 what this package returns. ``import pooling`` loads numpy only. Image
-intake (:mod:`pooling.images`, :mod:`pooling.samples`) adds Pillow and the
-figure builders (:mod:`pooling.figures`) add plotly, when imported; nothing
+intake (:mod:`poolinglab.intake.images`, :mod:`poolinglab.intake.samples`) adds Pillow and the
+figure builders (:mod:`figures`) add plotly, when imported; nothing
 under ``pooling`` imports Streamlit.
 
 Examples
@@ -17,18 +17,18 @@ Examples
 """
 
 from .adaptive import adaptive_pool2d, global_pool2d
+from .analysis.invariance import ShiftReport, pooled_values, shift_grid, shift_invariance
+from .analysis.loss import InformationLoss, information_loss, reconstruct, survival_map
+from .analysis.noise import NoiseReport, add_noise, noise_sensitivity
+from .analysis.stacking import StackResult, stack_pool
+from .analysis.sweep import Sweep, format_value, sweep_steps
 from .antialias import BlurPoolResult, antialiased_max_pool2d, binomial_filter
 from .backward import pool_backward
 from .conv import conv2d, relu
 from .fractional import fractional_max_pool2d
 from .geometry import AxisWindows, WindowGrid, output_length, regular_grid
-from .invariance import ShiftReport, pooled_values, shift_grid, shift_invariance
-from .loss import InformationLoss, information_loss, reconstruct, survival_map
-from .noise import NoiseReport, add_noise, noise_sensitivity
 from .pool import float_dtype, pool2d
 from .result import PoolResult
-from .stacking import StackResult, stack_pool
-from .sweep import Sweep, format_value, sweep_steps
 from .temporal import TemporalResult, pool_over_time
 from .unpool import max_unpool2d
 

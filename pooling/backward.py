@@ -3,7 +3,7 @@
 import numpy as np
 
 from ._checks import as_pair, make_rng
-from .loss import window_cells
+from .analysis.loss import window_cells
 from .result import PoolResult
 from .unpool import scatter_add
 

@@ -49,8 +49,8 @@ def plotly_array(value, dtype=None):
 
 def image_pixels(source):
     """The pixels of an image trace: the trace itself, or its ``data:image/png;base64,...`` (grey) or
-    ``data:image/webp;base64,...`` (colour) source, as :func:`pooling.figures.maps.pixels_uri` writes them;
-    a paletted PNG (:func:`pooling.figures.maps.scale_uri`) as its RGB colours."""
+    ``data:image/webp;base64,...`` (colour) source, as :func:`figures.maps.pixels_uri` writes them;
+    a paletted PNG (:func:`figures.maps.scale_uri`) as its RGB colours."""
     source = getattr(source, "source", source)
     assert source.startswith(("data:image/png;base64,", "data:image/webp;base64,")), source[:40]
     image = Image.open(io.BytesIO(base64.b64decode(source.split(",", 1)[1])))
@@ -58,10 +58,10 @@ def image_pixels(source):
 
 
 def scale_colors(values, lo, hi, colorscale=None):
-    """The colours :func:`pooling.figures.maps.scale_uri` gives ``values``, worked out another way: each value
+    """The colours :func:`figures.maps.scale_uri` gives ``values``, worked out another way: each value
     moved to the nearest of its ``PALETTE_LEVELS`` levels, then coloured by ``color_map``."""
-    from pooling.figures import palette
-    from pooling.figures.maps import PALETTE_LEVELS, color_map
+    from figures import palette
+    from figures.maps import PALETTE_LEVELS, color_map
 
     v = np.asarray(values, dtype=np.float64)
     t = np.clip((v - lo) / (hi - lo if hi > lo else 1.0), 0.0, 1.0)

@@ -7,8 +7,8 @@ from streamlit.testing.v1 import AppTest
 
 import widgets
 from pooling import pool2d, sweep_steps
-from pooling.samples import SAMPLE_NAMES
-from pooling.settings import UPLOAD_NOT_HELD, PoolSettings
+from poolinglab.intake.samples import SAMPLE_NAMES
+from poolinglab.settings import UPLOAD_NOT_HELD, PoolSettings
 
 PAGES = [lab.path for lab in widgets.LABS]
 

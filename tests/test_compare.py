@@ -1,4 +1,4 @@
-"""Tests of ``pooling.compare``: colour-fringe cells, differences, sizes and costs, and the zoom.
+"""Tests of ``pooling.analysis.compare``: colour-fringe cells, differences, sizes and costs, and the zoom.
 
 Brute forces take window geometry from ``tests/reference.py``, which shares
 no code with ``pooling/``.
@@ -13,7 +13,7 @@ from reference import reference_pool2d
 
 import pooling
 from pooling import regular_grid
-from pooling.compare import (
+from pooling.analysis.compare import (
     PoolCost,
     _packed_colours,
     channel_disagreement,

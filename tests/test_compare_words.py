@@ -5,8 +5,8 @@ import pytest
 from apptest_helpers import open_page, texts
 
 from pooling import pool2d
-from poolinglab import compare_words
-from poolinglab.compare_words import max_against_average
+from poolinglab.words import compare as compare_words
+from poolinglab.words.compare import max_against_average
 
 GRID = np.array([[-5, -3, -2, -1], [-4, -6, -2, -8], [-1, -7, -3, -2], [-9, -2, -4, -6]], dtype=np.float64)
 

@@ -1,11 +1,11 @@
-"""pooling.crops: the centred square of an image, read by eye on 10 * row + col values."""
+"""pooling.analysis.crops: the centred square of an image, read by eye on 10 * row + col values."""
 
 import numpy as np
 from helpers import coords, hypothesis_settings, raises
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pooling.crops import centre_crop, centre_offset
+from pooling.analysis.crops import centre_crop, centre_offset
 
 
 def test_centre_crop_by_hand():

@@ -2,7 +2,7 @@
 
 Messages are pinned with ``pytest.raises(..., match=...)``; the patterns are
 copied from ``pooling/_checks.py``, ``pooling/geometry.py``, ``pooling/pool.py``
-and ``pooling/sweep.py``.
+and ``pooling/analysis/sweep.py``.
 """
 
 import re

@@ -11,7 +11,7 @@ time (about 160 runs).
 
 Each case runs twice: once through the sidebar's widgets, as a student clicks,
 and once from a link, as a teacher shares one (the query string of
-:func:`pooling.settings.to_query`, opened straight on the page).
+:func:`poolinglab.settings.to_query`, opened straight on the page).
 """
 
 import itertools
@@ -24,10 +24,10 @@ from helpers import NOT_A_NUMBER
 from streamlit.testing.v1 import AppTest
 
 import widgets
-from pooling.formulas import FORMULAS
-from pooling.planes import COLOR_MODES
-from pooling.samples import SAMPLE_NAMES
-from pooling.settings import LIMITS, MODES, UPLOAD_NOT_HELD, PoolSettings, SweepInput, from_query, to_query
+from poolinglab.formulas import FORMULAS
+from poolinglab.intake.planes import COLOR_MODES
+from poolinglab.intake.samples import SAMPLE_NAMES
+from poolinglab.settings import LIMITS, MODES, UPLOAD_NOT_HELD, PoolSettings, SweepInput, from_query, to_query
 
 PAGES = {lab.path.removeprefix("pages/").removesuffix(".py"): lab.path for lab in widgets.LABS}
 

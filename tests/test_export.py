@@ -1,4 +1,4 @@
-"""Tests of ``pooling.export``: each encoder reads back to what it was given, and bad input is named."""
+"""Tests of ``poolinglab.export``: each encoder reads back to what it was given, and bad input is named."""
 
 import io
 
@@ -7,7 +7,7 @@ import pytest
 from helpers import coords, raises
 from PIL import Image
 
-from pooling.export import csv_text, npy_bytes, png_bytes
+from poolinglab.export import csv_text, npy_bytes, png_bytes
 
 
 def read_png(data):

@@ -1,4 +1,4 @@
-"""poolinglab.feature_words: every sentence follows its numbers, and none prints a number made from nothing."""
+"""poolinglab.words.features: every sentence follows its numbers, and none prints a number made from nothing."""
 
 import math
 
@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from poolinglab.feature_words import kept_words, peak_words, persistence_verdict, sparsity_words
+from poolinglab.words.features import kept_words, peak_words, persistence_verdict, sparsity_words
 
 RAW = "the raw feature map"
 

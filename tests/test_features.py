@@ -1,4 +1,4 @@
-"""pooling.features: feature maps, sparsity, a lone peak through each pooling, argmax sources, the shift test."""
+"""pooling.analysis.features: feature maps, sparsity, a lone peak through each pooling, argmax sources, the shift test."""
 
 import numpy as np
 import pytest
@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from pooling import pool2d
-from pooling.features import (
+from pooling.analysis.features import (
     Persistence,
     detection_persistence,
     detection_sources,
@@ -24,8 +24,8 @@ from pooling.features import (
     unit_scale,
     with_bias,
 )
-from pooling.filters import BANK, stage_weights
-from pooling.invariance import pooled_values
+from pooling.analysis.invariance import pooled_values
+from poolinglab.filters import BANK, stage_weights
 
 
 def test_feature_maps_are_relu_of_the_convolution_with_the_bias_as_threshold():

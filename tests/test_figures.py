@@ -10,7 +10,7 @@ import plotly.colors
 import pytest
 
 import pooling
-from pooling.figures import _cells, palette
+from figures import _cells, palette
 
 
 def _run(code):
@@ -19,12 +19,12 @@ def _run(code):
 
 def test_import_pooling_loads_neither_plotly_nor_figures():
     out = _run("import sys, pooling; "
-               "print(sorted(m for m in ('plotly', 'PIL', 'pooling.figures') if m in sys.modules))")
+               "print(sorted(m for m in ('plotly', 'PIL', 'figures') if m in sys.modules))")
     assert out == "[]"
 
 
 def test_figures_never_import_streamlit():
-    out = _run("import sys, pooling.figures; print('streamlit' in sys.modules)")
+    out = _run("import sys, figures; print('streamlit' in sys.modules)")
     assert out == "False"
 
 
@@ -35,7 +35,7 @@ def test_core_init_does_not_import_figures():
 
 
 def test_package_exports_the_builders():
-    import pooling.figures as figures
+    import figures as figures
 
     for name in ("grid_figure", "pool_pair_figure", "image_figure", "sweep_figure", "sweep_gif"):
         assert callable(getattr(figures, name))

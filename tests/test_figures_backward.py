@@ -5,9 +5,9 @@ import pytest
 from helpers import coords, raises
 
 import pooling
+from figures import palette
+from figures.backward import cell_labels, cell_px, fan_in_figure, routing_figure, upstream_figure
 from pooling.backward import gradient_sources, upstream_gradient
-from pooling.figures import palette
-from pooling.figures.backward import cell_labels, cell_px, fan_in_figure, routing_figure, upstream_figure
 
 
 def outlined_cells(trace):

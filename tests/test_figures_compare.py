@@ -9,11 +9,10 @@ import pytest
 from helpers import coords, image_pixels, raises
 
 import pooling
-from pooling.compare import channel_disagreement, zoom_region
-from pooling.figures import palette
-from pooling.figures.compare import (ZOOM_TRACES, channel_figure, difference_figure, fringe_figure,
-                                     zoom_figure)
-from pooling.figures.maps import map_figure
+from figures import palette
+from figures.compare import ZOOM_TRACES, channel_figure, difference_figure, fringe_figure, zoom_figure
+from figures.maps import map_figure
+from pooling.analysis.compare import channel_disagreement, zoom_region
 
 
 def traces(fig):
@@ -169,7 +168,7 @@ def test_zoom_figure_takes_a_shared_value_range(zoom):
 @pytest.mark.parametrize("focus", [None, (2, 1), (0, 0)])
 def test_zoom_figure_built_unvalidated_is_the_validated_figure(zoom, focus):
     # zoom_figure skips plotly's validation for speed: its spec must already be in the forms validation gives.
-    from pooling.figures.compare import _zoom_spec
+    from figures.compare import _zoom_spec
 
     for value_range, title in ((None, None), ((0, 255), "Zoom")):
         built = zoom_figure(zoom, focus=focus, value_range=value_range, title=title)
@@ -184,7 +183,7 @@ def test_zoom_figure_needs_a_zoom():
 
 def test_difference_figure_is_a_signed_map_centred_on_zero():
     x = coords(4, 4)[None].repeat(3, axis=0)
-    diff, _ = pooling.compare.mode_difference(pooling.pool2d(x, "max", 2).values, pooling.pool2d(x, "avg", 2).values)
+    diff, _ = pooling.analysis.compare.mode_difference(pooling.pool2d(x, "max", 2).values, pooling.pool2d(x, "avg", 2).values)
     fig = difference_figure(diff, first="Max", second="Average", n_planes=3)
     assert fig.layout.title.text == "Max − Average (mean of the three colour planes)"
     (trace,) = fig.data

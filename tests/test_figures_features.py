@@ -1,4 +1,4 @@
-"""pooling.figures.features: the figures hold the numbers they are given, on the scales they promise."""
+"""figures.features: the figures hold the numbers they are given, on the scales they promise."""
 
 import json
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from helpers import image_pixels, scale_colors
 
-from pooling.figures import palette
-from pooling.figures.features import SOURCE_MARKS, kernel_figure, map_row_figure, persistence_chart, sources_figure
+from figures import palette
+from figures.features import SOURCE_MARKS, kernel_figure, map_row_figure, persistence_chart, sources_figure
 
 
 def test_kernel_figure_writes_every_weight_on_a_signed_scale():

@@ -1,4 +1,4 @@
-"""pooling.figures.gallery: checked on fig.data and fig.layout, never on pixels."""
+"""figures.gallery: checked on fig.data and fig.layout, never on pixels."""
 
 import math
 
@@ -6,10 +6,10 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
+from figures import palette
+from figures.gallery import fractional_grid_figure, global_figure, lp_continuum_figure, pooled_figure
 from pooling import fractional_max_pool2d, pool2d
-from pooling.figures import palette
-from pooling.figures.gallery import fractional_grid_figure, global_figure, lp_continuum_figure, pooled_figure
-from pooling.formulas import lp_ratios
+from poolinglab.formulas import lp_ratios
 
 
 def coded(h, w):

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageSequence
 
 import pooling
-from pooling.figures import palette, sweep_gif
+from figures import palette, sweep_gif
 
 
 def swept(x, mode="max", kernel=2, **kw):

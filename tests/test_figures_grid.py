@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import pytest
 
 import pooling
-from pooling.figures import grid_figure, palette, pool_pair_figure
+from figures import grid_figure, palette, pool_pair_figure
 
 
 def outlined_cells(trace):

@@ -5,9 +5,9 @@ import plotly.graph_objects as go
 import pytest
 from helpers import image_pixels
 
-from pooling.figures import image_figure, palette
-from pooling.figures.image import _as_display_array
-from pooling.figures.maps import pixels_uri
+from figures import image_figure, palette
+from figures.image import _as_display_array
+from figures.maps import pixels_uri
 
 
 def decoded(fig):

@@ -10,10 +10,10 @@ from helpers import hypothesis_settings
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pooling.figures import palette
-from pooling.figures.image import scaled_pixels
-from pooling.figures.invariance import LINE_STYLES, _photo_pixels, before_figure, shift_chart, shift_row_figure
-from pooling.invariance import ShiftReport, aligned_shift_invariance, compare_shift
+from figures import palette
+from figures.image import scaled_pixels
+from figures.invariance import LINE_STYLES, _photo_pixels, before_figure, shift_chart, shift_row_figure
+from pooling.analysis.invariance import ShiftReport, aligned_shift_invariance, compare_shift
 
 
 def report(unchanged, change, dy=0):

@@ -1,4 +1,4 @@
-"""Tests of ``pooling.figures.loss``: the PSNR chart's traces, the dimmed image and coloured map PNGs."""
+"""Tests of ``figures.loss``: the PSNR chart's traces, the dimmed image and coloured map PNGs."""
 
 import io
 import json
@@ -14,9 +14,8 @@ from hypothesis.extra import numpy as hnp
 from PIL import Image
 
 import pooling
-from pooling import information_loss
-from pooling.figures import palette
-from pooling.figures.loss import (
+from figures import palette
+from figures.loss import (
     DOWNLOADS,
     _mean_error,
     closer_words,
@@ -33,7 +32,8 @@ from pooling.figures.loss import (
     psnr_text,
     survival_words,
 )
-from pooling.figures.maps import block_mean, color_map, map_figure
+from figures.maps import block_mean, color_map, map_figure
+from pooling import information_loss
 
 
 def test_psnr_chart_has_one_line_per_mode_with_its_numbers():

@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from pooling.figures import image_figure, palette
-from pooling.figures.maps import HOVER_CELLS, _block_mean_by_sum, block_mean, color_map, map_figure
+from figures import image_figure, palette
+from figures.maps import HOVER_CELLS, _block_mean_by_sum, block_mean, color_map, map_figure
 
 
 def test_block_mean_averages_whole_blocks_and_drops_the_ragged_edge():

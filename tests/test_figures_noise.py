@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from pooling.figures import palette
-from pooling.figures.noise import INPUT_LABEL, image_row_figure, noise_chart
-from pooling.noise import NoiseReport, compare_noise
+from figures import palette
+from figures.noise import INPUT_LABEL, image_row_figure, noise_chart
+from pooling.analysis.noise import NoiseReport, compare_noise
 
 
 def test_noise_chart_lines_in_percent_and_the_input_for_scale():

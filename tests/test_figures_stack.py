@@ -6,8 +6,8 @@ import pytest
 from helpers import coords, raises
 
 import pooling
-from pooling.figures import palette
-from pooling.figures.stack import (
+from figures import palette
+from figures.stack import (
     CLICK_SIDE,
     DEEP_CELLS_TRACE,
     localisation_figure,
@@ -17,7 +17,7 @@ from pooling.figures.stack import (
     pyramid_figure,
     source_crop_figure,
 )
-from pooling.stacking import localisation_by_depth, localisation_by_stride, trace_to_source
+from pooling.analysis.stacking import localisation_by_depth, localisation_by_stride, trace_to_source
 
 MAX2 = {"mode": "max", "kernel_size": 2}
 

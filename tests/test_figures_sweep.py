@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import pooling
-from pooling.figures import OUTPUT_CELLS_TRACE, palette, sweep_figure
-from pooling.figures.sweep import ANIMATED_TRACES, TRACE_NAMES
+from figures import OUTPUT_CELLS_TRACE, palette, sweep_figure
+from figures.sweep import ANIMATED_TRACES, TRACE_NAMES
 
 
 def outlined_cells(xy):

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from helpers import raises
 
+from figures import palette
+from figures.temporal import escape_label, over_time_figure, scale_columns
 from pooling import pool_over_time
-from pooling.figures import palette
-from pooling.figures.temporal import escape_label, over_time_figure, scale_columns
-from pooling.tokens import feature_names, token_features, tokenize
+from poolinglab.tokens import feature_names, token_features, tokenize
 
 TOKENS = tokenize("Max keeps 99 <b>bold</b> & AND!")
 

@@ -1,10 +1,10 @@
-"""pooling.filters: the bank's weights, the typed kernel's errors, and one Conv2d weight for a list of kernels."""
+"""poolinglab.filters: the bank's weights, the typed kernel's errors, and one Conv2d weight for a list of kernels."""
 
 import numpy as np
 import pytest
 
 from pooling.conv import conv2d
-from pooling.filters import BANK, parse_kernel, stage_weights
+from poolinglab.filters import BANK, parse_kernel, stage_weights
 
 
 def test_the_bank_has_every_filter_with_a_sentence_and_read_only_weights():

@@ -1,4 +1,4 @@
-"""pooling.formulas: each mode's sentence and LaTeX, and the Lp continuum from the sum to the max."""
+"""poolinglab.formulas: each mode's sentence and LaTeX, and the Lp continuum from the sum to the max."""
 
 import math
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from pooling import fractional_max_pool2d, global_pool2d, pool2d
-from pooling.formulas import FORMULAS, LP_STEPS, formula, lp_ratios
+from poolinglab.formulas import FORMULAS, LP_STEPS, formula, lp_ratios
 
 
 def coded(h, w):

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from PIL import Image
 
-from pooling.images import (
+from poolinglab.intake.images import (
     ALLOWED_FORMATS,
     COLOR_MODES,
     GRID_MAX_SIDE,
@@ -513,7 +513,7 @@ def test_constants():
 
 @pytest.mark.parametrize("shape", [(900, 1300), (1300, 900), (700, 700), (513, 2)])
 def test_shrink_planes_shrinks_each_plane_as_the_working_size_shrinks_the_photo(shape):
-    from pooling.planes import shrink_planes, to_planes, working_image
+    from poolinglab.intake.planes import shrink_planes, to_planes, working_image
 
     pixels = np.random.default_rng(sum(shape)).integers(0, 256, (*shape, 3), dtype=np.uint8)
     shrunk = working_image(pixels, 512)
@@ -528,7 +528,7 @@ def test_shrink_planes_shrinks_each_plane_as_the_working_size_shrinks_the_photo(
 
 
 def test_shrink_planes_leaves_small_planes_alone_and_refuses_floats():
-    from pooling.planes import shrink_planes
+    from poolinglab.intake.planes import shrink_planes
 
     small = np.zeros((1, 20, 30), np.uint8)
     assert shrink_planes(small, 512) is small

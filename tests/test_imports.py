@@ -1,7 +1,7 @@
 """The core imports neither streamlit nor plotly.
 
 Each import runs in a fresh interpreter, so what this test session has
-already loaded cannot hide a dependency. Only the ``pooling.figures``
+already loaded cannot hide a dependency. Only the ``figures``
 subpackage (plotly figure builders) is allowed plotly.
 """
 
@@ -19,10 +19,10 @@ FORBIDDEN = ("streamlit", "plotly")
 
 
 def core_modules(path=pooling.__path__, prefix="pooling."):
-    """Every module under ``pooling``, found on disk (nothing imported), except ``pooling.figures``."""
+    """Every module under ``pooling``, found on disk (nothing imported), except ``figures``."""
     for info in pkgutil.iter_modules(path):
         name = prefix + info.name
-        if name == "pooling.figures":
+        if name == "figures":
             continue
         yield name
         if info.ispkg:
@@ -46,7 +46,7 @@ def loaded_after_import(module):
 
 
 def test_core_modules_are_found():
-    assert {"pooling.geometry", "pooling.pool", "pooling.result", "pooling.sweep", "pooling._checks",
+    assert {"pooling.geometry", "pooling.pool", "pooling.result", "pooling.analysis.sweep", "pooling._checks",
             "pooling._engine"} <= set(CORE_MODULES)
 
 

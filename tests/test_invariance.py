@@ -7,7 +7,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import pooling
-from pooling.invariance import ShiftTest, aligned_shift_invariance, compare_shift
+from pooling.analysis.invariance import ShiftTest, aligned_shift_invariance, compare_shift
 
 
 def dot(h=8, w=8, at=(2, 2)):

@@ -17,7 +17,7 @@ from hypothesis.extra import numpy as hnp
 from reference import reference_pool2d
 
 import pooling
-from pooling import loss as loss_module
+from pooling.analysis import loss as loss_module
 from pooling.unpool import scatter_add
 
 SETTINGS = hypothesis_settings(50)
@@ -429,7 +429,7 @@ def brute_psnr(x, mode, k, data_range=None):
 
 def test_psnr_by_kernel_by_hand():
     x = np.array([[0, 0, 0, 4], [0, 8, 0, 0]], dtype=np.uint8)
-    out = pooling.loss.psnr_by_kernel(x, kernels=[2])
+    out = pooling.analysis.loss.psnr_by_kernel(x, kernels=[2])
     assert out["max"][0] == math.inf  # each window's only non-zero cell is its max
     # avg: windows of mean 2 and 1 spread back: 3 * 2**2 + 6**2 + 3 * 1**2 + 3**2 = 60 over 8 cells.
     assert out["avg"][0] == pytest.approx(10 * math.log10(255**2 / (60 / 8)))
@@ -439,7 +439,7 @@ def test_psnr_by_kernel_by_hand():
                                np.where(np.random.default_rng(3).random((2, 8, 8)) < 0.4, 0.0, 5.0)])
 def test_psnr_by_kernel_equals_information_loss_for_every_mode(x):
     kernels = range(1, min(x.shape[-2:]) + 1)
-    out = pooling.loss.psnr_by_kernel(x, modes=ALL_MODES, kernels=kernels, options=EVAL)
+    out = pooling.analysis.loss.psnr_by_kernel(x, modes=ALL_MODES, kernels=kernels, options=EVAL)
     for mode in ALL_MODES:
         np.testing.assert_allclose(out[mode], [brute_psnr(x, mode, k) for k in kernels], rtol=1e-9, err_msg=mode)
 
@@ -448,7 +448,7 @@ def test_psnr_by_kernel_equals_information_loss_for_every_mode(x):
 @SETTINGS
 def test_psnr_by_kernel_equals_information_loss_on_random_planes(x):
     kernels = [k for k in (2, 3) if k <= min(x.shape[1:])]
-    out = pooling.loss.psnr_by_kernel(x, modes=("max", "min", "avg", "mixed"), kernels=kernels, data_range=40.0,
+    out = pooling.analysis.loss.psnr_by_kernel(x, modes=("max", "min", "avg", "mixed"), kernels=kernels, data_range=40.0,
                                       options=EVAL)
     for mode in out:
         np.testing.assert_allclose(out[mode], [brute_psnr(x, mode, k, data_range=40.0) for k in kernels], rtol=1e-9)
@@ -457,10 +457,10 @@ def test_psnr_by_kernel_equals_information_loss_on_random_planes(x):
 def test_psnr_by_kernel_refuses_bad_input():
     x = coords(4, 4)
     with pytest.raises(ValueError, match=r"kernels \(\[2, 5\]\) must be a non-empty list of ints from 1 to min"):
-        pooling.loss.psnr_by_kernel(x, kernels=[2, 5])
+        pooling.analysis.loss.psnr_by_kernel(x, kernels=[2, 5])
     with pytest.raises(ValueError, match=r"modes \(\['median'\]\) must be a non-empty list from"):
-        pooling.loss.psnr_by_kernel(x, modes=["median"])
+        pooling.analysis.loss.psnr_by_kernel(x, modes=["median"])
     with pytest.raises(ValueError, match="x must be finite"):
-        pooling.loss.psnr_by_kernel(np.array([[np.nan, 1.0], [1.0, 1.0]]), kernels=[2])
+        pooling.analysis.loss.psnr_by_kernel(np.array([[np.nan, 1.0], [1.0, 1.0]]), kernels=[2])
     with pytest.raises(ValueError, match=r"got shape \(4,\) and dtype int64"):
-        pooling.loss.psnr_by_kernel(np.arange(4), kernels=[2])
+        pooling.analysis.loss.psnr_by_kernel(np.arange(4), kernels=[2])

@@ -11,8 +11,8 @@ import pytest
 from helpers import raises
 
 import pooling
-from pooling import noise as pooling_noise
-from pooling.noise import compare_noise
+from pooling.analysis import noise as pooling_noise
+from pooling.analysis.noise import compare_noise
 
 
 def landscape(size=32):
@@ -267,8 +267,8 @@ def test_pool_noisy_matches_pooling_the_two_inputs():
 def test_each_mode_is_measured_on_its_own_output_range():
     # An outside review: on the input's range, Lp (p = 2, 2 x 2, spanning 0 to 510) seemed to amplify Gaussian
     # noise (4.16% against the input's 3.74%); on its own range it damps it, as a sum of four cells should.
-    from pooling.images import to_planes, working_image
-    from pooling.samples import load_sample
+    from poolinglab.intake.images import to_planes, working_image
+    from poolinglab.intake.samples import load_sample
 
     x = to_planes(working_image(load_sample("Astronaut").pixels, 256), "rgb")
     layers = {m: (m, {"kernel_size": 2, **({"p": 2.0} if m == "lp" else {})}) for m in ("max", "avg", "lp")}

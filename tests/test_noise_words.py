@@ -4,7 +4,7 @@ import numpy as np
 from apptest_helpers import open_page
 
 from pooling import add_noise, pool2d
-from poolinglab.noise_words import salt_words, turned_white
+from poolinglab.words.noise import salt_words, turned_white
 
 
 def test_turned_white_counts_only_what_the_noise_made_white():

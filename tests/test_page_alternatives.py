@@ -8,11 +8,11 @@ from apptest_helpers import chart_by_key, errors, open_alone, texts
 from helpers import plotly_array
 
 from pooling import antialiased_max_pool2d, fractional_max_pool2d, global_pool2d, pool2d
-from pooling.formulas import LP_STEPS, formula, lp_ratios
-from pooling.images import grid_from_text, working_image
-from pooling.noise import value_range
-from pooling.samples import load_sample
-from pooling.settings import DEFAULT_GRID
+from pooling.analysis.noise import value_range
+from poolinglab.formulas import LP_STEPS, formula, lp_ratios
+from poolinglab.intake.images import grid_from_text, working_image
+from poolinglab.intake.samples import load_sample
+from poolinglab.settings import DEFAULT_GRID
 
 PAGE = "pages/alternatives.py"
 CARDS = ["max", "min", "avg", "lp", "stochastic-train", "stochastic-test", "fractional", "mixed", "antialiased"]
@@ -202,7 +202,7 @@ def test_a_photo_bigger_than_the_gallery_is_pooled_as_a_copy_and_the_page_says_s
     from apptest_helpers import upload
     from PIL import Image
 
-    from pooling.images import to_planes
+    from poolinglab.intake.images import to_planes
 
     pixels = np.random.default_rng(4).integers(0, 100, (1100, 1500, 3), dtype=np.uint8)
     pixels[500, 700] = 255  # one bright pixel: the copy's resampling dims it, so only the full image's max is 255

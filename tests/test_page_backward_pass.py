@@ -5,10 +5,11 @@ import pytest
 from apptest_helpers import chart_by_key, errors, no_exception, open_alone, texts
 from helpers import plotly_array
 
-from pooling import images, pool2d, pool_backward
+from figures.backward import cell_labels
+from pooling import pool2d, pool_backward
 from pooling.backward import gradient_sources, upstream_gradient
-from pooling.figures.backward import cell_labels
-from pooling.samples import SAMPLE_NAMES, load_sample
+from poolinglab.intake import images
+from poolinglab.intake.samples import SAMPLE_NAMES, load_sample
 
 PAGE = "pages/backward_pass.py"
 DEFAULT_GRID = images.random_grid((6, 6), rng=0).astype(np.float64)  # the sweep input's default

@@ -4,14 +4,14 @@ import numpy as np
 from apptest_helpers import chart_by_key, errors, open_alone, open_page, texts
 from helpers import plotly_array
 
-from pooling import images
-from pooling.crops import centre_crop
-from pooling.features import detection_persistence, feature_maps, feature_stage, unit_scale
-from pooling.filters import BANK, stage_weights
-from pooling.layer_code import stage_code
-from pooling.samples import load_sample
-from pooling.settings import PoolSettings, pool_options
-from poolinglab.feature_words import persistence_verdict, sparsity_words
+from pooling.analysis.crops import centre_crop
+from pooling.analysis.features import detection_persistence, feature_maps, feature_stage, unit_scale
+from poolinglab.filters import BANK, stage_weights
+from poolinglab.intake import images
+from poolinglab.intake.samples import load_sample
+from poolinglab.layer_code import stage_code
+from poolinglab.settings import PoolSettings, pool_options
+from poolinglab.words.features import persistence_verdict, sparsity_words
 
 PAGE = "pages/feature_maps.py"
 DEFAULT = ["sobel-v", "sobel-h", "laplacian", "gabor-45"]

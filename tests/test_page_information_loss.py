@@ -7,9 +7,10 @@ import pytest
 from apptest_helpers import chart_by_key, errors, open_alone, texts
 from helpers import plotly_array
 
-from pooling import images, information_loss, pool2d
-from pooling.loss import psnr_by_kernel
-from pooling.samples import SAMPLE_NAMES, load_sample
+from pooling import information_loss, pool2d
+from pooling.analysis.loss import psnr_by_kernel
+from poolinglab.intake import images
+from poolinglab.intake.samples import SAMPLE_NAMES, load_sample
 
 PAGE = "pages/information_loss.py"
 

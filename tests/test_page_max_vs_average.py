@@ -5,12 +5,12 @@ import re
 import numpy as np
 import pytest
 from apptest_helpers import chart_by_key, errors, open_alone, texts
-from helpers import plotly_array, image_pixels
+from helpers import image_pixels, plotly_array
 
 import pooling
-from pooling import images
-from pooling.compare import channel_disagreement, mode_difference, new_colours, zoom_region
-from pooling.samples import SAMPLE_NAMES, load_sample
+from pooling.analysis.compare import channel_disagreement, mode_difference, new_colours, zoom_region
+from poolinglab.intake import images
+from poolinglab.intake.samples import SAMPLE_NAMES, load_sample
 
 PAGE = "pages/max_vs_average.py"
 
@@ -164,7 +164,7 @@ def test_moving_the_zoom_pools_nothing_again(at, astronaut, monkeypatch):
     calls = []
     pool2d = pooling.pool2d
     monkeypatch.setattr(pooling, "pool2d", lambda *args, **kwargs: calls.append(args[1]) or pool2d(*args, **kwargs))
-    monkeypatch.setattr(pooling.compare, "pool2d", pooling.pool2d)
+    monkeypatch.setattr(pooling.analysis.compare, "pool2d", pooling.pool2d)
     at.slider(key="mva_zoom_top").set_value(3).run()
     at.slider(key="mva_zoom_left").set_value(7).run()
     assert not at.exception and calls == []

@@ -5,9 +5,9 @@ import re
 import numpy as np
 from apptest_helpers import chart_by_key, errors, open_alone, texts
 
-from pooling import images
-from pooling.noise import add_noise, compare_noise, pool_noisy
-from pooling.samples import load_sample
+from pooling.analysis.noise import add_noise, compare_noise, pool_noisy
+from poolinglab.intake import images
+from poolinglab.intake.samples import load_sample
 
 PAGE = "pages/noise.py"
 LEVELS = np.round(np.linspace(0.0, 0.5, 11), 2)

@@ -4,9 +4,9 @@ import numpy as np
 from apptest_helpers import chart_by_key, errors, open_alone, texts
 from helpers import plotly_array
 
+from figures.backward import cell_labels
 from pooling import pool_over_time
-from pooling.figures.backward import cell_labels
-from pooling.tokens import feature_names, token_features, tokenize
+from poolinglab.tokens import feature_names, token_features, tokenize
 
 PAGE = "pages/pooling_over_time.py"
 

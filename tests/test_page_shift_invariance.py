@@ -6,9 +6,9 @@ import re
 import numpy as np
 from apptest_helpers import chart_by_key, errors, open_alone, texts
 
-from pooling import images
-from pooling.invariance import aligned_shift_invariance, compare_shift
-from pooling.samples import load_sample
+from pooling.analysis.invariance import aligned_shift_invariance, compare_shift
+from poolinglab.intake import images
+from poolinglab.intake.samples import load_sample
 
 PAGE = "pages/shift_invariance.py"
 

@@ -5,11 +5,11 @@ from apptest_helpers import chart_by_key, errors, open_alone, png_bytes, texts, 
 from helpers import plotly_array
 
 import widgets
-from pooling import images
-from pooling.figures.stack import DEEP_CELLS_TRACE, pyramid_figure
-from pooling.samples import SAMPLE_NAMES, load_sample
-from pooling.stacking import localisation_by_stride, localisation_trend, stack_pool, trace_to_source
-from poolinglab.stack_words import curve_words
+from figures.stack import DEEP_CELLS_TRACE, pyramid_figure
+from pooling.analysis.stacking import localisation_by_stride, localisation_trend, stack_pool, trace_to_source
+from poolinglab.intake import images
+from poolinglab.intake.samples import SAMPLE_NAMES, load_sample
+from poolinglab.words.stack import curve_words
 
 PAGE = "pages/stacked_pooling.py"
 

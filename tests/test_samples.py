@@ -5,8 +5,8 @@ import pytest
 from PIL import Image
 
 from pooling import pool2d
-from pooling.images import LoadedImage, to_planes
-from pooling.samples import (
+from poolinglab.intake.images import LoadedImage, to_planes
+from poolinglab.intake.samples import (
     ASSETS_DIR,
     SAMPLE_NAMES,
     SAMPLE_NOTES,

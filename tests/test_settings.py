@@ -1,4 +1,4 @@
-"""Tests of pooling.settings: links, widget values, checks, formula and code lines."""
+"""Tests of poolinglab.settings: links, widget values, checks, formula and code lines."""
 
 import math
 import re
@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 import pooling
-from pooling.layer_code import keras_line, output_size_formula, torch_line
-from pooling.samples import SAMPLE_NAMES
-from pooling.settings import (
+from poolinglab.intake.samples import SAMPLE_NAMES
+from poolinglab.layer_code import keras_line, output_size_formula, torch_line
+from poolinglab.settings import (
     LIMITS,
     PoolSettings,
     SweepInput,

@@ -37,7 +37,7 @@ def test_widgets_imports_pandas_and_pyarrow_itself():
 def test_a_frozen_figure_hands_out_one_dict_and_marks_go_on_a_copy():
     import plotly.graph_objects as go
 
-    from pooling.figures._traces import with_overlays
+    from figures._traces import with_overlays
 
     fig = go.Figure(go.Scatter(x=[0, 1], y=[1, 0], name="line"))
     before = fig.to_dict()

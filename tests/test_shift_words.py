@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from poolinglab.shift_words import blur_against_max, nothing_to_compare, percent, shift_verdict
+from poolinglab.words.shift import blur_against_max, nothing_to_compare, percent, shift_verdict
 
 NAN = math.nan
 

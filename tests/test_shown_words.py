@@ -1,12 +1,12 @@
-"""Tests of ``poolinglab.shown_words``: the sizes it states are the ones block means give."""
+"""Tests of ``poolinglab.words.shown``: the sizes it states are the ones block means give."""
 
 import numpy as np
 from helpers import hypothesis_settings
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pooling.figures.maps import block_mean
-from poolinglab.shown_words import block_words, shrunk_size
+from figures.maps import block_mean
+from poolinglab.words.shown import block_words, shrunk_size
 
 
 @hypothesis_settings(60)

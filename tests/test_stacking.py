@@ -9,7 +9,7 @@ from helpers import coords, raises
 from reference import reference_pool2d
 
 import pooling
-from pooling import stacking
+from pooling.analysis import stacking
 
 MAX2 = {"mode": "max", "kernel_size": 2}
 
@@ -374,7 +374,7 @@ def test_describe_misfit_counts_rounds_from_one_and_drops_the_padding_advice():
 def test_tied_sources_are_left_out_of_the_localisation_error():
     # An outside review: in a flat receptive field the "pixel it copies" is the tie rule's first cell, so the
     # error measured the tie rule (4.95 px on every constant 8 x 8 field) and not lost position.
-    from pooling.samples import checkerboard, text
+    from poolinglab.intake.samples import checkerboard, text
     
     board = checkerboard()[..., 0].astype(np.float64)
     loc = stacking.localisation_by_depth(stacking.stack_pool(board, [{"mode": "max", "kernel_size": 2}] * 3))
@@ -403,7 +403,7 @@ def test_tied_sources_by_brute_force_with_uneven_fields():
 
 
 def test_the_trend_reads_each_curve_up_to_its_first_fully_tied_depth():
-    from pooling.stacking import DepthLocalisation
+    from pooling.analysis.stacking import DepthLocalisation
 
     def curve(errors):
         n = len(errors)

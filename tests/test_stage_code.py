@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 from pooling import pool2d
-from pooling.features import feature_stage, unit_scale
-from pooling.filters import BANK, stage_weights
-from pooling.layer_code import stage_code, stage_sizes
-from pooling.settings import PoolSettings, pool_options
+from pooling.analysis.features import feature_stage, unit_scale
+from poolinglab.filters import BANK, stage_weights
+from poolinglab.layer_code import stage_code, stage_sizes
+from poolinglab.settings import PoolSettings, pool_options
 
 KERNELS = [BANK["sobel-v"].weights, BANK["gabor-45"].weights]
 LABELS = ["Sobel vertical edges", "Gabor 45°"]

@@ -1,4 +1,4 @@
-"""Tests of ``pooling.tokens``: the tokenising rule and the deterministic token features."""
+"""Tests of ``poolinglab.tokens``: the tokenising rule and the deterministic token features."""
 
 import hashlib
 
@@ -8,7 +8,7 @@ from helpers import hypothesis_settings, raises
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pooling.tokens import (
+from poolinglab.tokens import (
     HAND_FEATURES,
     MAX_HASHED,
     feature_names,

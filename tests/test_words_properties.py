@@ -1,6 +1,6 @@
 """Every sentence a page builds from numbers is a sentence: never an exception, never nan or inf in the text.
 
-The settings are drawn within the sidebar's limits (``pooling.settings.LIMITS``)
+The settings are drawn within the sidebar's limits (``poolinglab.settings.LIMITS``)
 and the inputs are what the sidebar can hand a page: photos (uint8, one or
 three planes) and typed numbers (float64 within ±1e30, subnormals included),
 with ties, flat regions, negatives and padding. Each word function is fed the
@@ -18,19 +18,20 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import pooling
-from pooling import compare, layer_code, stacking
+from figures import loss as loss_figures
+from figures.backward import cell_labels
+from figures.gallery import p_label
+from pooling.analysis import compare, stacking
+from pooling.analysis.invariance import aligned_shift_invariance, compare_shift
+from pooling.analysis.noise import add_noise, compare_noise, pool_noisy
 from pooling.backward import gradient_sources, pool_backward, upstream_gradient
-from pooling.figures import loss as loss_figures
-from pooling.figures.backward import cell_labels
-from pooling.figures.gallery import p_label
-from pooling.formulas import LP_STEPS, formula
-from pooling.grid_text import MAX_ABS_VALUE
-from pooling.invariance import aligned_shift_invariance, compare_shift
-from pooling.noise import add_noise, compare_noise, pool_noisy
-from pooling.settings import LIMITS, MODES, PoolSettings, output_hw, pool_options, validate
-from poolinglab.compare_words import max_against_average
-from poolinglab.shift_words import blur_against_max, nothing_to_compare, percent, shift_verdict
-from poolinglab.stack_words import curve_words
+from poolinglab import layer_code
+from poolinglab.formulas import LP_STEPS, formula
+from poolinglab.intake.grid_text import MAX_ABS_VALUE
+from poolinglab.settings import LIMITS, MODES, PoolSettings, output_hw, pool_options, validate
+from poolinglab.words.compare import max_against_average
+from poolinglab.words.shift import blur_against_max, nothing_to_compare, percent, shift_verdict
+from poolinglab.words.stack import curve_words
 
 SETTINGS = hypothesis_settings(80, HealthCheck.filter_too_much)
 
@@ -193,7 +194,7 @@ def test_information_loss_words_come_from_the_numbers(x, layer):
 @given(x=inputs(), modes=st.lists(st.sampled_from(["max", "min", "avg", "lp", "stochastic", "mixed"]), min_size=1,
                                   unique=True), p=p_values())
 def test_the_psnr_chart_says_what_it_drew(x, modes, p):
-    from pooling.loss import psnr_by_kernel
+    from pooling.analysis.loss import psnr_by_kernel
 
     kernels = tuple(range(2, min(8, *x.shape[1:]) + 1))
     assume(kernels)

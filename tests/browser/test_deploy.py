@@ -25,7 +25,7 @@ from conftest import VIEWPORT, WAIT_MS, LabPage, Watch
 from playwright.sync_api import expect
 
 import widgets
-from pooling.settings import UPLOAD_NOT_HELD
+from poolinglab.settings import UPLOAD_NOT_HELD
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -1,0 +1,126 @@
+"""Figures of the noise test: how far each pooling's output moves as the noise grows."""
+
+import numpy as np
+import plotly.graph_objects as go
+
+from . import palette
+from .invariance import LINE_STYLES, _photo_pixels
+from .maps import block_mean, pixels_uri
+
+__all__ = ["INPUT_LABEL", "image_row_figure", "noise_chart"]
+
+INPUT_LABEL = "The input itself"
+
+
+def noise_chart(reports, *, current=None, level_title="noise level", title=None):
+    """Mean output change against noise level, one line per pooling, and the input's own change for scale.
+
+    Parameters
+    ----------
+    reports : dict of str to NoiseReport
+        One line per label, all over the same levels and noise, as from
+        :func:`pooling.analysis.noise.compare_noise`.
+    current : float, optional
+        The level shown elsewhere on the page, marked by a vertical line.
+    level_title : str, optional
+        What the level means, for the x axis.
+    title : str, optional
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Changes in percent of each pooling's own output range (the input's
+        in percent of its range); a line above the dashed input line moved
+        more than the input did, each on its own scale.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from pooling.analysis.noise import NoiseReport
+    >>> rep = NoiseReport(np.array([0.0, 0.1]), np.array([0.0, 0.02]), np.array([0.0, 0.05]), np.ones(2), "salt")
+    >>> fig = noise_chart({"Max": rep})
+    >>> [t.name for t in fig.data], list(fig.data[0].y), list(fig.data[1].y)
+    (['Max', 'The input itself'], [0.0, 5.0], [0.0, 2.0])
+    """
+    if not reports:
+        raise ValueError("reports must hold at least one NoiseReport")
+    first = next(iter(reports.values()))
+    data = []
+    for n, (label, rep) in enumerate(reports.items()):
+        colour, dash = LINE_STYLES[n % len(LINE_STYLES)]
+        data.append({
+            "type": "scatter", "x": np.asarray(rep.levels).tolist(), "y": (100 * np.asarray(rep.output_change)).tolist(),
+            "name": label, "mode": "lines+markers", "line": {"color": colour, "dash": dash, "width": 3},
+            "hovertemplate": f"{label}<br>level %{{x:.3g}}: output moved %{{y:.2f}}%<extra></extra>"})
+    data.append({
+        "type": "scatter", "x": np.asarray(first.levels).tolist(), "y": (100 * np.asarray(first.input_change)).tolist(),
+        "name": INPUT_LABEL, "mode": "lines", "line": {"color": palette.ACCENT, "dash": "dash", "width": 2},
+        "hovertemplate": "the input<br>level %{x:.3g}: moved %{y:.2f}%<extra></extra>"})
+    layout = {
+        "yaxis": {"title": {"text": "mean |change|, % of each one's own range"}, "rangemode": "tozero"},
+        "xaxis": {"title": {"text": level_title}, "showgrid": False},
+        "title": {"text": title} if title is not None else {}, "height": 420,
+        "plot_bgcolor": palette.BACKGROUND, "hovermode": "x unified",
+        "font": {"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
+        "legend": {"orientation": "h", "y": -0.25}, "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+    }
+    if current is not None:
+        # What add_vline draws: a line over the whole plot height, its label on top.
+        layout["shapes"] = [{"type": "line", "x0": current, "x1": current, "xref": "x", "y0": 0, "y1": 1,
+                             "yref": "y domain", "line": {"color": palette.TEXT, "width": 2, "dash": "dot"}}]
+        layout["annotations"] = [{"text": f"level {current:g}", "x": current, "xref": "x", "y": 1, "yref": "y domain",
+                                  "showarrow": False, "xanchor": "center", "yanchor": "bottom"}]
+    return go.Figure({"data": data, "layout": layout})
+
+
+def image_row_figure(images, *, titles, value_range, max_side=256, height=300):
+    """Images side by side on one grey (or colour) scale, in one figure.
+
+    Parameters
+    ----------
+    images : sequence of (C, H, W) array_like
+        C is 1 or 3; each is shrunk by block means to at most ``max_side``
+        pixels on its long side and sent as a compressed image.
+    titles : sequence of str
+        One per image.
+    value_range : (float, float)
+        Black and white of every image, so they share one scale.
+    max_side : int, optional
+    height : int, optional
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One image trace per image, each on its own axes; titles as annotations.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fig = image_row_figure([np.zeros((1, 4, 4)), np.ones((3, 4, 4))], titles=["a", "b"], value_range=(0, 1))
+    >>> [t.type for t in fig.data], [a.text for a in fig.layout.annotations]
+    (['image', 'image'], ['a', 'b'])
+    """
+    if len(images) != len(titles) or not images:
+        raise ValueError(f"images ({len(images)}) and titles ({len(titles)}) must be as many, at least one")
+    lo, hi = (float(v) for v in value_range)
+    n = len(images)
+    width = 1.0 / n
+    data = []
+    layout = {}
+    for i, image in enumerate(images):
+        shrunk, f = block_mean(np.asarray(image, dtype=np.float64), max_side)
+        offset = (f - 1) / 2
+        suffix = "" if i == 0 else str(i + 1)
+        data.append({"type": "image", "source": pixels_uri(_photo_pixels(shrunk, lo, hi)), "x0": offset, "y0": offset,
+                     "dx": f, "dy": f, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
+                     "hovertemplate": "row %{y}, col %{x}<extra></extra>"})
+        layout[f"xaxis{suffix}"] = {"domain": [i * width + 0.01, (i + 1) * width - 0.01], "visible": False,
+                                    "constrain": "domain"}
+        layout[f"yaxis{suffix}"] = {"autorange": "reversed", "scaleanchor": f"x{suffix}", "visible": False,
+                                    "constrain": "domain"}
+    layout.update(
+        height=height, plot_bgcolor=palette.BACKGROUND, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
+        annotations=[{"text": t, "x": (i + 0.5) * width, "y": 1.0, "xref": "paper", "yref": "paper",
+                      "showarrow": False, "yanchor": "bottom"} for i, t in enumerate(titles)])
+    return go.Figure({"data": data, "layout": layout})

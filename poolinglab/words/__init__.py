@@ -1,0 +1,1 @@
+"""poolinglab/words."""
