@@ -34,9 +34,10 @@ from figures import crop_preview_figure, sweep_gif
 from figures.maps import pixels_uri
 from pooling import pool2d
 from pooling.analysis.features import feature_maps
+from pooling.conv import stage_weights
 from poolinglab import layer_code, settings
 from poolinglab.cache import ByteBoundedCache, call_key, size_of
-from poolinglab.filters import BANK, CUSTOM, parse_kernel, stage_weights
+from poolinglab.filters import BANK, CUSTOM, parse_kernel
 from poolinglab.intake import images
 from poolinglab.intake.samples import PATTERN_NAMES, SAMPLE_NAMES, SAMPLE_NOTES, load_sample
 from poolinglab.memory import return_freed_memory

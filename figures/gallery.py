@@ -68,7 +68,7 @@ def lp_continuum_figure(ratios, *, current_p=None, title=None):
 
     Parameters
     ----------
-    ratios : poolinglab.formulas.LpRatios
+    ratios : pooling.analysis.lp.LpRatios
     current_p : float, optional
         Marked on both lines with the accent colour, when it is one of ``ratios.ps``.
     title : str, optional
@@ -82,7 +82,7 @@ def lp_continuum_figure(ratios, *, current_p=None, title=None):
 
     Examples
     --------
-    >>> from poolinglab.formulas import LpRatios
+    >>> from pooling.analysis.lp import LpRatios
     >>> r = LpRatios((1.0, 2.0, float("inf")), np.array([2.0, 1.4, 1.0]), np.array([1.0, 0.7, 0.5]), 1)
     >>> [t.name for t in lp_continuum_figure(r, current_p=2.0).data]
     ['Lp ÷ sum', 'Lp ÷ max', 'chosen p']

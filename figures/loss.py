@@ -1,35 +1,21 @@
-"""Figures of what pooling loses: the PSNR-against-kernel chart, a dimmed image, coloured map PNGs, downloads.
-
-The downloads live here, not in :mod:`poolinglab.export`, because the map PNGs
-are coloured as the figures colour them (the core does not import figures).
-"""
+"""Figures of what pooling loses: the PSNR-against-kernel chart, a dimmed image, the survival crop, and the
+view a page draws of one pooling's loss (:func:`loss_view`)."""
 
 import numpy as np
 import plotly.graph_objects as go
 
 from pooling.analysis.compare import picks_one_cell
-from pooling.analysis.loss import information_loss, reconstruct, survival_map
+from pooling.analysis.loss import information_loss
 from pooling.result import PoolResult
-from poolinglab import export
 
 from . import palette
-from .maps import HOVER_CELLS, block_mean, color_map, map_figure
+from .maps import HOVER_CELLS, block_mean, map_figure
 
-__all__ = ["DOWNLOADS", "PSNR_LABELS", "closer_words", "crop_figure", "dim_discarded", "download_bytes",
-           "download_plan", "loss_view", "map_png", "psnr_caption", "psnr_chart", "psnr_input",
-           "psnr_options", "psnr_text", "survival_words"]
+__all__ = ["PSNR_LABELS", "crop_figure", "dim_discarded", "loss_view", "psnr_chart", "psnr_input"]
 
 # Legend labels of the PSNR chart's modes; the chart draws stochastic pooling's expected value (no sampling).
 PSNR_LABELS = {"max": "Max", "min": "Min", "avg": "Average", "lp": "Lp (your p)",
                "stochastic": "Stochastic (expected value)", "mixed": "Mixed (your alpha)"}
-
-# (file name, MIME type) of each download of the Information loss page, in the order it shows them.
-DOWNLOADS = (
-    ("survival-map.png", "image/png"), ("survival-map.csv", "text/csv"),
-    ("survival-map.npy", "application/octet-stream"), ("indices.csv", "text/csv"),
-    ("indices.npy", "application/octet-stream"), ("error-max.png", "image/png"), ("error-avg.png", "image/png"),
-    ("reconstruction-max.png", "image/png"), ("reconstruction-avg.png", "image/png"),
-)
 
 # Each line differs in colour (viridis stops, dark enough on white), dash and marker, so none relies on colour alone.
 _LINE_STYLES = [
@@ -124,222 +110,6 @@ def dim_discarded(planes, survival, *, factor=0.25):
     else:
         dimmed = np.rint(planes * np.float32(factor)).astype(np.uint8)
     return np.where(survival == 0, dimmed, planes).astype(np.uint8)
-
-
-def map_png(values, *, zmin=None, zmax=None, colorscale=palette.VALUE_SCALE):
-    """A 2-D map coloured as :func:`.maps.map_figure` colours it, as PNG bytes at full resolution.
-
-    Parameters
-    ----------
-    values : (H, W) array_like
-    zmin, zmax : float, optional
-        The colour range; the finite values' range by default.
-    colorscale : str, optional
-
-    Returns
-    -------
-    bytes
-
-    Examples
-    --------
-    >>> map_png(np.arange(6.0).reshape(2, 3))[:4]
-    b'\\x89PNG'
-    """
-    v = np.asarray(values, dtype=np.float64)
-    if v.ndim != 2 or v.size == 0:
-        raise ValueError(f"values must be a non-empty 2-D array, got shape {np.shape(values)}")
-    finite = v[np.isfinite(v)]
-    lo = float(finite.min()) if zmin is None and finite.size else float(zmin or 0.0)
-    hi = float(finite.max()) if zmax is None and finite.size else float(1.0 if zmax is None else zmax)
-    return export.png_bytes(color_map(v, lo, hi, colorscale))
-
-
-def _check_download(name):
-    if name not in dict(DOWNLOADS):
-        raise ValueError(f"name ({name!r}) must be one of {[n for n, _ in DOWNLOADS]}")
-
-
-def download_plan(*, mode, selecting, refused=()):
-    """Each download with the pooling mode it is made from, leaving out those of a mode the core refused.
-
-    Parameters
-    ----------
-    mode : str
-        The layer's own mode: the survival map is its.
-    selecting : bool
-        Whether ``mode`` has indices (:attr:`PoolResult.selecting`); if
-        not, the indices come from max pooling with the same window.
-    refused : collection of str, optional
-        Modes the core could not pool the image with.
-
-    Returns
-    -------
-    list of (str, str, str)
-        ``(file name, MIME type, mode)`` in :data:`DOWNLOADS` order. The error
-        and reconstruction files compare ``"max"`` and ``"avg"``.
-
-    Examples
-    --------
-    >>> [(name, m) for name, _, m in download_plan(mode="lp", selecting=False)][2:6]
-    [('survival-map.npy', 'lp'), ('indices.csv', 'max'), ('indices.npy', 'max'), ('error-max.png', 'max')]
-    >>> len(download_plan(mode="stochastic", selecting=False, refused={"stochastic"}))
-    6
-    """
-    plan = []
-    for name, mime in DOWNLOADS:
-        stem = name.split(".")[0]
-        if stem.startswith(("error-", "reconstruction-")):
-            source = stem.rsplit("-", 1)[1]
-        else:
-            source = "max" if stem == "indices" and not selecting else mode
-        if source not in refused:
-            plan.append((name, mime, source))
-    return plan
-
-
-def psnr_text(mse, psnr):
-    """One line with a reconstruction's MSE and PSNR; an infinite PSNR reads as exact.
-
-    Examples
-    --------
-    >>> psnr_text(12.345678, 37.2), psnr_text(0.0, float("inf"))
-    ('MSE 12.35   PSNR 37.20 dB', 'MSE 0   PSNR ∞ (exact)')
-    """
-    return f"MSE {mse:.4g}   PSNR " + (f"{psnr:.2f} dB" if np.isfinite(psnr) else "∞ (exact)")
-
-
-def download_bytes(name, result, *, channel=0):
-    """One download of the Information loss page, at full resolution.
-
-    Parameters
-    ----------
-    name : str
-        A file name of :data:`DOWNLOADS`; its stem says what, its suffix how:
-        ``survival-map`` (PNG of ``channel``, or every plane as CSV or NPY),
-        ``indices`` (PyTorch's flat indices, CSV or NPY), ``error-*`` (PNG of
-        ``|input - reconstruction|`` averaged over the planes),
-        ``reconstruction-*`` (a photo's PNG, or a coloured map of ``channel``
-        for typed numbers).
-    result : PoolResult
-        The pooling the file shows, in the mode :func:`download_plan` names.
-    channel : int, optional
-        The plane drawn by the single-plane PNGs.
-
-    Returns
-    -------
-    bytes or str
-        CSV files are text; the others bytes.
-
-    Examples
-    --------
-    >>> import pooling
-    >>> r = pooling.pool2d(np.array([[1, 5], [7, 2]], np.uint8), "max", 2)
-    >>> print(download_bytes("indices.csv", r), end="")
-    channel,row,index_0
-    0,0,2
-    >>> download_bytes("reconstruction-max.png", r)[:4]
-    b'\\x89PNG'
-    """
-    _check_download(name)
-    if not isinstance(result, PoolResult):
-        raise TypeError(f"result must be a PoolResult, not {type(result).__name__}")
-    planes = result.input
-    if not 0 <= channel < planes.shape[0]:
-        raise ValueError(f"channel ({channel}) must be from 0 to {planes.shape[0] - 1}")
-    stem, kind = name.split(".")
-    if stem == "indices":
-        if not result.selecting:
-            raise ValueError(f"indices need a pooling that selects one cell; {result.mode!r} does not")
-        indices = result.indices
-        return export.csv_text(indices, value_name="index") if kind == "csv" else export.npy_bytes(indices)
-    # Each file computes only what it shows: a 12 MP photo's reconstruction, error and counts took 1 GB together.
-    if stem == "survival-map":
-        survival = survival_map(result)
-        survival = survival if survival.ndim == 3 else survival[None]
-        if kind == "png":
-            return map_png(survival[channel], zmin=0)
-        return export.csv_text(survival, value_name="count") if kind == "csv" else export.npy_bytes(survival)
-    recon = reconstruct(result)  # a new array: the steps below may write into it
-    recon = recon if recon.ndim == 3 else recon[None]
-    if stem.startswith("error-"):
-        return map_png(_mean_error(planes, recon), zmin=0)
-    if planes.dtype == np.uint8:
-        return export.png_bytes(np.clip(np.rint(recon, out=recon), 0, 255, out=recon).astype(np.uint8))
-    return map_png(recon[channel])
-
-
-def _mean_error(planes, recon):
-    """``|planes - recon|`` averaged over the planes, one plane at a time: the numbers of
-    ``np.abs(planes - recon).mean(axis=0)`` (numpy adds the planes in this order), without its (C, H, W) array."""
-    total = None
-    for x, r in zip(planes, recon):
-        error = np.abs(np.subtract(x, r, dtype=np.float64))
-        total = error if total is None else np.add(total, error, out=total)
-    return np.divide(total, len(planes), out=total)
-
-
-def survival_words(picks):
-    """What the survival map counts, for a pooling that picks one cell per output or one that weighs several.
-
-    Parameters
-    ----------
-    picks : bool
-        :func:`pooling.analysis.compare.picks_one_cell` of the pooling.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> survival_words(True)[:40]
-    'How many outputs picked each input cell:'
-    """
-    if picks:
-        return ("How many outputs picked each input cell: 0 means discarded, 1 kept once, "
-                "more than 1 reused by overlapping windows.")
-    return ("This pooling picks no single cell: every cell of a window with a non-zero weight goes into its output. "
-            "So the map counts the windows that use each cell, and 0 marks cells no window uses "
-            "(edges that floor rounding cuts off, gaps when the stride is longer than the kernel, cells between "
-            "dilated taps, and zero cells that Lp and stochastic weigh 0).")
-
-
-def closer_words(psnr_max, psnr_avg):
-    """Which reconstruction comes back closer, max-unpool or average, from their PSNRs in dB.
-
-    Examples
-    --------
-    >>> closer_words(6.5, 28.0).split(".")[0]
-    'On this image, average comes back closer'
-    >>> closer_words(float("inf"), float("inf")).split(".")[0]
-    'On this image, both come back exactly: nothing is lost'
-    """
-    a, b = float(psnr_max), float(psnr_avg)
-    if np.isnan(a) or np.isnan(b):
-        lead = "PSNR cannot say which comes back closer (the error is not a number)"
-    elif a == b:
-        lead = ("both come back exactly: nothing is lost" if np.isinf(a) else "both come back equally close")
-    else:
-        lead = f"{'max-unpool' if a > b else 'average'} comes back closer"
-    return (f"On this image, {lead}. Max keeps a few cells exactly and loses the rest outright; average keeps a "
-            "blurred trace of every cell its windows cover. PSNR measures closeness pixel by pixel, not what a "
-            "network needs for its task.")
-
-
-def psnr_options(mode, options):
-    """The options of ``mode`` that the PSNR chart passes on, as sorted ``(name, value)`` pairs (hashable).
-
-    The chart sets its own windows, so of a layer's options only Lp's ``p``
-    and mixed pooling's ``alpha`` pass; stochastic pooling is drawn at its
-    expected value (``train=False``), which one draw of the sampling is not.
-
-    Examples
-    --------
-    >>> psnr_options("lp", {"kernel_size": 2, "p": 3.0}), psnr_options("stochastic", {"train": True})
-    ((('p', 3.0),), (('train', False),))
-    """
-    kept = {k: v for k, v in dict(options).items() if (mode, k) in (("lp", "p"), ("mixed", "alpha"))}
-    return tuple(sorted((kept | {"train": False} if mode == "stochastic" else kept).items()))
 
 
 def loss_view(result, *, channel=0, side=1024, survival=True, photo_side=None):
@@ -473,20 +243,3 @@ def psnr_input(planes, *, side=512):
     return (np.rint(shrunk).astype(np.uint8) if planes.dtype == np.uint8 else shrunk), f
 
 
-def psnr_caption(kernels):
-    """The PSNR chart's text alternative, with the kernel sizes it really drew.
-
-    Examples
-    --------
-    >>> psnr_caption([2, 3, 4])[:100]
-    "Line chart: PSNR of each mode's reconstruction (y, dB) for k × k windows with stride k (x, k from 2 "
-    >>> psnr_caption([2, 3, 4])[100:141]
-    'to 4, as the image is only that large), n'
-    """
-    kernels = [int(k) for k in kernels]
-    if not kernels:
-        raise ValueError("kernels is empty; the chart needs at least one kernel size")
-    cut = ", as the image is only that large" if kernels[-1] < 8 else ""
-    return (f"Line chart: PSNR of each mode's reconstruction (y, dB) for k × k windows with stride k (x, k from "
-            f"{kernels[0]} to {kernels[-1]}{cut}), no padding, the last partial window kept (ceil mode) so every "
-            "cell counts.")

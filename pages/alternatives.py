@@ -9,8 +9,9 @@ import widgets
 from figures.gallery import fractional_grid_figure, global_figure, lp_continuum_figure, p_label, pooled_figure
 from pooling import antialiased_max_pool2d, fractional_max_pool2d, global_pool2d, pool2d
 from pooling.analysis.crops import centre_crop, centre_offset
+from pooling.analysis.lp import LP_STEPS, lp_ratios
 from pooling.analysis.noise import value_range
-from poolinglab.formulas import LP_STEPS, formula, lp_ratios
+from poolinglab.formulas import formula
 from poolinglab.settings import LIMITS, pool_options
 from poolinglab.words.sizes import copy_words
 

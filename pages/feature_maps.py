@@ -19,7 +19,8 @@ from pooling.analysis.features import (
     unit_scale,
 )
 from pooling.analysis.noise import value_range
-from poolinglab.filters import BANK, stage_weights
+from pooling.conv import stage_weights
+from poolinglab.filters import BANK
 from poolinglab.intake import images
 from poolinglab.layer_code import stage_code, stage_sizes
 from poolinglab.settings import pool_options

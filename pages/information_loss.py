@@ -6,14 +6,15 @@ import numpy as np
 import streamlit as st
 
 import widgets
-from figures import image_figure
+from figures import downloads, image_figure
 from figures import loss as loss_figures
 from figures.maps import map_figure
 from pooling import pool2d
 from pooling.analysis.loss import psnr_by_kernel
 from pooling.analysis.noise import value_range
 from poolinglab.intake.images import sha256_key
-from poolinglab.settings import pool_options
+from poolinglab.settings import pool_options, psnr_options
+from poolinglab.words import loss as loss_words
 from poolinglab.words.shown import block_words, shrunk_size
 from poolinglab.words.sizes import copy_words
 
@@ -76,7 +77,7 @@ def _views_and_figures(key, _planes, pool_settings, value_range):
 def _file(key, name, _planes, pool_settings, mode, channel):
     """One download's bytes at full resolution, made when the user asks for it."""
     result = pool2d(_planes, mode, **pool_options(pool_settings, mode=mode))
-    return loss_figures.download_bytes(name, result, channel=channel)
+    return downloads.download_bytes(name, result, channel=channel)
 
 
 @widgets.shared_cache
@@ -102,7 +103,7 @@ def _chart_section(lab):
     key = sha256_key(lab.key.encode(), planes.shape)
     curves, drawn = {}, []
     for mode in modes:
-        options = loss_figures.psnr_options(mode, pool_options(lab.settings, mode=mode))
+        options = psnr_options(mode, pool_options(lab.settings, mode=mode))
         try:
             curves[mode] = _curve(key, planes, mode, options, 255.0 if planes.dtype == np.uint8 else None, kernels)
             drawn.append((mode, options))
@@ -115,7 +116,7 @@ def _chart_section(lab):
     chart = widgets.shared((key, "psnr chart", tuple(drawn), kernels), partial(
         loss_figures.psnr_chart, kernels, curves, labels=loss_figures.PSNR_LABELS))
     st.plotly_chart(chart, key="loss_psnr_chart")
-    st.caption(loss_figures.psnr_caption(kernels))
+    st.caption(loss_words.psnr_caption(kernels))
 
 
 @st.fragment
@@ -128,7 +129,7 @@ def _survival_section(survival, channel, key, dimmed, dimmed_words):
     """
     counts = survival["survival"][channel]
     h, w = counts.shape
-    st.write(loss_figures.survival_words(survival["picks"]))
+    st.write(loss_words.survival_words(survival["picks"]))
     names = ("Discarded (used by no output)", "Kept", "Reused (2 or more outputs)")
     for place, name, share in zip(st.columns(3), names, (1 - survival["kept"], survival["kept"], survival["reused"])):
         place.metric(name, f"{share:.1%}")
@@ -193,9 +194,9 @@ st.write("Max-unpooling puts each output back on the cell it came from and zeros
 for column, (m, view) in zip(st.columns(2), recon.items()):
     column.plotly_chart(figures["recon", m], key=f"loss_recon_{m}")
     column.plotly_chart(figures["error", m], key=f"loss_error_{m}")
-    column.text(loss_figures.psnr_text(view["mse"], view["psnr"]))
+    column.text(loss_words.psnr_text(view["mse"], view["psnr"]))
 if len(recon) == 2:
-    st.write(loss_figures.closer_words(recon["max"]["psnr"], recon["avg"]["psnr"]))
+    st.write(loss_words.closer_words(recon["max"]["psnr"], recon["avg"]["psnr"]))
 st.caption(("The error maps show |input − reconstruction| averaged over the planes, on one colour scale. "
             + photo_words("The reconstructions and error maps are")).strip())
 
@@ -207,7 +208,7 @@ st.caption(f"Indices: PyTorch's flat index row × width + column of each output'
            f"{mode if selecting else 'max'} pooling with your window. CSV files: a header line, then one line per "
            "row of each plane (columns channel, row, then one per column).")
 refused = {m for m, view in views.items() if isinstance(view, str)}
-for place, (name, mime, source) in zip(st.columns(3) * 3, loss_figures.download_plan(mode=mode, selecting=selecting,
+for place, (name, mime, source) in zip(st.columns(3) * 3, downloads.download_plan(mode=mode, selecting=selecting,
                                                                                       refused=refused)):
     # Every pixel of the chosen image, not of the copy the page pools (they are the same below WORK_SIDE).
     key = chosen.cache_key(channel, name, source)

@@ -10,7 +10,15 @@ from figures import image_figure
 from figures.compare import DISPLAY_SIDE, channel_figure, difference_figure, fringe_figure, zoom_figure
 from pooling.analysis import compare
 from poolinglab.settings import MODES, pool_options
-from poolinglab.words.compare import max_against_average
+from poolinglab.words.compare import (
+    cost_table,
+    describe_options,
+    difference_words,
+    focus_words,
+    fringe_words,
+    input_words,
+    max_against_average,
+)
 
 FOCUS = "_mva_focus"  # the zoom's output cell last clicked
 ZOOM_CHART = "mva_zoom_chart"
@@ -34,7 +42,7 @@ def max_pooling(key, _planes, _settings):
 
 
 def label(mode):
-    words = compare.describe_options(mode, pool_options(lab.settings, mode=mode))
+    words = describe_options(mode, pool_options(lab.settings, mode=mode))
     return widgets.MODE_LABELS[mode] + (f" ({words})" if words else "")
 
 
@@ -67,7 +75,7 @@ def difference_part(shown, a, b):
 def difference_view(first, second, first_label, second_label, n_planes):
     diff, mean_abs = compare.mode_difference(first, second)
     return (difference_figure(diff, first=first_label, second=second_label, n_planes=n_planes),
-            compare.difference_words(first_label, second_label, diff, mean_abs))
+            difference_words(first_label, second_label, diff, mean_abs))
 
 
 def zoom_part(max_result, top, left, rows, cols, plane):
@@ -111,7 +119,7 @@ def zoom_section(max_result, n_planes):
     st.caption("Left: max-pooled cells; right: the input pixels under their windows, each source pixel outlined in "
                "orange; colours span this crop's own range. Hover a cell to read its source pixel; click it to outline "
                "its window in white.")
-    if (words := compare.focus_words(zoom, st.session_state.get(FOCUS))) is not None:
+    if (words := focus_words(zoom, st.session_state.get(FOCUS))) is not None:
         st.text(words)
 
 
@@ -192,7 +200,7 @@ st.subheader("Colour channels")
 if planes.shape[0] == 3:
     st.plotly_chart(widgets.shared(*parts["channels"]), key="mva_channels", width="stretch")
     st.caption("Each channel of the max pooling, in grey on the shared scale.")
-    st.text(compare.fringe_words(widgets.shared(*new_part), widgets.shared(*parts["mixed"])))
+    st.text(fringe_words(widgets.shared(*new_part), widgets.shared(*parts["mixed"])))
     st.plotly_chart(widgets.shared(*parts["fringes"]), key="mva_fringes", width="stretch")
     st.caption("Orange: such cells; grey: the rest of the max-pooled photo, faded.")
 else:
@@ -201,8 +209,8 @@ else:
 zoom_section(max_result, planes.shape[0])
 
 st.subheader("Size and cost")
-st.text(compare.input_words(planes))
-st.table(compare.cost_table({label(mode): cost for mode, (_, cost) in shown.items()}))
+st.text(input_words(planes))
+st.table(cost_table({label(mode): cost for mode, (_, cost) in shown.items()}))
 st.caption("Max and min keep the input's dtype; average, Lp and mixed pooling of uint8 give float32, 4 bytes a "
            "value, so with a 2 × 2 window at stride 2 an average-pooled photo takes as many bytes as the photo. "
            "PyTorch's return_indices=True adds an int64 (8 bytes) per output value; this app keeps a small tap number "

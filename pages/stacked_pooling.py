@@ -11,7 +11,7 @@ from pooling.analysis import stacking
 from pooling.analysis.noise import value_range as display_range
 from poolinglab.intake import images
 from poolinglab.settings import LIMITS
-from poolinglab.words.stack import curve_words
+from poolinglab.words.stack import curve_words, describe_misfit, describe_source, describe_trend, path_table
 
 CHART = "stk_pyramid"
 DEFAULT_STRIDES = [2, 3]
@@ -98,7 +98,7 @@ def trace_section(key, plane_key, stack, errors, plane, plane_name, value_range)
                                                    "row and column for any other)." if step > 1 else "."))
 
     st.subheader("Back to the one pixel")
-    for line in stacking.describe_source(path, field, errors[row, col], plane=PLANES.get(plane_name, plane_name)):
+    for line in describe_source(path, field, errors[row, col], plane=PLANES.get(plane_name, plane_name)):
         st.text(line)
     source = path[0]
     left, right = st.columns(2)
@@ -112,7 +112,7 @@ def trace_section(key, plane_key, stack, errors, plane, plane_name, value_range)
         crop = widgets.shared((plane_key, "source crop", source.row, source.col),
                               partial(stack_figures.source_crop_figure, plane, source.row, source.col))
         st.plotly_chart(crop, key="stk_pixel", alt="The cells around the source pixel with their values")
-    st.dataframe(stacking.path_table(path), key="stk_path", hide_index=True)
+    st.dataframe(path_table(path), key="stk_path", hide_index=True)
     st.caption("Left: the original image, the receptive field outlined and the source pixel ringed. Right: the cells "
                "around that pixel. Below: the argmax path, deepest first; each round copied the cell in the next row.")
 
@@ -137,7 +137,7 @@ def localisation_section(key, plane, plane_name, mode, loc):
                "the grid step (input pixels between neighbouring deep cells) and the receptive field's size.")
     for s, c in sorted(curves.items()):
         st.text(curve_words(f"Stride {s}", c))
-    st.write(stacking.describe_trend(*stacking.localisation_trend(curves)))
+    st.write(describe_trend(*stacking.localisation_trend(curves)))
     st.write("Hover a point to compare its error with the grid step, the product of the strides. The argmax itself "
              "loses nothing: the path above still names the exact winning pixel, which is what max unpooling uses to "
              "put values back in place. What is lost is every other pixel, and the position of anything that did not "
@@ -180,7 +180,7 @@ key = lab.cache_key(plane_name, layers)
 try:
     stack, loc, errors = _stack(key, plane, layers)
 except ValueError as err:
-    st.error(widgets.plain(stacking.describe_misfit(err, plane.shape)))
+    st.error(widgets.plain(describe_misfit(err, plane.shape)))
     st.stop()
 
 trace_section(key, plane_key, stack, errors, plane, plane_name, value_range)

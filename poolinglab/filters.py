@@ -11,7 +11,7 @@ import numpy as np
 
 from .intake.grid_text import grid_from_text
 
-__all__ = ["BANK", "CUSTOM", "KERNEL_SIDES", "Filter", "gabor", "parse_kernel", "stage_weights"]
+__all__ = ["BANK", "CUSTOM", "KERNEL_SIDES", "Filter", "gabor", "parse_kernel"]
 
 KERNEL_SIDES = (3, 5)
 CUSTOM = "custom"
@@ -132,27 +132,3 @@ def parse_kernel(text):
     return kernel
 
 
-def stage_weights(kernels, channels):
-    """One ``nn.Conv2d`` weight for a list of square odd kernels: ``(F, channels, K, K)``.
-
-    Each kernel is padded with zeros to the largest size ``K`` (centred, so
-    its response lands on the same pixel) and divided by ``channels`` in
-    every channel: the layer filters the mean of the channels, the grey image.
-
-    Examples
-    --------
-    >>> w = stage_weights([np.ones((3, 3)), np.ones((1, 1))], 2)
-    >>> w.shape, w[1, 0, 1].tolist()
-    ((2, 2, 3, 3), [0.0, 0.5, 0.0])
-    """
-    if not kernels:
-        raise ValueError("kernels is empty: choose at least one filter")
-    sides = {np.shape(k) for k in kernels}
-    if any(len(s) != 2 or s[0] != s[1] or s[0] % 2 == 0 for s in sides):
-        raise ValueError(f"kernels must be square with an odd side, got shapes {sorted(sides)}")
-    side = max(s[0] for s in sides)
-    out = np.zeros((len(kernels), channels, side, side))
-    for n, k in enumerate(kernels):
-        lo = (side - len(k)) // 2
-        out[n, :, lo:lo + len(k), lo:lo + len(k)] = np.asarray(k, dtype=np.float64) / channels
-    return out

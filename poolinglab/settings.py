@@ -534,3 +534,19 @@ def output_hw(settings, input_hw):
     """
     s = settings
     return regular_grid(tuple(input_hw), s.kernel, s.stride, s.padding, s.dilation, s.ceil_mode).shape
+
+
+def psnr_options(mode, options):
+    """The options of ``mode`` that the PSNR chart passes on, as sorted ``(name, value)`` pairs (hashable).
+
+    The chart sets its own windows, so of a layer's options only Lp's ``p``
+    and mixed pooling's ``alpha`` pass; stochastic pooling is drawn at its
+    expected value (``train=False``), which one draw of the sampling is not.
+
+    Examples
+    --------
+    >>> psnr_options("lp", {"kernel_size": 2, "p": 3.0}), psnr_options("stochastic", {"train": True})
+    ((('p', 3.0),), (('train', False),))
+    """
+    kept = {k: v for k, v in dict(options).items() if (mode, k) in (("lp", "p"), ("mixed", "alpha"))}
+    return tuple(sorted((kept | {"train": False} if mode == "stochastic" else kept).items()))

@@ -17,12 +17,6 @@ from pooling.analysis.compare import (
     PoolCost,
     _packed_colours,
     channel_disagreement,
-    describe_options,
-    difference_words,
-    focus_words,
-    format_bytes,
-    fringe_words,
-    input_words,
     mixed_channels,
     mode_difference,
     new_colours,
@@ -33,6 +27,14 @@ from pooling.analysis.compare import (
     zoom_limit,
     zoom_region,
     zoom_start,
+)
+from poolinglab.words.compare import (
+    describe_options,
+    difference_words,
+    focus_words,
+    format_bytes,
+    fringe_words,
+    input_words,
 )
 
 SETTINGS = hypothesis_settings(40)

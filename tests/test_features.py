@@ -25,7 +25,8 @@ from pooling.analysis.features import (
     with_bias,
 )
 from pooling.analysis.invariance import pooled_values
-from poolinglab.filters import BANK, stage_weights
+from pooling.conv import stage_weights
+from poolinglab.filters import BANK
 
 
 def test_feature_maps_are_relu_of_the_convolution_with_the_bias_as_threshold():

@@ -9,7 +9,7 @@ import pytest
 from figures import palette
 from figures.gallery import fractional_grid_figure, global_figure, lp_continuum_figure, pooled_figure
 from pooling import fractional_max_pool2d, pool2d
-from poolinglab.formulas import lp_ratios
+from pooling.analysis.lp import lp_ratios
 
 
 def coded(h, w):

@@ -15,25 +15,12 @@ from PIL import Image
 
 import pooling
 from figures import palette
-from figures.loss import (
-    DOWNLOADS,
-    _mean_error,
-    closer_words,
-    crop_figure,
-    dim_discarded,
-    download_bytes,
-    download_plan,
-    loss_view,
-    map_png,
-    psnr_caption,
-    psnr_chart,
-    psnr_input,
-    psnr_options,
-    psnr_text,
-    survival_words,
-)
+from figures.downloads import DOWNLOADS, _mean_error, download_bytes, download_plan, map_png
+from figures.loss import crop_figure, dim_discarded, loss_view, psnr_chart, psnr_input
 from figures.maps import block_mean, color_map, map_figure
 from pooling import information_loss
+from poolinglab.settings import psnr_options
+from poolinglab.words.loss import closer_words, psnr_caption, psnr_text, survival_words
 
 
 def test_psnr_chart_has_one_line_per_mode_with_its_numbers():

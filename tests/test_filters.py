@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from pooling.conv import conv2d
-from poolinglab.filters import BANK, parse_kernel, stage_weights
+from pooling.conv import conv2d, stage_weights
+from poolinglab.filters import BANK, parse_kernel
 
 
 def test_the_bank_has_every_filter_with_a_sentence_and_read_only_weights():

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from PIL import Image
 
+from poolinglab.intake.errors import ImageError
 from poolinglab.intake.images import (
     ALLOWED_FORMATS,
     COLOR_MODES,
@@ -22,7 +23,6 @@ from poolinglab.intake.images import (
     MAX_PIXELS,
     UPLOAD_EXTENSIONS,
     WORKING_SIZES,
-    ImageError,
     LoadedImage,
     decode_image,
     grid_from_text,

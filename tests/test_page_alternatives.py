@@ -8,8 +8,9 @@ from apptest_helpers import chart_by_key, errors, open_alone, texts
 from helpers import plotly_array
 
 from pooling import antialiased_max_pool2d, fractional_max_pool2d, global_pool2d, pool2d
+from pooling.analysis.lp import LP_STEPS, lp_ratios
 from pooling.analysis.noise import value_range
-from poolinglab.formulas import LP_STEPS, formula, lp_ratios
+from poolinglab.formulas import formula
 from poolinglab.intake.images import grid_from_text, working_image
 from poolinglab.intake.samples import load_sample
 from poolinglab.settings import DEFAULT_GRID

@@ -6,7 +6,8 @@ from helpers import plotly_array
 
 from pooling.analysis.crops import centre_crop
 from pooling.analysis.features import detection_persistence, feature_maps, feature_stage, unit_scale
-from poolinglab.filters import BANK, stage_weights
+from pooling.conv import stage_weights
+from poolinglab.filters import BANK
 from poolinglab.intake import images
 from poolinglab.intake.samples import load_sample
 from poolinglab.layer_code import stage_code

@@ -10,6 +10,7 @@ from reference import reference_pool2d
 
 import pooling
 from pooling.analysis import stacking
+from poolinglab.words import stack as stack_words
 
 MAX2 = {"mode": "max", "kernel_size": 2}
 
@@ -333,40 +334,40 @@ def test_localisation_trend_draws_no_verdict_from_no_data():
 
 
 def test_describe_trend():
-    assert stacking.describe_trend(True, True) == (
+    assert stack_words.describe_trend(True, True) == (
         "On this image, more rounds always make the guess worse, and a larger stride always does.")
-    assert stacking.describe_trend(False, False) == (
+    assert stack_words.describe_trend(False, False) == (
         "On this image, more rounds do not always make the guess worse, and a larger stride does not always.")
-    assert stacking.describe_trend(True, None) == (
+    assert stack_words.describe_trend(True, None) == (
         "On this image, more rounds always make the guess worse. Pick a second stride to compare strides.")
-    assert stacking.describe_trend(None, False).startswith(
+    assert stack_words.describe_trend(None, False).startswith(
         "On this image, a larger stride does not always make the guess worse. No stride picked fits two rounds")
-    assert "always" not in stacking.describe_trend(None, None)
-    assert stacking.describe_trend(*stacking.localisation_trend({})).startswith("No verdict yet")
+    assert "always" not in stack_words.describe_trend(None, None)
+    assert stack_words.describe_trend(*stacking.localisation_trend({})).startswith("No verdict yet")
     with raises(TypeError, "wider_worse ('yes') must be True, False or None"):
-        stacking.describe_trend(True, "yes")
+        stack_words.describe_trend(True, "yes")
 
 
 def test_path_table_and_describe_source_read_the_trace():
     s = pooling.stack_pool(coords(8, 8), [{"mode": "max", "kernel_size": 2}] * 2)  # 10 * i + j: the max is bottom-right
     path = stacking.trace_to_source(s, 1, 0)
-    assert stacking.path_table(path) == {"layer": ["round 2", "round 1", "input"], "row": [1, 3, 7],
+    assert stack_words.path_table(path) == {"layer": ["round 2", "round 1", "input"], "row": [1, 3, 7],
                                          "column": [0, 1, 3], "value": [73, 73, 73]}
-    lines = stacking.describe_source(path, s.receptive_field(1, 0), 2.12, plane="red")
+    lines = stack_words.describe_source(path, s.receptive_field(1, 0), 2.12, plane="red")
     assert lines == ["Deep cell (1, 0) after 2 round(s) = 73. It copies input pixel (7, 3) of the red plane, value 73.",
                      ("Its receptive field: rows 4 to 7, columns 0 to 3 (4 × 4 pixels); the pixel lies 2.1 px from "
                       "the field's centre.")]
     with raises(TypeError, "path must be a non-empty list of TraceStep, got []"):
-        stacking.path_table([])
+        stack_words.path_table([])
     with raises(TypeError, "path must be a list of two or more TraceStep"):
-        stacking.describe_source(path[:1], (0, 0, 0, 0), 0.0)
+        stack_words.describe_source(path[:1], (0, 0, 0, 0), 0.0)
 
 
 def test_describe_misfit_counts_rounds_from_one_and_drops_the_padding_advice():
     with pytest.raises(ValueError) as caught:
         pooling.stack_pool(coords(4, 4), [{"mode": "max", "kernel_size": 2}, {"mode": "max", "kernel_size": 3}])
     assert str(caught.value).startswith("layers[1]: output height would be 0") and "more padding" in str(caught.value)
-    assert stacking.describe_misfit(caught.value, (4, 4)) == (
+    assert stack_words.describe_misfit(caught.value, (4, 4)) == (
         "These rounds do not fit this 4 × 4 image: round 2: output height would be 0: input height 2 plus padding 0 "
         "is smaller than the dilated kernel 3. Use fewer rounds, or smaller kernels and strides.")
 

@@ -5,7 +5,8 @@ import pytest
 
 from pooling import pool2d
 from pooling.analysis.features import feature_stage, unit_scale
-from poolinglab.filters import BANK, stage_weights
+from pooling.conv import stage_weights
+from poolinglab.filters import BANK
 from poolinglab.layer_code import stage_code, stage_sizes
 from poolinglab.settings import PoolSettings, pool_options
 

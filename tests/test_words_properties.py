@@ -23,12 +23,16 @@ from figures.backward import cell_labels
 from figures.gallery import p_label
 from pooling.analysis import compare, stacking
 from pooling.analysis.invariance import aligned_shift_invariance, compare_shift
+from pooling.analysis.lp import LP_STEPS
 from pooling.analysis.noise import add_noise, compare_noise, pool_noisy
 from pooling.backward import gradient_sources, pool_backward, upstream_gradient
 from poolinglab import layer_code
-from poolinglab.formulas import LP_STEPS, formula
+from poolinglab.formulas import formula
 from poolinglab.intake.grid_text import MAX_ABS_VALUE
-from poolinglab.settings import LIMITS, MODES, PoolSettings, output_hw, pool_options, validate
+from poolinglab.settings import LIMITS, MODES, PoolSettings, output_hw, pool_options, psnr_options, validate
+from poolinglab.words import compare as compare_words
+from poolinglab.words import loss as loss_words
+from poolinglab.words import stack as stack_words
 from poolinglab.words.compare import max_against_average
 from poolinglab.words.shift import blur_against_max, nothing_to_compare, percent, shift_verdict
 from poolinglab.words.stack import curve_words
@@ -122,7 +126,7 @@ def test_the_formula_and_code_lines_are_text_for_any_layer_the_sidebar_makes(lay
 @given(layer=layers())
 def test_each_modes_options_read_as_words(layer):
     for mode in MODES:
-        words = compare.describe_options(mode, pool_options(layer, mode=mode))
+        words = compare_words.describe_options(mode, pool_options(layer, mode=mode))
         assert words == "" or sentence(words)
 
 
@@ -156,13 +160,13 @@ def test_max_vs_average_words_come_from_the_numbers(x, layer, data):
     first, second = data.draw(st.sampled_from(MODES)), data.draw(st.sampled_from(MODES))
     a, b = pooled(x, layer, first), pooled(x, layer, second)
     diff, mean_abs = compare.mode_difference(a.values, b.values)
-    sentence(compare.difference_words(first, second, diff, mean_abs))
-    sentence(compare.input_words(x))
-    table = compare.cost_table({first: compare.pool_cost(a), second: compare.pool_cost(b)})
+    sentence(compare_words.difference_words(first, second, diff, mean_abs))
+    sentence(compare_words.input_words(x))
+    table = compare_words.cost_table({first: compare.pool_cost(a), second: compare.pool_cost(b)})
     sentence(str(table))
     top = pooled(x, layer, "max")
     if x.shape[0] == 3:
-        sentence(compare.fringe_words(compare.new_colours(x, top), compare.channel_disagreement(top.indices)))
+        sentence(compare_words.fringe_words(compare.new_colours(x, top), compare.channel_disagreement(top.indices)))
         sentence(max_against_average(top.values, pooled(x, layer, "avg").values, padding_counted=True,
                                      divisor_override=data.draw(st.sampled_from([None, 1, 3]))))
     rows, cols = top.grid.shape
@@ -170,7 +174,7 @@ def test_max_vs_average_words_come_from_the_numbers(x, layer, data):
     start = compare.zoom_start((rows, cols), limit, x.shape[0])
     zoom = compare.zoom_region(top, top=start["top"], left=start["left"], height=start["rows"], width=start["cols"])
     focus = (data.draw(st.integers(0, rows - 1)), data.draw(st.integers(0, cols - 1)))
-    words = compare.focus_words(zoom, focus)
+    words = compare_words.focus_words(zoom, focus)
     assert words is None or sentence(words)
 
 
@@ -182,12 +186,12 @@ def test_max_vs_average_words_come_from_the_numbers(x, layer, data):
 def test_information_loss_words_come_from_the_numbers(x, layer):
     views = {mode: loss_figures.loss_view(pooled(x, layer, mode)) for mode in dict.fromkeys((layer.mode, "max", "avg"))}
     view = views[layer.mode]
-    sentence(loss_figures.survival_words(view["picks"]))
+    sentence(loss_words.survival_words(view["picks"]))
     for share in (1 - view["kept"], view["kept"], view["reused"]):
         sentence(f"{share:.1%}")
     for mode in ("max", "avg"):
-        sentence(loss_figures.psnr_text(views[mode]["mse"], views[mode]["psnr"]))
-    sentence(loss_figures.closer_words(views["max"]["psnr"], views["avg"]["psnr"]))
+        sentence(loss_words.psnr_text(views[mode]["mse"], views[mode]["psnr"]))
+    sentence(loss_words.closer_words(views["max"]["psnr"], views["avg"]["psnr"]))
 
 
 @SETTINGS
@@ -198,9 +202,9 @@ def test_the_psnr_chart_says_what_it_drew(x, modes, p):
 
     kernels = tuple(range(2, min(8, *x.shape[1:]) + 1))
     assume(kernels)
-    sentence(loss_figures.psnr_caption(kernels))
+    sentence(loss_words.psnr_caption(kernels))
     for mode in modes:
-        options = dict(loss_figures.psnr_options(mode, {"p": p, "alpha": 0.5}))
+        options = dict(psnr_options(mode, {"p": p, "alpha": 0.5}))
         try:
             curve = psnr_by_kernel(x, modes=(mode,), kernels=kernels, options={mode: options})[mode]
         except ValueError:
@@ -221,19 +225,19 @@ def test_stacked_pooling_words_come_from_the_numbers(x, mode, rounds, strides, d
     try:
         stack = stacking.stack_pool(plane, layers_)
     except ValueError as err:
-        sentence(stacking.describe_misfit(err, plane.shape))
+        sentence(stack_words.describe_misfit(err, plane.shape))
         return
     errors = stacking.localisation_error(stack)
     rows, cols = stack.values.shape
     row, col = data.draw(st.integers(0, rows - 1)), data.draw(st.integers(0, cols - 1))
     path = stacking.trace_to_source(stack, row, col)
-    for line in stacking.describe_source(path, stack.receptive_field(row, col), errors[row, col], plane="grey"):
+    for line in stack_words.describe_source(path, stack.receptive_field(row, col), errors[row, col], plane="grey"):
         sentence(line)
-    sentence(str(stacking.path_table(path)))
+    sentence(str(stack_words.path_table(path)))
     curves = stacking.localisation_by_stride(plane, sorted(strides), mode=mode)
     for s, c in curves.items():
         sentence(curve_words(f"Stride {s}", c))
-    sentence(stacking.describe_trend(*stacking.localisation_trend(curves)))
+    sentence(stack_words.describe_trend(*stacking.localisation_trend(curves)))
 
 
 # ------------------------------------------------------------ Shift invariance

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from poolinglab.filters import stage_weights
+from pooling.conv import stage_weights
 
 from ..antialias import _window_max, antialiased_max_pool2d
 from ..conv import conv2d, relu
@@ -449,7 +449,7 @@ class FeatureStage:
     Attributes
     ----------
     weight : (F, C, K, K) ndarray
-        The convolution's weight (:func:`poolinglab.filters.stage_weights`).
+        The convolution's weight (:func:`pooling.conv.stage_weights`).
     maps : (F, h, w) ndarray
         After the bias and ReLU.
     max_pooled : PoolResult
@@ -481,7 +481,7 @@ def feature_stage(planes, kernels, bias, *, threshold, max_args, avg_args):
     planes : (C, H, W) array_like
         Scaled by :func:`unit_scale`.
     kernels : sequence of (k, k) array_like
-        Square, odd sides; see :func:`poolinglab.filters.stage_weights`.
+        Square, odd sides; see :func:`pooling.conv.stage_weights`.
     bias : float
         Every filter's bias (negative: a threshold before the ReLU).
     threshold : float

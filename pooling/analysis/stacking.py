@@ -2,7 +2,6 @@
 
 import itertools
 import numbers
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,8 +11,8 @@ from ..geometry import output_length
 from ..pool import pool2d
 
 __all__ = [
-    "DepthLocalisation", "StackResult", "TraceStep", "describe_misfit", "describe_source", "describe_trend",
-    "localisation_by_depth", "localisation_by_stride", "localisation_error", "localisation_trend", "path_table",
+    "DepthLocalisation", "StackResult", "TraceStep", 
+    "localisation_by_depth", "localisation_by_stride", "localisation_error", "localisation_trend", 
     "receptive_fields", "stack_pool", "tied_sources", "trace_to_source",
 ]
 
@@ -299,100 +298,6 @@ class DepthLocalisation:
         return np.arange(1, len(self.mean_error) + 1)
 
 
-def path_table(path):
-    """A traced path as table columns, deepest cell first: ``layer``, ``row``, ``column``, ``value``.
-
-    Parameters
-    ----------
-    path : list of TraceStep
-        From :func:`trace_to_source`, the input cell first.
-
-    Returns
-    -------
-    dict of str to list
-        ``layer`` names the layer: ``"input"`` or ``"round k"``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> s = stack_pool(np.arange(16).reshape(4, 4), [{"mode": "max", "kernel_size": 2}])
-    >>> path_table(trace_to_source(s, 0, 1))
-    {'layer': ['round 1', 'input'], 'row': [0, 1], 'column': [1, 3], 'value': [7, 7]}
-    """
-    steps = list(path)[::-1]
-    if not steps or not all(isinstance(t, TraceStep) for t in steps):
-        raise TypeError(f"path must be a non-empty list of TraceStep, got {path!r}")
-    return {"layer": ["input" if t.layer == 0 else f"round {t.layer}" for t in steps],
-            "row": [t.row for t in steps], "column": [t.col for t in steps], "value": [t.value for t in steps]}
-
-
-def describe_source(path, field, distance, *, plane="input"):
-    """Two lines on a traced path: the deep cell and the pixel it copies, then the receptive field.
-
-    Parameters
-    ----------
-    path : list of TraceStep
-        From :func:`trace_to_source`, the input cell first.
-    field : tuple of int
-        ``(row0, row1, col0, col1)``, inclusive, from
-        :meth:`StackResult.receptive_field`.
-    distance : float
-        The pixel's distance from the field's centre (:func:`localisation_error`).
-    plane : str, optional
-        The traced plane's name.
-
-    Returns
-    -------
-    list of str
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> s = stack_pool(np.arange(16).reshape(4, 4), [{"mode": "max", "kernel_size": 2}])
-    >>> for line in describe_source(trace_to_source(s, 0, 1), s.receptive_field(0, 1), 0.71, plane="grey"):
-    ...     print(line)
-    Deep cell (0, 1) after 1 round(s) = 7. It copies input pixel (1, 3) of the grey plane, value 7.
-    Its receptive field: rows 0 to 1, columns 2 to 3 (2 × 2 pixels); the pixel lies 0.7 px from the field's centre.
-    """
-    if len(path) < 2 or not all(isinstance(t, TraceStep) for t in path):
-        raise TypeError(f"path must be a list of two or more TraceStep, got {path!r}")
-    source, deep = path[0], path[-1]
-    r0, r1, c0, c1 = field
-    deep_line = (f"Deep cell ({deep.row}, {deep.col}) after {deep.layer} round(s) = {deep.value:g}. It copies input "
-                 f"pixel ({source.row}, {source.col}) of the {plane} plane, value {source.value:g}.")
-    field_line = (f"Its receptive field: rows {r0} to {r1}, columns {c0} to {c1} ({r1 - r0 + 1} × {c1 - c0 + 1} "
-                  f"pixels); the pixel lies {distance:.1f} px from the field's centre.")
-    return [deep_line, field_line]
-
-
-def describe_misfit(error, shape):
-    """Why rounds do not fit an image, in a page's words: rounds counted from 1, no padding advice.
-
-    :func:`stack_pool` names ``layers[n]`` from 0 and may suggest padding;
-    a page that sets only each round's kernel and stride says "round n + 1"
-    and suggests what it offers.
-
-    Parameters
-    ----------
-    error : Exception or str
-        What :func:`stack_pool` raised.
-    shape : tuple of int
-        The image's ``(H, W)``.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> print(describe_misfit("layers[2]: too big; use padding", (8, 8)))
-    These rounds do not fit this 8 × 8 image: round 3: too big. Use fewer rounds, or smaller kernels and strides.
-    """
-    message = re.sub(r"layers\[(\d+)\]", lambda m: f"round {int(m[1]) + 1}", str(error)).split("; use ")[0]
-    return (f"These rounds do not fit this {shape[0]} × {shape[1]} image: {message}. "
-            "Use fewer rounds, or smaller kernels and strides.")
-
-
 def tied_sources(planes, values, row_span, col_span):
     """Final outputs whose value occurs more than once in their receptive field.
 
@@ -636,35 +541,3 @@ def localisation_trend(curves):
     return deeper, bool(all(np.all(b[: len(a)] > a[: len(b)]) for a, b in itertools.pairwise(ordered)))
 
 
-def describe_trend(deeper_worse, wider_worse):
-    """The verdict of :func:`localisation_trend` in one or two plain sentences.
-
-    Parameters
-    ----------
-    deeper_worse, wider_worse : bool or None
-        As :func:`localisation_trend` returns them; None says what is
-        missing instead of a verdict.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> describe_trend(True, False)
-    'On this image, more rounds always make the guess worse, and a larger stride does not always.'
-    >>> describe_trend(None, None)
-    'No verdict yet: pick two or more strides, at least one that fits two rounds on this image.'
-    """
-    for name, value in (("deeper_worse", deeper_worse), ("wider_worse", wider_worse)):
-        if value is not None and not isinstance(value, (bool, np.bool_)):
-            raise TypeError(f"{name} ({value!r}) must be True, False or None")
-    if deeper_worse is None and wider_worse is None:
-        return "No verdict yet: pick two or more strides, at least one that fits two rounds on this image."
-    rounds = f"more rounds {'always' if deeper_worse else 'do not always'} make the guess worse"
-    if deeper_worse is None:
-        return (f"On this image, a larger stride {'always makes' if wider_worse else 'does not always make'} the "
-                "guess worse. No stride picked fits two rounds here, so depth is not compared.")
-    if wider_worse is None:
-        return f"On this image, {rounds}. Pick a second stride to compare strides."
-    return f"On this image, {rounds}, and a larger stride {'always does' if wider_worse else 'does not always'}."

@@ -6,6 +6,8 @@ import numpy as np
 
 from pooling._checks import as_pair
 
+from .errors import ImageError
+
 __all__ = ["GRID_MAX_SIDE", "grid_from_text", "grid_to_text", "random_grid"]
 
 GRID_MAX_SIDE = 16
@@ -14,9 +16,6 @@ _SEPARATORS = re.compile(r"[,\s]+")
 
 
 def _grid_error(message):
-    # ImageError is a ValueError; the app catches one type for every intake problem.
-    from .images import ImageError
-
     return ImageError(message)
 
 
@@ -46,7 +45,7 @@ def grid_from_text(text):
     >>> grid_from_text("1 2\\n3 x")
     Traceback (most recent call last):
     ...
-    poolinglab.intake.images.ImageError: In row 2, value 2 ('x') is not a number. Use digits such as 3, -1.5 or 2e3.
+    poolinglab.intake.errors.ImageError: In row 2, value 2 ('x') is not a number. Use digits such as 3, -1.5 or 2e3.
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")

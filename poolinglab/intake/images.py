@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageOps
 
+from .errors import ImageError
 from .grid_text import GRID_MAX_SIDE, grid_from_text, grid_to_text, random_grid
 from .pillow_modes import to_rgb
 from .planes import COLOR_MODES, WORKING_SIZES, shrink_planes, to_planes, working_image
@@ -41,7 +42,6 @@ __all__ = [
     "MAX_PIXELS",
     "UPLOAD_EXTENSIONS",
     "WORKING_SIZES",
-    "ImageError",
     "LoadedImage",
     "decode_image",
     "grid_from_text",
@@ -63,10 +63,6 @@ _MULTI_FRAME = {
     "TIFF": "Multi-page TIFF: using the first of {} pages.",
     "MPO": "Multi-picture JPEG: using the first of {} pictures.",
 }
-
-
-class ImageError(ValueError):
-    """A file that cannot be used as an image; the message says why and what to do."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -143,7 +139,7 @@ def decode_image(data, *, max_bytes=MAX_BYTES, max_pixels=MAX_PIXELS):
     >>> decode_image(b"")
     Traceback (most recent call last):
     ...
-    poolinglab.intake.images.ImageError: This file is empty (0 bytes). Choose a PNG, JPEG, WebP, GIF, BMP or TIFF image.
+    poolinglab.intake.errors.ImageError: This file is empty (0 bytes). Choose a PNG, JPEG, WebP, GIF, BMP or TIFF image.
     """
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"data must be bytes, not {type(data).__name__}")
