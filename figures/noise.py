@@ -4,7 +4,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from . import palette
-from .invariance import LINE_STYLES, _photo_pixels
+from .image import photo_pixels
+from .invariance import LINE_STYLES
 from .maps import block_mean, pixels_uri
 
 __all__ = ["INPUT_LABEL", "image_row_figure", "noise_chart"]
@@ -111,7 +112,7 @@ def image_row_figure(images, *, titles, value_range, max_side=256, height=300):
         shrunk, f = block_mean(np.asarray(image, dtype=np.float64), max_side)
         offset = (f - 1) / 2
         suffix = "" if i == 0 else str(i + 1)
-        data.append({"type": "image", "source": pixels_uri(_photo_pixels(shrunk, lo, hi)), "x0": offset, "y0": offset,
+        data.append({"type": "image", "source": pixels_uri(photo_pixels(shrunk, lo, hi)), "x0": offset, "y0": offset,
                      "dx": f, "dy": f, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
                      "hovertemplate": "row %{y}, col %{x}<extra></extra>"})
         layout[f"xaxis{suffix}"] = {"domain": [i * width + 0.01, (i + 1) * width - 0.01], "visible": False,

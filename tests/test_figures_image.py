@@ -3,10 +3,13 @@
 import numpy as np
 import plotly.graph_objects as go
 import pytest
-from helpers import image_pixels
+from helpers import hypothesis_settings, image_pixels
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from figures import image_figure, palette
-from figures.image import _as_display_array
+from figures.image import _as_display_array, photo_pixels, scaled_pixels
 from figures.maps import pixels_uri
 
 
@@ -97,3 +100,28 @@ def test_image_figure_built_unvalidated_is_the_validated_figure(image, options):
         "font": {"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
         "margin": {"l": 10, "r": 10, "t": 50 if title else 10, "b": 10}})
     assert fig.to_dict() == checked.to_dict()
+
+
+def plain_scaled_pixels(values, lo, hi):
+    """The obvious formula, one expression: what scaled_pixels computes in place."""
+    a = np.asarray(values)
+    a = a if a.dtype.kind == "f" else a.astype(np.float64)
+    span = hi - lo if hi > lo else 1.0
+    with np.errstate(all="ignore"):  # inf - inf and the like: both sides see the same
+        return np.clip(np.rint((np.nan_to_num(a, nan=lo) - lo) * (255.0 / span)), 0, 255).astype(np.uint8)
+
+
+@hypothesis_settings(max_examples=300)
+@given(values=hnp.arrays(st.sampled_from([np.float64, np.float32, np.uint8, np.int16]), hnp.array_shapes(max_dims=3),
+                         elements={"allow_nan": True, "allow_infinity": True}),
+       lo=st.floats(-300, 300), width=st.floats(0, 600))
+def test_scaled_pixels_equal_the_plain_formula(values, lo, width):
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal(scaled_pixels(values, lo, lo + width),
+                                      plain_scaled_pixels(values, lo, lo + width))
+
+
+def test_photo_pixels_are_scaled_pixels_in_pixel_order():
+    planes = np.arange(2 * 3 * 4, dtype=np.float64).reshape(2, 3, 4)[[0, 1, 0]]
+    np.testing.assert_array_equal(photo_pixels(planes, 0, 23), scaled_pixels(np.moveaxis(planes, 0, -1), 0, 23))
+    assert photo_pixels(planes[:1], 0, 23).shape == (3, 4)

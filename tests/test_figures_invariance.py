@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from figures import palette
-from figures.image import scaled_pixels
-from figures.invariance import LINE_STYLES, _photo_pixels, before_figure, shift_chart, shift_row_figure
+from figures.image import photo_pixels, scaled_pixels
+from figures.invariance import LINE_STYLES, before_figure, shift_chart, shift_row_figure
 from pooling.analysis.invariance import ShiftReport, aligned_shift_invariance, compare_shift
 
 
@@ -137,7 +137,7 @@ def test_photo_pixels_are_scaled_pixels(planes, h, w, lo, width, kind, seed):
         values[0, -1, 0] = np.inf
     with np.errstate(all="ignore"):  # infinity scaled overflows, in the reference as in the page
         expected = scaled_pixels(np.moveaxis(values, 0, -1), lo, lo + width)
-        got = _photo_pixels(values, lo, lo + width)
+        got = photo_pixels(values, lo, lo + width)
     expected = expected[..., 0] if planes == 1 else expected
     assert got.dtype == np.uint8
     np.testing.assert_array_equal(got, expected)
