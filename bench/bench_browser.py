@@ -49,7 +49,7 @@ sys.path.insert(0, str(ROOT))
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.app_server import running_server
-from bench.bench_server import FLOOR, FLOOR_OPTIONS, MOVES, SENTENCES, SHOW_ERRORS
+from bench.bench_server import FLOOR, FLOOR_OPTIONS, MOVES, SENTENCES, SHOW_ERRORS, add_pages_argument
 
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 NO_STALE = '() => !document.querySelector(\'[data-testid="stElementContainer"][data-stale="true"]\')'
@@ -190,11 +190,9 @@ def time_steps(browser, url, key, steps):
 
 
 def main(argv=None):
-    names = [m.page for m in MOVES]
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--steps", type=int, default=8, help="timed steps per page (8)")
-    parser.add_argument("--pages", nargs="+", choices=names, default=names, metavar="PAGE",
-                        help=f"pages to time: {' '.join(names)} (all)")
+    add_pages_argument(parser, "time")
     parser.add_argument("--full-size", action="store_true",
                         help="upload a 12 MP photo at the working size full size, then open each page and step it")
     args = parser.parse_args(argv)

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from bench.bench_browser import chromium_path
-from bench.bench_server import MOVES
+from bench.bench_server import add_pages_argument
 
 DRAW = """async ([spec, config, draws]) => {
     const fig = JSON.parse(spec);
@@ -66,11 +66,9 @@ def page_figures(page):
 
 
 def main(argv=None):
-    names = [m.page for m in MOVES]
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--draws", type=int, default=3, help="timed draws of each figure (3)")
-    parser.add_argument("--pages", nargs="+", choices=names, default=names, metavar="PAGE",
-                        help=f"pages to draw: {' '.join(names)} (all)")
+    add_pages_argument(parser, "draw")
     args = parser.parse_args(argv)
     import plotly
     from playwright.sync_api import sync_playwright

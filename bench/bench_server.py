@@ -115,6 +115,7 @@ MOVES = (
     Move("feature_maps", "fm_bias", tuple(round(-0.01 * n, 2) for n in (*range(1, 5), *range(6, 18))),
          "its bias slider reruns the ReLU and every pooling of the feature maps"),
 )
+PAGE_NAMES = tuple(m.page for m in MOVES)
 FLOOR = Move("floor", "floor_value", tuple(range(40, 60)))
 QUERY_STRING = ""  # the link's query string for every session, e.g. "size=full"
 WARM_UP = 2  # untimed reruns after a page opens: caches fill, and cached figures settle
@@ -126,6 +127,13 @@ SHOW_ERRORS = ("--client.showErrorDetails", "full")
 # The floor app's settings beyond SHOW_ERRORS. Both floors run from the repository root, so its config applies;
 # "bare" puts back the one default that config changes and that costs time: a garbage collection after every run.
 FLOOR_OPTIONS = {"bare": ("--runner.postScriptGC", "true"), "tuned": ()}
+
+
+
+def add_pages_argument(parser, what):
+    """``--pages``: the pages a bench works on, by their file names (every page by default)."""
+    parser.add_argument("--pages", nargs="+", choices=PAGE_NAMES, default=list(PAGE_NAMES), metavar="PAGE",
+                        help=f"pages to {what}: {' '.join(PAGE_NAMES)} (all)")
 
 
 # ------------------------------------------------------------------ timing
@@ -316,13 +324,11 @@ def class_table(app, floor, sessions, rounds):
 
 
 def parse_args(argv=None):
-    names = [m.page for m in MOVES]
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reruns", type=int, default=15, help="timed warm reruns and moves per page (15)")
     parser.add_argument("--sessions", type=int, default=30, help="sessions in the class (30)")
     parser.add_argument("--rounds", type=int, default=8, help="reruns per class session after its first run (8)")
-    parser.add_argument("--pages", nargs="+", choices=names, default=names, metavar="PAGE",
-                        help=f"pages to time one by one: {' '.join(names)} (all)")
+    add_pages_argument(parser, "time one by one")
     parser.add_argument("--skip-class", action="store_true", help="time the pages one by one only")
     parser.add_argument("--seed", type=int, default=0, help="seed of the class's think times and choices (0)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds before a rerun counts as unfinished")
