@@ -346,7 +346,7 @@ def test_fast_routes_equal_the_general_route(r, tile_bytes):
     event(f"{r.mode}, {'selecting' if r.selecting else 'weighting'}, {r.input.dtype}")
     event(f"windows overlap: {bool((pooling.survival_map(r) > 1).any())}")
     # Small tiles split the rows into many tiles, so tile edges are exercised too.
-    with mock.patch.object(loss_module, "_TILE_BYTES", tile_bytes), np.errstate(all="ignore"):
+    with mock.patch.object(pooling._tiles, "TILE_BYTES", tile_bytes), np.errstate(all="ignore"):
         recon, counts = loss_module._reconstruct_and_count(r)
         expected_recon, expected_counts = general_route(r)
         loss = pooling.information_loss(r)
@@ -386,7 +386,7 @@ def test_adaptive_and_fractional_results_take_the_general_route(mode):
 def test_photo_sized_uint8_loss_equals_the_general_route(mode, k, s):
     # The case the Information loss page runs: a uint8 photo, many tiles, windows that overlap at k=3.
     x = np.random.default_rng(5).integers(0, 256, (3, 203, 311), dtype=np.uint8)
-    r = pooling.pool2d(x, mode, k, s)
+    r = pooling.pool2d(x, mode, k, stride=s)
     loss = pooling.information_loss(r, data_range=255)
     loss_map, recon, counts, mse = brute_information_loss(r)
     np.testing.assert_array_equal(loss.reconstruction, recon)
