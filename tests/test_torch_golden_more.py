@@ -41,5 +41,5 @@ def test_matches_torch(n):
         np.testing.assert_array_equal(r.indices, get(n, "indices"))
     else:
         k, s, p = args[1:]
-        r = pooling.pool2d(x, kind.split("-")[1], k, s, p)
+        r = pooling.pool2d(x, kind.split("-")[1], k, stride=s, padding=p)
         np.testing.assert_allclose(pooling.pool_backward(r, get(n, "grad_out")), get(n, "grad_in"), atol=1e-12)
