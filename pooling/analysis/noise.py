@@ -6,6 +6,7 @@ import numpy as np
 
 from .._checks import check_input, make_rng
 from .invariance import pooled_values
+from .ranges import input_scale
 
 __all__ = [
     "NOISE_KINDS", "NoiseDraws", "NoiseReport", "NoisyPooling", "add_noise", "compare_noise", "draw_noise",
@@ -15,29 +16,8 @@ __all__ = [
 NOISE_KINDS = ("gaussian", "salt-and-pepper", "salt", "pepper")
 
 
-def value_range(x):
-    """The range noise is measured against: the dtype's for integers, the finite data's for floats.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> value_range(np.zeros((2, 2), np.uint8)), value_range(np.array([[-1.0, 3.0]]))
-    ((0.0, 255.0), (-1.0, 3.0))
-    """
-    return _value_range(check_input(x)[0])
-
-
-def _value_range(planes):
-    if planes.dtype.kind in "iu":
-        info = np.iinfo(planes.dtype)
-        return float(info.min), float(info.max)
-    finite = planes[np.isfinite(planes)]
-    if finite.size == 0:
-        return 0.0, 1.0
-    lo, hi = float(finite.min()), float(finite.max())
-    # A flat input still gets a span, for a scale and a unit: 1, or the next float above 1e16 and up, where
-    # lo + 1 == lo and a zero span would make every change 0 / 0.
-    return (lo, hi) if hi > lo else (lo, max(lo + 1.0, float(np.nextafter(lo, np.inf))))
+value_range = input_scale
+"""The range noise is measured against: :func:`pooling.analysis.ranges.input_scale` (this module's name for it)."""
 
 
 def _check_kind(kind):
@@ -162,7 +142,7 @@ def noisy_copy(x, draws, level, *, clip=False):
         raise ValueError(f"draws were drawn for shape {draws.shape}, but x is {planes.shape}")
     if not isinstance(clip, (bool, np.bool_)):
         raise TypeError(f"clip ({clip!r}) must be True or False")
-    lo, hi = _value_range(planes)
+    lo, hi = input_scale(planes)
     out = planes.astype(np.float64)
     if draws.kind == "gaussian":
         # Generator.normal(0, scale) is 0.0 + scale * standard_normal, value by value.
@@ -365,7 +345,7 @@ def compare_noise(x, levels, layers, *, kind="gaussian", rng=None, clip=False):
     if not isinstance(layers, dict) or not layers:
         raise TypeError(f"layers ({layers!r}) must be a non-empty dict of label to (mode, pool_args)")
     gen = make_rng(rng)
-    lo, hi = _value_range(planes)
+    lo, hi = input_scale(planes)
     span = hi - lo
     clean_in = planes.astype(np.float64)
     clean_out = {label: pooled_values(clean_in, mode, **args).astype(np.float64)
@@ -450,7 +430,7 @@ def pool_noisy(x, noisy, mode="max", *, clean=None, span=None, **pool_args):
     noisy_planes, _ = check_input(noisy)
     if noisy_planes.shape != planes.shape:
         raise ValueError(f"noisy has shape {np.shape(noisy)}; it must have the shape of x, {np.shape(x)}")
-    lo, hi = _value_range(planes)
+    lo, hi = input_scale(planes)
     if clean is None:
         clean = pooled_values(planes.astype(np.float64), mode, **pool_args)
     clean = np.asarray(clean, dtype=np.float64).reshape(-1, *np.shape(clean)[-2:])
