@@ -274,6 +274,8 @@ def noise_sensitivity(x, levels, kind="gaussian", rng=None, mode="max", *, clip=
 
     A pooling damps noise where ``output_change < input_change``. Max
     pooling amplifies salt noise: one bright cell takes over its window.
+    This is :func:`compare_noise` with one layer, the function the Noise
+    page charts with: the same noise, the same numbers.
 
     Parameters
     ----------
