@@ -241,7 +241,7 @@ class InformationLoss:
     reused_fraction: float = float("nan")
 
 
-def information_loss(result: PoolResult, data_range=None, *, survival=True):
+def information_loss(result: PoolResult, *, data_range=None, survival=True):
     """Compare the input with its reconstruction from the pooled output.
 
     Parameters

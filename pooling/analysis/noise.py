@@ -63,11 +63,11 @@ class NoiseDraws:
     bright: np.ndarray = None
 
 
-def draw_noise(shape, kind="gaussian", rng=None):
+def draw_noise(shape, kind="gaussian", *, rng=None):
     """Draw the random numbers of :func:`add_noise` for an input of ``shape``, for any noise level.
 
-    ``add_noise(x, level, kind, rng)`` is ``noisy_copy(x, draw_noise(x.shape,
-    kind, rng), level)``, to the last bit, and draws the same numbers from
+    ``add_noise(x, level, kind, rng=rng)`` is ``noisy_copy(x, draw_noise(x.shape,
+    kind, rng=rng), level)``, to the last bit, and draws the same numbers from
     ``rng`` in the same order. The draws do not depend on the level, so one
     draw serves every level: a page that moves only the level keeps its draws
     and skips the random number generator.
@@ -78,6 +78,7 @@ def draw_noise(shape, kind="gaussian", rng=None):
         ``(H, W)`` or ``(C, H, W)`` of the input.
     kind : {"gaussian", "salt-and-pepper", "salt", "pepper"}
     rng : numpy.random.Generator or int, optional
+        Keyword only.
 
     Returns
     -------
@@ -158,7 +159,7 @@ def noisy_copy(x, draws, level, *, clip=False):
     return out[0] if was_2d else out
 
 
-def add_noise(x, level, kind="gaussian", rng=None, *, clip=False):
+def add_noise(x, level, kind="gaussian", *, rng=None, clip=False):
     """Return a noisy float64 copy of ``x``.
 
     Parameters
@@ -173,6 +174,7 @@ def add_noise(x, level, kind="gaussian", rng=None, *, clip=False):
         camera pixel would be, never a red, green or blue speck.
     kind : {"gaussian", "salt-and-pepper", "salt", "pepper"}
     rng : numpy.random.Generator or int, optional
+        Keyword only.
     clip : bool, optional
         Keep the noisy values inside the value range (as a camera's pixels
         saturate); off by default, so Gaussian noise may leave it.
@@ -200,7 +202,7 @@ def add_noise(x, level, kind="gaussian", rng=None, *, clip=False):
     planes, _ = check_input(x)
     if not isinstance(clip, (bool, np.bool_)):
         raise TypeError(f"clip ({clip!r}) must be True or False")
-    return noisy_copy(x, draw_noise(planes.shape, kind, rng), level, clip=clip)
+    return noisy_copy(x, draw_noise(planes.shape, kind, rng=rng), level, clip=clip)
 
 
 def output_span(shape, lo, hi, mode, **pool_args):
@@ -269,7 +271,7 @@ class NoiseReport:
     kind: str
 
 
-def noise_sensitivity(x, levels, kind="gaussian", rng=None, mode="max", *, clip=False, **pool_args):
+def noise_sensitivity(x, levels, kind="gaussian", *, rng=None, mode="max", clip=False, **pool_args):
     """Pool clean and noisy copies of ``x`` at each noise level and measure the change.
 
     A pooling damps noise where ``output_change < input_change``. Max
@@ -284,7 +286,7 @@ def noise_sensitivity(x, levels, kind="gaussian", rng=None, mode="max", *, clip=
     kind : str, optional
         See :func:`add_noise`.
     rng : numpy.random.Generator or int, optional
-        One generator serves every level in turn, so a seed fixes the run.
+        Keyword only. One generator serves every level in turn, so a seed fixes the run.
     mode : str, optional
         Any mode of :func:`pooling.analysis.invariance.pooled_values`.
     clip : bool, optional
@@ -320,7 +322,7 @@ def compare_noise(x, levels, layers, *, kind="gaussian", rng=None, clip=False):
     kind : str, optional
         See :func:`add_noise`.
     rng : numpy.random.Generator or int, optional
-        One generator draws the noise of every level in turn; every layer sees
+        Keyword only. One generator draws the noise of every level in turn; every layer sees
         the same noise, so their curves differ only by the pooling.
     clip : bool, optional
         See :func:`add_noise`.
@@ -356,7 +358,7 @@ def compare_noise(x, levels, layers, *, kind="gaussian", rng=None, clip=False):
     result = {label: np.empty((3, levels.size)) for label in layers}
     out_span = {label: output_span(planes.shape, lo, hi, mode, **args) for label, (mode, args) in layers.items()}
     for n, level in enumerate(levels):  # one noisy copy per level; each pooling is vectorised
-        noisy = add_noise(planes, level, kind, gen, clip=clip)
+        noisy = add_noise(planes, level, kind, rng=gen, clip=clip)
         input_change = np.mean(np.abs(noisy - clean_in)) / span
         for label, (mode, args) in layers.items():
             diff = np.abs(pooled_values(noisy, mode, **args).astype(np.float64) - clean_out[label])
