@@ -45,13 +45,13 @@ def bench(x, repeat):
     rows = [("np.copyto (floor)", None, floor)]
     for k, s in ((2, 2), (3, 2)):
         cases = {
-            "max + provenance": partial(pooling.pool2d, x, "max", k, s),
-            "max + int64 indices": lambda k=k, s=s: pooling.pool2d(x, "max", k, s).indices,
-            "avg": partial(pooling.pool2d, x, "avg", k, s),
+            "max + provenance": partial(pooling.pool2d, x, "max", k, stride=s),
+            "max + int64 indices": lambda k=k, s=s: pooling.pool2d(x, "max", k, stride=s).indices,
+            "avg": partial(pooling.pool2d, x, "avg", k, stride=s),
         }
         for mode in ("max", "avg"):
             # Of an already pooled input: the Information loss page pools once and asks for this.
-            cases[f"information_loss {mode}"] = partial(pooling.information_loss, pooling.pool2d(x, mode, k, s),
+            cases[f"information_loss {mode}"] = partial(pooling.information_loss, pooling.pool2d(x, mode, k, stride=s),
                                                         data_range=255)
         rows += [(name, (k, s), best_of(fn, repeat)) for name, fn in cases.items()]
     return floor, rows

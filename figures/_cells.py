@@ -8,6 +8,7 @@ import base64
 
 import numpy as np
 
+from pooling.analysis.ranges import centred_range
 from pooling.analysis.sweep import format_value
 
 __all__ = ["box_outlines", "cell_outlines", "hatch_strokes", "cell_text", "value_range", "padded_extent", "ring_cells",
@@ -86,20 +87,8 @@ def cell_text(values):
     return np.array(flat, dtype=object).reshape(values.shape)
 
 
-def value_range(*arrays):
-    """``(lo, hi)`` over the finite entries of ``arrays``; ``(0, 1)`` when there are none.
-
-    Examples
-    --------
-    >>> value_range(np.array([3, 1]), np.array([np.inf, 7.0]))
-    (1.0, 7.0)
-    """
-    finite = [a[np.isfinite(a)] for a in (np.asarray(a, dtype=np.float64).ravel() for a in arrays)]
-    finite = np.concatenate(finite) if finite else np.empty(0)
-    if finite.size == 0:
-        return 0.0, 1.0
-    lo, hi = float(finite.min()), float(finite.max())
-    return (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)
+value_range = centred_range
+"""The colour range of cell grids: :func:`pooling.analysis.ranges.centred_range` (a flat grid shows the mid colour)."""
 
 
 def padded_extent(sweep, shape):

@@ -4,11 +4,11 @@ import numpy as np
 import plotly.graph_objects as go
 
 from pooling.analysis.compare import ZoomRegion
+from pooling.analysis.ranges import centred_range
 from pooling.analysis.sweep import format_value
 
 from . import palette
 from ._cells import cell_outlines, cell_text
-from ._cells import value_range as finite_range
 from ._traces import coloraxis, plot_z
 from .image import _as_display_array, image_figure
 from .maps import block_mean, map_figure, pixels_uri
@@ -222,7 +222,7 @@ def zoom_figure(zoom, *, focus=None, value_range=None, title=None):
 def _zoom_spec(zoom, focus, value_range, title):
     """:func:`zoom_figure`'s figure as a plain ``{"data", "layout"}`` dict, in the forms plotly validates to."""
     (h, w), (ch, cw) = zoom.values.shape, zoom.crop.shape
-    lo, hi = value_range if value_range is not None else finite_range(zoom.crop, zoom.values)
+    lo, hi = value_range if value_range is not None else centred_range(zoom.crop, zoom.values)
     (ii, jj, cell_words), (pixels, pixel_words) = _source_words(zoom)
     marks = palette.mark_sizes(350 / max(ch, cw))
     out_marks = palette.mark_sizes(350 / max(h, w))

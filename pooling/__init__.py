@@ -16,6 +16,7 @@ Examples
 [[5, 7], [13, 15]]
 """
 
+from ._checks import MODES
 from .adaptive import adaptive_pool2d, global_pool2d
 from .analysis.invariance import ShiftReport, pooled_values, shift_grid, shift_invariance
 from .analysis.loss import InformationLoss, information_loss, reconstruct, survival_map
@@ -33,6 +34,7 @@ from .temporal import TemporalResult, pool_over_time
 from .unpool import max_unpool2d
 
 __all__ = [
+    "MODES",
     "AxisWindows",
     "BlurPoolResult",
     "InformationLoss",

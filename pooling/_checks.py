@@ -1,10 +1,13 @@
-"""Argument checks shared by the core: every message names the parameter and its value."""
+"""Argument checks and dtype rules shared by the core: every message names the parameter and its value."""
 
 import numbers
 
 import numpy as np
 
-__all__ = ["as_pair", "check_input", "check_mode", "make_rng"]
+__all__ = [
+    "MODES", "MODE_DEFAULT", "accumulator_dtype", "as_pair", "check_input", "check_mode", "float_dtype", "make_rng",
+    "tap_dtype",
+]
 
 
 def as_pair(name, value, *, minimum=1):
@@ -79,6 +82,25 @@ def check_input(x):
 
 
 MODES = ("max", "min", "avg", "lp", "stochastic", "mixed")
+"""The modes of :func:`pooling.pool2d`, in the order the app lists them."""
+
+
+class _ModeDefault:
+    """The default of a mode option that was not given (as numpy's ``np._NoValue``).
+
+    ``None`` cannot stand for "not given": it is a real value of ``rng`` and
+    ``divisor_override``, and a wrong one of ``p``, ``train``, ``alpha`` and
+    ``count_include_pad``.
+    """
+
+    def __repr__(self):
+        return "<mode default>"
+
+    def __reduce__(self):
+        return "MODE_DEFAULT"  # a pickled copy is the one sentinel
+
+
+MODE_DEFAULT = _ModeDefault()
 
 
 def check_mode(mode, allowed=MODES):
@@ -122,3 +144,34 @@ def tap_dtype(n_taps):
         if n_taps - 1 <= np.iinfo(dtype).max:
             return np.dtype(dtype)
     return np.dtype(np.uint64)
+
+
+def float_dtype(dtype):
+    """The floating dtype that averages of ``dtype`` are computed and returned in.
+
+    Floats keep their type; 8- and 16-bit integers give float32 (their window
+    sums are exact there); wider integers give float64.
+
+    Examples
+    --------
+    >>> float_dtype(np.uint8), float_dtype(np.int64), float_dtype(np.float16)
+    (dtype('float32'), dtype('float64'), dtype('float16'))
+    """
+    dtype = np.dtype(dtype)
+    if dtype.kind == "f":
+        return dtype
+    return np.dtype(np.float32) if dtype.itemsize <= 2 else np.dtype(np.float64)
+
+
+def accumulator_dtype(dtype):
+    """The dtype window sums of ``dtype`` are accumulated in: :func:`float_dtype`, but float32 for float16.
+
+    PyTorch accumulates half precision in float32 ("opmath").
+
+    Examples
+    --------
+    >>> accumulator_dtype(np.float16), accumulator_dtype(np.uint8), accumulator_dtype(np.int32)
+    (dtype('float32'), dtype('float32'), dtype('float64'))
+    """
+    out = float_dtype(dtype)
+    return np.dtype(np.float32) if out == np.float16 else out

@@ -1,24 +1,24 @@
-"""Fast tap-loop reductions.
+"""Fast tap-loop reductions: every loop of the core over a window's taps lives here.
 
 Each function loops over kernel taps and over tiles of output rows small
-enough to stay in cache; inside the loops all work is whole-array numpy. There
-is no Python loop over output cells. Regular grids read each tap as a strided
-view of the input (no padded copy); adaptive and fractional grids gather.
+enough to stay in cache (:mod:`pooling._tiles`); inside the loops all work is
+whole-array numpy. There is no Python loop over output cells. Regular grids
+read each tap as a strided view of the input (no padded copy); adaptive and
+fractional grids gather. Regular grids take the threaded fast paths of
+:mod:`pooling._fast` where they apply.
 """
 
 import numpy as np
 
 from ._checks import tap_dtype
-from ._fast import fast_select, fast_sum
+from ._fast import fast_flat_indices, fast_select, fast_sum
+from ._tiles import tile_rows
 from .geometry import AxisWindows, WindowGrid
 
-__all__ = ["select_generic", "select_reduce", "sum_generic", "sum_reduce", "tap_blocks"]
-
-_TILE_BYTES = 1 << 16
-
-
-def _tile_rows(n_rows, width, itemsize):
-    return max(1, min(n_rows, _TILE_BYTES // max(1, width * itemsize)))
+__all__ = [
+    "dense_window_max", "flat_indices", "sample_reduce", "scaled_sums", "select_generic", "select_reduce",
+    "sum_generic", "sum_reduce", "tap_blocks",
+]
 
 
 def tap_blocks(plane, grid, r0, r1):
@@ -124,7 +124,7 @@ def select_generic(planes, grid, largest=True, key=None):
     values = np.empty((n_ch, oh, ow), dtype=dtype)
     tap = np.empty((n_ch, oh, ow), dtype=tap_t)
     first = grid.first_in_bounds_tap().astype(tap_t)
-    step = _tile_rows(oh, ow, dtype.itemsize)
+    step = tile_rows(oh, ow * dtype.itemsize)
     mask = np.empty((step, ow), dtype=bool)
     for c in range(n_ch):
         plane = planes[c]
@@ -192,7 +192,7 @@ def sum_generic(planes, grid, acc_dtype, transform=None):
     n_ch = planes.shape[0]
     oh, ow = grid.shape
     acc = np.zeros((n_ch, oh, ow), dtype=acc_dtype)
-    step = _tile_rows(oh, ow, np.dtype(acc_dtype).itemsize)
+    step = tile_rows(oh, ow * np.dtype(acc_dtype).itemsize)
     for c in range(n_ch):
         plane = planes[c]
         for r0 in range(0, oh, step):
@@ -205,3 +205,144 @@ def sum_generic(planes, grid, acc_dtype, transform=None):
                     vals = np.where(valid, vals, 0)
                 np.add(tile[i0:i1, j0:j1], vals, out=tile[i0:i1, j0:j1], casting="unsafe")
     return acc
+
+
+def scaled_sums(planes, grid, powers):
+    """Each window's largest ``|x|`` ``m``, and ``sum (|x| / m) ** q`` over its in-bounds cells for each ``q``.
+
+    The shares ``|x| / m`` are at most 1, so their powers cannot overflow.
+    Float64, one pass over the input per kernel tap.
+
+    Returns
+    -------
+    largest : (C, out_h, out_w) float64 ndarray
+    sums : list of (C, out_h, out_w) float64 ndarray
+        One per entry of ``powers``.
+    """
+    largest, _ = select_reduce(planes, grid, largest=True, key=lambda v: np.abs(v.astype(np.float64)))
+    sums = [np.zeros(largest.shape) for _ in powers]
+    for c in range(planes.shape[0]):
+        for _, block, (i0, i1, j0, j1), valid in tap_blocks(planes[c], grid, 0, largest.shape[1]):
+            here = (c, slice(i0, i1), slice(j0, j1))
+            cells = np.abs(block.astype(np.float64))
+            if valid is not None:
+                cells[~valid] = 0
+            shares = np.divide(cells, largest[here], out=np.zeros_like(cells), where=largest[here] > 0)
+            for total, q in zip(sums, powers):
+                total[here] += shares**q
+    return largest, sums
+
+
+def sample_reduce(planes, grid, acc_dtype, sums, threshold):
+    """Pick in each window the first cell whose running sum exceeds ``threshold`` (stochastic pooling's draw).
+
+    Taps are added in row-major window order, each a strided view of the
+    input: no ``(C, out_h, out_w, K)`` gather. A zero-sum window keeps its
+    first in-bounds cell, whose value is 0 like every cell of it; where
+    rounding leaves the threshold at the total, the last positive cell wins.
+
+    Parameters
+    ----------
+    planes : (C, H, W) ndarray
+        Non-negative, without NaN.
+    grid : WindowGrid
+    acc_dtype : dtype
+        Accumulator type of the running sums.
+    sums : (C, out_h, out_w) ndarray
+        Each window's total (:func:`sum_reduce`).
+    threshold : (C, out_h, out_w) ndarray
+        A uniform draw in ``[0, 1)`` times ``sums``.
+
+    Returns
+    -------
+    values : (C, out_h, out_w) ndarray of ``planes.dtype``
+        The picked cells themselves: wide integers stay exact.
+    tap : (C, out_h, out_w) ndarray
+        The picked tap numbers (:func:`pooling._checks.tap_dtype`).
+    """
+    tap_t = tap_dtype(grid.kernel[0] * grid.kernel[1])
+    tap = np.broadcast_to(grid.first_in_bounds_tap().astype(tap_t), sums.shape).copy()
+    undecided = sums > 0
+    last_positive = tap.copy()
+    cumulative = np.zeros_like(sums)
+    values = np.zeros(sums.shape, dtype=planes.dtype)
+    last_value = np.zeros_like(values)
+    for c in range(planes.shape[0]):
+        for t, block, (i0, i1, j0, j1), valid in tap_blocks(planes[c], grid, 0, sums.shape[1]):
+            a = block.astype(acc_dtype)
+            if valid is not None:
+                a[~valid] = 0
+            here = (c, slice(i0, i1), slice(j0, j1))
+            cumulative[here] += a
+            positive = a > 0
+            np.copyto(last_positive[here], t, where=positive)
+            np.copyto(last_value[here], block, where=positive)
+            pick = undecided[here] & (cumulative[here] > threshold[here])
+            np.copyto(tap[here], t, where=pick)
+            np.copyto(values[here], block, where=pick)
+            undecided[here] &= ~pick
+    np.copyto(tap, last_positive, where=undecided)
+    np.copyto(values, last_value, where=undecided)
+    return values, tap
+
+
+def dense_window_max(planes, kernel):
+    """The maximum of every ``kernel`` window at stride 1: down the rows, then across (max is separable).
+
+    The same values as ``pool2d(planes, "max", kernel, stride=1)``, without
+    the argmax it also finds.
+
+    Parameters
+    ----------
+    planes : (C, H, W) ndarray
+    kernel : (int, int)
+
+    Returns
+    -------
+    (C, H - kh + 1, W - kw + 1) ndarray of ``planes.dtype``
+
+    Examples
+    --------
+    >>> dense_window_max(np.arange(12).reshape(1, 3, 4), (2, 2)).tolist()
+    [[[5, 6, 7], [9, 10, 11]]]
+    """
+    (kh, kw), (h, w) = kernel, planes.shape[1:]
+    rows = planes[:, : h - kh + 1].copy()
+    for a in range(1, kh):  # loops over the window's rows and columns, not over pixels
+        np.maximum(rows, planes[:, a: a + h - kh + 1], out=rows)
+    out = rows[:, :, : w - kw + 1].copy()
+    for b in range(1, kw):
+        np.maximum(out, rows[:, :, b: b + w - kw + 1], out=out)
+    return out
+
+
+def flat_indices(grid, tap):
+    """Flat input index ``row * W + col`` of tap numbers ``tap``: PyTorch's ``return_indices`` format.
+
+    Regular grids take the threaded fast path; other grids index their
+    positions.
+
+    Parameters
+    ----------
+    grid : WindowGrid
+    tap : (..., out_h, out_w) integer ndarray
+        A tap number per output cell.
+
+    Returns
+    -------
+    int64 ndarray of the same shape.
+
+    Examples
+    --------
+    >>> from pooling.geometry import regular_grid
+    >>> flat_indices(regular_grid((4, 4), 2), np.array([[[3, 0], [1, 2]]])).tolist()
+    [[[5, 2], [9, 14]]]
+    """
+    tap = np.asarray(tap)
+    if grid.regular and tap.ndim == 3:
+        return fast_flat_indices(grid, tap)
+    a, b = np.divmod(tap, grid.cols.n_taps)
+    oh, ow = grid.shape
+    rows = grid.rows.positions[np.arange(oh)[:, None], a]
+    cols = grid.cols.positions[np.arange(ow)[None, :], b]
+    return (rows * grid.cols.length + cols).astype(np.int64)

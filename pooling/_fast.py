@@ -27,10 +27,10 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from ._checks import tap_dtype
+from ._tiles import tile_rows
 
 __all__ = ["fast_select", "fast_sum"]
 
-_TILE_BYTES = 1 << 20
 _WORKERS = max(1, min(4, os.cpu_count() or 1))
 _SCRATCH_LIMIT = 64 << 20
 _POOL = None
@@ -61,7 +61,7 @@ def _scratch(name, shape, dtype):
 
 def _run_tiles(work, n_rows, row_bytes):
     """Call ``work(r0, r1)`` over tiles of output rows, on the thread pool."""
-    step = max(1, min(n_rows, _TILE_BYTES // max(1, row_bytes)))
+    step = tile_rows(n_rows, row_bytes)
     tiles = [(r0, min(n_rows, r0 + step)) for r0 in range(0, n_rows, step)]
     if len(tiles) == 1 or _WORKERS == 1:
         return [work(*t) for t in tiles]

@@ -3,11 +3,10 @@
 
 import numpy as np
 
-from ._checks import as_pair, check_input, check_mode
+from ._checks import accumulator_dtype, as_pair, check_input, check_mode, float_dtype
 from ._engine import select_reduce, sum_reduce
 from .geometry import AxisWindows, WindowGrid
-from .pool import _acc_dtype, float_dtype
-from .result import PoolResult
+from .result import PoolResult, WeightRule
 
 __all__ = ["adaptive_axis", "adaptive_pool2d", "global_pool2d"]
 
@@ -85,19 +84,15 @@ def adaptive_pool2d(x, mode, output_size):
         kh = grid.rows.member.sum(1)[:, None]
         kw = grid.cols.member.sum(1)[None, :]
         divisor = kh * kw
-        acc_t = _acc_dtype(planes.dtype)
+        acc_t = accumulator_dtype(planes.dtype)
         # PyTorch divides by the window height, then by its width: same rounding here.
         values = sum_reduce(planes, grid, acc_t) / kh.astype(acc_t) / kw.astype(acc_t)
         values = values.astype(float_dtype(planes.dtype), copy=False)
         tap = None
-
-        def weights():
-            wts = grid.tap_mask("member") / divisor[..., None].astype(np.float64)
-            return np.broadcast_to(wts, (planes.shape[0],) + wts.shape).copy()
-
+        weights = WeightRule("share", mask="member", divisor=divisor)
     if was_2d:
         values = values[0]
-    return PoolResult(values, f"adaptive-{mode}", grid, tap, params, planes, weights)
+    return PoolResult(values, f"adaptive-{mode}", grid, tap, params, _input=planes, weight_rule=weights)
 
 
 def global_pool2d(x, mode="avg"):
@@ -146,18 +141,15 @@ def global_pool2d(x, mode="avg"):
         values = np.take_along_axis(flat, tap[:, None], axis=1).reshape(n_ch, 1, 1)
         tap = tap.reshape(n_ch, 1, 1)
     else:
-        acc_t = _acc_dtype(planes.dtype)
+        acc_t = accumulator_dtype(planes.dtype)
         if planes.dtype.kind == "f":
             sums = np.cumsum(flat, axis=1, dtype=acc_t)[:, -1]  # sequential, as the tap loop adds
         else:
             sums = flat.sum(axis=1, dtype=np.float64).astype(acc_t)
         values = (sums / acc_t.type(h) / acc_t.type(w)).astype(float_dtype(planes.dtype), copy=False)
         values = values.reshape(n_ch, 1, 1)
-
-        def weights():
-            return np.full((n_ch, 1, 1, h * w), 1.0 / (h * w))
-
+        weights = WeightRule("share", mask="member", divisor=h * w)  # 1 / (H W) on every cell
     if was_2d:
         values = values[0]
-    return PoolResult(values, f"adaptive-{mode}", grid, tap,
-                      {"output_size": (1, 1)}, planes, weights)
+    return PoolResult(values, f"adaptive-{mode}", grid, tap, {"output_size": (1, 1)}, _input=planes,
+                      weight_rule=weights)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._checks import as_pair, check_input
+from ._engine import dense_window_max
 from .geometry import WindowGrid, regular_grid
 from .pool import pool2d
 
@@ -73,22 +74,7 @@ class BlurPoolResult:
         return _blur(self.maxima, self.blur.sum(axis=1), (1, 1))
 
 
-def _window_max(planes, kernel):
-    """The maximum of every ``kernel`` window at stride 1: down the rows, then across (max is separable).
-
-    The same values as ``pool2d(planes, "max", kernel, stride=1)``, without the argmax it also finds.
-    """
-    (kh, kw), (h, w) = kernel, planes.shape[1:]
-    rows = planes[:, : h - kh + 1].copy()
-    for a in range(1, kh):  # loops over the window's rows and columns, not over pixels
-        np.maximum(rows, planes[:, a: a + h - kh + 1], out=rows)
-    out = rows[:, :, : w - kw + 1].copy()
-    for b in range(1, kw):
-        np.maximum(out, rows[:, :, b: b + w - kw + 1], out=out)
-    return out
-
-
-def antialiased_max_pool2d(x, kernel_size=2, stride=2, blur_size=3):
+def antialiased_max_pool2d(x, kernel_size=2, stride=2, *, blur_size=3):
     """Max with stride 1, then a binomial blur, then subsample (MaxBlurPool).
 
     Parameters
@@ -99,7 +85,8 @@ def antialiased_max_pool2d(x, kernel_size=2, stride=2, blur_size=3):
     stride : int or (int, int), optional
         The subsampling step, applied after the blur.
     blur_size : int, optional
-        Taps of the binomial blur per axis, 1 (no blur) to 7; Zhang's default 3.
+        Keyword only. Taps of the binomial blur per axis, 1 (no blur) to 7;
+        Zhang's default 3.
 
     Returns
     -------
@@ -129,7 +116,7 @@ def antialiased_max_pool2d(x, kernel_size=2, stride=2, blur_size=3):
     h, w = grid.shape
     if b > 1 and (before >= h or after >= h or before >= w or after >= w):
         raise ValueError(f"blur_size ({blur_size}) needs the dense maxima to be larger than {h}x{w}")
-    maxima = _window_max(planes, grid.kernel)
+    maxima = dense_window_max(planes, grid.kernel)
     # The binomial blur is separable: b taps down the rows, then b across, not b * b.
     values = _blur(maxima, filt.sum(axis=1), (sy, sx))
     if was_2d:

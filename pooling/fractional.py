@@ -35,7 +35,7 @@ def fractional_starts(sample, length, n_out, pool, dtype=np.float32):
     return starts
 
 
-def fractional_max_pool2d(x, kernel_size, output_size=None, output_ratio=None, samples=None, rng=None):
+def fractional_max_pool2d(x, kernel_size, *, output_size=None, output_ratio=None, samples=None, rng=None):
     """Max pooling over pseudo-random, overlapping windows (Graham 2014).
 
     Parameters
@@ -44,7 +44,8 @@ def fractional_max_pool2d(x, kernel_size, output_size=None, output_ratio=None, s
     kernel_size : int or (int, int)
         Window size.
     output_size : int or (int, int), optional
-        Output height and width. Give this or ``output_ratio``.
+        Output height and width. Give this or ``output_ratio``. This and
+        every option after it are keyword only.
     output_ratio : float or (float, float), optional
         In (0, 1); ``output_size = int(input_size * ratio)``, as PyTorch.
     samples : (C, 2) array_like, optional
@@ -110,7 +111,7 @@ def fractional_max_pool2d(x, kernel_size, output_size=None, output_ratio=None, s
     params = {"kernel_size": (kh, kw), "output_size": (oh, ow), "samples": samples}
     if was_2d:
         values = values[0]
-    return PoolResult(values, "fractional", grids[0], tap, params, planes, channel_grids=tuple(grids))
+    return PoolResult(values, "fractional", grids[0], tap, params, _input=planes, channel_grids=tuple(grids))
 
 
 def _axis(starts, k, length):

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._checks import as_pair
-from ._fast import fast_flat_indices
 
 __all__ = [
     "AxisWindows",
@@ -153,29 +152,6 @@ class WindowGrid:
         b = self.cols.first_in_bounds()
         return a[:, None] * self.cols.n_taps + b[None, :]
 
-    def flat_indices(self, tap):
-        """Flat input index ``row * W + col`` of tap numbers ``tap``.
-
-        Parameters
-        ----------
-        tap : (..., out_h, out_w) integer ndarray
-            A tap number per output cell.
-
-        Returns
-        -------
-        int64 ndarray of the same shape.
-        """
-        kw = self.cols.n_taps
-        width = self.cols.length
-        oh, ow = self.shape
-        if self.regular and np.ndim(tap) == 3:
-            return fast_flat_indices(self, np.asarray(tap))
-        tap = np.asarray(tap)
-        a, b = np.divmod(tap, kw)
-        rows = self.rows.positions[np.arange(oh)[:, None], a]
-        cols = self.cols.positions[np.arange(ow)[None, :], b]
-        return (rows * width + cols).astype(np.int64)
-
     def gather(self, planes, fill=0):
         """Every tap's input value: ``(C, out_h, out_w, kh * kw)``, ``fill`` off the input.
 
@@ -289,19 +265,23 @@ def regular_axis(length, kernel, stride, pad_left, pad_right, dilation, ceil_mod
     return AxisWindows(positions, member, in_bounds, counted, int(length), int(stride))
 
 
-def regular_grid(input_hw, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+def regular_grid(input_hw, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=False):
     """The window grid of a strided pooling over an ``(H, W)`` plane.
 
     Parameters
     ----------
     input_hw : (int, int)
         Input plane size.
-    kernel_size, stride, padding, dilation, ceil_mode
-        As in :func:`pooling.pool2d`.
+    kernel_size : int or (int, int)
+    stride, padding, dilation, ceil_mode
+        As in :func:`pooling.pool2d`, keyword only.
 
     Returns
     -------
     WindowGrid
+        With ``padding="same"`` its axes count only in-bounds taps towards an
+        average (``counted == in_bounds``, TensorFlow's rule): the grid
+        carries the divisor rule, so no mode needs to be told it.
 
     Examples
     --------
@@ -310,11 +290,6 @@ def regular_grid(input_hw, kernel_size, stride=None, padding=0, dilation=1, ceil
     >>> regular_grid((5, 5), 3, stride=1, padding="same").shape
     (5, 5)
     """
-    grid, _ = _regular_grid(input_hw, kernel_size, stride, padding, dilation, ceil_mode)
-    return grid
-
-
-def _regular_grid(input_hw, kernel_size, stride, padding, dilation, ceil_mode):
     kernel = as_pair("kernel_size", kernel_size)
     stride = kernel if stride is None else as_pair("stride", stride)
     dilation = as_pair("dilation", dilation)
@@ -327,4 +302,4 @@ def _regular_grid(input_hw, kernel_size, stride, padding, dilation, ceil_mode):
     ]
     if axes[0].n_taps * axes[1].n_taps > 65535:
         raise ValueError(f"kernel_size ({kernel_size!r}) has more than 65535 taps; use a smaller kernel")
-    return WindowGrid(*axes), tf_same
+    return WindowGrid(*axes)

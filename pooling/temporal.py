@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_pair
+from ._checks import MODE_DEFAULT, as_pair
 from .pool import pool2d
 
 __all__ = ["TemporalResult", "pool_over_time"]
@@ -35,7 +35,11 @@ class TemporalResult:
     result: object
 
 
-def pool_over_time(seq, mode="max", kernel_size=None, stride=None, padding=0, dilation=1, ceil_mode=False, **options):
+def pool_over_time(
+    seq, mode="max", kernel_size=None, *, stride=None, padding=0, dilation=1, ceil_mode=False,
+    count_include_pad=MODE_DEFAULT, divisor_override=MODE_DEFAULT, p=MODE_DEFAULT, train=MODE_DEFAULT,
+    rng=MODE_DEFAULT, alpha=MODE_DEFAULT,
+):
     """Pool each feature of a ``(T, F)`` sequence along time.
 
     Parameters
@@ -47,8 +51,11 @@ def pool_over_time(seq, mode="max", kernel_size=None, stride=None, padding=0, di
     kernel_size : int, optional
         Window length in steps; ``None`` pools the whole sequence (max over
         time: one value per feature).
-    stride, padding, dilation, ceil_mode, **options
-        As in :func:`pooling.pool2d`, along time.
+    stride, padding, dilation, ceil_mode : optional
+        As in :func:`pooling.pool2d`, along time; one int each. Keyword only.
+    count_include_pad, divisor_override, p, train, rng, alpha : optional
+        The mode's own options, as in :func:`pooling.pool2d`. Keyword only;
+        each is accepted by its mode alone.
 
     Returns
     -------
@@ -74,7 +81,8 @@ def pool_over_time(seq, mode="max", kernel_size=None, stride=None, padding=0, di
     pad = padding if isinstance(padding, str) else (0, _length("padding", padding, minimum=0))
     res = pool2d(
         planes, mode, (1, k), stride=None if s is None else (1, s), padding=pad,
-        dilation=(1, _length("dilation", dilation)), ceil_mode=ceil_mode, **options,
+        dilation=(1, _length("dilation", dilation)), ceil_mode=ceil_mode, count_include_pad=count_include_pad,
+        divisor_override=divisor_override, p=p, train=train, rng=rng, alpha=alpha,
     )
     values = res.values[:, 0, :].T
     steps = res.indices[:, 0, :].T if res.selecting else None

@@ -10,6 +10,7 @@ carried the same way. This module imports no Streamlit.
 import math
 from dataclasses import dataclass, replace
 
+from pooling import MODES
 from pooling.geometry import regular_grid
 
 from .filters import BANK
@@ -36,7 +37,6 @@ __all__ = [
     "validate",
 ]
 
-MODES = ("max", "min", "avg", "lp", "stochastic", "mixed")
 SOURCES = ("sample", "upload", "grid")
 SWEEP_SOURCES = ("random", "typed", "crop", "feature")
 PADDING_WORDS = ("valid", "same")
@@ -511,7 +511,8 @@ def validate(settings, input_hw):
     s = settings
     problems = []
     try:
-        regular_grid(tuple(input_hw), s.kernel, s.stride, s.padding, s.dilation, s.ceil_mode)
+        regular_grid(tuple(input_hw), s.kernel, stride=s.stride, padding=s.padding, dilation=s.dilation,
+                     ceil_mode=s.ceil_mode)
     except (ValueError, TypeError) as err:
         problems.append(str(err))
     if s.mode == "lp" and not s.p > 0:
@@ -533,7 +534,8 @@ def output_hw(settings, input_hw):
     (4, 3)
     """
     s = settings
-    return regular_grid(tuple(input_hw), s.kernel, s.stride, s.padding, s.dilation, s.ceil_mode).shape
+    return regular_grid(tuple(input_hw), s.kernel, stride=s.stride, padding=s.padding, dilation=s.dilation,
+                        ceil_mode=s.ceil_mode).shape
 
 
 def psnr_options(mode, options):

@@ -2,6 +2,7 @@
 
 import base64
 import io
+import math
 import re
 
 import numpy as np
@@ -9,10 +10,25 @@ import pytest
 from hypothesis import HealthCheck, settings
 from PIL import Image
 
+from poolinglab.intake.samples import SAMPLE_NAMES
+from poolinglab.settings import PoolSettings
+
 
 def coords(h, w, dtype=np.int64):
     """``10 * i + j``: every cell shows its own row and column, so windows read by eye."""
     return (10 * np.arange(h)[:, None] + np.arange(w)[None, :]).astype(dtype)
+
+
+# Settings that between them use every mode and option: for the links, the forms and the code lines.
+EXAMPLE_SETTINGS = [
+    PoolSettings(),
+    PoolSettings(mode="avg", kernel=(3, 2), stride=1, padding=1, count_include_pad=False, divisor_override=5),
+    PoolSettings(mode="lp", p=math.inf, padding="same", ceil_mode=True, working_size=None, color="gray"),
+    PoolSettings(mode="lp", p=3.5, dilation=2, padding="valid"),
+    PoolSettings(mode="stochastic", train=False, seed=12345, source="grid", grid="1 2\n3 4"),
+    PoolSettings(mode="mixed", alpha=0.25, sample=SAMPLE_NAMES[-1], working_size=128),
+    PoolSettings(mode="min", kernel=(32, 1), stride=32, padding=0),
+]
 
 
 # A number that is no number: nan, inf, -inf as words of their own ("\infty", "information", "infinite" pass).

@@ -11,22 +11,18 @@ divisor_override, ceil_mode, padding) on float32 and float64 input full of
 ties, NaN, -inf and +inf. ``tests/test_torch_golden.py`` replays them through
 ``pooling.pool2d`` and requires exact equality.
 
-File layout (all arrays flat, so the file stays small):
-
-- ``columns``: names of the columns of ``settings``;
-- ``settings``: (N, len(columns)) int64, one row per configuration;
-- ``inputs``, ``input_offsets``: every input, raveled, as float64 (float32
-  values are exact in float64), configuration ``n`` at
-  ``inputs[input_offsets[n]:input_offsets[n + 1]]``;
-- ``values``, ``indices``, ``output_offsets``: every output, raveled, the
-  same way; ``indices`` is -1 for average pooling;
-- ``torch_version``: the PyTorch that produced them.
+The file is in the one golden format (:mod:`golden`, read by
+``golden.read_golden``): per configuration the settings of ``COLUMNS``
+and the arrays ``x`` (the input, float64: float32 values are exact in
+float64, ``dtype`` says which it was), ``values`` and, for max pooling,
+``indices``.
 """
 
 import argparse
 import pathlib
 
 import numpy as np
+from golden import write_golden
 
 COLUMNS = [
     "mode", "dtype", "ndim", "channels", "height", "width", "kh", "kw", "sh", "sw", "ph", "pw", "dh", "dw",
@@ -117,8 +113,8 @@ def generate(n_configs, seed=SEED):
     import torch
 
     rng = np.random.default_rng(seed)
-    rows, inputs, values, indices = [], [], [], []
-    while len(rows) < n_configs:
+    cases = []
+    while len(cases) < n_configs:
         config = random_config(rng)
         shape = (config["height"], config["width"])
         if config["ndim"] == 3:
@@ -129,22 +125,11 @@ def generate(n_configs, seed=SEED):
             continue
         v, i = out
         config["out_h"], config["out_w"] = v.shape[-2:]
-        rows.append([config[c] for c in COLUMNS])
-        inputs.append(x.astype(np.float64).ravel())
-        values.append(v.astype(np.float64).ravel())
-        indices.append(np.full(v.size, -1) if i is None else i.ravel())
-    offsets = np.cumsum([0] + [a.size for a in inputs])
-    out_offsets = np.cumsum([0] + [a.size for a in values])
-    return {
-        "columns": np.array(COLUMNS),
-        "settings": np.array(rows, dtype=np.int64),
-        "inputs": np.concatenate(inputs),
-        "input_offsets": offsets,
-        "values": np.concatenate(values),
-        "indices": np.concatenate(indices).astype(np.int32),
-        "output_offsets": out_offsets,
-        "torch_version": np.array(torch.__version__),
-    }
+        config["x"], config["values"] = x.astype(np.float64), v.astype(np.float64)
+        if i is not None:
+            config["indices"] = i.astype(np.int64)
+        cases.append(config)
+    return cases, torch.__version__
 
 
 def main():
@@ -153,11 +138,10 @@ def main():
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--out", type=pathlib.Path, default=DEFAULT_PATH)
     args = parser.parse_args()
-    data = generate(args.configs, args.seed)
+    cases, version = generate(args.configs, args.seed)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(args.out, **data)
-    print(f"{len(data['settings'])} configurations from torch {data['torch_version']} -> {args.out} "
-          f"({args.out.stat().st_size / 1024:.0f} KiB)")
+    write_golden(args.out, cases, COLUMNS, version)
+    print(f"{len(cases)} configurations from torch {version} -> {args.out} ({args.out.stat().st_size / 1024:.0f} KiB)")
 
 
 if __name__ == "__main__":

@@ -12,21 +12,17 @@ inputs and weights are small integers, whose sums are exact in both
 dtypes, so ``tests/test_conv.py`` can require equality on them; the other
 half are normal numbers, compared to a few float32 ulps.
 
-File layout (all arrays flat, so the file stays small):
-
-- ``columns``: names of the columns of ``settings``;
-- ``settings``: (N, len(columns)) int64, one row per configuration;
-- ``inputs``/``input_offsets``, ``weights``/``weight_offsets``,
-  ``biases``/``bias_offsets``, ``outputs``/``output_offsets``: every array
-  raveled as float64 (float32 values are exact in float64), configuration
-  ``n`` at ``inputs[input_offsets[n]:input_offsets[n + 1]]`` and so on;
-- ``torch_version``: the PyTorch that produced them.
+The file is in the one golden format (:mod:`golden`): per configuration
+the settings of ``COLUMNS`` and the arrays ``x``, ``weight``, ``bias``
+(where ``has_bias``) and ``output``, as float64 (float32 values are exact
+in float64; ``dtype`` says which they were).
 """
 
 import argparse
 import pathlib
 
 import numpy as np
+from golden import write_golden
 
 COLUMNS = [
     "dtype", "integers", "channels", "height", "width", "filters", "groups", "kh", "kw", "sh", "sw",
@@ -79,8 +75,8 @@ def main(path=DEFAULT_PATH, n_cases=300):
     import torch
 
     rng = np.random.default_rng(SEED)
-    rows, arrays = [], {name: [] for name in ("inputs", "weights", "biases", "outputs")}
-    while len(rows) < n_cases:
+    cases = []
+    while len(cases) < n_cases:
         c = random_config(rng)
         dtype = DTYPES[c["dtype"]]
         x = random_values(rng, (c["channels"], c["height"], c["width"]), c["integers"], dtype)
@@ -94,17 +90,13 @@ def main(path=DEFAULT_PATH, n_cases=300):
         except RuntimeError:  # the kernel does not fit: conv2d refuses it here too, tested apart
             continue
         c["out_h"], c["out_w"] = out.shape[1:]
-        rows.append([c[name] for name in COLUMNS])
-        for name, value in zip(arrays, (x, w, b if c["has_bias"] else np.zeros(0), out)):
-            arrays[name].append(value.astype(np.float64).ravel())
-    payload = {"columns": np.array(COLUMNS), "settings": np.array(rows, dtype=np.int64),
-               "torch_version": np.array(torch.__version__)}
-    for name, parts in arrays.items():
-        payload[name] = np.concatenate(parts)
-        payload[name.rstrip("s").replace("biase", "bias") + "_offsets"] = np.cumsum([0] + [len(p) for p in parts])
+        c.update(x=x.astype(np.float64), weight=w.astype(np.float64), output=out.astype(np.float64))
+        if c["has_bias"]:
+            c["bias"] = b.astype(np.float64)
+        cases.append(c)
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, **payload)
-    print(f"wrote {len(rows)} cases to {path} with torch {torch.__version__}")
+    write_golden(path, cases, COLUMNS, torch.__version__)
+    print(f"wrote {len(cases)} cases to {path} with torch {torch.__version__}")
 
 
 if __name__ == "__main__":

@@ -10,8 +10,7 @@ import math
 
 import numpy as np
 import pytest
-from helpers import coords as _coords
-from helpers import hypothesis_settings, raises
+from helpers import coords, hypothesis_settings, raises
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -19,11 +18,6 @@ from hypothesis.extra import numpy as hnp
 import pooling
 
 SETTINGS = hypothesis_settings(40)
-
-
-def coords(h, w):
-    """``10 * i + j`` as float64."""
-    return _coords(h, w, np.float64)
 
 
 def reflect(i, n):
@@ -109,7 +103,7 @@ def test_stages_are_exposed():
 
 @pytest.mark.parametrize(("k", "s"), [(2, 2), (3, 2), (2, 3), ((2, 3), (1, 2))])
 def test_blur_size_one_is_strided_max(k, s):
-    x = coords(7, 9)
+    x = coords(7, 9, np.float64)
     r = pooling.antialiased_max_pool2d(x, kernel_size=k, stride=s, blur_size=1)
     sy, sx = (s, s) if isinstance(s, int) else s
     expected = pooling.pool2d(x, "max", k, stride=1).values[::sy, ::sx]
@@ -172,10 +166,10 @@ def test_integer_input_gives_floats():
 
 
 def test_three_d_input_keeps_channels():
-    x = np.stack([coords(6, 6), -coords(6, 6)])
+    x = np.stack([coords(6, 6, np.float64), -coords(6, 6, np.float64)])
     r = pooling.antialiased_max_pool2d(x)
     assert r.values.shape == (2, 3, 3)
-    np.testing.assert_array_equal(r.values[0], pooling.antialiased_max_pool2d(coords(6, 6)).values)
+    np.testing.assert_array_equal(r.values[0], pooling.antialiased_max_pool2d(coords(6, 6, np.float64)).values)
 
 
 # --- errors -----------------------------------------------------------------------

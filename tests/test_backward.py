@@ -9,18 +9,12 @@ import math
 
 import numpy as np
 import pytest
-from helpers import coords as _coords
-from helpers import raises
+from helpers import coords, raises
 
 import pooling
 from pooling.backward import gradient_sources, upstream_gradient
 
 # --- max and its relatives: everything to the recorded cell ------------------
-
-
-def coords(h, w):
-    """``10 * i + j`` as float64."""
-    return _coords(h, w, np.float64)
 
 
 def test_max_sends_everything_to_the_argmax():
@@ -29,7 +23,7 @@ def test_max_sends_everything_to_the_argmax():
 
 
 def test_max_scales_by_the_upstream_gradient():
-    r = pooling.pool2d(coords(4, 4), "max", 2)
+    r = pooling.pool2d(coords(4, 4, np.float64), "max", 2)
     grad = pooling.pool_backward(r, [[1.0, 2.0], [3.0, 4.0]])
     expected = np.zeros((4, 4))
     expected[1, 1], expected[1, 3], expected[3, 1], expected[3, 3] = 1, 2, 3, 4
@@ -50,7 +44,7 @@ def test_max_with_overlapping_windows_accumulates():
 
 
 def test_max_with_padding_never_routes_to_padding():
-    grad = pooling.pool_backward(pooling.pool2d(-coords(3, 3) - 1, "max", 3, stride=2, padding=1))
+    grad = pooling.pool_backward(pooling.pool2d(-coords(3, 3, np.float64) - 1, "max", 3, stride=2, padding=1))
     # Windows span rows/cols -1..1 and 1..3; the input decreases, so each max is the
     # window's first in-bounds cell: (0, 0), (0, 1), (1, 0), (1, 1). Padding (-inf) never wins.
     assert grad.tolist() == [[1, 1, 0], [1, 1, 0], [0, 0, 0]]
@@ -75,7 +69,7 @@ def test_selecting_modes_route_to_their_indices(result):
 
 
 def test_three_d_channels_are_independent():
-    x = np.stack([coords(2, 2), -coords(2, 2)])
+    x = np.stack([coords(2, 2, np.float64), -coords(2, 2, np.float64)])
     grad = pooling.pool_backward(pooling.pool2d(x, "max", 2), [[[2.0]], [[3.0]]])
     assert grad.tolist() == [[[0, 0], [0, 2]], [[3, 0], [0, 0]]]
 
@@ -84,12 +78,13 @@ def test_three_d_channels_are_independent():
 
 
 def test_avg_spreads_evenly():
-    assert pooling.pool_backward(pooling.pool2d(coords(2, 2), "avg", 2)).tolist() == [[0.25, 0.25], [0.25, 0.25]]
+    r = pooling.pool2d(coords(2, 2, np.float64), "avg", 2)
+    assert pooling.pool_backward(r).tolist() == [[0.25, 0.25], [0.25, 0.25]]
 
 
 def test_avg_with_padding_counted_drops_the_padding_share():
     # 2x2 windows at stride 1 with padding 1 on a 2x2 input: 9 windows of divisor 4, each cell in 4 windows.
-    r = pooling.pool2d(coords(2, 2), "avg", 2, stride=1, padding=1)
+    r = pooling.pool2d(coords(2, 2, np.float64), "avg", 2, stride=1, padding=1)
     grad = pooling.pool_backward(r)
     assert grad.tolist() == [[1.0, 1.0], [1.0, 1.0]]
     assert grad.sum() == 4.0 < r.values.size  # 9 outputs, but 5/9 of their weight fell on padding
@@ -97,18 +92,19 @@ def test_avg_with_padding_counted_drops_the_padding_share():
 
 def test_avg_without_counting_padding():
     # Corner windows hold 1 cell, edge windows 2, the centre 4: cell (0, 0) gets 1 + 1/2 + 1/2 + 1/4.
-    r = pooling.pool2d(coords(2, 2), "avg", 2, stride=1, padding=1, count_include_pad=False)
+    r = pooling.pool2d(coords(2, 2, np.float64), "avg", 2, stride=1, padding=1, count_include_pad=False)
     assert pooling.pool_backward(r).tolist() == [[2.25, 2.25], [2.25, 2.25]]
 
 
 def test_avg_under_ceil_mode_does_not_count_the_overhang():
     # 3x3 input, k = s = 2, ceil_mode: the right and bottom windows hang over by one; divisors 4, 2, 2, 1.
-    grad = pooling.pool_backward(pooling.pool2d(coords(3, 3), "avg", 2, ceil_mode=True))
+    grad = pooling.pool_backward(pooling.pool2d(coords(3, 3, np.float64), "avg", 2, ceil_mode=True))
     assert grad.tolist() == [[0.25, 0.25, 0.5], [0.25, 0.25, 0.5], [0.5, 0.5, 1.0]]
 
 
 def test_avg_with_divisor_override():
-    grad = pooling.pool_backward(pooling.pool2d(coords(4, 4), "avg", 2, divisor_override=1), [[1, 2], [3, 4]])
+    r = pooling.pool2d(coords(4, 4, np.float64), "avg", 2, divisor_override=1)
+    grad = pooling.pool_backward(r, [[1, 2], [3, 4]])
     assert grad.tolist() == [[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]]
 
 
@@ -245,7 +241,7 @@ def test_gradient_mass_is_conserved_without_padding():
 
 @pytest.mark.parametrize("shape", [(3,), (2, 3), (1, 2, 2)])
 def test_grad_output_of_the_wrong_shape(shape):
-    r = pooling.pool2d(coords(4, 4), "max", 2)
+    r = pooling.pool2d(coords(4, 4, np.float64), "max", 2)
     with raises(ValueError, f"grad_output has shape {shape}; it must match the output's (2, 2)"):
         pooling.pool_backward(r, np.ones(shape))
 
@@ -413,7 +409,7 @@ def brute_gradient_sources(result):
 
 def test_gradient_sources_of_max_with_overlap_by_hand():
     # 2x2 windows at stride 1 on 10 * i + j: every window's max is its bottom-right cell.
-    counts = gradient_sources(pooling.pool2d(coords(3, 3), "max", 2, stride=1))
+    counts = gradient_sources(pooling.pool2d(coords(3, 3, np.float64), "max", 2, stride=1))
     assert counts.tolist() == [[0, 0, 0], [0, 1, 1], [0, 1, 1]]
     x = np.zeros((3, 3))
     x[1, 1] = 1.0  # the centre is the max of all four windows
@@ -421,15 +417,15 @@ def test_gradient_sources_of_max_with_overlap_by_hand():
 
 
 def test_gradient_sources_of_avg_count_the_windows_over_each_cell():
-    counts = gradient_sources(pooling.pool2d(coords(3, 3), "avg", 2, stride=1))
+    counts = gradient_sources(pooling.pool2d(coords(3, 3, np.float64), "avg", 2, stride=1))
     assert counts.tolist() == [[1, 2, 1], [2, 4, 2], [1, 2, 1]]
     assert counts.dtype == np.int64
 
 
 def test_gradient_sources_without_overlap_are_at_most_one():
     for mode in ("max", "avg", "stochastic"):
-        counts = gradient_sources(pooling.pool2d(coords(4, 6), mode, 2, rng=0) if mode == "stochastic"
-                                  else pooling.pool2d(coords(4, 6), mode, 2))
+        counts = gradient_sources(pooling.pool2d(coords(4, 6, np.float64), mode, 2, rng=0) if mode == "stochastic"
+                                  else pooling.pool2d(coords(4, 6, np.float64), mode, 2))
         assert counts.max() == 1, mode
 
 

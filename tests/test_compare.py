@@ -294,7 +294,7 @@ def crop_span(grid, n, axis):
     (16, 1, 8, (1, 1)),  # one dilated window spans 121 pixels: still one cell
 ])
 def test_zoom_limit_keeps_the_crop_small(kernel, stride, dilation, expected):
-    grid = regular_grid((300, 300), kernel, stride, 0, dilation)
+    grid = regular_grid((300, 300), kernel, stride=stride, dilation=dilation)
     got = zoom_limit(grid)
     assert got == expected
     for axis, n in enumerate(got):

@@ -4,9 +4,11 @@ import pathlib
 
 import numpy as np
 import pytest
+from golden import read_golden
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from make_torch_golden_conv import COLUMNS, DTYPES, padding_arg
 
 from pooling.conv import conv2d, conv_output_size, conv_padding, relu
 
@@ -195,42 +197,26 @@ def test_a_big_input_crosses_tile_boundaries_and_stays_exact():
 # ------------------------------------------------------------ PyTorch, replayed
 
 
-def _load():
-    with np.load(GOLDEN) as data:
-        return {key: data[key] for key in data.files}
-
-
-GOLD = _load()
-COLUMNS = [str(c) for c in GOLD["columns"]]
-PADDING_KINDS = ["numbers", "valid", "same"]
+GOLD, TORCH_VERSION = read_golden(GOLDEN)
 
 
 def golden_case(n):
-    c = dict(zip(COLUMNS, (int(v) for v in GOLD["settings"][n]), strict=True))
-    dtype = [np.float32, np.float64][c["dtype"]]
-
-    def part(name, shape):
-        lo, hi = GOLD[f"{name}_offsets"][n], GOLD[f"{name}_offsets"][n + 1]
-        return GOLD[f"{name}s" if name != "bias" else "biases"][lo:hi].astype(dtype).reshape(shape)
-
-    x = part("input", (c["channels"], c["height"], c["width"]))
-    w = part("weight", (c["filters"], c["channels"] // c["groups"], c["kh"], c["kw"]))
-    b = part("bias", (c["filters"],)) if c["has_bias"] else None
-    kind = PADDING_KINDS[c["padding_kind"]]
-    kw = {"stride": (c["sh"], c["sw"]), "padding": (c["ph"], c["pw"]) if kind == "numbers" else kind,
-              "dilation": (c["dh"], c["dw"]), "groups": c["groups"]}
-    return x, w, b, kw, part("output", (c["filters"], c["out_h"], c["out_w"])), bool(c["integers"])
+    c = GOLD[n]
+    dtype = DTYPES[c["dtype"]]
+    b = c["bias"].astype(dtype) if c["has_bias"] else None
+    kw = {"stride": (c["sh"], c["sw"]), "padding": padding_arg(c), "dilation": (c["dh"], c["dw"]),
+          "groups": c["groups"]}
+    return c["x"].astype(dtype), c["weight"].astype(dtype), b, kw, c["output"].astype(dtype), bool(c["integers"])
 
 
 def test_the_recordings_cover_every_option():
-    s = GOLD["settings"]
-    col = {name: s[:, i] for i, name in enumerate(COLUMNS)}
-    assert len(s) >= 300 and str(GOLD["torch_version"]).startswith("2.")
+    col = {name: np.array([c[name] for c in GOLD]) for name in COLUMNS}
+    assert len(GOLD) >= 300 and TORCH_VERSION.startswith("2.")
     assert set(col["groups"]) >= {1, 2, 3} and set(col["padding_kind"]) == {0, 1, 2}
     assert (col["dh"] > 1).any() and (col["sh"] > 1).any() and set(col["has_bias"]) == {0, 1}
 
 
-@pytest.mark.parametrize("n", range(len(GOLD["settings"])))
+@pytest.mark.parametrize("n", range(len(GOLD)))
 def test_matches_torch_recordings(n):
     x, w, b, kw, expected, integers = golden_case(n)
     out = conv2d(x, w, b, **kw)

@@ -201,11 +201,21 @@ def test_unknown_mode(mode):
     ("mode", "option", "allowed"),
     [("max", "p", "none"), ("min", "count_include_pad", "none"),
      ("avg", "alpha", "count_include_pad, divisor_override"), ("lp", "train", "p"),
-     ("stochastic", "p", "rng, train"), ("mixed", "rng", "alpha"), ("max", "return_indices", "none")],
+     ("stochastic", "p", "rng, train"), ("mixed", "rng", "alpha")],
 )
 def test_option_of_another_mode(mode, option, allowed):
     with raises(TypeError, f"unexpected option {option!r} for mode {mode!r} (allowed: {allowed})"):
         pooling.pool2d(X, mode, 2, **{option: 1})
+
+
+def test_an_option_no_mode_has():
+    with raises(TypeError, "pool2d() got an unexpected keyword argument 'return_indices'"):
+        pooling.pool2d(X, "max", 2, return_indices=True)
+
+
+def test_options_after_kernel_size_are_keyword_only():
+    with raises(TypeError, "pool2d() takes 3 positional arguments but 4 were given"):
+        pooling.pool2d(X, "max", 2, 2)
 
 
 @pytest.mark.parametrize("p", [0, -1, -np.inf, np.nan, 0.0])

@@ -5,22 +5,18 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from helpers import coords
 
 from figures import palette
 from figures.gallery import fractional_grid_figure, global_figure, lp_continuum_figure, pooled_figure
 from pooling import fractional_max_pool2d, pool2d
 from pooling.analysis.lp import lp_ratios
 
-
-def coded(h, w):
-    return (10 * np.arange(h)[:, None] + np.arange(w)[None, :]).astype(np.float64)
-
-
 # ----------------------------------------------------------- pooled outputs
 
 
 def test_a_small_plane_is_a_grid_with_its_numbers_on_the_shared_scale():
-    values = pool2d(coded(4, 4), "max", 2).values
+    values = pool2d(coords(4, 4, np.float64), "max", 2).values
     fig = pooled_figure(values, title="Max", value_range=(0, 33))
     hm = fig.data[0]
     assert hm.type == "heatmap" and hm.text.tolist() == [["11", "13"], ["31", "33"]]
@@ -29,7 +25,7 @@ def test_a_small_plane_is_a_grid_with_its_numbers_on_the_shared_scale():
 
 
 def test_one_channel_stack_is_drawn_as_its_plane():
-    fig = pooled_figure(coded(3, 3)[None])
+    fig = pooled_figure(coords(3, 3, np.float64)[None])
     assert fig.data[0].type == "heatmap" and fig.data[0].z.shape == (3, 3)
 
 
@@ -45,7 +41,7 @@ def test_a_photo_output_is_one_shrunk_image():
 
 
 def test_continuum_lines_carry_the_cores_ratios_and_mark_the_chosen_p():
-    ratios = lp_ratios(coded(4, 4), (1, 2, 8, math.inf), kernel_size=2)
+    ratios = lp_ratios(coords(4, 4, np.float64), (1, 2, 8, math.inf), kernel_size=2)
     fig = lp_continuum_figure(ratios, current_p=8.0, title="Lp")
     by_name = {t.name: t for t in fig.data}
     assert list(by_name["Lp ÷ sum"].x) == ["1", "2", "8", "∞"]
@@ -58,7 +54,7 @@ def test_continuum_lines_carry_the_cores_ratios_and_mark_the_chosen_p():
 
 
 def test_continuum_without_a_chosen_p_has_two_lines():
-    ratios = lp_ratios(coded(4, 4), (1, 2), kernel_size=2)
+    ratios = lp_ratios(coords(4, 4, np.float64), (1, 2), kernel_size=2)
     assert [t.name for t in lp_continuum_figure(ratios, current_p=3.0).data] == ["Lp ÷ sum", "Lp ÷ max"]
 
 

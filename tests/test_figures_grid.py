@@ -3,6 +3,7 @@
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from helpers import coords
 
 import pooling
 from figures import grid_figure, palette, pool_pair_figure
@@ -15,13 +16,8 @@ def outlined_cells(trace):
     return {(int(round(y)), int(round(x))) for x, y in centres}
 
 
-def coded(h, w):
-    """Values that spell their own coordinates: 10 * row + col."""
-    return 10 * np.arange(h)[:, None] + np.arange(w)[None, :]
-
-
 def test_grid_is_one_heatmap_with_values_written_in():
-    fig = grid_figure(coded(3, 4))
+    fig = grid_figure(coords(3, 4))
     assert isinstance(fig, go.Figure) and len(fig.data) == 1
     hm = fig.data[0]
     assert hm.type == "heatmap" and hm.texttemplate == "%{text}"
@@ -30,13 +26,13 @@ def test_grid_is_one_heatmap_with_values_written_in():
 
 
 def test_arrays_reach_plotly_as_compact_numpy():
-    assert grid_figure(coded(2, 2)).data[0].z.dtype == np.float32
+    assert grid_figure(coords(2, 2)).data[0].z.dtype == np.float32
     assert grid_figure(np.zeros((2, 2), np.uint8)).data[0].z.dtype == np.uint8
-    assert isinstance(grid_figure(coded(2, 2)).data[0].x, np.ndarray)
+    assert isinstance(grid_figure(coords(2, 2)).data[0].x, np.ndarray)
 
 
 def test_row_zero_on_top_and_square_cells():
-    fig = grid_figure(coded(3, 5))
+    fig = grid_figure(coords(3, 5))
     assert tuple(fig.layout.yaxis.range) == (2.5, -0.5)  # reversed, exactly on the grid's edges
     assert tuple(fig.layout.xaxis.range) == (-0.5, 4.5)
     assert fig.layout.xaxis.scaleanchor == "y"
@@ -44,7 +40,7 @@ def test_row_zero_on_top_and_square_cells():
 
 
 def test_values_all_share_one_colour_axis_over_their_range():
-    fig = grid_figure(coded(3, 3))
+    fig = grid_figure(coords(3, 3))
     assert fig.data[0].coloraxis == "coloraxis"
     assert (fig.layout.coloraxis.cmin, fig.layout.coloraxis.cmax) == (0, 22)
     assert fig.layout.coloraxis.colorscale[0][1].lower() == palette.VALUE_STOPS[0].lower()
@@ -57,7 +53,7 @@ def test_text_only_on_small_grids():
 
 
 def test_highlight_by_mask_or_by_cells_lights_the_same_cells():
-    x = coded(4, 4)
+    x = coords(4, 4)
     by_mask = grid_figure(x, highlight=x % 11 == 0)
     by_cells = grid_figure(x, highlight=[(0, 0), (1, 1), (2, 2), (3, 3)])
     for fig in (by_mask, by_cells):
@@ -68,7 +64,7 @@ def test_highlight_by_mask_or_by_cells_lights_the_same_cells():
 
 
 def test_title_is_set():
-    assert grid_figure(coded(2, 2), title="A grid").layout.title.text == "A grid"
+    assert grid_figure(coords(2, 2), title="A grid").layout.title.text == "A grid"
 
 
 @pytest.mark.parametrize("values", [np.arange(4), np.zeros((0, 3)), np.zeros((2, 2, 2))])
@@ -79,7 +75,7 @@ def test_grid_refuses_anything_but_a_2d_grid(values):
 
 def test_highlight_mask_of_the_wrong_shape_is_refused():
     with pytest.raises(ValueError, match=r"highlight mask shape \(3, 3\) must match values shape \(2, 2\)"):
-        grid_figure(coded(2, 2), highlight=np.ones((3, 3), bool))
+        grid_figure(coords(2, 2), highlight=np.ones((3, 3), bool))
 
 
 # pool_pair_figure ---------------------------------------------------------------------------------
@@ -87,7 +83,7 @@ def test_highlight_mask_of_the_wrong_shape_is_refused():
 
 @pytest.fixture
 def pair():
-    x = coded(4, 4)
+    x = coords(4, 4)
     return x, pooling.pool2d(x, "max", 2), pooling.pool2d(x, "avg", 2)
 
 
@@ -134,6 +130,6 @@ def test_pair_checks_its_inputs(pair):
     with pytest.raises(ValueError, match="max_result must come from a selecting mode"):
         pool_pair_figure(x, av, av)
     with pytest.raises(ValueError, match=r"avg_result pooled a \(6, 6\) input, but values is \(4, 4\)"):
-        pool_pair_figure(x, mx, pooling.pool2d(coded(6, 6), "avg", 2))
+        pool_pair_figure(x, mx, pooling.pool2d(coords(6, 6), "avg", 2))
     with pytest.raises(TypeError, match="max_result must be a PoolResult"):
         pool_pair_figure(x, x, av)

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from helpers import coords
 
 import pooling
 from figures import OUTPUT_CELLS_TRACE, palette, sweep_figure
@@ -18,11 +19,6 @@ def outlined_cells(xy):
         return set()
     centres = np.stack([x, y], axis=-1).reshape(-1, 6, 2)[:, :4].mean(axis=1)
     return {(int(round(r)), int(round(c))) for c, r in centres}
-
-
-def coded(h, w):
-    """Values that spell their own coordinates: 10 * row + col."""
-    return 10 * np.arange(h)[:, None] + np.arange(w)[None, :]
 
 
 def trace(fig, name):
@@ -52,7 +48,7 @@ def swept(x, mode="max", kernel=2, **kw):
 
 @pytest.fixture
 def max_sweep():
-    return swept(coded(4, 6))
+    return swept(coords(4, 6))
 
 
 # structure ----------------------------------------------------------------------------------------
@@ -185,7 +181,7 @@ def test_ties_are_marked_apart_from_the_winner():
 
 @pytest.mark.parametrize("mode, label", [("max", "-inf"), ("min", "+inf"), ("avg", "0")])
 def test_padding_ring_is_drawn_grey_and_labelled_with_the_pad_value(mode, label):
-    x = coded(6, 6)
+    x = coords(6, 6)
     s, _ = swept(x, mode, 3, stride=1, padding=1)
     fig = sweep_figure(s, x)
     pad = trace(fig, "padding")
@@ -198,7 +194,7 @@ def test_padding_ring_is_drawn_grey_and_labelled_with_the_pad_value(mode, label)
 
 
 def test_padding_on_one_side_only_draws_that_side():
-    x = coded(6, 6)
+    x = coords(6, 6)
     s, _ = swept(x, "max", 3, stride=2, padding=1)  # windows start at -1, 1, 3: nothing past column 5
     fig = sweep_figure(s, x)
     assert (np.asarray(trace(fig, "padding").text) == "-inf").sum() == 6 + 6 + 1
@@ -206,7 +202,7 @@ def test_padding_on_one_side_only_draws_that_side():
 
 
 def test_padded_taps_are_part_of_the_window_and_say_so():
-    x = coded(6, 6)
+    x = coords(6, 6)
     s, _ = swept(x, "max", 3, stride=2, padding=1)
     f = sweep_figure(s, x).frames[0]
     window = outlined_cells((frame_trace(f, "window").x, frame_trace(f, "window").y))
@@ -221,7 +217,7 @@ def test_no_padding_means_empty_padding_traces_at_the_same_indices(max_sweep):
 
 
 def test_dilated_taps_are_separate_cells_with_gaps_between():
-    x = coded(6, 6)
+    x = coords(6, 6)
     s, _ = swept(x, "max", 2, stride=1, dilation=2)
     f = sweep_figure(s, x).frames[0]
     window = frame_trace(f, "window")
@@ -230,7 +226,7 @@ def test_dilated_taps_are_separate_cells_with_gaps_between():
 
 
 def test_weighting_modes_light_every_weighted_tap_and_show_weights():
-    x = coded(4, 4)
+    x = coords(4, 4)
     s, _ = swept(x, "avg", 2)
     fig = sweep_figure(s, x)
     f = fig.frames[3]
@@ -300,7 +296,7 @@ def test_default_sized_sweep_is_small():
 
 
 def test_height_grows_with_the_grid():
-    small, big = swept(coded(4, 4)), swept(coded(14, 14))
+    small, big = swept(coords(4, 4)), swept(coords(14, 14))
     assert sweep_figure(*small).layout.height < sweep_figure(*big).layout.height <= 820
     assert sweep_figure(*small, height=700).layout.height == 700
 
@@ -327,6 +323,6 @@ def test_hover_words_hold_for_stochastic_ties_and_mixed_padding():
     s = pooling.sweep_steps(r)
     words = " ".join(frame_trace(sweep_figure(s, x).frames[0], "window taps").hovertext)
     assert "not first in row-major order" not in words
-    m = coded(4, 4)
+    m = coords(4, 4)
     s = pooling.sweep_steps(pooling.pool2d(m, "mixed", 2, padding=1))
     assert "-inf in the max, 0 in the average" in trace(sweep_figure(s, m), "padding").hovertemplate

@@ -4,16 +4,11 @@ import math
 
 import numpy as np
 import pytest
+from helpers import coords
 
 from pooling import fractional_max_pool2d, global_pool2d, pool2d
 from pooling.analysis.lp import LP_STEPS, lp_ratios
 from poolinglab.formulas import FORMULAS, formula
-
-
-def coded(h, w):
-    """Values that spell their own coordinates: 10 * row + col."""
-    return (10 * np.arange(h)[:, None] + np.arange(w)[None, :]).astype(np.float64)
-
 
 # ------------------------------------------------------------------ formulas
 
@@ -58,7 +53,7 @@ def test_the_lp_and_fractional_notes_say_what_the_sentence_leaves_out():
 # ------------------------------------------- each formula, evaluated by hand
 
 # One 3 x 3 window, 10 * row + col + 1: every cell positive (stochastic needs it) and distinct.
-WINDOW = coded(3, 3) + 1
+WINDOW = coords(3, 3, np.float64) + 1
 
 
 def pooled(mode, x=WINDOW, **options):
@@ -77,7 +72,7 @@ def test_max_min_and_average_are_their_formulas(mode, by_hand):
 
 @pytest.mark.parametrize("p", [1.0, 2.0, math.inf])
 def test_lp_is_its_formula_with_the_absolute_value(p):
-    window = WINDOW * np.where(coded(3, 3) % 2 == 1, -1, 1)  # some cells negative: the |x| matters
+    window = WINDOW * np.where(coords(3, 3, np.float64) % 2 == 1, -1, 1)  # some cells negative: the |x| matters
     by_hand = np.abs(window).max() if math.isinf(p) else (np.abs(window) ** p).sum() ** (1 / p)
     assert pooled("lp", window, p=p) == pytest.approx(by_hand, rel=1e-12)
     if p == 1:  # the |x| is the one departure from PyTorch's x ** p, whose p = 1 is the plain, signed sum
@@ -106,7 +101,7 @@ def test_mixed_is_its_formula():
 
 
 def test_global_max_and_average_are_their_formulas():
-    planes = np.stack([coded(3, 4), -coded(3, 4) + 5])
+    planes = np.stack([coords(3, 4, np.float64), -coords(3, 4, np.float64) + 5])
     h, w = planes.shape[1:]
     np.testing.assert_allclose(global_pool2d(planes, "max").values.ravel(), [p.max() for p in planes])
     np.testing.assert_allclose(global_pool2d(planes, "avg").values.ravel(), [p.sum() / (h * w) for p in planes])
@@ -142,7 +137,7 @@ def test_an_unknown_mode_is_named():
 
 def test_lp_ratios_by_hand():
     # One 2 x 2 window holding 0, 1, 10, 11: sum 22, max 11, L2 sqrt(222).
-    r = lp_ratios(coded(2, 2), (1, 2, math.inf), kernel_size=2)
+    r = lp_ratios(coords(2, 2, np.float64), (1, 2, math.inf), kernel_size=2)
     assert r.windows == 1 and r.ps == (1.0, 2.0, math.inf)
     np.testing.assert_allclose(r.to_sum, [1.0, math.sqrt(222) / 22, 11 / 22])
     np.testing.assert_allclose(r.to_max, [22 / 11, math.sqrt(222) / 11, 1.0])
@@ -188,7 +183,7 @@ def test_large_p_on_0_to_255_pixels_does_not_overflow():
 
 
 def test_the_sum_is_pool2d_lp_with_p_1_not_the_mean():
-    x = coded(4, 4)
+    x = coords(4, 4, np.float64)
     r = lp_ratios(x, (1,), kernel_size=2)
     sums = pool2d(x, "lp", 2, p=1).values
     np.testing.assert_allclose(sums, pool2d(x, "avg", 2).values * 4)

@@ -16,8 +16,7 @@ import math
 
 import numpy as np
 import pytest
-from helpers import coords as _coords
-from helpers import hypothesis_settings, raises
+from helpers import coords, hypothesis_settings, raises
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -25,11 +24,6 @@ from hypothesis.extra import numpy as hnp
 import pooling
 
 SETTINGS = hypothesis_settings(60)
-
-
-def coords(h, w):
-    """``10 * i + j`` as float64."""
-    return _coords(h, w, np.float64)
 
 
 def torch_starts(u, length, n, k, ftype):
@@ -77,7 +71,7 @@ def brute_fractional(x, kernel, out, samples):
 
 def test_docstring_case_by_hand():
     # u = 0.3 (width) and 0.7 (height), alpha = 3 / 2: both axes start at 0, 1, 3.
-    r = pooling.fractional_max_pool2d(coords(5, 5), 2, output_size=3, samples=[[0.3, 0.7]])
+    r = pooling.fractional_max_pool2d(coords(5, 5, np.float64), 2, output_size=3, samples=[[0.3, 0.7]])
     assert r.grid.rows.positions[:, 0].tolist() == [0, 1, 3]
     assert r.grid.cols.positions[:, 0].tolist() == [0, 1, 3]
     assert r.values.tolist() == [[11, 12, 14], [21, 22, 24], [41, 42, 44]]
@@ -87,7 +81,7 @@ def test_docstring_case_by_hand():
 
 def test_column_0_drives_the_width_and_column_1_the_height():
     # L = 10, n = 4, k = 2, alpha = 8 / 3: u = 0 starts 0, 2, 5, 8; u = 0.5 starts 0, 3, 5, 8.
-    x = coords(10, 10)
+    x = coords(10, 10, np.float64)
     r = pooling.fractional_max_pool2d(x, 2, output_size=4, samples=[[0.0, 0.5]])
     assert r.grid.cols.positions[:, 0].tolist() == [0, 2, 5, 8]
     assert r.grid.rows.positions[:, 0].tolist() == [0, 3, 5, 8]
@@ -99,7 +93,7 @@ def test_column_0_drives_the_width_and_column_1_the_height():
 
 
 def test_single_output_window_sits_at_the_end():
-    r = pooling.fractional_max_pool2d(coords(5, 6), (2, 3), output_size=1, samples=[[0.9, 0.1]])
+    r = pooling.fractional_max_pool2d(coords(5, 6, np.float64), (2, 3), output_size=1, samples=[[0.9, 0.1]])
     assert r.grid.rows.positions.tolist() == [[3, 4]]
     assert r.grid.cols.positions.tolist() == [[3, 4, 5]]
     assert r.values.tolist() == [[45]]
@@ -107,7 +101,7 @@ def test_single_output_window_sits_at_the_end():
 
 def test_output_plus_kernel_minus_one_equal_to_input_is_stride_one():
     # alpha = 1: every window starts one cell after the last, whatever u is.
-    x = coords(4, 5)
+    x = coords(4, 5, np.float64)
     r = pooling.fractional_max_pool2d(x, 2, output_size=(3, 4), samples=[[0.77, 0.31]])
     dense = pooling.pool2d(x, "max", 2, stride=1)
     np.testing.assert_array_equal(r.values, dense.values)
@@ -197,7 +191,7 @@ def test_float16_windows_follow_half_precision_arithmetic():
 
 
 def test_output_ratio_truncates_like_torch():
-    x = coords(10, 7)
+    x = coords(10, 7, np.float64)
     r = pooling.fractional_max_pool2d(x, 2, output_ratio=0.5, samples=[[0.2, 0.4]])
     assert r.values.shape == (5, 3)  # int(10 * 0.5), int(7 * 0.5)
     assert r.params["output_size"] == (5, 3)
@@ -230,7 +224,7 @@ def test_generator_is_used_and_samples_are_recorded():
 
 
 def test_each_channel_has_its_own_windows():
-    x = np.stack([coords(10, 10), coords(10, 10)[::-1, ::-1].copy()])
+    x = np.stack([coords(10, 10, np.float64), coords(10, 10, np.float64)[::-1, ::-1].copy()])
     r = pooling.fractional_max_pool2d(x, 2, output_size=4, samples=[[0.0, 0.0], [0.5, 0.5]])
     g0, g1 = r.channel_grids
     assert g0.rows.positions[:, 0].tolist() == [0, 2, 5, 8]
@@ -251,18 +245,18 @@ def test_each_channel_has_its_own_windows():
 @pytest.mark.parametrize("sizes", [{}, {"output_size": 2, "output_ratio": 0.5}])
 def test_exactly_one_of_output_size_and_ratio(sizes):
     with raises(ValueError, "give exactly one of output_size and output_ratio"):
-        pooling.fractional_max_pool2d(coords(6, 6), 2, **sizes)
+        pooling.fractional_max_pool2d(coords(6, 6, np.float64), 2, **sizes)
 
 
 @pytest.mark.parametrize("ratio", [0, 1, 1.5, -0.25, (0.5, 1.0), (0.5,), (0.5, 0.5, 0.5), "0.5", np.nan])
 def test_ratio_outside_the_open_unit_interval(ratio):
     with raises(ValueError, f"output_ratio ({ratio!r}) must be a number or pair in (0, 1)"):
-        pooling.fractional_max_pool2d(coords(6, 6), 2, output_ratio=ratio)
+        pooling.fractional_max_pool2d(coords(6, 6, np.float64), 2, output_ratio=ratio)
 
 
 def test_ratio_that_gives_an_empty_output():
     with raises(ValueError, "output_ratio (0.1) gives output size (0, 0) on a 5x5 input"):
-        pooling.fractional_max_pool2d(coords(5, 5), 2, output_ratio=0.1)
+        pooling.fractional_max_pool2d(coords(5, 5, np.float64), 2, output_ratio=0.1)
 
 
 def test_output_that_does_not_fit_the_height():
@@ -271,7 +265,7 @@ def test_output_that_does_not_fit_the_height():
         "fractional output height 5 with kernel 2 does not fit the input height 5: "
         "output + kernel_size - 1 (6) must be at most 5",
     ):
-        pooling.fractional_max_pool2d(coords(5, 5), 2, output_size=5)
+        pooling.fractional_max_pool2d(coords(5, 5, np.float64), 2, output_size=5)
 
 
 def test_output_that_does_not_fit_the_width():
@@ -280,26 +274,26 @@ def test_output_that_does_not_fit_the_width():
         "fractional output width 4 with kernel 3 does not fit the input width 5: "
         "output + kernel_size - 1 (6) must be at most 5",
     ):
-        pooling.fractional_max_pool2d(coords(8, 5), 3, output_size=(2, 4))
+        pooling.fractional_max_pool2d(coords(8, 5, np.float64), 3, output_size=(2, 4))
 
 
 @pytest.mark.parametrize(("name", "value"), [("kernel_size", 0), ("output_size", 0), ("output_size", (2, -1))])
 def test_sizes_below_one(name, value):
     kwargs = {"kernel_size": 2, "output_size": 2, name: value}
     with raises(ValueError, f"{name} ({value!r}) must be at least 1"):
-        pooling.fractional_max_pool2d(coords(6, 6), **kwargs)
+        pooling.fractional_max_pool2d(coords(6, 6, np.float64), **kwargs)
 
 
 def test_kernel_size_float():
     with raises(TypeError, "kernel_size (2.0) must be an int or a pair of ints, not float"):
-        pooling.fractional_max_pool2d(coords(6, 6), 2.0, output_size=2)
+        pooling.fractional_max_pool2d(coords(6, 6, np.float64), 2.0, output_size=2)
 
 
 @pytest.mark.parametrize(("samples", "shape"), [([0.5, 0.5], "(2,)"), ([[0.1, 0.2], [0.3, 0.4]], "(2, 2)"),
                                                 ([[0.1, 0.2, 0.3]], "(1, 3)")])
 def test_samples_of_the_wrong_shape(samples, shape):
     with raises(ValueError, f"samples must have shape (1, 2), got {shape}"):
-        pooling.fractional_max_pool2d(coords(6, 6), 2, output_size=3, samples=samples)
+        pooling.fractional_max_pool2d(coords(6, 6, np.float64), 2, output_size=3, samples=samples)
 
 
 def test_samples_of_the_wrong_shape_for_channels():
@@ -310,7 +304,7 @@ def test_samples_of_the_wrong_shape_for_channels():
 @pytest.mark.parametrize("bad", [1.0, -0.1, 2.0, np.nan])
 def test_samples_outside_the_unit_interval(bad):
     with raises(ValueError, "samples must lie in [0, 1)"):
-        pooling.fractional_max_pool2d(coords(6, 6), 2, output_size=3, samples=[[0.5, bad]])
+        pooling.fractional_max_pool2d(coords(6, 6, np.float64), 2, output_size=3, samples=[[0.5, bad]])
 
 
 def test_drawn_samples_never_round_up_to_one():

@@ -6,13 +6,9 @@ every window and every argmax can be read off the array.
 
 import numpy as np
 import pytest
+from helpers import coords
 
 import pooling
-
-
-def coords(h, w):
-    """``x[i, j] = 10 * i + j``."""
-    return 10 * np.arange(h)[:, None] + np.arange(w)[None, :]
 
 
 def test_coords_input_reads_as_its_cells():
@@ -275,26 +271,7 @@ def test_mixed_of_5_6_7_9():
     np.testing.assert_allclose(r.weights, [[[0.1875, 0.1875, 0.1875, 0.4375]]])
 
 
-# --- geometry and sweep ---------------------------------------------------
-
-
-def test_padded_window_taps():
-    r = pooling.pool2d(coords(3, 3), "max", 3, stride=2, padding=1)
-    rows, cols, in_bounds = r.grid.taps(0, 0)
-    assert rows.tolist() == [-1, -1, -1, 0, 0, 0, 1, 1, 1]
-    assert cols.tolist() == [-1, 0, 1, -1, 0, 1, -1, 0, 1]
-    assert in_bounds.tolist() == [False, False, False, False, True, True, False, True, True]
-    np.testing.assert_array_equal(r.values, [[11, 12], [21, 22]])
-
-
-def test_output_length_examples():
-    assert pooling.output_length(5, 2, 2, 0, 0, 1, False) == 2
-    assert pooling.output_length(5, 2, 2, 0, 0, 1, True) == 3
-    # L=3, k=2, s=2, p=1: ceil(3 / 2) + 1 = 3, but the third window would start at
-    # 2 * 2 - 1 = 3, in the right padding: dropped.
-    assert pooling.output_length(3, 2, 2, 1, 1, 1, True) == 2
-    assert pooling.output_length(3, 2, 2, 1, 1, 1, False) == 2
-    assert pooling.output_length(5, 3, 2, 1, 1, 2, False) == 2
+# --- sweep (window geometry: test_geometry.py) ---------------------------------------------------
 
 
 def test_sweep_of_a_2x2_max():

@@ -40,7 +40,7 @@ def encode(image, fmt, **options):
     return buffer.getvalue()
 
 
-def coords(height, width):
+def position_pixels(height, width):
     """RGB pixels that spell out their own position: (16 * row, 16 * col, 100)."""
     rows, cols = np.indices((height, width))
     return np.stack([16 * rows, 16 * cols, np.full_like(rows, 100)], axis=-1).astype(np.uint8)
@@ -68,7 +68,7 @@ LOSSLESS = {"PNG": {}, "WEBP": {"lossless": True}, "GIF": {}, "BMP": {}, "TIFF":
 
 @pytest.mark.parametrize("fmt", ALLOWED_FORMATS)
 def test_every_allowed_format_round_trips(fmt):
-    pixels = coords(8, 12)  # 96 colours: a GIF palette holds them all
+    pixels = position_pixels(8, 12)  # 96 colours: a GIF palette holds them all
     loaded = decode_image(encode(Image.fromarray(pixels), fmt, **LOSSLESS.get(fmt, {"quality": 95})))
     assert isinstance(loaded, LoadedImage)
     assert (loaded.format, loaded.original_size, loaded.notes) == (fmt, (12, 8), ())
@@ -80,7 +80,7 @@ def test_every_allowed_format_round_trips(fmt):
 
 
 def test_loaded_image_is_frozen_and_read_only():
-    loaded = decode_image(encode(Image.fromarray(coords(2, 2)), "PNG"))
+    loaded = decode_image(encode(Image.fromarray(position_pixels(2, 2)), "PNG"))
     assert not loaded.pixels.flags.writeable
     with pytest.raises(ValueError, match="read-only"):
         loaded.pixels[0, 0, 0] = 1
@@ -90,8 +90,8 @@ def test_loaded_image_is_frozen_and_read_only():
 
 @pytest.mark.parametrize("kind", [bytes, bytearray, memoryview])
 def test_accepts_any_bytes_like(kind):
-    data = encode(Image.fromarray(coords(2, 3)), "PNG")
-    np.testing.assert_array_equal(decode_image(kind(data)).pixels, coords(2, 3))
+    data = encode(Image.fromarray(position_pixels(2, 3)), "PNG")
+    np.testing.assert_array_equal(decode_image(kind(data)).pixels, position_pixels(2, 3))
 
 
 @pytest.mark.parametrize(
@@ -112,7 +112,7 @@ def test_animated_files_give_their_first_frame(fmt, options, note):
 
 @pytest.mark.parametrize(("orientation", "quarter_turns"), [(3, 2), (6, -1), (8, 1)])
 def test_exif_orientation_turns_the_image_upright(orientation, quarter_turns):
-    pixels = coords(2, 3)
+    pixels = position_pixels(2, 3)
     exif = Image.Exif()
     exif[0x0112] = orientation
     loaded = decode_image(encode(Image.fromarray(pixels), "PNG", exif=exif))
@@ -125,8 +125,8 @@ def test_exif_orientation_turns_the_image_upright(orientation, quarter_turns):
 def test_upright_or_invalid_orientation_changes_nothing(orientation):
     exif = Image.Exif()
     exif[0x0112] = orientation
-    loaded = decode_image(encode(Image.fromarray(coords(2, 3)), "PNG", exif=exif))
-    np.testing.assert_array_equal(loaded.pixels, coords(2, 3))
+    loaded = decode_image(encode(Image.fromarray(position_pixels(2, 3)), "PNG", exif=exif))
+    np.testing.assert_array_equal(loaded.pixels, position_pixels(2, 3))
     assert loaded.notes == ()
 
 
@@ -171,9 +171,9 @@ def test_palette_transparency_is_composited_on_white(fmt):
 
 
 def test_opaque_alpha_changes_nothing_and_says_nothing():
-    rgba = np.dstack([coords(3, 3), np.full((3, 3), 255, np.uint8)])
+    rgba = np.dstack([position_pixels(3, 3), np.full((3, 3), 255, np.uint8)])
     loaded = decode_image(encode(Image.fromarray(rgba), "PNG"))
-    np.testing.assert_array_equal(loaded.pixels, coords(3, 3))
+    np.testing.assert_array_equal(loaded.pixels, position_pixels(3, 3))
     assert loaded.notes == ()
 
 
@@ -368,7 +368,7 @@ def test_pixels_must_be_rgb_uint8(pixels):
 
 
 def test_to_planes_rgb_and_single_channels():
-    pixels = coords(3, 5)
+    pixels = position_pixels(3, 5)
     planes = to_planes(pixels)
     assert planes.shape == (3, 3, 5) and planes.dtype == np.uint8 and planes.flags.c_contiguous
     assert planes[0, 2, 4] == 32 and planes[1, 2, 4] == 64 and planes[2, 2, 4] == 100
@@ -392,7 +392,7 @@ def test_to_planes_gray_extremes():
 
 def test_to_planes_rejects_unknown_colour():
     with pytest.raises(ValueError, match=r"color \('grey'\) must be one of 'rgb', 'gray', 'red', 'green', 'blue'"):
-        to_planes(coords(2, 2), "grey")
+        to_planes(position_pixels(2, 2), "grey")
 
 
 # -- typed and random grids --------------------------------------------------------------------

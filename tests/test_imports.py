@@ -169,3 +169,31 @@ def test_a_layer_loads_only_what_it_may(layer):
 
 def test_import_pooling_loads_numpy_only():
     assert loaded_after_import("pooling") == {"numpy"}
+
+
+def private_names_imported(path):
+    """``module: name`` of every ``_name`` that ``path`` imports from another module (dunders aside)."""
+    tree = ast.parse(path.read_text())
+    return sorted(f"{'.' * node.level}{node.module or ''}: {alias.name}" for node in ast.walk(tree)
+                  if isinstance(node, ast.ImportFrom)
+                  for alias in node.names if alias.name.startswith("_") and not alias.name.startswith("__"))
+
+
+@pytest.mark.parametrize("path", [p for p in source_files() if layer_of(p) == "pooling"],
+                         ids=lambda p: str(p.relative_to(REPO)))
+def test_the_core_reaches_no_private_name_across_modules(path):
+    # What modules share is a named internal API (e.g. _checks.float_dtype, _engine.flat_indices), not a _name.
+    assert private_names_imported(path) == []
+
+
+def test_the_window_geometry_does_not_depend_on_the_thread_pool():
+    modules = {module_name(p): p for p in source_files() if layer_of(p) == "pooling"}
+    reached, todo = set(), ["pooling.geometry"]
+    while todo:
+        m = todo.pop()
+        if m in reached or m not in modules:
+            continue
+        reached.add(m)
+        todo.extend(t for t in module_imports(modules[m]) if t != "pooling")
+    assert "pooling._fast" not in reached and "pooling._engine" not in reached
+    assert reached == {"pooling.geometry", "pooling._checks"}

@@ -1,4 +1,10 @@
-"""Tests of ``pooling.shift_invariance``, ``shift_grid`` and ``pooled_values``."""
+"""Tests of ``pooling.shift_invariance``, ``shift_grid``, ``pooled_values``, ``compare_shift`` and ``ShiftTest``.
+
+The first tests pin the raw cell-for-cell comparison (``aligned=False``); the default, aligned one is the
+Shift invariance page's :class:`ShiftTest`, tested below.
+"""
+
+import functools
 
 import numpy as np
 import pytest
@@ -8,6 +14,8 @@ from hypothesis import strategies as st
 
 import pooling
 from pooling.analysis.invariance import ShiftTest, aligned_shift_invariance, compare_shift
+
+raw_shift_invariance = functools.partial(pooling.shift_invariance, aligned=False)
 
 
 def dot(h=8, w=8, at=(2, 2)):
@@ -42,7 +50,7 @@ def test_shift_grid_is_row_major():
 )
 def test_no_shift_changes_nothing(mode, pool_args):
     x = np.random.default_rng(0).random((2, 9, 10))
-    rep = pooling.shift_invariance(x, [(0, 0)], mode, **pool_args)
+    rep = raw_shift_invariance(x, [(0, 0)], mode, **pool_args)
     assert rep.unchanged.tolist() == [1.0]
     assert rep.mean_abs_change.tolist() == [0.0]
     assert rep.shifts.tolist() == [[0, 0]]
@@ -50,14 +58,14 @@ def test_no_shift_changes_nothing(mode, pool_args):
 
 def test_a_dot_moving_within_its_window_leaves_max_unchanged():
     # The dot at (2, 2) sits in the window of rows 2-3, cols 2-3; shifts of +1 keep it there.
-    rep = pooling.shift_invariance(dot(), [(0, 1), (1, 0), (1, 1)], "max", kernel_size=2)
+    rep = raw_shift_invariance(dot(), [(0, 1), (1, 0), (1, 1)], "max", kernel_size=2)
     assert rep.unchanged.tolist() == [1.0, 1.0, 1.0]
     assert rep.mean_abs_change.tolist() == [0.0, 0.0, 0.0]
 
 
 def test_a_dot_crossing_a_window_border_changes_max():
     # Shifts of -1 or +2 move the dot to a neighbouring window: 2 of the 16 outputs change.
-    rep = pooling.shift_invariance(dot(), [(0, -1), (-1, 0), (0, 2), (2, 2)], "max", kernel_size=2)
+    rep = raw_shift_invariance(dot(), [(0, -1), (-1, 0), (0, 2), (2, 2)], "max", kernel_size=2)
     assert rep.unchanged.tolist() == [0.875, 0.875, 0.875, 0.875]
     assert rep.mean_abs_change.tolist() == [2 / 16] * 4
 
@@ -65,7 +73,7 @@ def test_a_dot_crossing_a_window_border_changes_max():
 def test_the_shift_is_circular():
     # The dot at (0, 7) shifted right by 1 wraps to (0, 0): a different window.
     x = dot(at=(0, 7))
-    rep = pooling.shift_invariance(x, [(0, 1)], "max", kernel_size=2)
+    rep = raw_shift_invariance(x, [(0, 1)], "max", kernel_size=2)
     assert rep.unchanged.tolist() == [0.875]
     moved = pooling.pooled_values(np.roll(x, 1, axis=1), "max", kernel_size=2)
     assert moved[0, 0] == 1.0 and moved[0, 3] == 0.0
@@ -73,7 +81,7 @@ def test_the_shift_is_circular():
 
 def test_global_max_is_invariant_to_every_circular_shift():
     x = np.random.default_rng(1).random((3, 7, 9))
-    rep = pooling.shift_invariance(x, pooling.shift_grid(3), "global-max")
+    rep = raw_shift_invariance(x, pooling.shift_grid(3), "global-max")
     assert (rep.unchanged == 1.0).all()
     assert (rep.mean_abs_change == 0.0).all()
 
@@ -82,8 +90,8 @@ def test_blurmax_is_more_shift_stable_than_max():
     shifts = pooling.shift_grid(3)
     moved = np.any(shifts != 0, axis=1)
     for x in (np.random.default_rng(0).random((32, 32)), smooth_noise(1)):
-        plain = pooling.shift_invariance(x, shifts, "max", kernel_size=2)
-        blur = pooling.shift_invariance(x, shifts, "blurmax", kernel_size=2, stride=2)
+        plain = raw_shift_invariance(x, shifts, "max", kernel_size=2)
+        blur = raw_shift_invariance(x, shifts, "blurmax", kernel_size=2, stride=2)
         assert blur.mean_abs_change[moved].mean() < 0.8 * plain.mean_abs_change[moved].mean()
 
 
@@ -93,7 +101,7 @@ def test_blurmax_stability_is_more_than_a_smaller_spread():
     x = smooth_noise(2)
     ratios = []
     for mode, args in (("max", {"kernel_size": 2}), ("blurmax", {"kernel_size": 2, "stride": 2})):
-        rep = pooling.shift_invariance(x, shifts, mode, **args)
+        rep = raw_shift_invariance(x, shifts, mode, **args)
         ratios.append(rep.mean_abs_change.mean() / pooling.pooled_values(x, mode, **args).std())
     assert ratios[1] < ratios[0]
 
@@ -101,14 +109,14 @@ def test_blurmax_stability_is_more_than_a_smaller_spread():
 def test_nan_in_the_same_place_counts_as_unchanged():
     x = np.ones((4, 4))
     x[0, 0] = np.nan
-    rep = pooling.shift_invariance(x, [(0, 0), (0, 1)], "max", kernel_size=2)
+    rep = raw_shift_invariance(x, [(0, 0), (0, 1)], "max", kernel_size=2)
     assert rep.unchanged.tolist() == [1.0, 1.0]  # (0, 1) stays in the top-left window
     assert rep.mean_abs_change.tolist() == [0.0, 0.0]
 
 
 def test_one_shift_pair_and_channels():
     x = np.stack([dot(), dot(at=(5, 5))])
-    rep = pooling.shift_invariance(x, (0, 1), "max", kernel_size=2)
+    rep = raw_shift_invariance(x, (0, 1), "max", kernel_size=2)
     # Channel 0's dot stays in its window; channel 1's (5, 5) -> (5, 6) crosses: 2 of 32 outputs change.
     assert rep.shifts.tolist() == [[0, 1]]
     assert rep.unchanged.tolist() == [30 / 32]
@@ -125,11 +133,35 @@ def test_pooled_values_dispatch():
     )
 
 
-def test_bad_input_and_mode():
+@pytest.mark.parametrize("aligned", [True, False])
+def test_bad_input_and_mode(aligned):
     with pytest.raises(TypeError, match="x has dtype bool"):
-        pooling.shift_invariance(np.ones((4, 4), bool), [(0, 1)], "max", kernel_size=2)
+        pooling.shift_invariance(np.ones((4, 4), bool), [(0, 1)], "max", aligned=aligned, kernel_size=2)
     with pytest.raises(ValueError, match=r"mode \('median'\) must be one of"):
-        pooling.shift_invariance(np.ones((4, 4)), [(0, 1)], "median", kernel_size=2)
+        pooling.shift_invariance(np.ones((4, 4)), [(0, 1)], "median", aligned=aligned, kernel_size=2)
+    with pytest.raises(TypeError, match=r"aligned \(1\) must be True or False"):
+        pooling.shift_invariance(np.ones((4, 4)), [(0, 1)], "max", aligned=1, kernel_size=2)
+
+
+@pytest.mark.parametrize(
+    ("mode", "args"),
+    [("max", {"kernel_size": 2}), ("avg", {"kernel_size": 3, "stride": 2, "padding": 1}),
+     ("blurmax", {"kernel_size": 2, "stride": 2}), ("stochastic", {"kernel_size": 2, "train": False})],
+)
+def test_the_public_function_computes_what_the_page_shows(mode, args):
+    x = smooth_noise(3, size=16)
+    shifts = pooling.shift_grid(2)
+    rep = pooling.shift_invariance(x, shifts, mode, **args)
+    page = ShiftTest.of(x, mode, **args).report(shifts)  # pages/shift_invariance.py's chart
+    np.testing.assert_array_equal(rep.unchanged, page.unchanged)
+    np.testing.assert_array_equal(rep.mean_abs_change, page.mean_abs_change)
+
+
+def test_global_pooling_is_compared_as_it_is():
+    x = np.random.default_rng(1).random((3, 7, 9))
+    rep = pooling.shift_invariance(x, pooling.shift_grid(1), "global-avg")
+    raw = raw_shift_invariance(x, pooling.shift_grid(1), "global-avg")
+    np.testing.assert_array_equal(rep.unchanged, raw.unchanged)
 
 
 # --- compare_shift and aligned_shift_invariance: the output moved back by whole cells ----------------------

@@ -9,8 +9,7 @@ from unittest import mock
 
 import numpy as np
 import pytest
-from helpers import coords as _coords
-from helpers import hypothesis_settings
+from helpers import coords, hypothesis_settings
 from hypothesis import event, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -21,11 +20,6 @@ from pooling.analysis import loss as loss_module
 from pooling.unpool import scatter_add
 
 SETTINGS = hypothesis_settings(50)
-
-
-def coords(h, w):
-    """``10 * i + j`` as float64."""
-    return _coords(h, w, np.float64)
 
 
 def covering_windows(x, kernel_size, **geometry):
@@ -62,7 +56,7 @@ def planes(min_side=3):
 
 
 def test_reconstruct_selecting_is_the_unpooling():
-    r = pooling.pool2d(coords(4, 4), "max", 2)
+    r = pooling.pool2d(coords(4, 4, np.float64), "max", 2)
     expected = [[0, 0, 0, 0], [0, 11, 0, 13], [0, 0, 0, 0], [0, 31, 0, 33]]
     assert pooling.reconstruct(r).tolist() == expected
     assert pooling.reconstruct(r).dtype == np.float64
@@ -77,14 +71,14 @@ def test_reconstruct_average_fills_each_window():
 
 def test_reconstruct_overlapping_average_by_hand():
     # Outputs of 2x2 windows at stride 1 on 10 i + j (3x3): 5.5, 6.5 / 15.5, 16.5.
-    r = pooling.pool2d(coords(3, 3), "avg", 2, stride=1)
+    r = pooling.pool2d(coords(3, 3, np.float64), "avg", 2, stride=1)
     assert r.values.tolist() == [[5.5, 6.5], [15.5, 16.5]]
     # Corners see one window, edges two, the centre all four.
     assert pooling.reconstruct(r).tolist() == [[5.5, 6.0, 6.5], [10.5, 11.0, 11.5], [15.5, 16.0, 16.5]]
 
 
 def test_reconstruct_leaves_uncovered_cells_at_zero():
-    r = pooling.pool2d(coords(5, 5) + 1, "avg", 2, stride=3)
+    r = pooling.pool2d(coords(5, 5, np.float64) + 1, "avg", 2, stride=3)
     recon = pooling.reconstruct(r)
     assert (recon[2, :] == 0).all() and (recon[:, 2] == 0).all()
     assert recon[0, 0] == r.values[0, 0] and recon[4, 4] == r.values[1, 1]
@@ -104,7 +98,7 @@ def test_reconstruct_average_is_the_mean_of_covering_outputs(x, geometry):
 
 
 def test_reconstruct_adaptive_and_fractional():
-    x = coords(5, 5)
+    x = coords(5, 5, np.float64)
     adaptive = pooling.adaptive_pool2d(x, "avg", 2)  # windows 0..2 and 2..4 share row/col 2
     recon = pooling.reconstruct(adaptive)
     v = adaptive.values
@@ -156,14 +150,14 @@ def test_overlapping_windows_reuse_a_peak():
 
 def test_overlapping_windows_on_coordinates():
     # 3x3 windows at stride 1 on 10 i + j: each max is its window's bottom-right cell, used once.
-    survival = pooling.survival_map(pooling.pool2d(coords(5, 5), "max", 3, stride=1))
+    survival = pooling.survival_map(pooling.pool2d(coords(5, 5, np.float64), "max", 3, stride=1))
     expected = np.zeros((5, 5), np.int64)
     expected[2:, 2:] = 1
     np.testing.assert_array_equal(survival, expected)
 
 
 def test_stride_above_kernel_leaves_zeros():
-    x = coords(5, 5)
+    x = coords(5, 5, np.float64)
     for mode in ("max", "avg"):
         survival = pooling.survival_map(pooling.pool2d(x, mode, 2, stride=3))
         assert (survival[2, :] == 0).all() and (survival[:, 2] == 0).all()
@@ -173,7 +167,7 @@ def test_stride_above_kernel_leaves_zeros():
 
 def test_survival_of_average_with_padding_counts_in_bounds_cells():
     # 3x3 windows, stride 1, padding 1 on 3x3: cell (r, c) is covered by the windows centred next to it.
-    survival = pooling.survival_map(pooling.pool2d(coords(3, 3), "avg", 3, stride=1, padding=1))
+    survival = pooling.survival_map(pooling.pool2d(coords(3, 3, np.float64), "avg", 3, stride=1, padding=1))
     assert survival.tolist() == [[4, 6, 4], [6, 9, 6], [4, 6, 4]]
 
 
@@ -181,7 +175,7 @@ def test_survival_of_average_with_padding_counts_in_bounds_cells():
 
 
 def test_information_loss_of_max_by_hand():
-    x = coords(4, 4)
+    x = coords(4, 4, np.float64)
     loss = pooling.information_loss(pooling.pool2d(x, "max", 2))
     kept = np.zeros((4, 4), bool)
     kept[[1, 1, 3, 3], [1, 3, 1, 3]] = True
@@ -214,7 +208,7 @@ def test_information_loss_data_range():
 
 
 @pytest.mark.parametrize(("mode", "options"), [("max", {}), ("min", {}), ("avg", {}), ("mixed", {"alpha": 1.0})])
-@pytest.mark.parametrize("x", [coords(3, 4) - 17, np.random.default_rng(0).standard_normal((2, 5, 3))])
+@pytest.mark.parametrize("x", [coords(3, 4, np.float64) - 17, np.random.default_rng(0).standard_normal((2, 5, 3))])
 def test_identity_pooling_loses_nothing(mode, options, x):
     loss = pooling.information_loss(pooling.pool2d(x, mode, 1, **options))
     assert loss.kept_fraction == 1.0
@@ -226,14 +220,14 @@ def test_identity_pooling_loses_nothing(mode, options, x):
 
 def test_identity_mixed_pooling_loses_only_rounding():
     # 0.3 * x + 0.7 * x need not round back to x exactly.
-    x = coords(3, 4) - 17
+    x = coords(3, 4, np.float64) - 17
     loss = pooling.information_loss(pooling.pool2d(x, "mixed", 1, alpha=0.3))
     assert loss.kept_fraction == 1.0
     assert loss.loss_map.max() <= 4 * np.finfo(np.float64).eps * np.abs(x).max()
 
 
 def test_information_loss_ignores_nan_cells_in_mse():
-    x = coords(2, 4)
+    x = coords(2, 4, np.float64)
     x[0, 0] = np.nan
     loss = pooling.information_loss(pooling.pool2d(x, "max", 2))
     assert np.isnan(loss.loss_map[0, 0])
@@ -258,7 +252,7 @@ def test_information_loss_carries_the_reconstruction_and_survival(x, geometry):
 
 def test_reused_fraction_by_hand():
     # 3 x 3 windows at stride 1 on a 4 x 4 ramp: every window's max is its bottom-right cell.
-    loss = pooling.information_loss(pooling.pool2d(coords(4, 4), "max", 3, stride=1))
+    loss = pooling.information_loss(pooling.pool2d(coords(4, 4, np.float64), "max", 3, stride=1))
     assert loss.survival.tolist() == [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 1, 1], [0, 0, 1, 1]]
     assert loss.reused_fraction == 0.0 and loss.kept_fraction == 0.25
     loss = pooling.information_loss(pooling.pool2d(np.array([[0.0, 9.0, 0.0]]), "max", (1, 2), stride=1))
@@ -346,7 +340,7 @@ def test_fast_routes_equal_the_general_route(r, tile_bytes):
     event(f"{r.mode}, {'selecting' if r.selecting else 'weighting'}, {r.input.dtype}")
     event(f"windows overlap: {bool((pooling.survival_map(r) > 1).any())}")
     # Small tiles split the rows into many tiles, so tile edges are exercised too.
-    with mock.patch.object(loss_module, "_TILE_BYTES", tile_bytes), np.errstate(all="ignore"):
+    with mock.patch.object(pooling._tiles, "TILE_BYTES", tile_bytes), np.errstate(all="ignore"):
         recon, counts = loss_module._reconstruct_and_count(r)
         expected_recon, expected_counts = general_route(r)
         loss = pooling.information_loss(r)
@@ -386,7 +380,7 @@ def test_adaptive_and_fractional_results_take_the_general_route(mode):
 def test_photo_sized_uint8_loss_equals_the_general_route(mode, k, s):
     # The case the Information loss page runs: a uint8 photo, many tiles, windows that overlap at k=3.
     x = np.random.default_rng(5).integers(0, 256, (3, 203, 311), dtype=np.uint8)
-    r = pooling.pool2d(x, mode, k, s)
+    r = pooling.pool2d(x, mode, k, stride=s)
     loss = pooling.information_loss(r, data_range=255)
     loss_map, recon, counts, mse = brute_information_loss(r)
     np.testing.assert_array_equal(loss.reconstruction, recon)
@@ -435,7 +429,8 @@ def test_psnr_by_kernel_by_hand():
     assert out["avg"][0] == pytest.approx(10 * math.log10(255**2 / (60 / 8)))
 
 
-@pytest.mark.parametrize("x", [coords(7, 9), np.random.default_rng(2).integers(0, 256, (3, 11, 10), np.uint8),
+@pytest.mark.parametrize("x", [coords(7, 9, np.float64),
+                               np.random.default_rng(2).integers(0, 256, (3, 11, 10), np.uint8),
                                np.where(np.random.default_rng(3).random((2, 8, 8)) < 0.4, 0.0, 5.0)])
 def test_psnr_by_kernel_equals_information_loss_for_every_mode(x):
     kernels = range(1, min(x.shape[-2:]) + 1)
@@ -455,7 +450,7 @@ def test_psnr_by_kernel_equals_information_loss_on_random_planes(x):
 
 
 def test_psnr_by_kernel_refuses_bad_input():
-    x = coords(4, 4)
+    x = coords(4, 4, np.float64)
     with pytest.raises(ValueError, match=r"kernels \(\[2, 5\]\) must be a non-empty list of ints from 1 to min"):
         pooling.analysis.loss.psnr_by_kernel(x, kernels=[2, 5])
     with pytest.raises(ValueError, match=r"modes \(\['median'\]\) must be a non-empty list from"):

@@ -149,7 +149,7 @@ def test_a_kernel_too_big_for_fractional_is_named_and_the_others_run():
     at.number_input(key="kernel_h").set_value(4).run()
     at.number_input(key="kernel_w").set_value(4).run()
     assert any("does not fit the input" in w.value.replace("\\", "") for w in at.warning)
-    np.testing.assert_allclose(z(at, "alt_chart_max"), pool2d(grid_from_text(DEFAULT_GRID), "max", 4, 2).values)
+    np.testing.assert_allclose(z(at, "alt_chart_max"), pool2d(grid_from_text(DEFAULT_GRID), "max", 4, stride=2).values)
 
 
 def test_the_lp_and_fractional_cards_carry_their_fine_print(photo_page):

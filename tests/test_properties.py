@@ -7,7 +7,6 @@ keep no example database, so the suite is deterministic.
 import math
 
 import numpy as np
-import pytest
 from helpers import hypothesis_settings
 from hypothesis import HealthCheck, assume, given
 from hypothesis import strategies as st
@@ -257,33 +256,3 @@ def test_stochastic_eval_is_the_probability_weighted_mean(x, geometry):
     np.testing.assert_allclose(r.values, expected, rtol=32 * float(np.finfo(r.values.dtype).eps))
     np.testing.assert_allclose((r.weights * taps).sum(-1), expected, rtol=1e-12)
     assert (r.values >= 0).all()
-
-
-@SETTINGS
-@given(length=st.integers(1, 40), kernel=st.integers(1, 6), stride=st.integers(1, 6), dilation=st.integers(1, 3),
-       data=st.data(), ceil_mode=st.booleans())
-def test_output_size_formula(length, kernel, stride, dilation, data, ceil_mode):
-    padding = data.draw(st.integers(0, kernel // 2))
-    numerator = length + 2 * padding - dilation * (kernel - 1) - 1
-    if ceil_mode:
-        expected = math.ceil(numerator / stride) + 1
-        if (expected - 1) * stride >= length + padding:
-            expected -= 1
-    else:
-        expected = math.floor(numerator / stride) + 1
-    assert pooling.output_length(length, kernel, stride, padding, padding, dilation, ceil_mode) == expected
-    x = np.zeros((1, length))
-    settings_ = dict(kernel_size=(1, kernel), stride=(1, stride), padding=(0, padding),
-                     dilation=(1, dilation), ceil_mode=ceil_mode)
-    if expected < 1:
-        with pytest.raises(ValueError, match="output width would be"):
-            pooling.pool2d(x, "max", **settings_)
-        return
-    try:
-        r = pooling.pool2d(x, "max", **settings_)
-    except ValueError as err:
-        assert "holds only padding" in str(err)
-        return
-    assert r.values.shape == (1, expected)
-    same = pooling.pool2d(x, "avg", kernel_size=(1, kernel), stride=(1, stride), padding="same")
-    assert same.values.shape == (1, math.ceil(length / stride))

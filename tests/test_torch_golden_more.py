@@ -1,45 +1,45 @@
 """Replay PyTorch's adaptive, fractional and backward results (recorded by make_torch_golden_more.py).
 
-Needs numpy only: the recordings stand in for PyTorch in CI.
+Needs numpy only: the recordings (in the format of ``tests/golden.py``) stand in for PyTorch in CI.
 """
 
 import pathlib
 
 import numpy as np
 import pytest
+from golden import read_golden
+from make_torch_golden_more import DTYPES, KINDS
 
 import pooling
 
 GOLDEN = pathlib.Path(__file__).parent / "data" / "torch_golden_more.npz"
-with np.load(GOLDEN) as _data:
-    DATA = {key: _data[key] for key in _data.files}
-KINDS = [str(k) for k in DATA["kinds"]]
+CASES, TORCH_VERSION = read_golden(GOLDEN)
 
 
-def get(n, name):
-    return DATA[f"c{n}_{name}"]
-
-
-@pytest.mark.parametrize("n", range(int(DATA["count"])))
+@pytest.mark.parametrize("n", range(len(CASES)))
 def test_matches_torch(n):
-    x, args = get(n, "x"), [int(a) for a in get(n, "args")]
-    kind = KINDS[args[0]]
+    c = CASES[n]
+    x, kind = c["x"].astype(DTYPES[c["dtype"]]), KINDS[c["kind"]]
     if kind == "adaptive-max":
-        r = pooling.adaptive_pool2d(x, "max", tuple(args[1:3]))
-        np.testing.assert_array_equal(r.values, get(n, "values"))
-        np.testing.assert_array_equal(r.indices, get(n, "indices"))
+        r = pooling.adaptive_pool2d(x, "max", (c["oh"], c["ow"]))
+        np.testing.assert_array_equal(r.values, c["values"])
+        np.testing.assert_array_equal(r.indices, c["indices"])
     elif kind == "adaptive-avg":
-        r = pooling.adaptive_pool2d(x, "avg", tuple(args[1:3]))
-        if args[1:3] == [1, 1]:  # torch uses mean(): another summation order, within an ulp
-            np.testing.assert_allclose(r.values, get(n, "values"), rtol=2e-7)
+        r = pooling.adaptive_pool2d(x, "avg", (c["oh"], c["ow"]))
+        if (c["oh"], c["ow"]) == (1, 1):  # torch uses mean(): another summation order, within an ulp
+            np.testing.assert_allclose(r.values, c["values"], rtol=2e-7)
         else:
-            np.testing.assert_array_equal(r.values, get(n, "values"))
+            np.testing.assert_array_equal(r.values, c["values"])
     elif kind == "fractional":
-        kh, kw, oh, ow = args[1:]
-        r = pooling.fractional_max_pool2d(x, (kh, kw), output_size=(oh, ow), samples=get(n, "samples"))
-        np.testing.assert_array_equal(r.values, get(n, "values"))
-        np.testing.assert_array_equal(r.indices, get(n, "indices"))
+        r = pooling.fractional_max_pool2d(x, (c["kh"], c["kw"]), output_size=(c["oh"], c["ow"]),
+                                          samples=c["samples"])
+        np.testing.assert_array_equal(r.values, c["values"])
+        np.testing.assert_array_equal(r.indices, c["indices"])
     else:
-        k, s, p = args[1:]
-        r = pooling.pool2d(x, kind.split("-")[1], k, s, p)
-        np.testing.assert_allclose(pooling.pool_backward(r, get(n, "grad_out")), get(n, "grad_in"), atol=1e-12)
+        r = pooling.pool2d(x, kind.split("-")[1], c["k"], stride=c["s"], padding=c["p"])
+        np.testing.assert_allclose(pooling.pool_backward(r, c["grad_out"]), c["grad_in"], atol=1e-12)
+
+
+def test_the_recordings_cover_every_kind():
+    assert TORCH_VERSION.startswith("2.") and len(CASES) == 60 * len(KINDS)
+    assert {KINDS[c["kind"]] for c in CASES} == set(KINDS)

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..pool import pool2d
 from ..result import PoolResult
+from .ranges import finite_range
 
 __all__ = [
     "INDEX_DTYPE",
@@ -249,7 +250,8 @@ def shared_value_range(planes, outputs):
     Returns
     -------
     (float, float)
-        ``lo < hi``.
+        ``lo < hi``: :func:`pooling.analysis.ranges.finite_range`, whose flat
+        values ``v`` give ``(v, v + 1)``.
 
     Examples
     --------
@@ -260,24 +262,9 @@ def shared_value_range(planes, outputs):
     (-2.0, 5.0)
     """
     planes = np.asarray(planes)
-    # A photo's scale is 0-255 whatever it holds; min and max per array, never a float copy of a big photo.
-    arrays = [np.asarray(o) for o in outputs] + ([] if planes.dtype == np.uint8 else [planes])
-    ends = [(0.0, 255.0)] if planes.dtype == np.uint8 else []
-    for a in arrays:
-        if a.size and a.dtype.kind in "iuf":
-            lo, hi = a.min(), a.max()
-            if np.isfinite(lo) and np.isfinite(hi):  # no NaN, no infinity: the finite ends, without a filtered copy
-                ends.append((float(lo), float(hi)))
-                continue
-        finite = a if a.dtype.kind in "iu" else a[np.isfinite(a)]
-        if finite.size:
-            ends.append((float(finite.min()), float(finite.max())))
-    if not ends:
-        return 0.0, 1.0
-    lo, hi = min(e[0] for e in ends), max(e[1] for e in ends)
-    # A flat input still gets a span, for a scale and a unit: 1, or the next float above 1e16 and up, where
-    # lo + 1 == lo and a zero span would make every change 0 / 0.
-    return (lo, hi) if hi > lo else (lo, max(lo + 1.0, float(np.nextafter(lo, np.inf))))
+    if planes.dtype == np.uint8:  # a photo's scale is 0-255 whatever it holds
+        return finite_range(*outputs, cover=(0.0, 255.0))
+    return finite_range(planes, *outputs)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ import numpy as np
 
 from pooling.conv import stage_weights
 
-from ..antialias import _window_max, antialiased_max_pool2d
+from .._engine import dense_window_max
+from ..antialias import antialiased_max_pool2d
 from ..conv import conv2d, relu
 from ..geometry import regular_grid
 from ..pool import pool2d
@@ -169,7 +170,7 @@ def detection_sources(result, threshold, *, offset=0):
             flat = np.unique(indices[values > threshold])
             out.append((flat // width + offset, flat % width + offset))
         return out
-    # Only the detections' indices, from their tap numbers: what WindowGrid.flat_indices does for every cell.
+    # Only the detections' indices, from their tap numbers: what _engine.flat_indices does for every cell.
     rows, cols, kw = result.grid.rows.positions, result.grid.cols.positions, result.grid.cols.n_taps
     for values, taps in zip(result.values.reshape(-1, *hw), result.tap.reshape(-1, *hw)):
         i, j = np.nonzero(values > threshold)
@@ -384,7 +385,7 @@ def unbiased_pooling(responses, mode, **pool_args):
     else:
         # antialiased_max_pool2d's first stage, its windows checked as it checks them.
         grid = regular_grid(flat.shape[1:], pool_args.get("kernel_size", 2), stride=1)
-        values = _window_max(flat, grid.kernel)
+        values = dense_window_max(flat, grid.kernel)
     return values.reshape(*r.shape[:-2], *values.shape[-2:])
 
 

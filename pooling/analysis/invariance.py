@@ -63,22 +63,33 @@ class ShiftReport:
     mean_abs_change: np.ndarray
 
 
-def shift_invariance(x, shifts, mode="max", **pool_args):
-    """Pool ``x`` and ``x`` shifted by each ``(dy, dx)``; compare the outputs cell by cell.
+def shift_invariance(x, shifts, mode="max", *, aligned=True, **pool_args):
+    """Pool ``x`` and ``x`` shifted by each ``(dy, dx)``; the share of outputs unchanged and the mean change.
 
-    The shift is circular (``np.roll``), so the input keeps its size and
-    the outputs line up cell for cell. A pooling is invariant to a shift
-    only where the fraction unchanged is 1.
+    By default this is exactly what the Shift invariance page shows: the
+    shifted output is first moved back by the whole cells the shift moved
+    it (:func:`aligned_shift_invariance`, through the page's own
+    :class:`ShiftTest`), so only the shift's phase within the stride counts.
+    ``aligned=False`` compares the outputs cell for cell as they are.
 
     Parameters
     ----------
     x : (H, W) or (C, H, W) array_like
     shifts : (N, 2) array_like of int
-        See :func:`shift_grid`.
+        See :func:`shift_grid`. The shift is circular (``np.roll``), so the
+        input keeps its size.
     mode : str, optional
         Any mode of :func:`pooled_values`.
+    aligned : bool, optional
+        Keyword only. True: undo whole-cell moves and compare fair pairs
+        only (see :func:`compare_shift`). False: compare every output cell
+        with the same cell of the unshifted output, so a shift by a whole
+        stride counts as a change. Global pooling has no stride to align
+        by, and its one window holds the whole (circularly shifted) image:
+        it is always compared as with ``aligned=False``.
     **pool_args
-        Passed on (e.g. ``kernel_size=2``).
+        Keyword arguments of :func:`pooling.pool2d` (e.g. ``kernel_size=2``),
+        or of :func:`pooling.antialiased_max_pool2d` for ``"blurmax"``.
 
     Returns
     -------
@@ -88,10 +99,15 @@ def shift_invariance(x, shifts, mode="max", **pool_args):
     --------
     >>> import numpy as np
     >>> x = np.zeros((8, 8)); x[2, 2] = 1.0
-    >>> rep = shift_invariance(x, [(0, 0), (0, 1), (0, 2)], "max", kernel_size=2)
-    >>> rep.unchanged.tolist()
+    >>> shift_invariance(x, [(0, 0), (0, 1), (0, 2)], "max", kernel_size=2).unchanged.tolist()
+    [1.0, 1.0, 1.0]
+    >>> shift_invariance(x, [(0, 0), (0, 1), (0, 2)], "max", aligned=False, kernel_size=2).unchanged.tolist()
     [1.0, 1.0, 0.875]
     """
+    if not isinstance(aligned, (bool, np.bool_)):
+        raise TypeError(f"aligned ({aligned!r}) must be True or False")
+    if aligned and not (isinstance(mode, str) and mode.startswith("global-")):
+        return aligned_shift_invariance(x, shifts, mode, **pool_args)
     planes, _ = check_input(x)
     shifts = np.asarray(shifts, dtype=np.int64).reshape(-1, 2)
     base = pooled_values(planes, mode, **pool_args).astype(np.float64)
@@ -408,6 +424,9 @@ def compare_shift(x, shift, mode="max", **pool_args):
 
 def aligned_shift_invariance(x, shifts, mode="max", **pool_args):
     """:func:`compare_shift` for many shifts: the share unchanged and the mean change of each.
+
+    What the Shift invariance page charts, and what :func:`pooling.shift_invariance`
+    returns by default.
 
     Parameters
     ----------

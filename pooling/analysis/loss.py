@@ -6,6 +6,7 @@ import numpy as np
 
 from .._checks import MODES
 from .._engine import tap_blocks
+from .._tiles import tile_rows
 from ..pool import pool2d
 from ..result import PoolResult
 from ..unpool import scatter_add
@@ -161,9 +162,6 @@ def _spread_by_cells(result):
     return recon.reshape(-1, h, w), np.rint(counts).astype(np.int64).reshape(-1, h, w)
 
 
-_TILE_BYTES = 1 << 20
-
-
 def _spread_by_taps(result, want_survival=True):
     """Weighting modes on a strided grid: add each tap's outputs to the input cells it read.
 
@@ -185,7 +183,7 @@ def _spread_by_taps(result, want_survival=True):
         weights = weights[None]
     total = np.zeros((n_ch, h, w))
     counts = np.zeros((n_ch, h, w), np.int64) if weights is not None else None
-    step = max(1, min(oh, _TILE_BYTES // (grid.rows.step * w * 8)))  # output rows whose sums fill a tile
+    step = tile_rows(oh, grid.rows.step * w * 8)  # output rows whose sums fill a tile
     for c in range(n_ch):
         for r0 in range(0, oh, step):
             r1 = min(oh, r0 + step)
@@ -243,7 +241,7 @@ class InformationLoss:
     reused_fraction: float = float("nan")
 
 
-def information_loss(result: PoolResult, data_range=None, *, survival=True):
+def information_loss(result: PoolResult, *, data_range=None, survival=True):
     """Compare the input with its reconstruction from the pooled output.
 
     Parameters

@@ -6,6 +6,7 @@ import numpy as np
 
 from .._checks import check_input, make_rng
 from .invariance import pooled_values
+from .ranges import input_scale
 
 __all__ = [
     "NOISE_KINDS", "NoiseDraws", "NoiseReport", "NoisyPooling", "add_noise", "compare_noise", "draw_noise",
@@ -15,29 +16,8 @@ __all__ = [
 NOISE_KINDS = ("gaussian", "salt-and-pepper", "salt", "pepper")
 
 
-def value_range(x):
-    """The range noise is measured against: the dtype's for integers, the finite data's for floats.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> value_range(np.zeros((2, 2), np.uint8)), value_range(np.array([[-1.0, 3.0]]))
-    ((0.0, 255.0), (-1.0, 3.0))
-    """
-    return _value_range(check_input(x)[0])
-
-
-def _value_range(planes):
-    if planes.dtype.kind in "iu":
-        info = np.iinfo(planes.dtype)
-        return float(info.min), float(info.max)
-    finite = planes[np.isfinite(planes)]
-    if finite.size == 0:
-        return 0.0, 1.0
-    lo, hi = float(finite.min()), float(finite.max())
-    # A flat input still gets a span, for a scale and a unit: 1, or the next float above 1e16 and up, where
-    # lo + 1 == lo and a zero span would make every change 0 / 0.
-    return (lo, hi) if hi > lo else (lo, max(lo + 1.0, float(np.nextafter(lo, np.inf))))
+value_range = input_scale
+"""The range noise is measured against: :func:`pooling.analysis.ranges.input_scale` (this module's name for it)."""
 
 
 def _check_kind(kind):
@@ -83,11 +63,11 @@ class NoiseDraws:
     bright: np.ndarray = None
 
 
-def draw_noise(shape, kind="gaussian", rng=None):
+def draw_noise(shape, kind="gaussian", *, rng=None):
     """Draw the random numbers of :func:`add_noise` for an input of ``shape``, for any noise level.
 
-    ``add_noise(x, level, kind, rng)`` is ``noisy_copy(x, draw_noise(x.shape,
-    kind, rng), level)``, to the last bit, and draws the same numbers from
+    ``add_noise(x, level, kind, rng=rng)`` is ``noisy_copy(x, draw_noise(x.shape,
+    kind, rng=rng), level)``, to the last bit, and draws the same numbers from
     ``rng`` in the same order. The draws do not depend on the level, so one
     draw serves every level: a page that moves only the level keeps its draws
     and skips the random number generator.
@@ -98,6 +78,7 @@ def draw_noise(shape, kind="gaussian", rng=None):
         ``(H, W)`` or ``(C, H, W)`` of the input.
     kind : {"gaussian", "salt-and-pepper", "salt", "pepper"}
     rng : numpy.random.Generator or int, optional
+        Keyword only.
 
     Returns
     -------
@@ -162,7 +143,7 @@ def noisy_copy(x, draws, level, *, clip=False):
         raise ValueError(f"draws were drawn for shape {draws.shape}, but x is {planes.shape}")
     if not isinstance(clip, (bool, np.bool_)):
         raise TypeError(f"clip ({clip!r}) must be True or False")
-    lo, hi = _value_range(planes)
+    lo, hi = input_scale(planes)
     out = planes.astype(np.float64)
     if draws.kind == "gaussian":
         # Generator.normal(0, scale) is 0.0 + scale * standard_normal, value by value.
@@ -178,7 +159,7 @@ def noisy_copy(x, draws, level, *, clip=False):
     return out[0] if was_2d else out
 
 
-def add_noise(x, level, kind="gaussian", rng=None, *, clip=False):
+def add_noise(x, level, kind="gaussian", *, rng=None, clip=False):
     """Return a noisy float64 copy of ``x``.
 
     Parameters
@@ -193,6 +174,7 @@ def add_noise(x, level, kind="gaussian", rng=None, *, clip=False):
         camera pixel would be, never a red, green or blue speck.
     kind : {"gaussian", "salt-and-pepper", "salt", "pepper"}
     rng : numpy.random.Generator or int, optional
+        Keyword only.
     clip : bool, optional
         Keep the noisy values inside the value range (as a camera's pixels
         saturate); off by default, so Gaussian noise may leave it.
@@ -220,7 +202,7 @@ def add_noise(x, level, kind="gaussian", rng=None, *, clip=False):
     planes, _ = check_input(x)
     if not isinstance(clip, (bool, np.bool_)):
         raise TypeError(f"clip ({clip!r}) must be True or False")
-    return noisy_copy(x, draw_noise(planes.shape, kind, rng), level, clip=clip)
+    return noisy_copy(x, draw_noise(planes.shape, kind, rng=rng), level, clip=clip)
 
 
 def output_span(shape, lo, hi, mode, **pool_args):
@@ -289,11 +271,13 @@ class NoiseReport:
     kind: str
 
 
-def noise_sensitivity(x, levels, kind="gaussian", rng=None, mode="max", *, clip=False, **pool_args):
+def noise_sensitivity(x, levels, kind="gaussian", *, rng=None, mode="max", clip=False, **pool_args):
     """Pool clean and noisy copies of ``x`` at each noise level and measure the change.
 
     A pooling damps noise where ``output_change < input_change``. Max
     pooling amplifies salt noise: one bright cell takes over its window.
+    This is :func:`compare_noise` with one layer, the function the Noise
+    page charts with: the same noise, the same numbers.
 
     Parameters
     ----------
@@ -302,7 +286,7 @@ def noise_sensitivity(x, levels, kind="gaussian", rng=None, mode="max", *, clip=
     kind : str, optional
         See :func:`add_noise`.
     rng : numpy.random.Generator or int, optional
-        One generator serves every level in turn, so a seed fixes the run.
+        Keyword only. One generator serves every level in turn, so a seed fixes the run.
     mode : str, optional
         Any mode of :func:`pooling.analysis.invariance.pooled_values`.
     clip : bool, optional
@@ -338,7 +322,7 @@ def compare_noise(x, levels, layers, *, kind="gaussian", rng=None, clip=False):
     kind : str, optional
         See :func:`add_noise`.
     rng : numpy.random.Generator or int, optional
-        One generator draws the noise of every level in turn; every layer sees
+        Keyword only. One generator draws the noise of every level in turn; every layer sees
         the same noise, so their curves differ only by the pooling.
     clip : bool, optional
         See :func:`add_noise`.
@@ -365,7 +349,7 @@ def compare_noise(x, levels, layers, *, kind="gaussian", rng=None, clip=False):
     if not isinstance(layers, dict) or not layers:
         raise TypeError(f"layers ({layers!r}) must be a non-empty dict of label to (mode, pool_args)")
     gen = make_rng(rng)
-    lo, hi = _value_range(planes)
+    lo, hi = input_scale(planes)
     span = hi - lo
     clean_in = planes.astype(np.float64)
     clean_out = {label: pooled_values(clean_in, mode, **args).astype(np.float64)
@@ -374,7 +358,7 @@ def compare_noise(x, levels, layers, *, kind="gaussian", rng=None, clip=False):
     result = {label: np.empty((3, levels.size)) for label in layers}
     out_span = {label: output_span(planes.shape, lo, hi, mode, **args) for label, (mode, args) in layers.items()}
     for n, level in enumerate(levels):  # one noisy copy per level; each pooling is vectorised
-        noisy = add_noise(planes, level, kind, gen, clip=clip)
+        noisy = add_noise(planes, level, kind, rng=gen, clip=clip)
         input_change = np.mean(np.abs(noisy - clean_in)) / span
         for label, (mode, args) in layers.items():
             diff = np.abs(pooled_values(noisy, mode, **args).astype(np.float64) - clean_out[label])
@@ -450,7 +434,7 @@ def pool_noisy(x, noisy, mode="max", *, clean=None, span=None, **pool_args):
     noisy_planes, _ = check_input(noisy)
     if noisy_planes.shape != planes.shape:
         raise ValueError(f"noisy has shape {np.shape(noisy)}; it must have the shape of x, {np.shape(x)}")
-    lo, hi = _value_range(planes)
+    lo, hi = input_scale(planes)
     if clean is None:
         clean = pooled_values(planes.astype(np.float64), mode, **pool_args)
     clean = np.asarray(clean, dtype=np.float64).reshape(-1, *np.shape(clean)[-2:])

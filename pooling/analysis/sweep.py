@@ -148,7 +148,7 @@ def _span(idx):
     return ", ".join(str(int(c)) for c in cells)
 
 
-def sweep_steps(result: PoolResult, channel=0):
+def sweep_steps(result: PoolResult, *, channel=0):
     """Unroll a pooling result into the steps of its window sweep.
 
     Parameters
