@@ -8,15 +8,16 @@ runs on its own.
 
 import streamlit as st
 
-import widgets
+from widgets.labels import IN_FRAME
+from widgets.registry import PAGES
 
 st.set_page_config(page_title="Pooling Lab", page_icon="🔲", layout="wide")
 
-st.session_state["_in_frame"] = True  # see widgets.ensure_frame
+st.session_state[IN_FRAME] = True  # see widgets.frame.ensure_frame
 
 SECTIONS = {}
-for lab in widgets.LABS:
-    SECTIONS.setdefault(lab.section, []).append(
-        st.Page(lab.path, title=lab.title, icon=lab.icon, default=lab.path == "pages/home.py"))
+for entry in PAGES:
+    SECTIONS.setdefault(entry.section, []).append(
+        st.Page(entry.path, title=entry.title, icon=entry.icon, default=entry.path == "pages/home.py"))
 
 st.navigation(SECTIONS).run()

@@ -5,7 +5,6 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-import widgets
 from figures.gallery import fractional_grid_figure, global_figure, lp_continuum_figure, p_label, pooled_figure
 from pooling import antialiased_max_pool2d, fractional_max_pool2d, global_pool2d, pool2d
 from pooling.analysis.crops import centre_crop, centre_offset
@@ -14,6 +13,11 @@ from pooling.analysis.noise import value_range
 from poolinglab.formulas import formula
 from poolinglab.settings import LIMITS, pool_options
 from poolinglab.words.sizes import copy_words
+from widgets.cache import shared, shared_cache
+from widgets.context import working_copy
+from widgets.layer_input import check_layer, layer_summary
+from widgets.sidebar import sidebar
+from widgets.text import plain
 
 SIDE = 256  # pooled images are sent at most this many pixels on a side: twelve figures stay under 2 MB
 # A bigger photo is pooled as a copy this size: no card shows more than SIDE pixels, and pooling a 12 MP photo nine
@@ -31,7 +35,7 @@ def _reseed():
     st.session_state["alt_seed"] = (st.session_state["alt_seed"] + 1) % LIMITS["seed"][1]
 
 
-@widgets.shared_cache
+@shared_cache
 def _pooled(key, mode, layer, scale, _planes):
     if mode == "antialiased":  # its max runs with stride 1 before the blur: only kernel and stride apply
         values = antialiased_max_pool2d(_planes, layer["kernel_size"], layer["stride"]).values
@@ -40,7 +44,7 @@ def _pooled(key, mode, layer, scale, _planes):
     return pooled_figure(values, value_range=scale, max_side=SIDE), values.shape[-2:]
 
 
-@widgets.shared_cache
+@shared_cache
 def _fractional(key, kernel, ratio, seed, view, scale, _planes):
     # One random pair for every plane (PyTorch draws one per plane), so the drawn windows are every plane's.
     samples = np.tile(np.random.default_rng(seed).random(2), (_planes.shape[0], 1))
@@ -51,7 +55,7 @@ def _fractional(key, kernel, ratio, seed, view, scale, _planes):
     return pooled_figure(r.values, value_range=scale, max_side=SIDE), r.values.shape[-2:], grid_fig
 
 
-@widgets.shared_cache
+@shared_cache
 def _global(key, _planes):
     return global_pool2d(_planes, "max").values.ravel(), global_pool2d(_planes, "avg").values.ravel()
 
@@ -59,7 +63,7 @@ def _global(key, _planes):
 CONTINUUM_SIDE = 256  # windows are local: a centre crop tells the same, at a quarter of the cost
 
 
-@widgets.shared_cache
+@shared_cache
 def _continuum(key, layer, _planes):
     return lp_ratios(centre_crop(_planes, CONTINUUM_SIDE), LP_STEPS, **layer)
 
@@ -78,7 +82,7 @@ def card(place, name, compute, *args, note=None):
     try:
         fig, (h, w), *more = compute(*args)
     except ValueError as err:
-        place.warning(widgets.plain(err))
+        place.warning(plain(err))
         return []
     place.plotly_chart(fig, key=f"alt_chart_{name}", width="stretch")
     place.caption(f"{f.title}: the pooled image, {h} × {w} (rows × columns)." + (f" {note}" if note else ""))
@@ -97,7 +101,7 @@ def lp_section():
          note=f"Its own scale, 0 to {lp_scale[1]:.4g}: what a window whose {n_taps} cells all hold {top_abs:g} gives. "
               f"On the shared 0 to {top_abs:g} scale, p = 1 would be up to {n_taps} times too bright.")
     ratios = _continuum(lab.cache_key("continuum"), options(s, "max"), planes)
-    continuum = widgets.shared(lab.cache_key("continuum-figure", p), partial(lp_continuum_figure, ratios, current_p=p))
+    continuum = shared(lab.cache_key("continuum-figure", p), partial(lp_continuum_figure, ratios, current_p=p))
     right.plotly_chart(continuum, key="alt_continuum", width="stretch")
     right.caption(f"Lp at each p as a share of the window's sum (1 at p = 1) and of its max (1 at p = ∞), averaged "
                   f"over {ratios.windows} windows (of the centre {CONTINUUM_SIDE} × {CONTINUUM_SIDE} at most). "
@@ -148,8 +152,8 @@ def mixed_section():
               "stride 1 before the blur and the subsampling.")
 
 
-chosen = widgets.sidebar()
-lab = widgets.working_copy(chosen, GALLERY_SIDE)
+chosen = sidebar()
+lab = working_copy(chosen, GALLERY_SIDE)
 s = lab.settings
 st.title("Alternatives gallery")
 st.write("Claim: max pooling is one choice among many. Every pooling below summarises the same image with the "
@@ -160,7 +164,7 @@ if lab is not chosen:
     st.info(copy_words(chosen.planes.shape[1:], hw, "This gallery pools",
                        f"no card shows more than {SIDE} pixels a side, and pooling every pixel nine ways would keep "
                        "you waiting", full_parts="The global max and average use every pixel."))
-if not widgets.check_layer(lab, hw):
+if not check_layer(lab, hw):
     st.warning("This layer cannot pool this image: the sidebar says why. Change a setting there.")
     st.stop()
 photo = planes.dtype == np.uint8
@@ -189,7 +193,7 @@ st.header("Global max and average")
 maxima, means = _global(chosen.cache_key("global"), chosen.planes)
 st.write(formula("global-max").sentence + " " + formula("global-avg").sentence)
 st.latex(formula("global-max").latex + r", \qquad " + formula("global-avg").latex)
-st.plotly_chart(widgets.shared(lab.cache_key("global-figure", scale), partial(global_figure, maxima, means,
+st.plotly_chart(shared(lab.cache_key("global-figure", scale), partial(global_figure, maxima, means,
                                                                              value_range=scale)),
                 key="alt_global", width="stretch")
 names = ("red", "green", "blue") if len(maxima) == 3 else ("one plane",)
@@ -197,4 +201,4 @@ st.text("\n".join(f"{n}: max {a:g}, average {b:.4g}" for n, a, b in zip(names, m
 
 mixed_section()
 
-widgets.layer_summary(lab, hw)
+layer_summary(lab, hw)

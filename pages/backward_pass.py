@@ -6,12 +6,17 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-import widgets
 from figures.backward import fan_in_figure, routing_figure, upstream_figure
 from pooling import pool2d, pool_backward
 from pooling.backward import gradient_sources, upstream_gradient
 from poolinglab.intake import images
 from poolinglab.settings import output_hw, pool_options
+from widgets.cache import shared, shared_cache
+from widgets.labels import MODE_LABELS
+from widgets.layer_input import check_layer
+from widgets.sidebar import sidebar
+from widgets.sweep_input import crop_preview, crop_source, sweep_input_ui
+from widgets.text import plain
 
 GRADIENT_LABELS = {"ones": "Ones", "random": "Random", "typed": "Typed"}
 _GRAD_SEED = "_bwd_grad_seed"
@@ -22,7 +27,7 @@ def compared_layers(settings):
     layers = [("max", replace(settings, mode="max")), ("average", replace(settings, mode="avg")),
               ("stochastic (training)", replace(settings, mode="stochastic", train=True))]
     if settings.mode not in ("max", "avg") and not (settings.mode == "stochastic" and settings.train):
-        layers.append((f"sidebar: {widgets.MODE_LABELS[settings.mode].lower()}", settings))
+        layers.append((f"sidebar: {MODE_LABELS[settings.mode].lower()}", settings))
     return layers
 
 
@@ -83,10 +88,10 @@ def gradient_ui(out_shape):
     try:
         grad = images.grid_from_text(text)
     except images.ImageError as err:
-        st.error(widgets.plain(err))
+        st.error(plain(err))
         return None
     if grad.shape != tuple(out_shape):
-        st.error(widgets.plain(f"The typed gradient is {grad.shape[0]} × {grad.shape[1]} but the output is "
+        st.error(plain(f"The typed gradient is {grad.shape[0]} × {grad.shape[1]} but the output is "
                                f"{out_shape[0]} × {out_shape[1]} (rows × columns): type one number per output cell."))
         st.button("Refill with the output's shape", key="bwd_grad_fit", on_click=_fit_text, args=(out_shape,))
         return None
@@ -94,7 +99,7 @@ def gradient_ui(out_shape):
 
 
 
-@widgets.shared_cache
+@shared_cache
 def backward_routes(key, _grid, _grad, _layers):
     """Per compared mode: its input gradient and gradient sources (the core's), or the core's error."""
     routes = []
@@ -109,7 +114,7 @@ def backward_routes(key, _grid, _grad, _layers):
     return routes
 
 
-lab = widgets.sidebar()
+lab = sidebar()
 
 st.title("Backward pass")
 st.write(
@@ -122,14 +127,14 @@ st.write(
 )
 
 st.subheader("On a small grid")
-spec, grid = widgets.sweep_input_ui(lab.planes, lab.key)
-whole = widgets.crop_source(lab.planes, spec, lab.key)
+spec, grid = sweep_input_ui(lab.planes, lab.key)
+whole = crop_source(lab.planes, spec, lab.key)
 if whole is not None:
-    st.plotly_chart(widgets.crop_preview(lab, spec, whole, grid.shape), key="bwd_crop_preview",
+    st.plotly_chart(crop_preview(lab, spec, whole, grid.shape), key="bwd_crop_preview",
                     alt="The sidebar's image, shrunk, with the crop's rectangle on it")
     st.caption("The same view on your image: the grid is a crop of the sidebar's image (pick its corner above).")
 grid = np.asarray(grid, dtype=np.float64)
-if not widgets.check_layer(lab, grid.shape):
+if not check_layer(lab, grid.shape):
     st.warning("This layer cannot pool this grid: the sidebar says why. Change a setting there.")
     st.stop()
 out_shape = output_hw(lab.settings, grid.shape)
@@ -141,15 +146,15 @@ layers = compared_layers(lab.settings)
 key = images.sha256_key(grid.tobytes(), grid.shape, grad.tobytes(), grad.shape, *(s for _, s in layers))
 routes = backward_routes(key, grid, grad, layers)
 for route in (r for r in routes if "error" in r):
-    st.warning(widgets.plain(f"{route['title']}: {route['error']}"))
+    st.warning(plain(f"{route['title']}: {route['error']}"))
 routes = [r for r in routes if "error" not in r]
 
-st.plotly_chart(widgets.shared((key, "upstream"), partial(
+st.plotly_chart(shared((key, "upstream"), partial(
                     upstream_figure, grid, grad, titles=(f"input {grid.shape[0]}×{grid.shape[1]}",
                                                          f"upstream gradient {out_shape[0]}×{out_shape[1]}"))),
                 key="bwd_upstream", alt="The input grid beside the upstream gradient, one number per output cell")
 st.caption("Left, the grid the layer pools; right, the gradient that reaches each of its outputs from above.")
-st.plotly_chart(widgets.shared((key, "routing"), partial(
+st.plotly_chart(shared((key, "routing"), partial(
                     routing_figure, grid, [r["grad"] for r in routes], titles=[r["title"] for r in routes],
                     chosen=[r["sources"] > 0 if r["selecting"] else None for r in routes])),
                 key="bwd_routing", alt="The gradient each input cell receives under each pooling mode")
@@ -161,12 +166,12 @@ for r in routes:
 st.caption(sums_note(routes, layers, grad.sum()))
 
 st.subheader("Why it matters: overlapping windows add gradients up")
-st.plotly_chart(widgets.shared((key, "fan in"), partial(
+st.plotly_chart(shared((key, "fan in"), partial(
                     fan_in_figure, [r["sources"] for r in routes], titles=[r["title"] for r in routes])),
                 key="bwd_fan_in", alt="How many outputs send gradient to each input cell, per mode")
 st.caption("How many outputs send gradient to each input cell; outlined: cells that hear from two or more.")
-shared = {r["title"]: int(np.count_nonzero(r["sources"] >= 2)) for r in routes}
-if max(shared.values(), default=0) == 0:
+heard_twice = {r["title"]: int(np.count_nonzero(r["sources"] >= 2)) for r in routes}
+if max(heard_twice.values(), default=0) == 0:
     st.write("No cell hears from more than one output: these windows do not overlap, so each cell gets at most "
              "one window's gradient. Make the stride smaller than the kernel to see gradients add up.")
     st.button("Overlap the windows (stride 1)", key="bwd_overlap", on_click=_overlap_windows)
@@ -174,4 +179,4 @@ else:
     st.write("Where windows overlap, one input cell sits in several windows and receives the sum of their "
              "gradients. A strong cell that wins several max windows gets several gradients, and a cell that "
              "wins none gets no gradient at all from this layer, for this input.")
-    st.text("; ".join(f"{title}: {n} cell(s) from two or more outputs" for title, n in shared.items()))
+    st.text("; ".join(f"{title}: {n} cell(s) from two or more outputs" for title, n in heard_twice.items()))

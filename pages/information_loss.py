@@ -5,7 +5,6 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-import widgets
 from figures import downloads, image_figure
 from figures import loss as loss_figures
 from figures.maps import map_figure
@@ -17,6 +16,13 @@ from poolinglab.settings import pool_options, psnr_options
 from poolinglab.words import loss as loss_words
 from poolinglab.words.shown import block_words, shrunk_size
 from poolinglab.words.sizes import copy_words
+from widgets.cache import shared, shared_cache
+from widgets.context import working_copy
+from widgets.labels import MODE_LABELS
+from widgets.layer_input import check_layer
+from widgets.sidebar import sidebar
+from widgets.text import plain
+from widgets.workers import page_workers
 
 VIEW_SIDE = 1024  # error maps kept in the cache for display are block means at most this long
 # Photos and error maps are sent as block means at most this long, and the page says so: each figure is 450 pixels
@@ -41,7 +47,7 @@ def _view(planes, pool_settings, mode):
                                   survival=mode == pool_settings.mode)
 
 
-@widgets.shared_cache
+@shared_cache
 def _views_and_figures(key, _planes, pool_settings, value_range):
     """:func:`_view` of the sidebar's layer and of max and avg with its window, and the figures of what they show.
 
@@ -52,7 +58,7 @@ def _views_and_figures(key, _planes, pool_settings, value_range):
     """
     mode = pool_settings.mode
     modes = list(dict.fromkeys((mode, "max", "avg")))
-    with widgets.page_workers("information-loss") as pool:
+    with page_workers("information-loss") as pool:
         pending = {m: pool.submit(_view, _planes, pool_settings, m) for m in modes}
         views, builds = {}, {}
         for m, future in pending.items():
@@ -73,14 +79,14 @@ def _views_and_figures(key, _planes, pool_settings, value_range):
         return views, {name: future.result() for name, future in builds.items()}
 
 
-@widgets.shared_cache
+@shared_cache
 def _file(key, name, _planes, pool_settings, mode, channel):
     """One download's bytes at full resolution, made when the user asks for it."""
     result = pool2d(_planes, mode, **pool_options(pool_settings, mode=mode))
     return downloads.download_bytes(name, result, channel=channel)
 
 
-@widgets.shared_cache
+@shared_cache
 def _curve(key, _planes, mode, options, data_range, kernels):
     return psnr_by_kernel(_planes, modes=(mode,), kernels=kernels, data_range=data_range,
                           options={mode: dict(options)})[mode]
@@ -108,12 +114,12 @@ def _chart_section(lab):
             curves[mode] = _curve(key, planes, mode, options, 255.0 if planes.dtype == np.uint8 else None, kernels)
             drawn.append((mode, options))
         except ValueError as err:
-            st.caption(widgets.plain(f"{loss_figures.PSNR_LABELS[mode]} is left off the chart: {err}"))
+            st.caption(plain(f"{loss_figures.PSNR_LABELS[mode]} is left off the chart: {err}"))
     if not curves:
         return
     # The chart sweeps its own kernels: its key names the image, each line's mode and options, and no layer
     # setting, so moving the sidebar's kernel finds it built.
-    chart = widgets.shared((key, "psnr chart", tuple(drawn), kernels), partial(
+    chart = shared((key, "psnr chart", tuple(drawn), kernels), partial(
         loss_figures.psnr_chart, kernels, curves, labels=loss_figures.PSNR_LABELS))
     st.plotly_chart(chart, key="loss_psnr_chart")
     st.caption(loss_words.psnr_caption(kernels))
@@ -141,7 +147,7 @@ def _survival_section(survival, channel, key, dimmed, dimmed_words):
     top = left.slider("Crop: top row", 0, h - rows, key="loss_crop_top") if h > rows else 0
     start = left.slider("Crop: left column", 0, w - cols, key="loss_crop_left") if w > cols else 0
     crop = counts[top:top + rows, start:start + cols]
-    left.plotly_chart(widgets.shared((key, top, start), partial(
+    left.plotly_chart(shared((key, top, start), partial(
         loss_figures.crop_figure, crop, title=f"Outputs per input cell, rows {top}–{top + rows - 1}, columns "
         f"{start}–{start + cols - 1}", most=survival["most"][channel])), key="loss_survival_map")
     left.caption("Heatmap of a crop, cell by cell: dark cells were discarded; bright cells were used by the most "
@@ -152,8 +158,8 @@ def _survival_section(survival, channel, key, dimmed, dimmed_words):
                       .strip())
 
 
-chosen = widgets.sidebar()
-lab = widgets.working_copy(chosen, WORK_SIDE)
+chosen = sidebar()
+lab = working_copy(chosen, WORK_SIDE)
 st.title("Information loss")
 st.write("**The claim:** pooling keeps the important part of an image and throws away only the rest.")
 st.write("Below: which input cells your layer keeps, how close the image comes back from the pooled output "
@@ -164,7 +170,7 @@ if lab is not chosen:
     st.info(copy_words(chosen.planes.shape[1:], (h, w), "This page pools",
                        "pooling, rebuilding and comparing every pixel three ways would keep you waiting",
                        full_parts="The downloads at the bottom use every pixel."))
-if not widgets.check_layer(lab, (h, w)):
+if not check_layer(lab, (h, w)):
     st.warning("This layer cannot pool this image: the sidebar says why. The chart below does not use it.")
     _chart_section(lab)
     st.stop()
@@ -178,9 +184,9 @@ block, shown = shrunk_size((h, w), SHOW_SIDE)
 photo_words = partial(block_words, (h, w), shown, block, why="a figure shows its image at most about 390 pixels "
                       "high, and sending every pixel of five images on each change would keep you waiting",
                       full_parts="Zooming in shows the blocks; the survival crop and the downloads have every pixel.")
-st.subheader(f"Survival map: {widgets.MODE_LABELS[mode]} pooling")
+st.subheader(f"Survival map: {MODE_LABELS[mode]} pooling")
 if isinstance(views[mode], str):
-    st.error(widgets.plain(f"{widgets.MODE_LABELS[mode]} pooling cannot pool this image: {views[mode]}. "
+    st.error(plain(f"{MODE_LABELS[mode]} pooling cannot pool this image: {views[mode]}. "
                            "Max and average pooling below, and the chart, do not need it."))
 else:
     _survival_section(views[mode], channel, lab.cache_key(channel, "survival"), figures.get("dimmed"),

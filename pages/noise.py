@@ -6,7 +6,6 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-import widgets
 from figures.noise import image_row_figure, noise_chart
 from pooling.analysis.crops import centre_crop
 from pooling.analysis.invariance import pooled_values
@@ -14,6 +13,11 @@ from pooling.analysis.noise import compare_noise, draw_noise, noisy_copy, output
 from poolinglab.intake import images
 from poolinglab.settings import LIMITS, MODES, pool_options
 from poolinglab.words.noise import salt_words, turned_white
+from widgets.cache import shared, shared_cache
+from widgets.labels import MODE_LABELS
+from widgets.layer_input import check_layer
+from widgets.sidebar import sidebar
+from widgets.text import plain
 
 KIND_LABELS = {"gaussian": "Gaussian", "salt-and-pepper": "Salt and pepper", "salt": "Salt only (white)",
                "pepper": "Pepper only (black)"}
@@ -25,32 +29,32 @@ IMAGE_SIDE = 256  # images are sent at most this many pixels across
 
 
 def label(mode):
-    return "Stochastic (test time)" if mode == "stochastic" else widgets.MODE_LABELS[mode]
+    return "Stochastic (test time)" if mode == "stochastic" else MODE_LABELS[mode]
 
 
-@widgets.shared_cache
+@shared_cache
 def noise_draws(key, shape, kind, seed):
     """The random numbers of the noise (they do not depend on its level): moving the level draws none."""
     return draw_noise(shape, kind, rng=seed)
 
 
-@widgets.shared_cache
+@shared_cache
 def noisy_image(key, _planes, _draws, level):
     return noisy_copy(_planes, _draws, level, clip=True)
 
 
-@widgets.shared_cache
+@shared_cache
 def clean_input(key, _planes):
     """The clean input's image: it depends on the image alone, so no noise or layer setting rebuilds it."""
     return image_row_figure([_planes], titles=["Clean input"], value_range=value_range(_planes), max_side=IMAGE_SIDE)
 
 
-@widgets.shared_cache
+@shared_cache
 def noisy_input(key, _planes, _noisy):
     return image_row_figure([_noisy], titles=["Noisy input"], value_range=value_range(_planes), max_side=IMAGE_SIDE)
 
 
-@widgets.shared_cache
+@shared_cache
 def clean_row(key, _planes, mode, _args):
     """The pooled clean image, its figure and its mode's output range: they depend on the layer, never on the noise."""
     clean = pooled_values(np.asarray(_planes, dtype=np.float64), mode, **_args)  # as pool_noisy pools it
@@ -59,7 +63,7 @@ def clean_row(key, _planes, mode, _args):
     return fig, clean, output_span(_planes.shape, *value_range(_planes), mode, **_args)
 
 
-@widgets.shared_cache
+@shared_cache
 def noisy_row(key, _planes, _noisy, _clean, span, mode, _args):
     r = pool_noisy(_planes, _noisy, mode, clean=_clean, span=span, **_args)
     fig = image_row_figure([r.noisy], titles=["Pooled noisy image"], value_range=r.value_range, max_side=IMAGE_SIDE)
@@ -67,7 +71,7 @@ def noisy_row(key, _planes, _noisy, _clean, span, mode, _args):
     return fig, r.input_change, r.output_change, r.changed_fraction, white
 
 
-@widgets.shared_cache
+@shared_cache
 def chart_reports(key, _planes, kind, seed, _layers):
     """compare_noise for the layers that can pool this input, and why each other one cannot."""
     left_out = {}
@@ -87,11 +91,11 @@ def noise_ui():
     level = left.slider("Noise level", 0.0, 0.5, value=0.05, step=0.01, key="noise_level")
     seed = right.number_input("Random seed", *LIMITS["seed"], value=0, step=1, key="noise_seed")
     modes = st.multiselect("Modes (up to three)", MODES, default=("max", "avg"), key="noise_modes",
-                           format_func=widgets.MODE_LABELS.get, max_selections=3)
+                           format_func=MODE_LABELS.get, max_selections=3)
     return kind, level, int(seed), modes
 
 
-lab = widgets.sidebar()
+lab = sidebar()
 s = lab.settings
 st.title("Noise")
 st.write("**The claim:** max pooling is tolerant to noise.")
@@ -102,7 +106,7 @@ st.write(
     "Against pepper (black specks) max changes an output only when a speck hits its window's largest pixel, and "
     "then falls to the window's next largest value. For Gaussian noise, see what the chart shows on your image."
 )
-if not widgets.check_layer(lab, lab.planes.shape[1:]):
+if not check_layer(lab, lab.planes.shape[1:]):
     st.warning("This layer cannot pool this image: the sidebar says why. Change a setting there.")
     st.stop()
 
@@ -138,21 +142,21 @@ def noise_lab():
         st.warning("Choose at least one mode above.")
     white = {}  # mode label: (output values turned white by the noise, output values)
     for mode in modes:
-        st.subheader(widgets.MODE_LABELS[mode])
+        st.subheader(MODE_LABELS[mode])
         args = pool_options(s, mode=mode)
         try:
             clean_fig, clean, span = clean_row(lab.cache_key("noise-clean", mode, WORK_SIDE), work, mode, args)
-            fig, moved_in, moved_out, changed, white[widgets.MODE_LABELS[mode]] = noisy_row(
+            fig, moved_in, moved_out, changed, white[MODE_LABELS[mode]] = noisy_row(
                 lab.cache_key("noise-row", kind, level, seed, mode, WORK_SIDE), work, noisy, clean, span, mode, args)
         except ValueError as err:
-            st.warning(widgets.plain(f"{widgets.MODE_LABELS[mode]} cannot pool this noisy image: {err}"))
+            st.warning(plain(f"{MODE_LABELS[mode]} cannot pool this noisy image: {err}"))
             continue
         left, right = st.columns(2)
         left.plotly_chart(clean_fig, key=f"noise_clean_{mode}", width="stretch")
         right.plotly_chart(fig, key=f"noise_row_{mode}", width="stretch")
         verdict = ("more than" if moved_out > moved_in * 1.05 else "less than" if moved_out < moved_in * 0.95
                    else "about")
-        st.text(f"{widgets.MODE_LABELS[mode]}: the output moved {100 * moved_out:.2f}% of its own range on average, "
+        st.text(f"{MODE_LABELS[mode]}: the output moved {100 * moved_out:.2f}% of its own range on average, "
                 f"{verdict} the input's {100 * moved_in:.2f}%; {100 * changed:.1f}% of output values changed.")
 
     st.subheader("Output change against noise level")
@@ -162,10 +166,10 @@ def noise_lab():
     reports, left_out = chart_reports(lab.cache_key("noise-chart", kind, seed, CHART_SIDE), chart_in, kind, seed,
                                       layers)
     for name, reason in left_out.items():
-        st.warning(widgets.plain(f"{name} is left out of the chart: {reason}"))
+        st.warning(plain(f"{name} is left out of the chart: {reason}"))
     if not reports:
         st.stop()
-    st.plotly_chart(widgets.shared(lab.cache_key("noise-chart-figure", kind, seed, CHART_SIDE, level), partial(
+    st.plotly_chart(shared(lab.cache_key("noise-chart-figure", kind, seed, CHART_SIDE, level), partial(
         noise_chart, reports, current=level, level_title=f"{KIND_LABELS[kind]} noise level",
         title=f"{KIND_LABELS[kind]} noise, the sidebar's window and stride")), key="noise_chart", width="stretch")
     st.caption("Line chart: how far each pooling's output moved (mean |change|, in % of that mode's own output "

@@ -5,17 +5,18 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-import widgets
 from figures.temporal import over_time_figure
 from pooling import pool_over_time
 from poolinglab.tokens import MAX_HASHED, TOKEN_RULE, feature_names, token_features, tokenize
+from widgets.cache import shared, shared_cache
+from widgets.sidebar import sidebar
 
 MAX_TOKENS = 64  # more rows than this make the figure too tall to read
 MAX_CHARS = 2000
 EXAMPLE = "Max pooling over time keeps the strongest word for each feature: it turns 9 words or 900 into ONE vector."
 
 
-@widgets.shared_cache
+@shared_cache
 def pooled_sentence(tokens, hashed):
     """The core's token features and their max and average over time, as plain arrays."""
     features = token_features(tokens, hashed=hashed)
@@ -23,7 +24,7 @@ def pooled_sentence(tokens, hashed):
     return {"features": features, "max": maxed.values[0], "winners": maxed.steps[0], "avg": avg.values[0]}
 
 
-widgets.sidebar()
+sidebar()
 
 st.title("Pooling over time")
 st.write(
@@ -58,7 +59,7 @@ st.text(f"{len(tokens)} tokens: " + " | ".join(tokens))
 
 names = feature_names(hashed=hashed)
 pooled = pooled_sentence(tuple(tokens), hashed)
-fig = widgets.shared(("over time", tuple(tokens), hashed), partial(
+fig = shared(("over time", tuple(tokens), hashed), partial(
     over_time_figure, pooled["features"], tokens=tokens, names=names, max_over_time=pooled["max"],
     winners=pooled["winners"], avg_over_time=pooled["avg"]))
 st.plotly_chart(fig, key="pot_figure", alt="Each token's features as a grid, each feature's winning token "

@@ -4,16 +4,21 @@ from functools import partial
 
 import streamlit as st
 
-import widgets
 from figures.invariance import before_figure, shift_chart, shift_row_figure
 from pooling.analysis.crops import centre_crop
 from pooling.analysis.invariance import ShiftTest
 from pooling.analysis.noise import value_range
 from poolinglab.settings import MODES, pool_options
 from poolinglab.words.shift import blur_against_max, nothing_to_compare, percent, shift_verdict
+from widgets.cache import shared, shared_cache
+from widgets.labels import MODE_LABELS
+from widgets.layer_input import check_layer
+from widgets.sidebar import sidebar
+from widgets.text import plain
+from widgets.workers import page_workers
 
 BLURMAX = "blurmax"
-LABELS = {**widgets.MODE_LABELS, BLURMAX: "Anti-aliased max (Zhang 2019)"}
+LABELS = {**MODE_LABELS, BLURMAX: "Anti-aliased max (Zhang 2019)"}
 WORK_SIDE = 1024  # bigger images are tested on their centre, so a 12 MP photo stays quick
 CHART_SIDE = 256  # the chart's sweep of shifts runs on at most this centre, to stay quick
 IMAGE_SIDE = 256  # pooled images are sent at most this many pixels across
@@ -25,7 +30,7 @@ def layer_args(settings, mode):
     return pool_options(settings, mode=mode)
 
 
-@widgets.shared_cache
+@shared_cache
 def shift_test(key, _planes, mode, _args):
     """The image pooled once by ``mode``, for every shift of it that follows (``key`` names image, layer, mode).
 
@@ -35,7 +40,7 @@ def shift_test(key, _planes, mode, _args):
     return ShiftTest.of(_planes, mode, **_args)
 
 
-@widgets.shared_cache
+@shared_cache
 def mode_panel(key, _test, shift, value_range, span):
     """The row's figure of one mode at one shift (after and difference) and its numbers.
 
@@ -57,7 +62,7 @@ def before_of(base, planes, mode, args):
     """The before panel of one mode's row: made once per image and layer. Draws nothing on the page."""
     key, test = test_of(base, planes, mode, args, WORK_SIDE)
     lo, hi = value_range(planes)
-    return widgets.shared((key, "before", (lo, hi)), partial(
+    return shared((key, "before", (lo, hi)), partial(
         before_figure, test.before.values, value_range=(lo, hi), max_side=IMAGE_SIDE))
 
 
@@ -89,13 +94,13 @@ def chart_of(base, swept, shift, stride, labels):
             refused[m] = str(err)
     if not reports:
         return None, reports, refused
-    fig = widgets.shared((base, "shift-chart", tuple(swept), dy, dx, CHART_SIDE), partial(
+    fig = shared((base, "shift-chart", tuple(swept), dy, dx, CHART_SIDE), partial(
         shift_chart, {labels[m]: r for m, r in reports.items()}, axis=1, stride=stride, current=dx,
         accent=labels[BLURMAX], title=f"dy = {dy}, dx from 0 to {2 * stride}"))
     return fig, reports, refused
 
 
-@widgets.shared_cache
+@shared_cache
 def _sweep(key, _test, shifts):
     return _test.report(shifts)
 
@@ -113,7 +118,7 @@ def shift_ui(stride, hw, labels):
     return tuple(shift), modes
 
 
-lab = widgets.sidebar()
+lab = sidebar()
 s = lab.settings
 labels = {**LABELS, "stochastic": "Stochastic (training)" if s.train else "Stochastic (test time)"}
 st.title("Shift invariance")
@@ -128,7 +133,7 @@ st.write("Pick the **Bright dot** sample in the sidebar to see it plainly: one w
          "window at some shifts and not at others.")
 
 work = centre_crop(lab.planes, WORK_SIDE)
-if not widgets.check_layer(lab, lab.planes.shape[1:]):
+if not check_layer(lab, lab.planes.shape[1:]):
     st.warning("This layer cannot pool this image: the sidebar says why. Change a setting there.")
     st.stop()
 
@@ -157,7 +162,7 @@ def shift_lab():
     # Each mode's row and the chart's sweep are independent: they are worked out side by side, on both cores
     # where numpy and the image encoder let go of the interpreter, while this thread draws them in order.
     base = lab.cache_key("shift")  # names the image and the layer; each job's key adds what else it depends on
-    work_on = widgets.page_workers("shift-lab")
+    work_on = page_workers("shift-lab")
     # Small jobs, so that both threads stay busy to the end: first each mode's before panel, which pools the
     # image once for the mode, then the rows, which find that pooling made (a row started first would wait
     # for it), then the chart's sweeps.
@@ -172,7 +177,7 @@ def shift_lab():
             before = jobs[mode][0].result()
             fig, unchanged, change, count, offset = jobs[mode][1].result()
         except ValueError as err:
-            st.warning(widgets.plain(f"{labels[mode]} cannot pool this image with this layer: {err}"))
+            st.warning(plain(f"{labels[mode]} cannot pool this image with this layer: {err}"))
             continue
         left, right = st.columns([1, 2.25])  # the second holds the colour bar too
         left.plotly_chart(before, key=f"shift_before_{mode}", width="stretch")
@@ -191,7 +196,7 @@ def shift_lab():
     st.subheader("Every shift from 0 to 2 × stride")
     fig, reports, refused = chart.result()
     for mode, reason in refused.items():
-        st.warning(widgets.plain(f"The chart leaves out {labels[mode]}: it cannot pool this image with this layer: "
+        st.warning(plain(f"The chart leaves out {labels[mode]}: it cannot pool this image with this layer: "
                                  f"{reason}"))
     if fig is None:
         st.stop()

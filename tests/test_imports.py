@@ -38,7 +38,7 @@ THIRD_PARTY = {"numpy", "PIL", "plotly", "streamlit", "pandas", "pyarrow", "torn
 
 
 def layer_of(path):
-    """The layer of a file under the repository: its top folder, or ``widgets`` for ``widgets.py``."""
+    """The layer of a file under the repository: its top folder (``app`` for ``app.py``)."""
     top = path.relative_to(REPO).parts[0]
     return pathlib.Path(top).stem
 
