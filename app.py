@@ -8,16 +8,11 @@ runs on its own.
 
 import streamlit as st
 
+from widgets.frame import frame_navigation
 from widgets.labels import IN_FRAME
-from widgets.registry import PAGES
 
 st.set_page_config(page_title="Pooling Lab", page_icon="🔲", layout="wide")
 
 st.session_state[IN_FRAME] = True  # see widgets.frame.ensure_frame
 
-SECTIONS = {}
-for entry in PAGES:
-    SECTIONS.setdefault(entry.section, []).append(
-        st.Page(entry.path, title=entry.title, icon=entry.icon, default=entry.path == "pages/home.py"))
-
-st.navigation(SECTIONS).run()
+frame_navigation().run()
