@@ -10,12 +10,14 @@ from figures.backward import fan_in_figure, routing_figure, upstream_figure
 from pooling import pool2d, pool_backward
 from pooling.backward import gradient_sources, upstream_gradient
 from poolinglab.intake import images
+from poolinglab.refusal import Refusal, attempt
 from poolinglab.settings import output_hw, pool_options
+from poolinglab.words.backward import route_words, sums_note
 from widgets.cache import shared, shared_cache
+from widgets.controls import require_layer, reseed_button
 from widgets.labels import MODE_LABELS
-from widgets.layer_input import check_layer
 from widgets.sidebar import sidebar
-from widgets.sweep_input import crop_preview, crop_source, sweep_input_ui
+from widgets.sweep_input import crop_preview_ui, sweep_input_ui
 from widgets.text import plain
 
 GRADIENT_LABELS = {"ones": "Ones", "random": "Random", "typed": "Typed"}
@@ -29,37 +31,6 @@ def compared_layers(settings):
     if settings.mode not in ("max", "avg") and not (settings.mode == "stochastic" and settings.train):
         layers.append((f"sidebar: {MODE_LABELS[settings.mode].lower()}", settings))
     return layers
-
-
-def sum_reason(layer):
-    """Why a mode's input gradient need not sum to the upstream gradient."""
-    if layer.mode == "lp":
-        return ("Lp pooling does not share its gradient out: each cell of a window gets the upstream gradient times "
-                "(|x| / Lp)^(p − 1) and the sign of x, and those factors need not add up to 1; at p = 1, Lp is the "
-                "plain sum of |x|, so every nonzero cell gets the whole gradient")
-    if layer.mode == "stochastic" and not layer.train:
-        return ("at test time its output is the sum of x² over the sum of x, a nonlinear function of the window, "
-                "and the gradient is that function's derivative at this input, which need not sum to the gradient "
-                "that came from above")
-    if layer.mode == "avg" and layer.divisor_override:
-        return (f"it divides by divisor_override ({layer.divisor_override}), not by the number of cells it shares "
-                "the gradient among")
-    return ("part of it fell on padding (average pooling, and the average in mixed, counts padding in its divisor "
-            "and sends that share to cells that do not exist)")
-
-
-def sums_note(routes, layers, upstream):
-    """Which modes hand on exactly the upstream gradient's sum, and why the others do not, from the numbers."""
-    same = [r["title"] for r in routes if np.isclose(r["grad"].sum(), upstream, rtol=1e-9, atol=1e-9)]
-    names = ", ".join(same[:-1]) + " and " * (len(same) > 1) + "".join(same[-1:])
-    notes = [f"The sums match for {names}: each window hands on exactly the gradient it got."] if same else []
-    notes += [f"{r['title'].capitalize()} sums to {r['grad'].sum():.4g}, not {upstream:.4g}: "
-              f"{sum_reason(dict(layers)[r['title']])}." for r in routes if r["title"] not in same]
-    return " ".join(notes)
-
-
-def _new_gradient():
-    st.session_state[_GRAD_SEED] = st.session_state.get(_GRAD_SEED, 0) + 1
 
 
 def _fit_text(shape):
@@ -78,7 +49,7 @@ def gradient_ui(out_shape):
     kind = st.radio("Upstream gradient (one number per output cell)", list(GRADIENT_LABELS), key="bwd_grad_source",
                     format_func=GRADIENT_LABELS.get, horizontal=True)
     if kind == "random":
-        st.button("New gradient", key="bwd_grad_reroll", on_click=_new_gradient)
+        reseed_button("New gradient", key="bwd_grad_reroll", seed_key=_GRAD_SEED)
         return upstream_gradient(out_shape, "random", rng=st.session_state.get(_GRAD_SEED, 0))
     if kind == "ones":
         return upstream_gradient(out_shape)
@@ -99,19 +70,16 @@ def gradient_ui(out_shape):
 
 
 
+def backward_route(grid, grad, layer):
+    """One mode's input gradient and gradient sources (the core's)."""
+    result = pool2d(grid, layer.mode, **pool_options(layer))
+    return {"grad": pool_backward(result, grad), "sources": gradient_sources(result), "selecting": result.selecting}
+
+
 @shared_cache
 def backward_routes(key, _grid, _grad, _layers):
-    """Per compared mode: its input gradient and gradient sources (the core's), or the core's error."""
-    routes = []
-    for title, layer in _layers:
-        try:
-            result = pool2d(_grid, layer.mode, **pool_options(layer))
-        except ValueError as err:
-            routes.append({"title": title, "error": str(err)})
-            continue
-        routes.append({"title": title, "grad": pool_backward(result, _grad), "sources": gradient_sources(result),
-                       "selecting": result.selecting})
-    return routes
+    """Per compared mode's title: :func:`backward_route`, or the core's :class:`Refusal`."""
+    return {title: attempt(backward_route, _grid, _grad, layer) for title, layer in _layers}
 
 
 lab = sidebar()
@@ -128,15 +96,11 @@ st.write(
 
 st.subheader("On a small grid")
 spec, grid = sweep_input_ui(lab.planes, lab.key)
-whole = crop_source(lab.planes, spec, lab.key)
-if whole is not None:
-    st.plotly_chart(crop_preview(lab, spec, whole, grid.shape), key="bwd_crop_preview",
-                    alt="The sidebar's image, shrunk, with the crop's rectangle on it")
-    st.caption("The same view on your image: the grid is a crop of the sidebar's image (pick its corner above).")
+crop_preview_ui(lab, spec, grid.shape, key="bwd_crop_preview",
+                alt="The sidebar's image, shrunk, with the crop's rectangle on it",
+                caption="The same view on your image: the grid is a crop of the sidebar's image (pick its corner above).")
 grid = np.asarray(grid, dtype=np.float64)
-if not check_layer(lab, grid.shape):
-    st.warning("This layer cannot pool this grid: the sidebar says why. Change a setting there.")
-    st.stop()
+require_layer(lab, grid.shape, what="this grid")
 out_shape = output_hw(lab.settings, grid.shape)
 grad = gradient_ui(out_shape)
 if grad is None:
@@ -145,9 +109,9 @@ if grad is None:
 layers = compared_layers(lab.settings)
 key = images.sha256_key(grid.tobytes(), grid.shape, grad.tobytes(), grad.shape, *(s for _, s in layers))
 routes = backward_routes(key, grid, grad, layers)
-for route in (r for r in routes if "error" in r):
-    st.warning(plain(f"{route['title']}: {route['error']}"))
-routes = [r for r in routes if "error" not in r]
+for title, refused in ((t, r) for t, r in routes.items() if isinstance(r, Refusal)):
+    st.warning(plain(f"{title}: {refused}"))
+routes = [{"title": t, **r} for t, r in routes.items() if not isinstance(r, Refusal)]
 
 st.plotly_chart(shared((key, "upstream"), partial(
                     upstream_figure, grid, grad, titles=(f"input {grid.shape[0]}×{grid.shape[1]}",
@@ -161,9 +125,8 @@ st.plotly_chart(shared((key, "routing"), partial(
 st.caption("The gradient each input cell receives, per mode (blue below 0, red above). Outlined: the cells "
            "that max and stochastic pooling route to; every other cell of theirs gets exactly 0.")
 for r in routes:
-    st.text(f"{r['title']}: {int(np.count_nonzero(r['grad']))} of {grid.size} input cells get a gradient; "
-            f"it sums to {r['grad'].sum():.4g} (the upstream gradient sums to {grad.sum():.4g}).")
-st.caption(sums_note(routes, layers, grad.sum()))
+    st.text(route_words(r["title"], r["grad"], grad.sum()))
+st.caption(sums_note({r["title"]: r["grad"].sum() for r in routes}, dict(layers), grad.sum()))
 
 st.subheader("Why it matters: overlapping windows add gradients up")
 st.plotly_chart(shared((key, "fan in"), partial(

@@ -9,6 +9,7 @@ from figures import pool_pair_figure
 from poolinglab.intake.images import grid_from_text, random_grid
 from poolinglab.settings import DEFAULT_GRID
 from widgets.cache import shared
+from widgets.controls import reseed_button
 from widgets.layer_input import check_layer, layer_summary
 from widgets.registry import PAGES, link_to_page
 from widgets.sidebar import sidebar
@@ -21,10 +22,6 @@ def example_figure(seed):
     """The 4 × 4 example (the default grid, or random numbers from ``seed``) beside its max and average."""
     values = grid_from_text(DEFAULT_GRID) if seed == 0 else random_grid((4, 4), rng=seed)
     return pool_pair_figure(values, pooling.pool2d(values, "max", 2), pooling.pool2d(values, "avg", 2))
-
-
-def _new_numbers():
-    st.session_state[_SEED] = st.session_state.get(_SEED, 0) + 1
 
 
 lab = sidebar()
@@ -53,7 +50,7 @@ for section in dict.fromkeys(entry.section for entry in PAGES):
 
 st.subheader("Try it: a 4 × 4 grid, pooled with a 2 × 2 window")
 seed = st.session_state.get(_SEED, 0)
-st.button("New numbers", key="home_reroll", on_click=_new_numbers)
+reseed_button("New numbers", key="home_reroll", seed_key=_SEED)
 fig = shared(("home example", seed), partial(example_figure, seed))
 st.plotly_chart(fig, key="home_example", alt="A 4 by 4 grid beside its 2 by 2 max pooling and average pooling")
 st.write("Each window is outlined on the input. Max pooling copies the largest cell of its window "

@@ -11,7 +11,7 @@ from widgets.cache import shared
 from widgets.clicks import SWEEP_CHART, clear_focus, focus_step, remember_click
 from widgets.layer_input import layer_summary, pool_or_explain
 from widgets.sidebar import sidebar
-from widgets.sweep_input import crop_preview, crop_source, gif_maker, sweep_input_ui
+from widgets.sweep_input import crop_preview_ui, gif_maker, sweep_input_ui
 
 lab = sidebar()
 
@@ -22,9 +22,7 @@ st.write(
 )
 
 spec, grid = sweep_input_ui(lab.planes, lab.key)
-whole = crop_source(lab.planes, spec, lab.key)
-if whole is not None:
-    st.plotly_chart(crop_preview(lab, spec, whole, grid.shape), key="sweep_crop_preview")
+crop_preview_ui(lab, spec, grid.shape, key="sweep_crop_preview")
 
 result = pool_or_explain(lab, grid)
 if result is None:

@@ -17,6 +17,7 @@ module            what it holds
 ``image_input``   the image intake and its caches
 ``layer_input``   the pooling layer's controls, ``check_layer``, ``layer_summary``
 ``sidebar``       ``sidebar``: the image and the layer, drawn on every page
+``controls``      what pages repeat: guards, a remembered slider, a plane pick, a reseed
 ``clicks``        clicks on a chart's cells, remembered
 ``sweep_input``   the small grid of the sweep and backward pages, its crop, the GIF
 ``filters_input`` the Feature maps page's filter bank
@@ -44,6 +45,7 @@ from widgets import (  # noqa: E402, F401
     cache,
     clicks,
     context,
+    controls,
     filters_input,
     frame,
     image_input,

@@ -14,6 +14,7 @@ from poolinglab.filters import BANK
 from poolinglab.intake import images
 from poolinglab.settings import LIMITS, SweepInput
 from widgets.cache import shared, shared_cache
+from widgets.controls import plane_select, remembered_slider, reseed_button
 from widgets.labels import FILTER_LABELS, SWEEP_LABELS
 from widgets.links import mirror, restore, seed_widgets
 from widgets.text import plain
@@ -21,10 +22,6 @@ from widgets.text import plain
 _SWEEP = "_sweep_input"  # the last SweepInput
 _SWEEP_TEXT_OK = "_sweep_text_ok"  # the last typed sweep grid that parsed
 _SWEEP_KEYS = {f.name: f"sweep_{f.name}" for f in fields(SweepInput)}
-
-
-def _new_seed():
-    st.session_state["sweep_seed"] = (st.session_state["sweep_seed"] + 1) % LIMITS["seed"][1]
 
 
 @shared_cache
@@ -62,6 +59,16 @@ def crop_source(planes, spec, key=""):
     return planes if spec.source == "crop" else None
 
 
+def crop_preview_ui(lab, spec, shape, *, key, alt=None, caption=None):
+    """Draw where a crop grid of ``shape`` comes from (the image, or a feature map of it); nothing for other grids."""
+    whole = crop_source(lab.planes, spec, lab.key)
+    if whole is None:
+        return
+    st.plotly_chart(crop_preview(lab, spec, whole, shape), key=key, alt=alt)
+    if caption:
+        st.caption(caption)
+
+
 def sweep_input_ui(planes, key=""):
     """Draw the Window Sweep page's input-grid controls; return ``(SweepInput, (H, W) grid)``.
 
@@ -85,7 +92,7 @@ def sweep_input_ui(planes, key=""):
         cols[0].number_input("Rows", *side, step=1, key="sweep_rows")
         cols[1].number_input("Columns", *side, step=1, key="sweep_cols")
         if source == "random":
-            cols[2].button("New numbers", key="sweep_reroll", on_click=_new_seed)
+            reseed_button("New numbers", key="sweep_reroll", seed_key="sweep_seed", place=cols[2])
             grid = images.random_grid((st.session_state["sweep_rows"], st.session_state["sweep_cols"]),
                                       rng=st.session_state["sweep_seed"])
         elif source == "feature":
@@ -112,17 +119,11 @@ def sweep_input_ui(planes, key=""):
 def _crop_ui(planes):
     c, h, w = planes.shape
     rows, cols = min(st.session_state["sweep_rows"], h), min(st.session_state["sweep_cols"], w)
-    # A corner from a link or another image may not fit this one: pull it back inside.
+    # A corner or plane from a link or another image may not fit this one: each is pulled back inside.
     places = st.columns(3)
-    for place, key, label, room in ((places[0], "sweep_top", "Top row", h - rows),
-                                    (places[1], "sweep_left", "Left column", w - cols)):
-        st.session_state[key] = min(int(st.session_state[key]), room)
-        if room > 0:
-            place.slider(label, 0, room, key=key)
-    st.session_state["sweep_channel"] = min(int(st.session_state["sweep_channel"]), c - 1)
-    if c > 1:
-        places[2].selectbox("Plane", range(c), key="sweep_channel", format_func=("red", "green", "blue").__getitem__)
-    top, left, ch = st.session_state["sweep_top"], st.session_state["sweep_left"], st.session_state["sweep_channel"]
+    top = remembered_slider("Top row", h - rows, key="sweep_top", place=places[0])
+    left = remembered_slider("Left column", w - cols, key="sweep_left", place=places[1])
+    ch = plane_select(c, key="sweep_channel", place=places[2])
     return planes[ch, top:top + rows, left:left + cols]
 
 
