@@ -11,11 +11,13 @@ from pooling.analysis.crops import centre_crop, centre_offset
 from pooling.analysis.lp import LP_STEPS, lp_ratios
 from pooling.analysis.noise import value_range
 from poolinglab.formulas import formula
+from poolinglab.refusal import Refusal, attempt
 from poolinglab.settings import LIMITS, pool_options
 from poolinglab.words.sizes import copy_words
 from widgets.cache import shared, shared_cache
 from widgets.context import working_copy
-from widgets.layer_input import check_layer, layer_summary
+from widgets.controls import require_layer, reseed_button
+from widgets.layer_input import layer_summary
 from widgets.sidebar import sidebar
 from widgets.text import plain
 
@@ -24,6 +26,7 @@ SIDE = 256  # pooled images are sent at most this many pixels on a side: twelve 
 # ways took 6.8 s.
 GALLERY_SIDE = 1024
 VIEWS = {16: "16 × 16 pixels", 32: "32 × 32 pixels", 64: "64 × 64 pixels", 0: "the whole image"}
+CHART_KEYS = {"blurmax": "alt_chart_antialiased"}  # anti-aliased max's chart keeps the key it had before its name
 
 
 def options(settings, mode, **extra):
@@ -31,13 +34,9 @@ def options(settings, mode, **extra):
     return {**pool_options(settings, mode=mode), **extra}
 
 
-def _reseed():
-    st.session_state["alt_seed"] = (st.session_state["alt_seed"] + 1) % LIMITS["seed"][1]
-
-
 @shared_cache
 def _pooled(key, mode, layer, scale, _planes):
-    if mode == "antialiased":  # its max runs with stride 1 before the blur: only kernel and stride apply
+    if mode == "blurmax":  # its max runs with stride 1 before the blur: only kernel and stride apply
         values = antialiased_max_pool2d(_planes, layer["kernel_size"], layer["stride"]).values
     else:
         values = pool2d(_planes, mode, **layer).values
@@ -79,12 +78,12 @@ def card(place, name, compute, *args, note=None):
     place.latex(f.latex)
     if f.note:
         place.caption(f.note)
-    try:
-        fig, (h, w), *more = compute(*args)
-    except ValueError as err:
-        place.warning(plain(err))
+    done = attempt(compute, *args)
+    if isinstance(done, Refusal):
+        place.warning(plain(done))
         return []
-    place.plotly_chart(fig, key=f"alt_chart_{name}", width="stretch")
+    fig, (h, w), *more = done
+    place.plotly_chart(fig, key=CHART_KEYS.get(name, f"alt_chart_{name}"), width="stretch")
     place.caption(f"{f.title}: the pooled image, {h} × {w} (rows × columns)." + (f" {note}" if note else ""))
     return more
 
@@ -115,7 +114,7 @@ def stochastic_section():
     st.session_state.setdefault("alt_seed", 0)
     seed_col, button_col = st.columns([3, 1])
     seed = seed_col.number_input("Random seed", *LIMITS["seed"], step=1, key="alt_seed")
-    button_col.button("Reseed", key="alt_reseed", on_click=_reseed)
+    reseed_button("Reseed", key="alt_reseed", seed_key="alt_seed", place=button_col)
     for place, train, name in zip(st.columns(2), (True, False), ("stochastic-train", "stochastic-test")):
         card(place, name, _pooled, lab.cache_key(name, seed), "stochastic",
              options(s, "stochastic", train=train, rng=seed if train else None), scale, planes)
@@ -147,7 +146,7 @@ def mixed_section():
     alpha = mixed_col.slider("alpha: weight of the max", 0.0, 1.0, 0.5, step=0.05, key="alt_alpha")
     card(mixed_col, "mixed", _pooled, lab.cache_key("mixed", alpha), "mixed", options(s, "mixed", alpha=alpha), scale,
          planes, note=f"alpha = {alpha:g}: 1 is max pooling, 0 is average pooling.")
-    card(aa_col, "antialiased", _pooled, lab.cache_key("antialiased"), "antialiased", options(s, "max"), scale, planes,
+    card(aa_col, "blurmax", _pooled, lab.cache_key("blurmax"), "blurmax", options(s, "max"), scale, planes,
          note="Kernel and stride from the sidebar; padding, dilation and ceil mode do not apply. The max runs with "
               "stride 1 before the blur and the subsampling.")
 
@@ -164,9 +163,7 @@ if lab is not chosen:
     st.info(copy_words(chosen.planes.shape[1:], hw, "This gallery pools",
                        f"no card shows more than {SIDE} pixels a side, and pooling every pixel nine ways would keep "
                        "you waiting", full_parts="The global max and average use every pixel."))
-if not check_layer(lab, hw):
-    st.warning("This layer cannot pool this image: the sidebar says why. Change a setting there.")
-    st.stop()
+require_layer(lab, hw)
 photo = planes.dtype == np.uint8
 scale = value_range(planes)  # one scale for every pooled image: 0 to 255 for photos
 top_abs = scale[1] if photo else float(np.abs(planes).max())

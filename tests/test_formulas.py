@@ -20,7 +20,7 @@ def coded(h, w):
 
 def test_every_gallery_mode_has_a_title_a_sentence_and_balanced_latex():
     assert set(FORMULAS) == {"max", "min", "avg", "lp", "stochastic-train", "stochastic-test", "fractional",
-                             "global-max", "global-avg", "mixed", "antialiased"}
+                             "global-max", "global-avg", "mixed", "blurmax"}
     for name, f in FORMULAS.items():
         assert f.title and f.latex, name
         assert f.sentence.endswith(".") and f.sentence.count(". ") == 0, name  # one sentence

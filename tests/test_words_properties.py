@@ -132,7 +132,7 @@ def test_each_modes_options_read_as_words(layer):
 
 def test_every_formula_card_is_words():
     for name in ("max", "min", "avg", "lp", "stochastic-train", "stochastic-test", "fractional", "global-max",
-                 "global-avg", "mixed", "antialiased"):
+                 "global-avg", "mixed", "blurmax"):
         f = formula(name)
         sentence(f.title), sentence(f.sentence), sentence(f.latex)
     for p in LP_STEPS:
