@@ -8,6 +8,7 @@ import pooling
 from figures import image_figure
 from figures.compare import DISPLAY_SIDE, channel_figure, difference_figure, fringe_figure, zoom_figure
 from pooling.analysis import compare
+from poolinglab.refusal import Refusal
 from poolinglab.settings import MODES, pool_options
 from poolinglab.words.compare import (
     cost_table,
@@ -20,8 +21,9 @@ from poolinglab.words.compare import (
 )
 from widgets.cache import shared, shared_cache
 from widgets.clicks import remember_click
+from widgets.controls import plane_select, remembered_slider, require_choice, require_layer
 from widgets.labels import MODE_LABELS
-from widgets.layer_input import check_layer, layer_summary
+from widgets.layer_input import layer_summary
 from widgets.sidebar import sidebar
 from widgets.text import plain
 from widgets.workers import page_workers
@@ -34,9 +36,11 @@ ZOOM_KEYS = {name: f"mva_zoom_{name}" for name in ("rows", "cols", "top", "left"
 
 @shared_cache
 def pool_modes(key, _planes, _settings, modes, _max_result):
-    """Each mode's pooled values and cost, or the core's reason it cannot pool this input; max is ``_max_result``."""
-    return compare.pool_modes(_planes, {mode: pool_options(_settings, mode=mode) for mode in modes},
-                              done={"max": _max_result})
+    """Each mode's pooled values and cost, or the :class:`Refusal` of a mode that cannot pool this input; max is
+    ``_max_result``."""
+    pooled = compare.pool_modes(_planes, {mode: pool_options(_settings, mode=mode) for mode in modes},
+                                done={"max": _max_result})
+    return {mode: Refusal(p) if isinstance(p, str) else p for mode, p in pooled.items()}  # the core says why in words
 
 
 # A resource, not data: st.cache_data would unpickle the result and the input it holds on every rerun, which at
@@ -59,10 +63,9 @@ def zoom_ui(out_hw, limit, n_planes):
     place = st.columns(5)
     rows = place[0].number_input("Rows of cells", 1, limit[0], step=1, key="mva_zoom_rows", disabled=limit[0] == 1)
     cols = place[1].number_input("Columns of cells", 1, limit[1], step=1, key="mva_zoom_cols", disabled=limit[1] == 1)
-    top = place[2].slider("Top output row", 0, out_hw[0] - rows, key="mva_zoom_top") if out_hw[0] > rows else 0
-    left = place[3].slider("Left output column", 0, out_hw[1] - cols, key="mva_zoom_left") if out_hw[1] > cols else 0
-    plane = place[4].selectbox("Plane", range(n_planes), key="mva_zoom_plane",
-                               format_func=("red", "green", "blue").__getitem__) if n_planes > 1 else 0
+    top = remembered_slider("Top output row", out_hw[0] - rows, key="mva_zoom_top", place=place[2])
+    left = remembered_slider("Left output column", out_hw[1] - cols, key="mva_zoom_left", place=place[3])
+    plane = plane_select(n_planes, key="mva_zoom_plane", place=place[4])
     return top, left, rows, cols, plane
 
 
@@ -144,16 +147,12 @@ st.write("What holds: for the real cells of a window the largest is never below 
 
 modes = st.multiselect("Modes to compare (up to four)", MODES, default=["max", "avg"], max_selections=4,
                        key="mva_modes", format_func=MODE_LABELS.get)
-if not check_layer(lab, hw):
-    st.warning("This layer cannot pool this input: the sidebar says why. Change a setting there.")
-    st.stop()
-if not modes:
-    st.info("Choose at least one mode above.")
-    st.stop()
+require_layer(lab, hw, what="this input")
+require_choice(modes)
 
 max_result = max_pooling(lab.cache_key("mva_max"), planes, lab.settings)
 pooled = pool_modes(lab.cache_key("mva", tuple(modes)), planes, lab.settings, tuple(modes), max_result)
-shown = {m: p for m, p in pooled.items() if not isinstance(p, str)}
+shown = {m: p for m, p in pooled.items() if not isinstance(p, Refusal)}
 lo, hi = compare.shared_value_range(planes, [values for values, _ in shown.values()])
 
 # What the page draws, each as (key, build) for shared. The figures are made ahead, in page order, by
@@ -189,7 +188,7 @@ ahead.shutdown(wait=False)  # the jobs run on; their threads end with them
 
 st.subheader("Side by side")
 for place, mode in zip(st.columns(len(modes)), modes):
-    if isinstance(pooled[mode], str):
+    if isinstance(pooled[mode], Refusal):
         place.warning(plain(f"{label(mode)} cannot pool this image: {pooled[mode]}"))
         continue
     place.plotly_chart(shared(*parts[f"image {mode}"]), key=f"mva_image_{mode}", width="stretch")
