@@ -22,11 +22,13 @@ from pooling.conv import stage_weights
 from poolinglab.filters import BANK
 from poolinglab.intake import images
 from poolinglab.layer_code import stage_code, stage_sizes
+from poolinglab.refusal import Refusal, attempt
 from poolinglab.settings import pool_options
 from poolinglab.words.features import custom_sentence, kept_words, peak_words, persistence_verdict, sparsity_words
 from widgets.cache import shared
+from widgets.controls import centre_ui, require_choice, require_layer
 from widgets.filters_input import filter_bank_ui
-from widgets.layer_input import check_layer, layer_summary
+from widgets.layer_input import layer_summary
 from widgets.sidebar import sidebar
 from widgets.text import plain
 from widgets.workers import page_workers
@@ -77,9 +79,7 @@ st.write("**Where networks pool.** A pooling layer works on the feature maps of 
          "with a few strong peaks, where max and average pooling part ways most.")
 
 choice = filter_bank_ui()
-if not choice.keys:
-    st.warning("Choose at least one filter above.")
-    st.stop()
+require_choice(choice.keys, "filter")
 for col, key, label, kernel in zip(st.columns(len(choice.keys)), choice.keys, choice.labels, choice.kernels):
     fig = shared(("fm-kernel", label, kernel.tobytes(), kernel.shape), partial(kernel_figure, kernel,
                                                                                         title=label))
@@ -87,19 +87,14 @@ for col, key, label, kernel in zip(st.columns(len(choice.keys)), choice.keys, ch
                      config={"displayModeBar": False})
     col.caption(BANK[key].sentence if key in BANK else custom_sentence(kernel))
 
-work = centre_crop(lab.planes, WORK_SIDE)
+work = centre_ui(lab.planes, WORK_SIDE, what="photo", does="filters")
 side = max(k.shape[0] for k in choice.kernels)
 maps_hw = (work.shape[1] - side + 1, work.shape[2] - side + 1)
 if min(maps_hw) < 1:
     st.warning(f"The image ({work.shape[1]} × {work.shape[2]}) is smaller than the {side} × {side} filters, so "
                "there is no feature map. Choose a photo, or type a larger grid.")
     st.stop()
-if not check_layer(lab, maps_hw):
-    st.warning("This layer cannot pool these feature maps: the sidebar says why. Change a setting there.")
-    st.stop()
-if work.shape != lab.planes.shape:
-    st.info(f"The photo is larger than {WORK_SIDE} px: this page filters its centre {work.shape[1]} × "
-            f"{work.shape[2]}.")
+require_layer(lab, maps_hw, what="these feature maps")
 
 # The filters' responses depend on neither the bias nor the pooling layer: their key leaves both out, so a new
 # bias only adds and rectifies, and a new kernel or stride only pools.
@@ -143,10 +138,9 @@ top = float(np.maximum(peak + choice.bias, 0.0))
 rows = [work_on.submit(map_row, (bias_key, "row", n, label), stage, top, label)
         for n, (stage, label) in enumerate(zip(stages, choice.labels))]
 work_on.shutdown(wait=False)  # the jobs run on; their threads end with them
-try:
-    stages = [job.result() for job in stages]
-except ValueError as err:
-    st.error(plain(f"This layer cannot pool these feature maps: {err}"))
+stages = [attempt(job.result) for job in stages]
+if refused := next((one for one in stages if isinstance(one, Refusal)), None):
+    st.error(plain(f"This layer cannot pool these feature maps: {refused}"))
     st.stop()
 
 st.subheader("Where each feature was found")
@@ -181,14 +175,13 @@ def claim_lab():
     if max_shift < 1:
         st.text("The image is too narrow to shift and still filter it: choose a photo.")
         return
-    try:
-        if early_claim is not None and tuple(modes) == claim_modes:  # a full rerun: started before the maps
-            p = early_claim.result()
-        else:  # the fragment's own rerun, with other poolings
-            p = claim_test(responses_key, layer_key, key, claim_in, weight, biases, max_shift=max_shift,
-                           threshold=choice.threshold, modes={m: every[m] for m in modes})
-    except ValueError as err:
-        st.warning(plain(f"The test cannot pool this image with this layer: {err}"))
+    if early_claim is not None and tuple(modes) == claim_modes:  # a full rerun: started before the maps
+        p = attempt(early_claim.result)
+    else:  # the fragment's own rerun, with other poolings
+        p = attempt(claim_test, responses_key, layer_key, key, claim_in, weight, biases, max_shift=max_shift,
+                    threshold=choice.threshold, modes={m: every[m] for m in modes})
+    if isinstance(p, Refusal):
+        st.warning(plain(f"The test cannot pool this image with this layer: {p}"))
         return
     shares = {RAW: p.shares("raw"), **{LABELS[m]: p.shares(m) for m in modes}}
     fig = shared((key, "claim-chart", tuple(modes)), partial(
