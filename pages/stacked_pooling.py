@@ -25,11 +25,8 @@ PLANES = {"gray": "grey (luma)", "red": "red", "green": "green", "blue": "blue"}
 
 @shared_cache
 def _traced_plane(key, _planes, plane):
-    if _planes.shape[0] == 1:
-        return _planes[0]
-    if plane == "gray":
-        return images.to_planes(np.moveaxis(_planes, 0, -1), "gray")[0]
-    return _planes[("red", "green", "blue").index(plane)]
+    """The plane to trace: the image's one plane, or ``plane`` of a photo's three, as the sidebar's Colour makes it."""
+    return _planes[0] if _planes.shape[0] == 1 else images.to_planes(np.moveaxis(_planes, 0, -1), plane)[0]
 
 
 @shared_cache
@@ -181,12 +178,11 @@ ahead.shutdown(wait=False)  # the job runs on; its thread ends with it
 st.subheader("The pyramid")
 sizes = rounds_ui()
 layers = tuple((("mode", mode), ("kernel_size", k), ("stride", s)) for k, s in sizes)
-key = lab.cache_key(plane_name, layers)
-try:
-    stack, loc, errors = _stack(key, plane, layers)
-except ValueError as err:
-    st.error(plain(describe_misfit(err, plane.shape)))
+if (misfit := describe_misfit(sizes, plane.shape)) is not None:
+    st.error(plain(misfit))
     st.stop()
+key = lab.cache_key(plane_name, layers)
+stack, loc, errors = _stack(key, plane, layers)
 
 trace_section(key, plane_key, stack, errors, plane, plane_name, value_range)
 localisation_section(key, plane, plane_name, mode, loc)
