@@ -11,7 +11,7 @@ time (about 160 runs).
 
 Each case runs twice: once through the sidebar's widgets, as a student clicks,
 and once from a link, as a teacher shares one (the query string of
-:func:`poolinglab.settings.to_query`, opened straight on the page).
+:func:`poolinglab.links.to_query`, opened straight on the page).
 """
 
 import itertools
@@ -26,7 +26,8 @@ from streamlit.testing.v1 import AppTest
 from poolinglab.formulas import FORMULAS
 from poolinglab.intake.planes import COLOR_MODES
 from poolinglab.intake.samples import SAMPLE_NAMES
-from poolinglab.settings import LIMITS, MODES, UPLOAD_NOT_HELD, PoolSettings, SweepInput, from_query, to_query
+from poolinglab.links import from_query, to_query
+from poolinglab.settings import LIMITS, MODES, UPLOAD_NOT_HELD, PoolSettings, SweepInput
 from widgets.registry import PAGES
 
 PAGE_PATHS = {entry.path.removeprefix("pages/").removesuffix(".py"): entry.path for entry in PAGES}

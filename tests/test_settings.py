@@ -9,19 +9,8 @@ import pytest
 import pooling
 from poolinglab.intake.samples import SAMPLE_NAMES
 from poolinglab.layer_code import keras_line, output_size_formula, torch_line
-from poolinglab.settings import (
-    LIMITS,
-    PoolSettings,
-    SweepInput,
-    from_form,
-    from_query,
-    output_hw,
-    pool_options,
-    query_keys,
-    to_form,
-    to_query,
-    validate,
-)
+from poolinglab.links import from_query, query_keys, to_query
+from poolinglab.settings import LIMITS, PoolSettings, SweepInput, from_form, output_hw, pool_options, to_form, validate
 
 EXAMPLES = [
     PoolSettings(),

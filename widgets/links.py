@@ -8,7 +8,7 @@ from page to page.
 
 import streamlit as st
 
-from poolinglab import settings
+from poolinglab.links import from_query, query_keys, to_query
 from widgets.labels import UPLOAD_ASKED
 from widgets.text import plain
 
@@ -16,7 +16,7 @@ from widgets.text import plain
 def restore(kind, store):
     """The settings this session last used; on its first run, the link's."""
     if store not in st.session_state:
-        value, warnings = settings.from_query(st.query_params.to_dict(), kind)
+        value, warnings = from_query(st.query_params.to_dict(), kind)
         st.session_state[store] = value
         if getattr(value, "source", None) == "upload":
             st.session_state[UPLOAD_ASKED] = True
@@ -36,8 +36,8 @@ def seed_widgets(form):
 
 def mirror(value):
     """Write ``value``'s fields into the query string, touching only its own keys."""
-    wanted = settings.to_query(value)
-    for key in settings.query_keys(type(value)):
+    wanted = to_query(value)
+    for key in query_keys(type(value)):
         if key in wanted and st.query_params.get(key) != wanted[key]:
             st.query_params[key] = wanted[key]
         elif key not in wanted and key in st.query_params:
