@@ -2,12 +2,12 @@
 
 from functools import partial
 
-import numpy as np
 import streamlit as st
 
 from figures.temporal import over_time_figure
 from pooling import pool_over_time
 from poolinglab.tokens import MAX_HASHED, TOKEN_RULE, feature_names, token_features, tokenize
+from poolinglab.words.over_time import order_words
 from widgets.cache import shared, shared_cache
 from widgets.sidebar import sidebar
 
@@ -73,11 +73,7 @@ st.dataframe({"feature": names, "max over time": pooled["max"], "won by token": 
               "token number": pooled["winners"], "average over time": pooled["avg"]},
              hide_index=True, key="pot_table")
 
-other = pooled_sentence(tuple(tokens[::-1]), hashed)
-same_max = np.array_equal(other["max"], pooled["max"])
-same_avg = np.allclose(other["avg"], pooled["avg"], rtol=1e-12, atol=0)
-st.text(f"In the opposite word order: max vector {'the same' if same_max else 'different'}, "
-        f"average vector {'the same' if same_avg else 'different'}.")
+st.text(order_words(pooled, pooled_sentence(tuple(tokens[::-1]), hashed)))
 st.write("Average over time gives a fixed size too, but one strong word is diluted by every other word: "
          "the longer the sentence, the closer the average sits to a typical word, while the max keeps the peak.")
 
