@@ -11,8 +11,6 @@ import streamlit as st
 from widgets.frame import frame_navigation
 from widgets.labels import IN_FRAME
 
-st.set_page_config(page_title="Pooling Lab", page_icon="🔲", layout="wide")
-
 st.session_state[IN_FRAME] = True  # see widgets.frame.ensure_frame
 
-frame_navigation().run()
+frame_navigation().run()  # the wide layout, the tab's title and icon, and the menu
