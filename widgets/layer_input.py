@@ -5,6 +5,7 @@ import streamlit as st
 
 from pooling import pool2d
 from poolinglab import layer_code, settings
+from poolinglab.refusal import Refusal, attempt
 from poolinglab.settings import LIMITS, MODES
 from widgets.labels import MODE_LABELS, PADDING_LABELS
 from widgets.text import plain
@@ -73,8 +74,8 @@ def pool_or_explain(lab, values):
     if not check_layer(lab, values.shape[-2:]):
         st.warning("This layer cannot pool this input: the sidebar says why. Change a setting there.")
         return None
-    try:
-        return pool2d(values, lab.settings.mode, **settings.pool_options(lab.settings))
-    except ValueError as err:
-        st.error(plain(err))
+    result = attempt(pool2d, values, lab.settings.mode, **settings.pool_options(lab.settings))
+    if isinstance(result, Refusal):
+        st.error(plain(result))
         return None
+    return result
