@@ -12,7 +12,7 @@ from pooling.backward import gradient_sources, upstream_gradient
 from poolinglab.intake import images
 from poolinglab.refusal import Refusal, attempt
 from poolinglab.settings import output_hw, pool_options
-from poolinglab.words.backward import route_words, sums_note
+from poolinglab.words.backward import overlap_words, route_words, sums_note
 from widgets.cache import shared, shared_cache
 from widgets.controls import require_layer, reseed_button
 from widgets.labels import MODE_LABELS
@@ -98,7 +98,8 @@ st.subheader("On a small grid")
 spec, grid = sweep_input_ui(lab.planes, lab.key)
 crop_preview_ui(lab, spec, grid.shape, key="bwd_crop_preview",
                 alt="The sidebar's image, shrunk, with the crop's rectangle on it",
-                caption="The same view on your image: the grid is a crop of the sidebar's image (pick its corner above).")
+                caption="The same view on your image: the grid is a crop of the sidebar's image (pick its corner "
+                        "above).")
 grid = np.asarray(grid, dtype=np.float64)
 require_layer(lab, grid.shape, what="this grid")
 out_shape = output_hw(lab.settings, grid.shape)
@@ -133,13 +134,9 @@ st.plotly_chart(shared((key, "fan in"), partial(
                     fan_in_figure, [r["sources"] for r in routes], titles=[r["title"] for r in routes])),
                 key="bwd_fan_in", alt="How many outputs send gradient to each input cell, per mode")
 st.caption("How many outputs send gradient to each input cell; outlined: cells that hear from two or more.")
-heard_twice = {r["title"]: int(np.count_nonzero(r["sources"] >= 2)) for r in routes}
-if max(heard_twice.values(), default=0) == 0:
-    st.write("No cell hears from more than one output: these windows do not overlap, so each cell gets at most "
-             "one window's gradient. Make the stride smaller than the kernel to see gradients add up.")
+sentence, counts = overlap_words({r["title"]: int(np.count_nonzero(r["sources"] >= 2)) for r in routes})
+st.write(sentence)
+if counts is None:
     st.button("Overlap the windows (stride 1)", key="bwd_overlap", on_click=_overlap_windows)
 else:
-    st.write("Where windows overlap, one input cell sits in several windows and receives the sum of their "
-             "gradients. A strong cell that wins several max windows gets several gradients, and a cell that "
-             "wins none gets no gradient at all from this layer, for this input.")
-    st.text("; ".join(f"{title}: {n} cell(s) from two or more outputs" for title, n in heard_twice.items()))
+    st.text(counts)

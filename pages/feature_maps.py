@@ -24,7 +24,14 @@ from poolinglab.intake import images
 from poolinglab.layer_code import stage_code, stage_sizes
 from poolinglab.refusal import Refusal, attempt
 from poolinglab.settings import pool_options
-from poolinglab.words.features import custom_sentence, kept_words, peak_words, persistence_verdict, sparsity_words
+from poolinglab.words.features import (
+    custom_sentence,
+    detection_words,
+    kept_words,
+    peak_words,
+    persistence_verdict,
+    sparsity_words,
+)
 from widgets.cache import shared
 from widgets.controls import centre_ui, require_choice, require_layer
 from widgets.filters_input import filter_bank_ui
@@ -188,9 +195,7 @@ def claim_lab():
         persistence_chart, p.shifts, shares, stride=s.stride, accent=LABELS["blurmax"],
         title=f"Shifts from 1 to {max_shift} px (stride {s.stride})"))
     st.plotly_chart(fig, key="fm_claim_chart", width="stretch")
-    counts = ", ".join(f"{label} {int(p.detections[m].sum()):,}" for m, label in (("raw", RAW), *(
-        (m, LABELS[m]) for m in modes)))
-    st.text(f"Detections before the shift, over every filter: {counts}.")
+    st.text(detection_words({RAW: p.detections["raw"].sum(), **{LABELS[m]: p.detections[m].sum() for m in modes}}))
     st.write(persistence_verdict(p.shifts, s.stride, shares, raw=RAW))
     st.caption(f"How it is measured: on the centre {claim_in.shape[1]} × {claim_in.shape[2]} of the photo, cut "
                f"{max_shift} px narrower, once at column 0 and once at column d (the photo moved d px to the left; "

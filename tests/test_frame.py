@@ -1,4 +1,4 @@
-"""widgets.frame: a first visitor's deep link runs inside app.py's frame, and the Streamlit internal it reads still exists.
+"""widgets.frame: a first visitor's deep link runs inside app.py's frame; the Streamlit internal it reads exists.
 
 ``ensure_frame`` reads Streamlit's ``PagesManager.uses_pages_directory`` to
 know that Streamlit runs ``pages/`` as its old multipage mode, and ends that

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-__all__ = ["route_words", "sum_reason", "sums_note"]
+__all__ = ["overlap_words", "route_words", "sum_reason", "sums_note"]
 
 
 def route_words(title, grad, upstream_sum):
@@ -95,3 +95,33 @@ def sums_note(sums, layers, upstream):
     notes += [f"{title.capitalize()} sums to {total:.4g}, not {upstream:.4g}: {sum_reason(layers[title])}."
               for title, total in sums.items() if title not in same]
     return " ".join(notes)
+
+
+def overlap_words(heard_twice):
+    """What overlapping windows do to the gradient, from how many cells each mode sends it to from two or more outputs.
+
+    Parameters
+    ----------
+    heard_twice : dict of str to int
+        Each mode's title and its number of input cells that get gradient from two or more outputs.
+
+    Returns
+    -------
+    sentence : str
+    counts : str or None
+        One line of the counts, when any cell hears from two or more outputs; None when none does.
+
+    Examples
+    --------
+    >>> overlap_words({"max": 0, "average": 0})[1] is None
+    True
+    >>> overlap_words({"max": 3, "average": 9})[1]
+    'max: 3 cell(s) from two or more outputs; average: 9 cell(s) from two or more outputs'
+    """
+    if max(heard_twice.values(), default=0) == 0:
+        return ("No cell hears from more than one output: these windows do not overlap, so each cell gets at most "
+                "one window's gradient. Make the stride smaller than the kernel to see gradients add up."), None
+    return ("Where windows overlap, one input cell sits in several windows and receives the sum of their "
+            "gradients. A strong cell that wins several max windows gets several gradients, and a cell that "
+            "wins none gets no gradient at all from this layer, for this input."), "; ".join(
+        f"{title}: {n} cell(s) from two or more outputs" for title, n in heard_twice.items())
