@@ -8,15 +8,9 @@ runs on its own.
 
 import streamlit as st
 
-import widgets
+from widgets.frame import frame_navigation
+from widgets.labels import IN_FRAME
 
-st.set_page_config(page_title="Pooling Lab", page_icon="🔲", layout="wide")
+st.session_state[IN_FRAME] = True  # see widgets.frame.ensure_frame
 
-st.session_state["_in_frame"] = True  # see widgets.ensure_frame
-
-SECTIONS = {}
-for lab in widgets.LABS:
-    SECTIONS.setdefault(lab.section, []).append(
-        st.Page(lab.path, title=lab.title, icon=lab.icon, default=lab.path == "pages/home.py"))
-
-st.navigation(SECTIONS).run()
+frame_navigation().run()  # the wide layout, the tab's title and icon, and the menu

@@ -142,10 +142,10 @@ def time_full_size(browser, url, moves, steps):
     Returns ``{page: (ms to finished, ms to painted) of the open, [(finished, painted) of each step]}`` and the
     upload's ``(finished, painted)``.
     """
-    import widgets
     from bench.full_size import QUERY, phone_photo
+    from widgets.registry import PAGES
 
-    titles = {Path(lab.path).stem: lab.title for lab in widgets.LABS}
+    titles = {Path(lab.path).stem: lab.title for lab in PAGES}
     tab = Tab(browser, f"{url}/?{QUERY}")
     try:
         tab.page.locator(".st-key-source").get_by_text("Upload", exact=True).click()

@@ -140,6 +140,8 @@ class RunResult:
         The body of every ``st.text`` element the run drew, in order.
     page_not_found : str or None
         The page name the server could not find, if it said so.
+    page_titles : list of str
+        The titles of the pages in the last navigation menu the server sent.
     error : str or None
         Why the run did not finish, when it did not.
     """
@@ -154,6 +156,7 @@ class RunResult:
     missing_refs: int = 0
     texts: list = field(default_factory=list)
     page_not_found: object = None
+    page_titles: list = field(default_factory=list)
     error: object = None
 
 
@@ -513,6 +516,7 @@ class Session:
                 self._cache.max_age = msg.new_session.config.max_cached_message_age
         elif kind == "navigation":
             self.page_script_hash = msg.navigation.page_script_hash
+            result.page_titles = [page.page_name for page in msg.navigation.app_pages]
         elif kind == "page_info_changed":
             self.query_string = msg.page_info_changed.query_string
         elif kind == "page_not_found":

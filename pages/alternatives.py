@@ -5,21 +5,28 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-import widgets
 from figures.gallery import fractional_grid_figure, global_figure, lp_continuum_figure, p_label, pooled_figure
 from pooling import antialiased_max_pool2d, fractional_max_pool2d, global_pool2d, pool2d
 from pooling.analysis.crops import centre_crop, centre_offset
 from pooling.analysis.lp import LP_STEPS, lp_ratios
 from pooling.analysis.noise import value_range
 from poolinglab.formulas import formula
+from poolinglab.refusal import Refusal, attempt
 from poolinglab.settings import LIMITS, pool_options
 from poolinglab.words.sizes import copy_words
+from widgets.cache import shared, shared_cache
+from widgets.context import working_copy
+from widgets.controls import require_layer, reseed_button
+from widgets.layer_input import layer_summary
+from widgets.sidebar import sidebar
+from widgets.text import plain
 
 SIDE = 256  # pooled images are sent at most this many pixels on a side: twelve figures stay under 2 MB
 # A bigger photo is pooled as a copy this size: no card shows more than SIDE pixels, and pooling a 12 MP photo nine
 # ways took 6.8 s.
 GALLERY_SIDE = 1024
 VIEWS = {16: "16 × 16 pixels", 32: "32 × 32 pixels", 64: "64 × 64 pixels", 0: "the whole image"}
+CHART_KEYS = {"blurmax": "alt_chart_antialiased"}  # anti-aliased max's chart keeps the key it had before its name
 
 
 def options(settings, mode, **extra):
@@ -27,20 +34,16 @@ def options(settings, mode, **extra):
     return {**pool_options(settings, mode=mode), **extra}
 
 
-def _reseed():
-    st.session_state["alt_seed"] = (st.session_state["alt_seed"] + 1) % LIMITS["seed"][1]
-
-
-@widgets.shared_cache
+@shared_cache
 def _pooled(key, mode, layer, scale, _planes):
-    if mode == "antialiased":  # its max runs with stride 1 before the blur: only kernel and stride apply
+    if mode == "blurmax":  # its max runs with stride 1 before the blur: only kernel and stride apply
         values = antialiased_max_pool2d(_planes, layer["kernel_size"], layer["stride"]).values
     else:
         values = pool2d(_planes, mode, **layer).values
     return pooled_figure(values, value_range=scale, max_side=SIDE), values.shape[-2:]
 
 
-@widgets.shared_cache
+@shared_cache
 def _fractional(key, kernel, ratio, seed, view, scale, _planes):
     # One random pair for every plane (PyTorch draws one per plane), so the drawn windows are every plane's.
     samples = np.tile(np.random.default_rng(seed).random(2), (_planes.shape[0], 1))
@@ -51,7 +54,7 @@ def _fractional(key, kernel, ratio, seed, view, scale, _planes):
     return pooled_figure(r.values, value_range=scale, max_side=SIDE), r.values.shape[-2:], grid_fig
 
 
-@widgets.shared_cache
+@shared_cache
 def _global(key, _planes):
     return global_pool2d(_planes, "max").values.ravel(), global_pool2d(_planes, "avg").values.ravel()
 
@@ -59,7 +62,7 @@ def _global(key, _planes):
 CONTINUUM_SIDE = 256  # windows are local: a centre crop tells the same, at a quarter of the cost
 
 
-@widgets.shared_cache
+@shared_cache
 def _continuum(key, layer, _planes):
     return lp_ratios(centre_crop(_planes, CONTINUUM_SIDE), LP_STEPS, **layer)
 
@@ -75,12 +78,12 @@ def card(place, name, compute, *args, note=None):
     place.latex(f.latex)
     if f.note:
         place.caption(f.note)
-    try:
-        fig, (h, w), *more = compute(*args)
-    except ValueError as err:
-        place.warning(widgets.plain(err))
+    done = attempt(compute, *args)
+    if isinstance(done, Refusal):
+        place.warning(plain(done))
         return []
-    place.plotly_chart(fig, key=f"alt_chart_{name}", width="stretch")
+    fig, (h, w), *more = done
+    place.plotly_chart(fig, key=CHART_KEYS.get(name, f"alt_chart_{name}"), width="stretch")
     place.caption(f"{f.title}: the pooled image, {h} × {w} (rows × columns)." + (f" {note}" if note else ""))
     return more
 
@@ -97,7 +100,7 @@ def lp_section():
          note=f"Its own scale, 0 to {lp_scale[1]:.4g}: what a window whose {n_taps} cells all hold {top_abs:g} gives. "
               f"On the shared 0 to {top_abs:g} scale, p = 1 would be up to {n_taps} times too bright.")
     ratios = _continuum(lab.cache_key("continuum"), options(s, "max"), planes)
-    continuum = widgets.shared(lab.cache_key("continuum-figure", p), partial(lp_continuum_figure, ratios, current_p=p))
+    continuum = shared(lab.cache_key("continuum-figure", p), partial(lp_continuum_figure, ratios, current_p=p))
     right.plotly_chart(continuum, key="alt_continuum", width="stretch")
     right.caption(f"Lp at each p as a share of the window's sum (1 at p = 1) and of its max (1 at p = ∞), averaged "
                   f"over {ratios.windows} windows (of the centre {CONTINUUM_SIDE} × {CONTINUUM_SIDE} at most). "
@@ -111,7 +114,7 @@ def stochastic_section():
     st.session_state.setdefault("alt_seed", 0)
     seed_col, button_col = st.columns([3, 1])
     seed = seed_col.number_input("Random seed", *LIMITS["seed"], step=1, key="alt_seed")
-    button_col.button("Reseed", key="alt_reseed", on_click=_reseed)
+    reseed_button("Reseed", key="alt_reseed", seed_key="alt_seed", place=button_col)
     for place, train, name in zip(st.columns(2), (True, False), ("stochastic-train", "stochastic-test")):
         card(place, name, _pooled, lab.cache_key(name, seed), "stochastic",
              options(s, "stochastic", train=train, rng=seed if train else None), scale, planes)
@@ -143,13 +146,13 @@ def mixed_section():
     alpha = mixed_col.slider("alpha: weight of the max", 0.0, 1.0, 0.5, step=0.05, key="alt_alpha")
     card(mixed_col, "mixed", _pooled, lab.cache_key("mixed", alpha), "mixed", options(s, "mixed", alpha=alpha), scale,
          planes, note=f"alpha = {alpha:g}: 1 is max pooling, 0 is average pooling.")
-    card(aa_col, "antialiased", _pooled, lab.cache_key("antialiased"), "antialiased", options(s, "max"), scale, planes,
+    card(aa_col, "blurmax", _pooled, lab.cache_key("blurmax"), "blurmax", options(s, "max"), scale, planes,
          note="Kernel and stride from the sidebar; padding, dilation and ceil mode do not apply. The max runs with "
               "stride 1 before the blur and the subsampling.")
 
 
-chosen = widgets.sidebar()
-lab = widgets.working_copy(chosen, GALLERY_SIDE)
+chosen = sidebar()
+lab = working_copy(chosen, GALLERY_SIDE)
 s = lab.settings
 st.title("Alternatives gallery")
 st.write("Claim: max pooling is one choice among many. Every pooling below summarises the same image with the "
@@ -160,9 +163,7 @@ if lab is not chosen:
     st.info(copy_words(chosen.planes.shape[1:], hw, "This gallery pools",
                        f"no card shows more than {SIDE} pixels a side, and pooling every pixel nine ways would keep "
                        "you waiting", full_parts="The global max and average use every pixel."))
-if not widgets.check_layer(lab, hw):
-    st.warning("This layer cannot pool this image: the sidebar says why. Change a setting there.")
-    st.stop()
+require_layer(lab, hw)
 photo = planes.dtype == np.uint8
 scale = value_range(planes)  # one scale for every pooled image: 0 to 255 for photos
 top_abs = scale[1] if photo else float(np.abs(planes).max())
@@ -189,7 +190,7 @@ st.header("Global max and average")
 maxima, means = _global(chosen.cache_key("global"), chosen.planes)
 st.write(formula("global-max").sentence + " " + formula("global-avg").sentence)
 st.latex(formula("global-max").latex + r", \qquad " + formula("global-avg").latex)
-st.plotly_chart(widgets.shared(lab.cache_key("global-figure", scale), partial(global_figure, maxima, means,
+st.plotly_chart(shared(lab.cache_key("global-figure", scale), partial(global_figure, maxima, means,
                                                                              value_range=scale)),
                 key="alt_global", width="stretch")
 names = ("red", "green", "blue") if len(maxima) == 3 else ("one plane",)
@@ -197,4 +198,4 @@ st.text("\n".join(f"{n}: max {a:g}, average {b:.4g}" for n, a, b in zip(names, m
 
 mixed_section()
 
-widgets.layer_summary(lab, hw)
+layer_summary(lab, hw)

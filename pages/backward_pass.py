@@ -6,12 +6,19 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-import widgets
 from figures.backward import fan_in_figure, routing_figure, upstream_figure
 from pooling import pool2d, pool_backward
 from pooling.backward import gradient_sources, upstream_gradient
 from poolinglab.intake import images
+from poolinglab.refusal import Refusal, attempt
 from poolinglab.settings import output_hw, pool_options
+from poolinglab.words.backward import overlap_words, route_words, sums_note
+from widgets.cache import shared, shared_cache
+from widgets.controls import require_layer, reseed_button
+from widgets.labels import MODE_LABELS
+from widgets.sidebar import sidebar
+from widgets.sweep_input import crop_preview_ui, sweep_input_ui
+from widgets.text import plain
 
 GRADIENT_LABELS = {"ones": "Ones", "random": "Random", "typed": "Typed"}
 _GRAD_SEED = "_bwd_grad_seed"
@@ -22,39 +29,8 @@ def compared_layers(settings):
     layers = [("max", replace(settings, mode="max")), ("average", replace(settings, mode="avg")),
               ("stochastic (training)", replace(settings, mode="stochastic", train=True))]
     if settings.mode not in ("max", "avg") and not (settings.mode == "stochastic" and settings.train):
-        layers.append((f"sidebar: {widgets.MODE_LABELS[settings.mode].lower()}", settings))
+        layers.append((f"sidebar: {MODE_LABELS[settings.mode].lower()}", settings))
     return layers
-
-
-def sum_reason(layer):
-    """Why a mode's input gradient need not sum to the upstream gradient."""
-    if layer.mode == "lp":
-        return ("Lp pooling does not share its gradient out: each cell of a window gets the upstream gradient times "
-                "(|x| / Lp)^(p − 1) and the sign of x, and those factors need not add up to 1; at p = 1, Lp is the "
-                "plain sum of |x|, so every nonzero cell gets the whole gradient")
-    if layer.mode == "stochastic" and not layer.train:
-        return ("at test time its output is the sum of x² over the sum of x, a nonlinear function of the window, "
-                "and the gradient is that function's derivative at this input, which need not sum to the gradient "
-                "that came from above")
-    if layer.mode == "avg" and layer.divisor_override:
-        return (f"it divides by divisor_override ({layer.divisor_override}), not by the number of cells it shares "
-                "the gradient among")
-    return ("part of it fell on padding (average pooling, and the average in mixed, counts padding in its divisor "
-            "and sends that share to cells that do not exist)")
-
-
-def sums_note(routes, layers, upstream):
-    """Which modes hand on exactly the upstream gradient's sum, and why the others do not, from the numbers."""
-    same = [r["title"] for r in routes if np.isclose(r["grad"].sum(), upstream, rtol=1e-9, atol=1e-9)]
-    names = ", ".join(same[:-1]) + " and " * (len(same) > 1) + "".join(same[-1:])
-    notes = [f"The sums match for {names}: each window hands on exactly the gradient it got."] if same else []
-    notes += [f"{r['title'].capitalize()} sums to {r['grad'].sum():.4g}, not {upstream:.4g}: "
-              f"{sum_reason(dict(layers)[r['title']])}." for r in routes if r["title"] not in same]
-    return " ".join(notes)
-
-
-def _new_gradient():
-    st.session_state[_GRAD_SEED] = st.session_state.get(_GRAD_SEED, 0) + 1
 
 
 def _fit_text(shape):
@@ -73,7 +49,7 @@ def gradient_ui(out_shape):
     kind = st.radio("Upstream gradient (one number per output cell)", list(GRADIENT_LABELS), key="bwd_grad_source",
                     format_func=GRADIENT_LABELS.get, horizontal=True)
     if kind == "random":
-        st.button("New gradient", key="bwd_grad_reroll", on_click=_new_gradient)
+        reseed_button("New gradient", key="bwd_grad_reroll", seed_key=_GRAD_SEED)
         return upstream_gradient(out_shape, "random", rng=st.session_state.get(_GRAD_SEED, 0))
     if kind == "ones":
         return upstream_gradient(out_shape)
@@ -83,10 +59,10 @@ def gradient_ui(out_shape):
     try:
         grad = images.grid_from_text(text)
     except images.ImageError as err:
-        st.error(widgets.plain(err))
+        st.error(plain(err))
         return None
     if grad.shape != tuple(out_shape):
-        st.error(widgets.plain(f"The typed gradient is {grad.shape[0]} × {grad.shape[1]} but the output is "
+        st.error(plain(f"The typed gradient is {grad.shape[0]} × {grad.shape[1]} but the output is "
                                f"{out_shape[0]} × {out_shape[1]} (rows × columns): type one number per output cell."))
         st.button("Refill with the output's shape", key="bwd_grad_fit", on_click=_fit_text, args=(out_shape,))
         return None
@@ -94,22 +70,19 @@ def gradient_ui(out_shape):
 
 
 
-@widgets.shared_cache
+def backward_route(grid, grad, layer):
+    """One mode's input gradient and gradient sources (the core's)."""
+    result = pool2d(grid, layer.mode, **pool_options(layer))
+    return {"grad": pool_backward(result, grad), "sources": gradient_sources(result), "selecting": result.selecting}
+
+
+@shared_cache
 def backward_routes(key, _grid, _grad, _layers):
-    """Per compared mode: its input gradient and gradient sources (the core's), or the core's error."""
-    routes = []
-    for title, layer in _layers:
-        try:
-            result = pool2d(_grid, layer.mode, **pool_options(layer))
-        except ValueError as err:
-            routes.append({"title": title, "error": str(err)})
-            continue
-        routes.append({"title": title, "grad": pool_backward(result, _grad), "sources": gradient_sources(result),
-                       "selecting": result.selecting})
-    return routes
+    """Per compared mode's title: :func:`backward_route`, or the core's :class:`Refusal`."""
+    return {title: attempt(backward_route, _grid, _grad, layer) for title, layer in _layers}
 
 
-lab = widgets.sidebar()
+lab = sidebar()
 
 st.title("Backward pass")
 st.write(
@@ -122,16 +95,13 @@ st.write(
 )
 
 st.subheader("On a small grid")
-spec, grid = widgets.sweep_input_ui(lab.planes, lab.key)
-whole = widgets.crop_source(lab.planes, spec, lab.key)
-if whole is not None:
-    st.plotly_chart(widgets.crop_preview(lab, spec, whole, grid.shape), key="bwd_crop_preview",
-                    alt="The sidebar's image, shrunk, with the crop's rectangle on it")
-    st.caption("The same view on your image: the grid is a crop of the sidebar's image (pick its corner above).")
+spec, grid = sweep_input_ui(lab.planes, lab.key)
+crop_preview_ui(lab, spec, grid.shape, key="bwd_crop_preview",
+                alt="The sidebar's image, shrunk, with the crop's rectangle on it",
+                caption="The same view on your image: the grid is a crop of the sidebar's image (pick its corner "
+                        "above).")
 grid = np.asarray(grid, dtype=np.float64)
-if not widgets.check_layer(lab, grid.shape):
-    st.warning("This layer cannot pool this grid: the sidebar says why. Change a setting there.")
-    st.stop()
+require_layer(lab, grid.shape, what="this grid")
 out_shape = output_hw(lab.settings, grid.shape)
 grad = gradient_ui(out_shape)
 if grad is None:
@@ -140,38 +110,33 @@ if grad is None:
 layers = compared_layers(lab.settings)
 key = images.sha256_key(grid.tobytes(), grid.shape, grad.tobytes(), grad.shape, *(s for _, s in layers))
 routes = backward_routes(key, grid, grad, layers)
-for route in (r for r in routes if "error" in r):
-    st.warning(widgets.plain(f"{route['title']}: {route['error']}"))
-routes = [r for r in routes if "error" not in r]
+for title, refused in ((t, r) for t, r in routes.items() if isinstance(r, Refusal)):
+    st.warning(plain(f"{title}: {refused}"))
+routes = [{"title": t, **r} for t, r in routes.items() if not isinstance(r, Refusal)]
 
-st.plotly_chart(widgets.shared((key, "upstream"), partial(
+st.plotly_chart(shared((key, "upstream"), partial(
                     upstream_figure, grid, grad, titles=(f"input {grid.shape[0]}×{grid.shape[1]}",
                                                          f"upstream gradient {out_shape[0]}×{out_shape[1]}"))),
                 key="bwd_upstream", alt="The input grid beside the upstream gradient, one number per output cell")
 st.caption("Left, the grid the layer pools; right, the gradient that reaches each of its outputs from above.")
-st.plotly_chart(widgets.shared((key, "routing"), partial(
+st.plotly_chart(shared((key, "routing"), partial(
                     routing_figure, grid, [r["grad"] for r in routes], titles=[r["title"] for r in routes],
                     chosen=[r["sources"] > 0 if r["selecting"] else None for r in routes])),
                 key="bwd_routing", alt="The gradient each input cell receives under each pooling mode")
 st.caption("The gradient each input cell receives, per mode (blue below 0, red above). Outlined: the cells "
            "that max and stochastic pooling route to; every other cell of theirs gets exactly 0.")
 for r in routes:
-    st.text(f"{r['title']}: {int(np.count_nonzero(r['grad']))} of {grid.size} input cells get a gradient; "
-            f"it sums to {r['grad'].sum():.4g} (the upstream gradient sums to {grad.sum():.4g}).")
-st.caption(sums_note(routes, layers, grad.sum()))
+    st.text(route_words(r["title"], r["grad"], grad.sum()))
+st.caption(sums_note({r["title"]: r["grad"].sum() for r in routes}, dict(layers), grad.sum()))
 
 st.subheader("Why it matters: overlapping windows add gradients up")
-st.plotly_chart(widgets.shared((key, "fan in"), partial(
+st.plotly_chart(shared((key, "fan in"), partial(
                     fan_in_figure, [r["sources"] for r in routes], titles=[r["title"] for r in routes])),
                 key="bwd_fan_in", alt="How many outputs send gradient to each input cell, per mode")
 st.caption("How many outputs send gradient to each input cell; outlined: cells that hear from two or more.")
-shared = {r["title"]: int(np.count_nonzero(r["sources"] >= 2)) for r in routes}
-if max(shared.values(), default=0) == 0:
-    st.write("No cell hears from more than one output: these windows do not overlap, so each cell gets at most "
-             "one window's gradient. Make the stride smaller than the kernel to see gradients add up.")
+sentence, counts = overlap_words({r["title"]: int(np.count_nonzero(r["sources"] >= 2)) for r in routes})
+st.write(sentence)
+if counts is None:
     st.button("Overlap the windows (stride 1)", key="bwd_overlap", on_click=_overlap_windows)
 else:
-    st.write("Where windows overlap, one input cell sits in several windows and receives the sum of their "
-             "gradients. A strong cell that wins several max windows gets several gradients, and a cell that "
-             "wins none gets no gradient at all from this layer, for this input.")
-    st.text("; ".join(f"{title}: {n} cell(s) from two or more outputs" for title, n in shared.items()))
+    st.text(counts)

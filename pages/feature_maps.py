@@ -5,7 +5,6 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-import widgets
 from figures.features import kernel_figure, map_row_figure, persistence_chart, photo_source, sources_figure
 from pooling.analysis.crops import centre_crop
 from pooling.analysis.features import (
@@ -23,8 +22,23 @@ from pooling.conv import stage_weights
 from poolinglab.filters import BANK
 from poolinglab.intake import images
 from poolinglab.layer_code import stage_code, stage_sizes
+from poolinglab.refusal import Refusal, attempt
 from poolinglab.settings import pool_options
-from poolinglab.words.features import custom_sentence, kept_words, peak_words, persistence_verdict, sparsity_words
+from poolinglab.words.features import (
+    custom_sentence,
+    detection_words,
+    kept_words,
+    peak_words,
+    persistence_verdict,
+    sparsity_words,
+)
+from widgets.cache import shared
+from widgets.controls import centre_ui, require_choice, require_layer
+from widgets.filters_input import filter_bank_ui
+from widgets.layer_input import layer_summary
+from widgets.sidebar import sidebar
+from widgets.text import plain
+from widgets.workers import page_workers
 
 WORK_SIDE = 512  # bigger photos are filtered on their centre, so a 12 MP upload stays quick
 CLAIM_SIDE = 256  # the shift test filters and pools its centre 2 x stride + 1 times
@@ -37,11 +51,11 @@ def claim_test(responses_key, layer_key, key, claim_in, weight, biases, *, max_s
     """The shift test's :class:`~pooling.analysis.features.Persistence`, each step shared: the shifted responses and their
     bias-free poolings (keyed without the bias, on ``layer_key``) stay while the bias moves. Reads no widget, so a
     worker thread can run it."""
-    moved = widgets.shared((responses_key, "shifted", max_shift, CLAIM_SIDE), partial(
+    moved = shared((responses_key, "shifted", max_shift, CLAIM_SIDE), partial(
         shifted_responses, claim_in, weight, max_shift=max_shift))
-    unbiased = {m: widgets.shared((layer_key, "claim-unbiased", m, max_shift, CLAIM_SIDE), partial(
+    unbiased = {m: shared((layer_key, "claim-unbiased", m, max_shift, CLAIM_SIDE), partial(
         unbiased_pooling, moved, m, **args)) for m, args in modes.items()}
-    return widgets.shared((key, "claim", tuple(modes), CLAIM_SIDE), partial(
+    return shared((key, "claim", tuple(modes), CLAIM_SIDE), partial(
         persistence_from_responses, moved, biases, threshold=threshold, modes=modes, unbiased=unbiased))
 
 
@@ -49,7 +63,7 @@ def sources_chart(chart_key, stage_jobs, work, labels, threshold, offset, photo)
     """The photo with every filter's detections, once the :func:`~pooling.analysis.features.filter_stage` jobs (submitted
     before this one) are done. Reads no widget, so a worker thread can run it."""
     stages = [job.result() for job in stage_jobs]
-    return widgets.shared(chart_key, lambda: sources_figure(
+    return shared(chart_key, lambda: sources_figure(
         work, {label: detection_sources(one.max_pooled, threshold, offset=offset)[0]
                for label, one in zip(labels, stages)}, value_range=value_range(work), photo=photo))
 
@@ -58,12 +72,12 @@ def map_row(row_key, stage_job, top, label):
     """A filter's row of maps on the scale up to ``top``, once its :func:`~pooling.analysis.features.filter_stage` job is
     done (submitted before this one, so already running). Reads no widget, so a worker thread can run it."""
     one = stage_job.result()
-    return widgets.shared(row_key, partial(
+    return shared(row_key, partial(
         map_row_figure, (one.maps[0], one.max_pooled.values[0], one.avg_pooled[0]),
         titles=["after ReLU", "max-pooled", "average-pooled"], zmax=top, title=label))
 
 
-lab = widgets.sidebar()
+lab = sidebar()
 s = lab.settings
 st.title("Feature maps")
 st.write("**Where networks pool.** A pooling layer works on the feature maps of a convolution, not on photos. Each "
@@ -71,36 +85,29 @@ st.write("**Where networks pool.** A pooling layer works on the feature maps of 
          "and a ReLU set every weak response to 0, and the sidebar's pooling layer pools what is left: a sparse map "
          "with a few strong peaks, where max and average pooling part ways most.")
 
-choice = widgets.filter_bank_ui()
-if not choice.keys:
-    st.warning("Choose at least one filter above.")
-    st.stop()
+choice = filter_bank_ui()
+require_choice(choice.keys, "filter")
 for col, key, label, kernel in zip(st.columns(len(choice.keys)), choice.keys, choice.labels, choice.kernels):
-    fig = widgets.shared(("fm-kernel", label, kernel.tobytes(), kernel.shape), partial(kernel_figure, kernel,
+    fig = shared(("fm-kernel", label, kernel.tobytes(), kernel.shape), partial(kernel_figure, kernel,
                                                                                         title=label))
     col.plotly_chart(fig, key=f"fm_kernel_{key.replace('-', '_')}",
                      config={"displayModeBar": False})
     col.caption(BANK[key].sentence if key in BANK else custom_sentence(kernel))
 
-work = centre_crop(lab.planes, WORK_SIDE)
+work = centre_ui(lab.planes, WORK_SIDE, what="photo", does="filters")
 side = max(k.shape[0] for k in choice.kernels)
 maps_hw = (work.shape[1] - side + 1, work.shape[2] - side + 1)
 if min(maps_hw) < 1:
     st.warning(f"The image ({work.shape[1]} × {work.shape[2]}) is smaller than the {side} × {side} filters, so "
                "there is no feature map. Choose a photo, or type a larger grid.")
     st.stop()
-if not widgets.check_layer(lab, maps_hw):
-    st.warning("This layer cannot pool these feature maps: the sidebar says why. Change a setting there.")
-    st.stop()
-if work.shape != lab.planes.shape:
-    st.info(f"The photo is larger than {WORK_SIDE} px: this page filters its centre {work.shape[1]} × "
-            f"{work.shape[2]}.")
+require_layer(lab, maps_hw, what="these feature maps")
 
 # The filters' responses depend on neither the bias nor the pooling layer: their key leaves both out, so a new
 # bias only adds and rectifies, and a new kernel or stride only pools.
 filters = (choice.keys, choice.kernel_text)
 responses_key = images.sha256_key(lab.key.encode(), "filter-responses", filters, WORK_SIDE)
-weight, responses = widgets.shared(responses_key, partial(stage_responses, work, choice.kernels))
+weight, responses = shared(responses_key, partial(stage_responses, work, choice.kernels))
 biases = np.full(len(choice.keys), choice.bias)
 # Keys: the layer (filters and pooling), then the bias too, then the threshold too; a move redoes only what it changes.
 layer_key = lab.cache_key("feature-maps", filters, WORK_SIDE)
@@ -116,16 +123,16 @@ every = {"max": max_args, "avg": avg_args, "blurmax": {"kernel_size": s.kernel, 
 claim_in = unit_scale(centre_crop(work, CLAIM_SIDE))
 max_shift = min(2 * s.stride, claim_in.shape[2] - side)
 claim_modes = tuple(st.session_state.get("fm_claim_modes", LABELS))
-work_on = widgets.page_workers("feature-maps")
+work_on = page_workers("feature-maps")
 # A run stopped by a newer move leaves jobs behind: those not started yet would only slow this run down.
 left = st.session_state.get(JOBS)
 if left is not None:
     left.shutdown(wait=False, cancel_futures=True)
 st.session_state[JOBS] = work_on
-stages = [work_on.submit(widgets.shared, (bias_key, "stage", n), partial(
+stages = [work_on.submit(shared, (bias_key, "stage", n), partial(
     filter_stage, weight, responses, n, choice.bias, max_args=max_args, avg_args=avg_args))
     for n in range(len(choice.keys))]
-photo = widgets.shared(images.sha256_key(lab.key.encode(), "fm-photo", WORK_SIDE), partial(
+photo = shared(images.sha256_key(lab.key.encode(), "fm-photo", WORK_SIDE), partial(
     photo_source, work, value_range=value_range(work)))
 sources = work_on.submit(sources_chart, (key, "sources"), stages, work, choice.labels, choice.threshold, side // 2,
                          photo)
@@ -133,15 +140,14 @@ early_claim = None if max_shift < 1 else work_on.submit(
     claim_test, responses_key, layer_key, key, claim_in, weight, biases, max_shift=max_shift,
     threshold=choice.threshold, modes={m: every[m] for m in claim_modes})
 # The strongest response after ReLU tops every map's scale: relu(max + bias) is max(relu(. + bias)) exactly.
-peak = widgets.shared((responses_key, "peak"), partial(np.max, responses))
+peak = shared((responses_key, "peak"), partial(np.max, responses))
 top = float(np.maximum(peak + choice.bias, 0.0))
 rows = [work_on.submit(map_row, (bias_key, "row", n, label), stage, top, label)
         for n, (stage, label) in enumerate(zip(stages, choice.labels))]
 work_on.shutdown(wait=False)  # the jobs run on; their threads end with them
-try:
-    stages = [job.result() for job in stages]
-except ValueError as err:
-    st.error(widgets.plain(f"This layer cannot pool these feature maps: {err}"))
+stages = [attempt(job.result) for job in stages]
+if refused := next((one for one in stages if isinstance(one, Refusal)), None):
+    st.error(plain(f"This layer cannot pool these feature maps: {refused}"))
     st.stop()
 
 st.subheader("Where each feature was found")
@@ -176,23 +182,20 @@ def claim_lab():
     if max_shift < 1:
         st.text("The image is too narrow to shift and still filter it: choose a photo.")
         return
-    try:
-        if early_claim is not None and tuple(modes) == claim_modes:  # a full rerun: started before the maps
-            p = early_claim.result()
-        else:  # the fragment's own rerun, with other poolings
-            p = claim_test(responses_key, layer_key, key, claim_in, weight, biases, max_shift=max_shift,
-                           threshold=choice.threshold, modes={m: every[m] for m in modes})
-    except ValueError as err:
-        st.warning(widgets.plain(f"The test cannot pool this image with this layer: {err}"))
+    if early_claim is not None and tuple(modes) == claim_modes:  # a full rerun: started before the maps
+        p = attempt(early_claim.result)
+    else:  # the fragment's own rerun, with other poolings
+        p = attempt(claim_test, responses_key, layer_key, key, claim_in, weight, biases, max_shift=max_shift,
+                    threshold=choice.threshold, modes={m: every[m] for m in modes})
+    if isinstance(p, Refusal):
+        st.warning(plain(f"The test cannot pool this image with this layer: {p}"))
         return
     shares = {RAW: p.shares("raw"), **{LABELS[m]: p.shares(m) for m in modes}}
-    fig = widgets.shared((key, "claim-chart", tuple(modes)), partial(
+    fig = shared((key, "claim-chart", tuple(modes)), partial(
         persistence_chart, p.shifts, shares, stride=s.stride, accent=LABELS["blurmax"],
         title=f"Shifts from 1 to {max_shift} px (stride {s.stride})"))
     st.plotly_chart(fig, key="fm_claim_chart", width="stretch")
-    counts = ", ".join(f"{label} {int(p.detections[m].sum()):,}" for m, label in (("raw", RAW), *(
-        (m, LABELS[m]) for m in modes)))
-    st.text(f"Detections before the shift, over every filter: {counts}.")
+    st.text(detection_words({RAW: p.detections["raw"].sum(), **{LABELS[m]: p.detections[m].sum() for m in modes}}))
     st.write(persistence_verdict(p.shifts, s.stride, shares, raw=RAW))
     st.caption(f"How it is measured: on the centre {claim_in.shape[1]} × {claim_in.shape[2]} of the photo, cut "
                f"{max_shift} px narrower, once at column 0 and once at column d (the photo moved d px to the left; "
@@ -208,4 +211,4 @@ st.text("Sizes (rows × columns): " + " → ".join(f"{step} {h} × {w}" for step
 code = stage_code(stage_weights(list(choice.kernels), 1)[:, 0], choice.labels, choice.bias, work.shape[0], s,
                   work.shape[1:])
 st.code(code, language="python", wrap_lines=True)
-widgets.layer_summary(lab, maps_hw)
+layer_summary(lab, maps_hw)

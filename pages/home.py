@@ -5,10 +5,14 @@ from functools import partial
 import streamlit as st
 
 import pooling
-import widgets
 from figures import pool_pair_figure
 from poolinglab.intake.images import grid_from_text, random_grid
 from poolinglab.settings import DEFAULT_GRID
+from widgets.cache import shared
+from widgets.controls import reseed_button
+from widgets.layer_input import check_layer, layer_summary
+from widgets.registry import PAGES, link_to_page
+from widgets.sidebar import sidebar
 
 _SEED = "_home_seed"
 
@@ -20,12 +24,8 @@ def example_figure(seed):
     return pool_pair_figure(values, pooling.pool2d(values, "max", 2), pooling.pool2d(values, "avg", 2))
 
 
-def _new_numbers():
-    st.session_state[_SEED] = st.session_state.get(_SEED, 0) + 1
-
-
-lab = widgets.sidebar()
-widgets.check_layer(lab, lab.planes.shape[1:])
+lab = sidebar()
+check_layer(lab, lab.planes.shape[1:])
 
 st.title("Pooling Lab")
 st.write(
@@ -41,21 +41,21 @@ st.write(
     "noisy pixel takes over its whole window. The labs let you test each claim on your own image."
 )
 
-for section in dict.fromkeys(lab_page.section for lab_page in widgets.LABS):
+for section in dict.fromkeys(entry.section for entry in PAGES):
     st.subheader("Start here" if section == "Start" else section)
-    for lab_page in widgets.LABS[1:]:
-        if lab_page.section == section:
-            widgets.lab_link(lab_page.path, lab_page.title, lab_page.icon)
-            st.write(lab_page.what)
+    for entry in PAGES[1:]:
+        if entry.section == section:
+            link_to_page(entry.path, entry.title, entry.icon)
+            st.write(entry.what)
 
 st.subheader("Try it: a 4 × 4 grid, pooled with a 2 × 2 window")
 seed = st.session_state.get(_SEED, 0)
-st.button("New numbers", key="home_reroll", on_click=_new_numbers)
-fig = widgets.shared(("home example", seed), partial(example_figure, seed))
+reseed_button("New numbers", key="home_reroll", seed_key=_SEED)
+fig = shared(("home example", seed), partial(example_figure, seed))
 st.plotly_chart(fig, key="home_example", alt="A 4 by 4 grid beside its 2 by 2 max pooling and average pooling")
 st.write("Each window is outlined on the input. Max pooling copies the largest cell of its window "
          "(framed in thick orange and black); average pooling mixes all four, so no single cell is framed.")
 
 st.subheader("Your layer on your image")
 st.write("The sidebar's layer, applied to the sidebar's image: how big its output is, and how to write it.")
-widgets.layer_summary(lab, lab.planes.shape[1:])
+layer_summary(lab, lab.planes.shape[1:])

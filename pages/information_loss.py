@@ -5,7 +5,6 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-import widgets
 from figures import downloads, image_figure
 from figures import loss as loss_figures
 from figures.maps import map_figure
@@ -13,10 +12,18 @@ from pooling import pool2d
 from pooling.analysis.loss import psnr_by_kernel
 from pooling.analysis.noise import value_range
 from poolinglab.intake.images import sha256_key
+from poolinglab.refusal import Refusal, attempt
 from poolinglab.settings import pool_options, psnr_options
 from poolinglab.words import loss as loss_words
 from poolinglab.words.shown import block_words, shrunk_size
 from poolinglab.words.sizes import copy_words
+from widgets.cache import shared, shared_cache
+from widgets.context import working_copy
+from widgets.controls import plane_select, remembered_slider, require_layer
+from widgets.labels import MODE_LABELS
+from widgets.sidebar import sidebar
+from widgets.text import plain
+from widgets.workers import page_workers
 
 VIEW_SIDE = 1024  # error maps kept in the cache for display are block means at most this long
 # Photos and error maps are sent as block means at most this long, and the page says so: each figure is 450 pixels
@@ -31,33 +38,32 @@ RECON_NAMES = {"max": "Max-unpool", "avg": "Average spread back"}
 
 
 def _view(planes, pool_settings, mode):
-    """:func:`loss_view` of one mode with the sidebar's window, or the core's reason it refused."""
-    try:
-        result = pool2d(planes, mode, **pool_options(pool_settings, mode=mode))
-    except ValueError as err:  # stochastic pooling of negative numbers: the other modes still show
-        return str(err)
+    """:func:`loss_view` of one mode with the sidebar's window, or the core's :class:`Refusal`."""
+    result = attempt(pool2d, planes, mode, **pool_options(pool_settings, mode=mode))
+    if isinstance(result, Refusal):  # stochastic pooling of negative numbers: the other modes still show
+        return result
     # Only the layer's own mode shows its survival map (every plane's: the page picks one) and dimmed photo.
     return loss_figures.loss_view(result, channel=None, side=VIEW_SIDE, photo_side=SHOW_SIDE,
                                   survival=mode == pool_settings.mode)
 
 
-@widgets.shared_cache
+@shared_cache
 def _views_and_figures(key, _planes, pool_settings, value_range):
     """:func:`_view` of the sidebar's layer and of max and avg with its window, and the figures of what they show.
 
     Two threads (numpy and Pillow let go of the GIL): a mode's photos are encoded while the next mode is pooled,
     and the error maps, on one colour scale, once every mode is done. Returns ``views`` (mode -> view or the
-    core's reason it refused) and ``figures`` (``"dimmed"``, ``("recon", m)``, ``("error", m)``; what a refused
+    core's :class:`Refusal`) and ``figures`` (``"dimmed"``, ``("recon", m)``, ``("error", m)``; what a refused
     mode would show is left out). Nothing here depends on the survival map's plane.
     """
     mode = pool_settings.mode
     modes = list(dict.fromkeys((mode, "max", "avg")))
-    with widgets.page_workers("information-loss") as pool:
+    with page_workers("information-loss") as pool:
         pending = {m: pool.submit(_view, _planes, pool_settings, m) for m in modes}
         views, builds = {}, {}
         for m, future in pending.items():
             view = views[m] = future.result()
-            if isinstance(view, str):
+            if isinstance(view, Refusal):
                 continue
             if m == mode and view["dimmed"] is not None:
                 builds["dimmed"] = pool.submit(image_figure, view["dimmed"],
@@ -65,7 +71,7 @@ def _views_and_figures(key, _planes, pool_settings, value_range):
             if m in RECON_NAMES:
                 builds["recon", m] = pool.submit(image_figure, view["recon"], title=RECON_NAMES[m],
                                                  value_range=value_range)
-        recon = [m for m in RECON_NAMES if not isinstance(views[m], str)]
+        recon = [m for m in RECON_NAMES if not isinstance(views[m], Refusal)]
         worst = max((views[m]["error_max"] for m in recon), default=0.0) or 1.0
         for m in recon:
             builds["error", m] = pool.submit(map_figure, views[m]["error"], title=f"{RECON_NAMES[m]}: |error|",
@@ -73,14 +79,14 @@ def _views_and_figures(key, _planes, pool_settings, value_range):
         return views, {name: future.result() for name, future in builds.items()}
 
 
-@widgets.shared_cache
+@shared_cache
 def _file(key, name, _planes, pool_settings, mode, channel):
     """One download's bytes at full resolution, made when the user asks for it."""
     result = pool2d(_planes, mode, **pool_options(pool_settings, mode=mode))
     return downloads.download_bytes(name, result, channel=channel)
 
 
-@widgets.shared_cache
+@shared_cache
 def _curve(key, _planes, mode, options, data_range, kernels):
     return psnr_by_kernel(_planes, modes=(mode,), kernels=kernels, data_range=data_range,
                           options={mode: dict(options)})[mode]
@@ -104,16 +110,17 @@ def _chart_section(lab):
     curves, drawn = {}, []
     for mode in modes:
         options = psnr_options(mode, pool_options(lab.settings, mode=mode))
-        try:
-            curves[mode] = _curve(key, planes, mode, options, 255.0 if planes.dtype == np.uint8 else None, kernels)
-            drawn.append((mode, options))
-        except ValueError as err:
-            st.caption(widgets.plain(f"{loss_figures.PSNR_LABELS[mode]} is left off the chart: {err}"))
+        curve = attempt(_curve, key, planes, mode, options, 255.0 if planes.dtype == np.uint8 else None, kernels)
+        if isinstance(curve, Refusal):
+            st.caption(plain(f"{loss_figures.PSNR_LABELS[mode]} is left off the chart: {curve}"))
+            continue
+        curves[mode] = curve
+        drawn.append((mode, options))
     if not curves:
         return
     # The chart sweeps its own kernels: its key names the image, each line's mode and options, and no layer
     # setting, so moving the sidebar's kernel finds it built.
-    chart = widgets.shared((key, "psnr chart", tuple(drawn), kernels), partial(
+    chart = shared((key, "psnr chart", tuple(drawn), kernels), partial(
         loss_figures.psnr_chart, kernels, curves, labels=loss_figures.PSNR_LABELS))
     st.plotly_chart(chart, key="loss_psnr_chart")
     st.caption(loss_words.psnr_caption(kernels))
@@ -135,13 +142,11 @@ def _survival_section(survival, channel, key, dimmed, dimmed_words):
         place.metric(name, f"{share:.1%}")
     st.caption("Shares over every cell of every plane; each plane is pooled on its own.")
     left, right = st.columns(2)
-    rows, cols = min(CROP, h), min(CROP, w)
-    for name, room in (("loss_crop_top", h - rows), ("loss_crop_left", w - cols)):  # another image may be smaller
-        st.session_state[name] = min(int(st.session_state.get(name, room // 2)), max(room, 0))
-    top = left.slider("Crop: top row", 0, h - rows, key="loss_crop_top") if h > rows else 0
-    start = left.slider("Crop: left column", 0, w - cols, key="loss_crop_left") if w > cols else 0
+    rows, cols = min(CROP, h), min(CROP, w)  # another image may be smaller: the crop's corner is pulled back inside
+    top = remembered_slider("Crop: top row", h - rows, key="loss_crop_top", default=(h - rows) // 2, place=left)
+    start = remembered_slider("Crop: left column", w - cols, key="loss_crop_left", default=(w - cols) // 2, place=left)
     crop = counts[top:top + rows, start:start + cols]
-    left.plotly_chart(widgets.shared((key, top, start), partial(
+    left.plotly_chart(shared((key, top, start), partial(
         loss_figures.crop_figure, crop, title=f"Outputs per input cell, rows {top}–{top + rows - 1}, columns "
         f"{start}–{start + cols - 1}", most=survival["most"][channel])), key="loss_survival_map")
     left.caption("Heatmap of a crop, cell by cell: dark cells were discarded; bright cells were used by the most "
@@ -152,8 +157,8 @@ def _survival_section(survival, channel, key, dimmed, dimmed_words):
                       .strip())
 
 
-chosen = widgets.sidebar()
-lab = widgets.working_copy(chosen, WORK_SIDE)
+chosen = sidebar()
+lab = working_copy(chosen, WORK_SIDE)
 st.title("Information loss")
 st.write("**The claim:** pooling keeps the important part of an image and throws away only the rest.")
 st.write("Below: which input cells your layer keeps, how close the image comes back from the pooled output "
@@ -164,23 +169,19 @@ if lab is not chosen:
     st.info(copy_words(chosen.planes.shape[1:], (h, w), "This page pools",
                        "pooling, rebuilding and comparing every pixel three ways would keep you waiting",
                        full_parts="The downloads at the bottom use every pixel."))
-if not widgets.check_layer(lab, (h, w)):
-    st.warning("This layer cannot pool this image: the sidebar says why. The chart below does not use it.")
-    _chart_section(lab)
-    st.stop()
-channel = st.selectbox("Plane for the survival map", range(c), key="loss_channel",
-                       format_func=("red", "green", "blue").__getitem__) if c == 3 else 0
+require_layer(lab, (h, w), advice="The chart below does not use it.", otherwise=partial(_chart_section, lab))
+channel = plane_select(c, key="loss_channel", label="Plane for the survival map")
 # Its key leaves out the survival map's plane: picking another plane finds everything built.
 views, figures = _views_and_figures(lab.cache_key(), lab.planes, lab.settings, value_range(lab.planes))
 mode = lab.settings.mode
-recon = {m: views[m] for m in RECON_NAMES if not isinstance(views[m], str)}
+recon = {m: views[m] for m in RECON_NAMES if not isinstance(views[m], Refusal)}
 block, shown = shrunk_size((h, w), SHOW_SIDE)
 photo_words = partial(block_words, (h, w), shown, block, why="a figure shows its image at most about 390 pixels "
                       "high, and sending every pixel of five images on each change would keep you waiting",
                       full_parts="Zooming in shows the blocks; the survival crop and the downloads have every pixel.")
-st.subheader(f"Survival map: {widgets.MODE_LABELS[mode]} pooling")
-if isinstance(views[mode], str):
-    st.error(widgets.plain(f"{widgets.MODE_LABELS[mode]} pooling cannot pool this image: {views[mode]}. "
+st.subheader(f"Survival map: {MODE_LABELS[mode]} pooling")
+if isinstance(views[mode], Refusal):
+    st.error(plain(f"{MODE_LABELS[mode]} pooling cannot pool this image: {views[mode]}. "
                            "Max and average pooling below, and the chart, do not need it."))
 else:
     _survival_section(views[mode], channel, lab.cache_key(channel, "survival"), figures.get("dimmed"),
@@ -203,11 +204,11 @@ st.caption(("The error maps show |input − reconstruction| averaged over the pl
 _chart_section(lab)
 
 st.subheader("Downloads")
-selecting = not isinstance(views[mode], str) and views[mode]["selecting"]
+selecting = not isinstance(views[mode], Refusal) and views[mode]["selecting"]
 st.caption(f"Indices: PyTorch's flat index row × width + column of each output's source cell, from "
            f"{mode if selecting else 'max'} pooling with your window. CSV files: a header line, then one line per "
            "row of each plane (columns channel, row, then one per column).")
-refused = {m for m, view in views.items() if isinstance(view, str)}
+refused = {m for m, view in views.items() if isinstance(view, Refusal)}
 for place, (name, mime, source) in zip(st.columns(3) * 3, downloads.download_plan(mode=mode, selecting=selecting,
                                                                                       refused=refused)):
     # Every pixel of the chosen image, not of the copy the page pools (they are the same below WORK_SIDE).

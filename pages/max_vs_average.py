@@ -5,10 +5,10 @@ from functools import partial
 import streamlit as st
 
 import pooling
-import widgets
 from figures import image_figure
 from figures.compare import DISPLAY_SIDE, channel_figure, difference_figure, fringe_figure, zoom_figure
 from pooling.analysis import compare
+from poolinglab.refusal import Refusal
 from poolinglab.settings import MODES, pool_options
 from poolinglab.words.compare import (
     cost_table,
@@ -19,6 +19,14 @@ from poolinglab.words.compare import (
     input_words,
     max_against_average,
 )
+from widgets.cache import shared, shared_cache
+from widgets.clicks import remember_click
+from widgets.controls import plane_select, remembered_slider, require_choice, require_layer
+from widgets.labels import MODE_LABELS
+from widgets.layer_input import layer_summary
+from widgets.sidebar import sidebar
+from widgets.text import plain
+from widgets.workers import page_workers
 
 FOCUS = "_mva_focus"  # the zoom's output cell last clicked
 ZOOM_CHART = "mva_zoom_chart"
@@ -26,16 +34,18 @@ DIFF_KEYS = ("mva_diff_a", "mva_diff_b")
 ZOOM_KEYS = {name: f"mva_zoom_{name}" for name in ("rows", "cols", "top", "left", "plane")}
 
 
-@widgets.shared_cache
+@shared_cache
 def pool_modes(key, _planes, _settings, modes, _max_result):
-    """Each mode's pooled values and cost, or the core's reason it cannot pool this input; max is ``_max_result``."""
-    return compare.pool_modes(_planes, {mode: pool_options(_settings, mode=mode) for mode in modes},
-                              done={"max": _max_result})
+    """Each mode's pooled values and cost, or the :class:`Refusal` of a mode that cannot pool this input; max is
+    ``_max_result``."""
+    pooled = compare.pool_modes(_planes, {mode: pool_options(_settings, mode=mode) for mode in modes},
+                                done={"max": _max_result})
+    return {mode: Refusal(p) if isinstance(p, str) else p for mode, p in pooled.items()}  # the core says why in words
 
 
 # A resource, not data: st.cache_data would unpickle the result and the input it holds on every rerun, which at
 # 12 MP takes longer than pooling again; the result is never written to, so every rerun can share it.
-@widgets.shared_cache
+@shared_cache
 def max_pooling(key, _planes, _settings):
     """Max pooling with the sidebar's window: its indices feed the fringe mask and the zoom."""
     return pooling.pool2d(_planes, "max", **pool_options(_settings, mode="max"))
@@ -43,7 +53,7 @@ def max_pooling(key, _planes, _settings):
 
 def label(mode):
     words = describe_options(mode, pool_options(lab.settings, mode=mode))
-    return widgets.MODE_LABELS[mode] + (f" ({words})" if words else "")
+    return MODE_LABELS[mode] + (f" ({words})" if words else "")
 
 
 def zoom_ui(out_hw, limit, n_planes):
@@ -53,10 +63,9 @@ def zoom_ui(out_hw, limit, n_planes):
     place = st.columns(5)
     rows = place[0].number_input("Rows of cells", 1, limit[0], step=1, key="mva_zoom_rows", disabled=limit[0] == 1)
     cols = place[1].number_input("Columns of cells", 1, limit[1], step=1, key="mva_zoom_cols", disabled=limit[1] == 1)
-    top = place[2].slider("Top output row", 0, out_hw[0] - rows, key="mva_zoom_top") if out_hw[0] > rows else 0
-    left = place[3].slider("Left output column", 0, out_hw[1] - cols, key="mva_zoom_left") if out_hw[1] > cols else 0
-    plane = place[4].selectbox("Plane", range(n_planes), key="mva_zoom_plane",
-                               format_func=("red", "green", "blue").__getitem__) if n_planes > 1 else 0
+    top = remembered_slider("Top output row", out_hw[0] - rows, key="mva_zoom_top", place=place[2])
+    left = remembered_slider("Left output column", out_hw[1] - cols, key="mva_zoom_left", place=place[3])
+    plane = plane_select(n_planes, key="mva_zoom_plane", place=place[4])
     return top, left, rows, cols, plane
 
 
@@ -67,7 +76,7 @@ def zoom_start(out_hw, limit, n_planes):
 
 
 def difference_part(shown, a, b):
-    """``(key, build)`` for :func:`widgets.shared`: the map of ``a`` minus ``b`` and the words under it."""
+    """``(key, build)`` for :func:`shared`: the map of ``a`` minus ``b`` and the words under it."""
     return lab.cache_key("mva_diff_map", a, b), partial(
         difference_view, shown[a][0], shown[b][0], label(a), label(b), planes.shape[0])
 
@@ -79,7 +88,7 @@ def difference_view(first, second, first_label, second_label, n_planes):
 
 
 def zoom_part(max_result, top, left, rows, cols, plane):
-    """``(key, build)`` of the zoom's figure for :func:`widgets.shared`, and the zoom itself."""
+    """``(key, build)`` of the zoom's figure for :func:`shared`, and the zoom itself."""
     focus = st.session_state.get(FOCUS)
     zoom = compare.zoom_region(max_result, top=top, left=left, height=rows, width=cols, channel=plane)
     key = lab.cache_key("mva_zoom", top, left, rows, cols, plane, focus)
@@ -88,7 +97,7 @@ def zoom_part(max_result, top, left, rows, cols, plane):
 
 def fringe_view(values, new_part, *, value_range):
     """:func:`fringe_figure` of the cells whose colour is new (``new_part``: their mask's ``(key, build)``)."""
-    return fringe_figure(values, widgets.shared(*new_part), value_range=value_range,
+    return fringe_figure(values, shared(*new_part), value_range=value_range,
                          title="Cells whose colour no pixel of the window has")
 
 
@@ -103,7 +112,7 @@ def difference_section(shown):
     if a == b:
         st.info("Pick two different modes.")
     else:
-        fig, words = widgets.shared(*difference_part(shown, a, b))
+        fig, words = shared(*difference_part(shown, a, b))
         st.plotly_chart(fig, key="mva_diff_chart", width="stretch")
         st.text(words)
 
@@ -114,7 +123,7 @@ def zoom_section(max_result, n_planes):
     st.subheader("Zoom into the max pooling")
     top, left, rows, cols, plane = zoom_ui(max_result.grid.shape, compare.zoom_limit(max_result.grid), n_planes)
     part, zoom = zoom_part(max_result, top, left, rows, cols, plane)
-    st.plotly_chart(widgets.shared(*part), key=ZOOM_CHART, on_select=partial(widgets.remember_click, ZOOM_CHART, FOCUS),
+    st.plotly_chart(shared(*part), key=ZOOM_CHART, on_select=partial(remember_click, ZOOM_CHART, FOCUS),
                     selection_mode="points", width="stretch")
     st.caption("Left: max-pooled cells; right: the input pixels under their windows, each source pixel outlined in "
                "orange; colours span this crop's own range. Hover a cell to read its source pixel; click it to outline "
@@ -123,7 +132,7 @@ def zoom_section(max_result, n_planes):
         st.text(words)
 
 
-lab = widgets.sidebar()
+lab = sidebar()
 planes, hw = lab.planes, lab.planes.shape[1:]
 
 st.title("Max vs Average")
@@ -137,21 +146,17 @@ st.write("What holds: for the real cells of a window the largest is never below 
          "the bytes depend on the dtypes.")
 
 modes = st.multiselect("Modes to compare (up to four)", MODES, default=["max", "avg"], max_selections=4,
-                       key="mva_modes", format_func=widgets.MODE_LABELS.get)
-if not widgets.check_layer(lab, hw):
-    st.warning("This layer cannot pool this input: the sidebar says why. Change a setting there.")
-    st.stop()
-if not modes:
-    st.info("Choose at least one mode above.")
-    st.stop()
+                       key="mva_modes", format_func=MODE_LABELS.get)
+require_layer(lab, hw, what="this input")
+require_choice(modes)
 
 max_result = max_pooling(lab.cache_key("mva_max"), planes, lab.settings)
 pooled = pool_modes(lab.cache_key("mva", tuple(modes)), planes, lab.settings, tuple(modes), max_result)
-shown = {m: p for m, p in pooled.items() if not isinstance(p, str)}
+shown = {m: p for m, p in pooled.items() if not isinstance(p, Refusal)}
 lo, hi = compare.shared_value_range(planes, [values for values, _ in shown.values()])
 
-# What the page draws, each as (key, build) for widgets.shared. The figures are made ahead, in page order, by
-# widgets.page_workers threads (the image encoders let go of the interpreter), while this thread draws them as
+# What the page draws, each as (key, build) for shared. The figures are made ahead, in page order, by
+# page_workers threads (the image encoders let go of the interpreter), while this thread draws them as
 # they come; a figure already made is taken from the cache, one being made is waited for, never made twice.
 parts = {f"image {mode}": (lab.cache_key("mva_image", mode, lo, hi), partial(
     image_figure, shown[mode][0], title=label(mode), value_range=(lo, hi), max_side=DISPLAY_SIDE)) for mode in shown}
@@ -176,20 +181,20 @@ if planes.shape[0] == 3:
         fringe_view, max_result.values, new_part, value_range=(lo, hi)))
 start = zoom_start(max_result.grid.shape, compare.zoom_limit(max_result.grid), planes.shape[0])
 parts["zoom"] = zoom_part(max_result, *(start[k] for k in ("top", "left", "rows", "cols", "plane")))[0]
-ahead = widgets.page_workers("max-vs-average")
+ahead = page_workers("max-vs-average")
 for part in parts.values():
-    ahead.submit(widgets.shared, *part)
+    ahead.submit(shared, *part)
 ahead.shutdown(wait=False)  # the jobs run on; their threads end with them
 
 st.subheader("Side by side")
 for place, mode in zip(st.columns(len(modes)), modes):
-    if isinstance(pooled[mode], str):
-        place.warning(widgets.plain(f"{label(mode)} cannot pool this image: {pooled[mode]}"))
+    if isinstance(pooled[mode], Refusal):
+        place.warning(plain(f"{label(mode)} cannot pool this image: {pooled[mode]}"))
         continue
-    place.plotly_chart(widgets.shared(*parts[f"image {mode}"]), key=f"mva_image_{mode}", width="stretch")
+    place.plotly_chart(shared(*parts[f"image {mode}"]), key=f"mva_image_{mode}", width="stretch")
     place.text(f"{pooled[mode][1].output_shape[1]} × {pooled[mode][1].output_shape[2]} output")
 if "max against avg" in parts:
-    st.text(widgets.shared(*parts["max against avg"]))
+    st.text(shared(*parts["max against avg"]))
 st.caption(f"Every image uses one scale: black is {lo:g} and white is {hi:g}. Options such as p, alpha or the "
            "seed come from the sidebar: choose that mode there to change them.")
 
@@ -198,10 +203,10 @@ if len(shown) >= 2:
 
 st.subheader("Colour channels")
 if planes.shape[0] == 3:
-    st.plotly_chart(widgets.shared(*parts["channels"]), key="mva_channels", width="stretch")
+    st.plotly_chart(shared(*parts["channels"]), key="mva_channels", width="stretch")
     st.caption("Each channel of the max pooling, in grey on the shared scale.")
-    st.text(fringe_words(widgets.shared(*new_part), widgets.shared(*parts["mixed"])))
-    st.plotly_chart(widgets.shared(*parts["fringes"]), key="mva_fringes", width="stretch")
+    st.text(fringe_words(shared(*new_part), shared(*parts["mixed"])))
+    st.plotly_chart(shared(*parts["fringes"]), key="mva_fringes", width="stretch")
     st.caption("Orange: such cells; grey: the rest of the max-pooled photo, faded.")
 else:
     st.info('The image has one plane. Set the sidebar\'s Colour to "RGB (3 planes)" to compare the channels.')
@@ -215,4 +220,4 @@ st.caption("Max and min keep the input's dtype; average, Lp and mixed pooling of
            "value, so with a 2 × 2 window at stride 2 an average-pooled photo takes as many bytes as the photo. "
            "PyTorch's return_indices=True adds an int64 (8 bytes) per output value; this app keeps a small tap number "
            "instead (1 byte for windows of up to 255 cells) and builds those indices on demand.")
-widgets.layer_summary(lab, hw)
+layer_summary(lab, hw)

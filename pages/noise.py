@@ -6,51 +6,61 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-import widgets
 from figures.noise import image_row_figure, noise_chart
 from pooling.analysis.crops import centre_crop
 from pooling.analysis.invariance import pooled_values
 from pooling.analysis.noise import compare_noise, draw_noise, noisy_copy, output_span, pool_noisy, value_range
 from poolinglab.intake import images
+from poolinglab.refusal import Refusal, attempt
 from poolinglab.settings import LIMITS, MODES, pool_options
-from poolinglab.words.noise import salt_words, turned_white
+from poolinglab.words.noise import chart_level_words, moved_words, salt_words, turned_white
+from widgets.cache import shared, shared_cache
+from widgets.controls import (
+    CHART_SIDE,
+    IMAGE_SIDE,
+    WORK_SIDE,
+    centre_ui,
+    chart_centre_note,
+    require_choice,
+    require_layer,
+)
+from widgets.labels import MODE_LABELS
+from widgets.sidebar import sidebar
+from widgets.text import plain
 
 KIND_LABELS = {"gaussian": "Gaussian", "salt-and-pepper": "Salt and pepper", "salt": "Salt only (white)",
                "pepper": "Pepper only (black)"}
 CHART_MODES = ("max", "avg", "lp", "stochastic")
 CHART_LEVELS = np.round(np.linspace(0.0, 0.5, 11), 2)
-WORK_SIDE = 1024  # bigger images are tested on their centre, so a 12 MP photo stays quick
-CHART_SIDE = 256  # the chart's eleven noisy copies use at most this centre
-IMAGE_SIDE = 256  # images are sent at most this many pixels across
 
 
 def label(mode):
-    return "Stochastic (test time)" if mode == "stochastic" else widgets.MODE_LABELS[mode]
+    return "Stochastic (test time)" if mode == "stochastic" else MODE_LABELS[mode]
 
 
-@widgets.shared_cache
+@shared_cache
 def noise_draws(key, shape, kind, seed):
     """The random numbers of the noise (they do not depend on its level): moving the level draws none."""
     return draw_noise(shape, kind, rng=seed)
 
 
-@widgets.shared_cache
+@shared_cache
 def noisy_image(key, _planes, _draws, level):
     return noisy_copy(_planes, _draws, level, clip=True)
 
 
-@widgets.shared_cache
+@shared_cache
 def clean_input(key, _planes):
     """The clean input's image: it depends on the image alone, so no noise or layer setting rebuilds it."""
     return image_row_figure([_planes], titles=["Clean input"], value_range=value_range(_planes), max_side=IMAGE_SIDE)
 
 
-@widgets.shared_cache
+@shared_cache
 def noisy_input(key, _planes, _noisy):
     return image_row_figure([_noisy], titles=["Noisy input"], value_range=value_range(_planes), max_side=IMAGE_SIDE)
 
 
-@widgets.shared_cache
+@shared_cache
 def clean_row(key, _planes, mode, _args):
     """The pooled clean image, its figure and its mode's output range: they depend on the layer, never on the noise."""
     clean = pooled_values(np.asarray(_planes, dtype=np.float64), mode, **_args)  # as pool_noisy pools it
@@ -59,7 +69,7 @@ def clean_row(key, _planes, mode, _args):
     return fig, clean, output_span(_planes.shape, *value_range(_planes), mode, **_args)
 
 
-@widgets.shared_cache
+@shared_cache
 def noisy_row(key, _planes, _noisy, _clean, span, mode, _args):
     r = pool_noisy(_planes, _noisy, mode, clean=_clean, span=span, **_args)
     fig = image_row_figure([r.noisy], titles=["Pooled noisy image"], value_range=r.value_range, max_side=IMAGE_SIDE)
@@ -67,17 +77,20 @@ def noisy_row(key, _planes, _noisy, _clean, span, mode, _args):
     return fig, r.input_change, r.output_change, r.changed_fraction, white
 
 
-@widgets.shared_cache
+@shared_cache
 def chart_reports(key, _planes, kind, seed, _layers):
-    """compare_noise for the layers that can pool this input, and why each other one cannot."""
-    left_out = {}
-    for name, (mode, args) in _layers.items():
-        try:
-            pooled_values(_planes, mode, **args)
-        except ValueError as err:
-            left_out[name] = str(err)
-    kept = {name: layer for name, layer in _layers.items() if name not in left_out}
-    return (compare_noise(_planes, CHART_LEVELS, kept, kind=kind, rng=seed, clip=True) if kept else {}), left_out
+    """compare_noise of each layer on its own (the same noise: one seed), or the :class:`Refusal` of a layer that
+    cannot pool this input: each layer pools the input once."""
+    return {name: attempt(compare_noise, _planes, CHART_LEVELS, {name: layer}, kind=kind, rng=seed, clip=True)
+            for name, layer in _layers.items()}
+
+
+def mode_row(lab, work, noisy, mode, kind, level, seed):
+    """One mode's clean and noisy rows (:func:`clean_row`, :func:`noisy_row`) with the page's noise."""
+    args = pool_options(lab.settings, mode=mode)
+    clean_fig, clean, span = clean_row(lab.cache_key("noise-clean", mode, WORK_SIDE), work, mode, args)
+    return clean_fig, *noisy_row(lab.cache_key("noise-row", kind, level, seed, mode, WORK_SIDE), work, noisy, clean,
+                                 span, mode, args)
 
 
 def noise_ui():
@@ -87,11 +100,11 @@ def noise_ui():
     level = left.slider("Noise level", 0.0, 0.5, value=0.05, step=0.01, key="noise_level")
     seed = right.number_input("Random seed", *LIMITS["seed"], value=0, step=1, key="noise_seed")
     modes = st.multiselect("Modes (up to three)", MODES, default=("max", "avg"), key="noise_modes",
-                           format_func=widgets.MODE_LABELS.get, max_selections=3)
+                           format_func=MODE_LABELS.get, max_selections=3)
     return kind, level, int(seed), modes
 
 
-lab = widgets.sidebar()
+lab = sidebar()
 s = lab.settings
 st.title("Noise")
 st.write("**The claim:** max pooling is tolerant to noise.")
@@ -102,9 +115,7 @@ st.write(
     "Against pepper (black specks) max changes an output only when a speck hits its window's largest pixel, and "
     "then falls to the window's next largest value. For Gaussian noise, see what the chart shows on your image."
 )
-if not widgets.check_layer(lab, lab.planes.shape[1:]):
-    st.warning("This layer cannot pool this image: the sidebar says why. Change a setting there.")
-    st.stop()
+require_layer(lab, lab.planes.shape[1:])
 
 
 @st.fragment
@@ -118,10 +129,7 @@ def noise_lab():
         "of |pooled noisy − pooled clean|, in % of that mode's own output range (Lp sums its window, so at p = 2 "
         "a 2 × 2 window spans twice the input's range)."
     )
-    work = centre_crop(lab.planes, WORK_SIDE)
-    if work.shape != lab.planes.shape:
-        st.info(f"The image is larger than {WORK_SIDE} px: this page tests its centre "
-                f"{work.shape[1]} × {work.shape[2]}.")
+    work = centre_ui(lab.planes, WORK_SIDE)
 
     # Clean and noisy images go in charts of their own, side by side: a move of the noise re-sends only the noisy
     # ones, while the clean ones (cached on what they depend on) go out byte for byte the same, as references.
@@ -134,50 +142,38 @@ def noise_lab():
     right.plotly_chart(noisy_input(images.sha256_key(lab.key.encode(), "noise-in", WORK_SIDE, kind, seed, level), work,
                                    noisy), key="noise_input", width="stretch")
     st.caption("The clean and the noisy input, side by side on one scale (shrunk to fit).")
-    if not modes:
-        st.warning("Choose at least one mode above.")
     white = {}  # mode label: (output values turned white by the noise, output values)
-    for mode in modes:
-        st.subheader(widgets.MODE_LABELS[mode])
-        args = pool_options(s, mode=mode)
-        try:
-            clean_fig, clean, span = clean_row(lab.cache_key("noise-clean", mode, WORK_SIDE), work, mode, args)
-            fig, moved_in, moved_out, changed, white[widgets.MODE_LABELS[mode]] = noisy_row(
-                lab.cache_key("noise-row", kind, level, seed, mode, WORK_SIDE), work, noisy, clean, span, mode, args)
-        except ValueError as err:
-            st.warning(widgets.plain(f"{widgets.MODE_LABELS[mode]} cannot pool this noisy image: {err}"))
+    for mode in require_choice(modes, stop=False):  # the chart below does not need a mode
+        st.subheader(MODE_LABELS[mode])
+        row = attempt(mode_row, lab, work, noisy, mode, kind, level, seed)
+        if isinstance(row, Refusal):
+            st.warning(plain(f"{MODE_LABELS[mode]} cannot pool this noisy image: {row}"))
             continue
+        clean_fig, fig, moved_in, moved_out, changed, white[MODE_LABELS[mode]] = row
         left, right = st.columns(2)
         left.plotly_chart(clean_fig, key=f"noise_clean_{mode}", width="stretch")
         right.plotly_chart(fig, key=f"noise_row_{mode}", width="stretch")
-        verdict = ("more than" if moved_out > moved_in * 1.05 else "less than" if moved_out < moved_in * 0.95
-                   else "about")
-        st.text(f"{widgets.MODE_LABELS[mode]}: the output moved {100 * moved_out:.2f}% of its own range on average, "
-                f"{verdict} the input's {100 * moved_in:.2f}%; {100 * changed:.1f}% of output values changed.")
+        st.text(moved_words(MODE_LABELS[mode], moved_in, moved_out, changed))
 
     st.subheader("Output change against noise level")
     # Stochastic on the chart is test time (the expected value), so its curve does not jump with each draw.
     layers = {label(m): (m, pool_options(replace(s, train=False), mode=m)) for m in CHART_MODES}
     chart_in = centre_crop(work, CHART_SIDE)
-    reports, left_out = chart_reports(lab.cache_key("noise-chart", kind, seed, CHART_SIDE), chart_in, kind, seed,
-                                      layers)
-    for name, reason in left_out.items():
-        st.warning(widgets.plain(f"{name} is left out of the chart: {reason}"))
+    reports = chart_reports(lab.cache_key("noise-chart", kind, seed, CHART_SIDE), chart_in, kind, seed, layers)
+    for name, reason in reports.items():
+        if isinstance(reason, Refusal):
+            st.warning(plain(f"{name} is left out of the chart: {reason}"))
+    reports = {name: report[name] for name, report in reports.items() if not isinstance(report, Refusal)}
     if not reports:
         st.stop()
-    st.plotly_chart(widgets.shared(lab.cache_key("noise-chart-figure", kind, seed, CHART_SIDE, level), partial(
+    st.plotly_chart(shared(lab.cache_key("noise-chart-figure", kind, seed, CHART_SIDE, level), partial(
         noise_chart, reports, current=level, level_title=f"{KIND_LABELS[kind]} noise level",
         title=f"{KIND_LABELS[kind]} noise, the sidebar's window and stride")), key="noise_chart", width="stretch")
     st.caption("Line chart: how far each pooling's output moved (mean |change|, in % of that mode's own output "
                "range) at noise levels from 0 to 0.5; the dashed line is the input's change, in % of its range. "
                "Above it, the output moved more than the input did, each on its own scale.")
-    if chart_in.shape != lab.planes.shape:
-        st.text(f"The chart uses the centre {chart_in.shape[1]} × {chart_in.shape[2]} of the image, to stay quick.")
-    near = int(np.argmin(np.abs(CHART_LEVELS - level)))  # the chart's level nearest the slider's
-    moved = {name: 100 * rep.output_change[near] for name, rep in reports.items()}
-    base = 100 * next(iter(reports.values())).input_change[near]
-    st.write(f"On the chart at level {CHART_LEVELS[near]:g}: the input moved {base:.2f}%; "
-             + ", ".join(f"{name} {value:.2f}%" for name, value in moved.items()) + ".")
+    chart_centre_note(chart_in, lab.planes.shape)
+    st.write(chart_level_words(CHART_LEVELS, level, reports))
     if kind in ("salt", "salt-and-pepper"):
         st.write(salt_words(white))
 

@@ -2,20 +2,21 @@
 
 from functools import partial
 
-import numpy as np
 import streamlit as st
 
-import widgets
 from figures.temporal import over_time_figure
 from pooling import pool_over_time
 from poolinglab.tokens import MAX_HASHED, TOKEN_RULE, feature_names, token_features, tokenize
+from poolinglab.words.over_time import order_words
+from widgets.cache import shared, shared_cache
+from widgets.sidebar import sidebar
 
 MAX_TOKENS = 64  # more rows than this make the figure too tall to read
 MAX_CHARS = 2000
 EXAMPLE = "Max pooling over time keeps the strongest word for each feature: it turns 9 words or 900 into ONE vector."
 
 
-@widgets.shared_cache
+@shared_cache
 def pooled_sentence(tokens, hashed):
     """The core's token features and their max and average over time, as plain arrays."""
     features = token_features(tokens, hashed=hashed)
@@ -23,7 +24,7 @@ def pooled_sentence(tokens, hashed):
     return {"features": features, "max": maxed.values[0], "winners": maxed.steps[0], "avg": avg.values[0]}
 
 
-widgets.sidebar()
+sidebar()
 
 st.title("Pooling over time")
 st.write(
@@ -58,7 +59,7 @@ st.text(f"{len(tokens)} tokens: " + " | ".join(tokens))
 
 names = feature_names(hashed=hashed)
 pooled = pooled_sentence(tuple(tokens), hashed)
-fig = widgets.shared(("over time", tuple(tokens), hashed), partial(
+fig = shared(("over time", tuple(tokens), hashed), partial(
     over_time_figure, pooled["features"], tokens=tokens, names=names, max_over_time=pooled["max"],
     winners=pooled["winners"], avg_over_time=pooled["avg"]))
 st.plotly_chart(fig, key="pot_figure", alt="Each token's features as a grid, each feature's winning token "
@@ -72,11 +73,7 @@ st.dataframe({"feature": names, "max over time": pooled["max"], "won by token": 
               "token number": pooled["winners"], "average over time": pooled["avg"]},
              hide_index=True, key="pot_table")
 
-other = pooled_sentence(tuple(tokens[::-1]), hashed)
-same_max = np.array_equal(other["max"], pooled["max"])
-same_avg = np.allclose(other["avg"], pooled["avg"], rtol=1e-12, atol=0)
-st.text(f"In the opposite word order: max vector {'the same' if same_max else 'different'}, "
-        f"average vector {'the same' if same_avg else 'different'}.")
+st.text(order_words(pooled, pooled_sentence(tuple(tokens[::-1]), hashed)))
 st.write("Average over time gives a fixed size too, but one strong word is diluted by every other word: "
          "the longer the sentence, the closer the average sits to a typical word, while the max keeps the peak.")
 

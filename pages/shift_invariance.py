@@ -4,19 +4,31 @@ from functools import partial
 
 import streamlit as st
 
-import widgets
 from figures.invariance import before_figure, shift_chart, shift_row_figure
 from pooling.analysis.crops import centre_crop
 from pooling.analysis.invariance import ShiftTest
 from pooling.analysis.noise import value_range
+from poolinglab.refusal import Refusal, attempt
 from poolinglab.settings import MODES, pool_options
-from poolinglab.words.shift import blur_against_max, nothing_to_compare, percent, shift_verdict
+from poolinglab.words.shift import blur_against_max, nothing_to_compare, row_words, shift_verdict
+from widgets.cache import shared, shared_cache
+from widgets.controls import (
+    CHART_SIDE,
+    IMAGE_SIDE,
+    WORK_SIDE,
+    centre_ui,
+    chart_centre_note,
+    remembered_slider,
+    require_choice,
+    require_layer,
+)
+from widgets.labels import MODE_LABELS
+from widgets.sidebar import sidebar
+from widgets.text import plain
+from widgets.workers import page_workers
 
 BLURMAX = "blurmax"
-LABELS = {**widgets.MODE_LABELS, BLURMAX: "Anti-aliased max (Zhang 2019)"}
-WORK_SIDE = 1024  # bigger images are tested on their centre, so a 12 MP photo stays quick
-CHART_SIDE = 256  # the chart's sweep of shifts runs on at most this centre, to stay quick
-IMAGE_SIDE = 256  # pooled images are sent at most this many pixels across
+LABELS = {**MODE_LABELS, BLURMAX: "Anti-aliased max (Zhang 2019)"}
 
 def layer_args(settings, mode):
     """The sidebar's layer for ``mode``; anti-aliased max takes only its kernel and stride."""
@@ -25,7 +37,7 @@ def layer_args(settings, mode):
     return pool_options(settings, mode=mode)
 
 
-@widgets.shared_cache
+@shared_cache
 def shift_test(key, _planes, mode, _args):
     """The image pooled once by ``mode``, for every shift of it that follows (``key`` names image, layer, mode).
 
@@ -35,7 +47,7 @@ def shift_test(key, _planes, mode, _args):
     return ShiftTest.of(_planes, mode, **_args)
 
 
-@widgets.shared_cache
+@shared_cache
 def mode_panel(key, _test, shift, value_range, span):
     """The row's figure of one mode at one shift (after and difference) and its numbers.
 
@@ -57,7 +69,7 @@ def before_of(base, planes, mode, args):
     """The before panel of one mode's row: made once per image and layer. Draws nothing on the page."""
     key, test = test_of(base, planes, mode, args, WORK_SIDE)
     lo, hi = value_range(planes)
-    return widgets.shared((key, "before", (lo, hi)), partial(
+    return shared((key, "before", (lo, hi)), partial(
         before_figure, test.before.values, value_range=(lo, hi), max_side=IMAGE_SIDE))
 
 
@@ -77,43 +89,36 @@ def sweep_of(base, planes, dy, stride, mode, args):
 
 
 def chart_of(base, swept, shift, stride, labels):
-    """The chart of the modes' sweeps (``swept``: mode -> future of :func:`sweep_of`): its figure (None when no mode
-    could be swept), the modes' reports, and why a mode was left out. Draws nothing on the page: its figure is
-    made off the thread that draws."""
+    """The chart of the modes' sweeps (``swept``: mode -> future of :func:`sweep_of` or its :class:`Refusal`): its
+    figure (None when no mode could be swept), the modes' reports, and the refusals. Draws nothing on the page: its
+    figure is made off the thread that draws."""
     dy, dx = shift
-    reports, refused = {}, {}
-    for m, job in swept.items():
-        try:
-            reports[m] = job.result()
-        except ValueError as err:
-            refused[m] = str(err)
+    done = {m: job.result() for m, job in swept.items()}
+    reports = {m: r for m, r in done.items() if not isinstance(r, Refusal)}
     if not reports:
-        return None, reports, refused
-    fig = widgets.shared((base, "shift-chart", tuple(swept), dy, dx, CHART_SIDE), partial(
+        return None, reports, done
+    fig = shared((base, "shift-chart", tuple(swept), dy, dx, CHART_SIDE), partial(
         shift_chart, {labels[m]: r for m, r in reports.items()}, axis=1, stride=stride, current=dx,
         accent=labels[BLURMAX], title=f"dy = {dy}, dx from 0 to {2 * stride}"))
-    return fig, reports, refused
+    return fig, reports, done
 
 
-@widgets.shared_cache
+@shared_cache
 def _sweep(key, _test, shifts):
     return _test.report(shifts)
 
 
 def shift_ui(stride, hw, labels):
     left, right = st.columns(2)
-    shift = []
-    for place, name, size in ((left, "dy (down)", hw[0]), (right, "dx (right)", hw[1])):
-        top, key = min(2 * stride, size - 1), f"shift_{name[:2]}"
-        # A value kept from a larger stride or image must fit this slider.
-        st.session_state[key] = min(int(st.session_state.get(key, 1 if name[1] == "x" else 0)), top)
-        shift.append(place.slider(name, 0, top, key=key) if top > 0 else 0)
+    # A value kept from a larger stride or image is pulled back to fit its slider.
+    shift = (remembered_slider("dy (down)", min(2 * stride, hw[0] - 1), key="shift_dy", place=left),
+             remembered_slider("dx (right)", min(2 * stride, hw[1] - 1), key="shift_dx", default=1, place=right))
     modes = st.multiselect("Modes (up to three)", (*MODES, BLURMAX), default=("max", "avg", BLURMAX),
                            key="shift_modes", format_func=labels.get, max_selections=3)
-    return tuple(shift), modes
+    return shift, modes
 
 
-lab = widgets.sidebar()
+lab = sidebar()
 s = lab.settings
 labels = {**LABELS, "stochastic": "Stochastic (training)" if s.train else "Stochastic (test time)"}
 st.title("Shift invariance")
@@ -127,10 +132,8 @@ st.write(
 st.write("Pick the **Bright dot** sample in the sidebar to see it plainly: one white pixel jumps to the next "
          "window at some shifts and not at others.")
 
-work = centre_crop(lab.planes, WORK_SIDE)
-if not widgets.check_layer(lab, lab.planes.shape[1:]):
-    st.warning("This layer cannot pool this image: the sidebar says why. Change a setting there.")
-    st.stop()
+require_layer(lab, lab.planes.shape[1:])
+work = centre_ui(lab.planes, WORK_SIDE)
 
 
 @st.fragment
@@ -143,12 +146,7 @@ def shift_lab():
         "cell by cell with the original's; cells whose window touches padding or wrapped pixels are left out. "
         "Unchanged means equal to within one part in a billion."
     )
-    if work.shape != lab.planes.shape:
-        st.info(f"The image is larger than {WORK_SIDE} px: this page tests its centre "
-                f"{work.shape[1]} × {work.shape[2]}.")
-    if not modes:
-        st.warning("Choose at least one mode above.")
-        st.stop()
+    require_choice(modes)
 
     args = {m: layer_args(s, m) for m in modes}
     chart_modes = tuple(dict.fromkeys((*modes, BLURMAX)))
@@ -157,49 +155,42 @@ def shift_lab():
     # Each mode's row and the chart's sweep are independent: they are worked out side by side, on both cores
     # where numpy and the image encoder let go of the interpreter, while this thread draws them in order.
     base = lab.cache_key("shift")  # names the image and the layer; each job's key adds what else it depends on
-    work_on = widgets.page_workers("shift-lab")
+    work_on = page_workers("shift-lab")
     # Small jobs, so that both threads stay busy to the end: first each mode's before panel, which pools the
     # image once for the mode, then the rows, which find that pooling made (a row started first would wait
     # for it), then the chart's sweeps.
-    befores = {m: work_on.submit(before_of, base, work, m, args[m]) for m in modes}
-    jobs = {m: (befores[m], work_on.submit(row_of, base, work, m, args[m], (dy, dx))) for m in modes}
-    swept = {m: work_on.submit(sweep_of, base, chart_in, dy, s.stride, m, chart_args[m]) for m in chart_modes}
+    befores = {m: work_on.submit(attempt, before_of, base, work, m, args[m]) for m in modes}
+    jobs = {m: (befores[m], work_on.submit(attempt, row_of, base, work, m, args[m], (dy, dx))) for m in modes}
+    swept = {m: work_on.submit(attempt, sweep_of, base, chart_in, dy, s.stride, m, chart_args[m])
+             for m in chart_modes}
     chart = work_on.submit(chart_of, base, swept, (dy, dx), s.stride, labels)
     work_on.shutdown(wait=False)  # the jobs run on; their threads end with them
     for mode in modes:
         st.subheader(labels[mode])
-        try:
-            before = jobs[mode][0].result()
-            fig, unchanged, change, count, offset = jobs[mode][1].result()
-        except ValueError as err:
-            st.warning(widgets.plain(f"{labels[mode]} cannot pool this image with this layer: {err}"))
+        before, row = (job.result() for job in jobs[mode])
+        if isinstance(refused := row if isinstance(row, Refusal) else before, Refusal):
+            st.warning(plain(f"{labels[mode]} cannot pool this image with this layer: {refused}"))
             continue
+        fig, unchanged, change, count, offset = row
         left, right = st.columns([1, 2.25])  # the second holds the colour bar too
         left.plotly_chart(before, key=f"shift_before_{mode}", width="stretch")
         right.plotly_chart(fig, key=f"shift_row_{mode}", width="stretch")
-        if count == 0:
-            st.text("No output cell could be compared: the image is too small for this shift and layer.")
-        else:
-            changed = round((1 - unchanged) * count)
-            st.text(f"{labels[mode]}: {percent(unchanged):.1f}% of {count:,} compared output values unchanged "
-                    f"({changed:,} changed); mean |change| {change:.3g}; output moved by {offset[0]} × {offset[1]} "
-                    "whole cells.")
+        st.text(row_words(labels[mode], unchanged, count, change, offset))
     st.caption("Each row: the pooled image before and after the shift, on one grey scale, and the aligned "
                "difference (blue: went down, red: went up, white: unchanged, grey: not compared; the colours end at a "
                "quarter of the value range, the same for every mode).")
 
     st.subheader("Every shift from 0 to 2 × stride")
-    fig, reports, refused = chart.result()
-    for mode, reason in refused.items():
-        st.warning(widgets.plain(f"The chart leaves out {labels[mode]}: it cannot pool this image with this layer: "
+    fig, reports, done = chart.result()
+    for mode, reason in ((m, r) for m, r in done.items() if isinstance(r, Refusal)):
+        st.warning(plain(f"The chart leaves out {labels[mode]}: it cannot pool this image with this layer: "
                                  f"{reason}"))
     if fig is None:
         st.stop()
     st.plotly_chart(fig, key="shift_chart", width="stretch")
     st.caption(f"Line chart: top, the share of output values unchanged at each dx (dy = {dy}); bottom, their mean "
                "change. Thin vertical lines mark whole strides; the dotted one the shift shown above.")
-    if chart_in.shape != work.shape:
-        st.text(f"The chart uses the centre {chart_in.shape[1]} × {chart_in.shape[2]} of the image, to stay quick.")
+    chart_centre_note(chart_in, work.shape)
     dxs = next(iter(reports.values())).shifts[:, 1]
     verdict = shift_verdict(dxs, {labels[m]: r.unchanged for m, r in reports.items()}, s.stride,
                             dy, fresh=[labels["stochastic"]] if s.train else [])

@@ -5,56 +5,58 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-import widgets
 from figures import stack as stack_figures
 from pooling.analysis import stacking
 from pooling.analysis.noise import value_range as display_range
 from poolinglab.intake import images
 from poolinglab.settings import LIMITS
 from poolinglab.words.stack import curve_words, describe_misfit, describe_source, describe_trend, path_table
+from widgets.cache import shared, shared_cache
+from widgets.clicks import clicked_cell
+from widgets.labels import MODE_LABELS
+from widgets.sidebar import sidebar
+from widgets.text import plain
+from widgets.workers import page_workers
 
 CHART = "stk_pyramid"
 DEFAULT_STRIDES = [2, 3]
 PLANES = {"gray": "grey (luma)", "red": "red", "green": "green", "blue": "blue"}
 
 
-@widgets.shared_cache
+@shared_cache
 def _traced_plane(key, _planes, plane):
-    if _planes.shape[0] == 1:
-        return _planes[0]
-    if plane == "gray":
-        return images.to_planes(np.moveaxis(_planes, 0, -1), "gray")[0]
-    return _planes[("red", "green", "blue").index(plane)]
+    """The plane to trace: the image's one plane, or ``plane`` of a photo's three, as the sidebar's Colour makes it."""
+    return _planes[0] if _planes.shape[0] == 1 else images.to_planes(np.moveaxis(_planes, 0, -1), plane)[0]
 
 
-@widgets.shared_cache
+@shared_cache
 def _stack(key, _plane, layers):
     stack = stacking.stack_pool(_plane, [dict(layer) for layer in layers])
     return stack, stacking.localisation_by_depth(stack), stacking.localisation_error(stack)
 
 
-@widgets.shared_cache
+@shared_cache
 def _pyramid(key, _stack, value_range, plane_key):
     layers = [_stack.layers[0].input[0]] + [r.values for r in _stack.layers]
     # The input's picture depends on the plane alone: kept from one pyramid to the next, not encoded each time.
     side = stack_figures.panel_sides([v.shape for v in layers])[0]
-    first = widgets.shared((plane_key, "pyramid input", side, value_range),
+    first = shared((plane_key, "pyramid input", side, value_range),
                            partial(stack_figures.layer_image, layers[0], value_range, side, 0))
     return stack_figures.pyramid_figure(layers, value_range=value_range, images={0: first})
 
 
-@widgets.shared_cache
+@shared_cache
 def _original(key, _planes, value_range):
     return stack_figures.original_figure(_planes, value_range=value_range)
 
 
-@widgets.shared_cache
+@shared_cache
 def _curves(key, _plane, strides, mode):
     return stacking.localisation_by_stride(_plane, strides, mode=mode)
 
 
 def _take_click():
-    cell = widgets.clicked_cell(st.session_state.get(CHART))
+    cell = clicked_cell(st.session_state.get(CHART))
     if cell is not None:
         st.session_state["stk_row"], st.session_state["stk_col"] = cell
 
@@ -87,7 +89,7 @@ def trace_section(key, plane_key, stack, errors, plane, plane_name, value_range)
     row, col = cell_ui(stack.values.shape)
     path = stacking.trace_to_source(stack, row, col)
     field = stack.receptive_field(row, col)
-    fig = widgets.shared((key, "marked pyramid", row, col),
+    fig = shared((key, "marked pyramid", row, col),
                          partial(stack_figures.mark_path, _pyramid(key, stack, value_range, plane_key), path, field))
     st.plotly_chart(fig, key=CHART, on_select=_take_click, selection_mode="points",
                     alt="The input and each pooled layer side by side, each smaller; the traced cell ringed on each")
@@ -104,12 +106,12 @@ def trace_section(key, plane_key, stack, errors, plane, plane_name, value_range)
     left, right = st.columns(2)
     with left:
         shown = _original(images.sha256_key(lab.key.encode(), "original"), lab.planes, value_range)
-        shown = widgets.shared((key, "marked original", row, col),
+        shown = shared((key, "marked original", row, col),
                                partial(stack_figures.mark_field, shown, field, (source.row, source.col)))
         st.plotly_chart(shown, key="stk_field",
                         alt="The original image, the receptive field outlined, the pixel ringed")
     with right:
-        crop = widgets.shared((plane_key, "source crop", source.row, source.col),
+        crop = shared((plane_key, "source crop", source.row, source.col),
                               partial(stack_figures.source_crop_figure, plane, source.row, source.col))
         st.plotly_chart(crop, key="stk_pixel", alt="The cells around the source pixel with their values")
     st.dataframe(path_table(path), key="stk_path", hide_index=True)
@@ -129,7 +131,7 @@ def localisation_section(key, plane, plane_name, mode, loc):
     strides = st.multiselect("Strides to compare (kernel = stride, as many rounds as fit, up to 5)", [2, 3, 4, 5, 6, 8],
                              default=DEFAULT_STRIDES, key="stk_strides")
     curves = _curves((plane_key, "curves"), plane, tuple(sorted(strides)), mode)
-    chart = widgets.shared((key, "localisation", tuple(sorted(strides))),
+    chart = shared((key, "localisation", tuple(sorted(strides))),
                            partial(stack_figures.localisation_figure, curves, yours=loc))
     st.plotly_chart(chart, key="stk_localisation",
                     alt="Mean localisation error against rounds of pooling, one line per stride, and your stack")
@@ -144,7 +146,7 @@ def localisation_section(key, plane, plane_name, mode, loc):
              "win.")
 
 
-lab = widgets.sidebar()
+lab = sidebar()
 st.title("Stacked pooling")
 st.write("The claim: more rounds of pooling, and larger strides, lose where things are in the image. "
          "Stack up to five rounds on your image, trace any deep cell back to the pixel it copies, "
@@ -154,7 +156,7 @@ st.caption("This page sets its own kernel and stride for each round (no padding)
 
 mode = lab.settings.mode if lab.settings.mode in ("max", "min") else "max"
 if mode != lab.settings.mode:
-    st.info(f"The sidebar's mode ({widgets.MODE_LABELS[lab.settings.mode]}) does not keep the largest or the "
+    st.info(f"The sidebar's mode ({MODE_LABELS[lab.settings.mode]}) does not keep the largest or the "
             "smallest cell of each window, and tracing follows one chosen cell: this page traces max pooling instead.")
 if lab.planes.shape[0] == 3:
     plane_name = st.selectbox("Plane to trace", list(PLANES), key="stk_plane", format_func=PLANES.get)
@@ -168,7 +170,7 @@ value_range = display_range(plane)
 # The localisation curves depend on the plane, the mode and the strides compared, not on the rounds: they are worked
 # out on the other core while this thread pools and draws the pyramid (at 12 MP each takes about half a second).
 # The section below finds them made, or waits for the same build.
-ahead = widgets.page_workers("stacked-pooling", workers=1)
+ahead = page_workers("stacked-pooling", workers=1)
 ahead.submit(_curves, (plane_key, "curves"), plane, tuple(sorted(st.session_state.get("stk_strides", DEFAULT_STRIDES))),
              mode)
 ahead.shutdown(wait=False)  # the job runs on; its thread ends with it
@@ -176,12 +178,11 @@ ahead.shutdown(wait=False)  # the job runs on; its thread ends with it
 st.subheader("The pyramid")
 sizes = rounds_ui()
 layers = tuple((("mode", mode), ("kernel_size", k), ("stride", s)) for k, s in sizes)
-key = lab.cache_key(plane_name, layers)
-try:
-    stack, loc, errors = _stack(key, plane, layers)
-except ValueError as err:
-    st.error(widgets.plain(describe_misfit(err, plane.shape)))
+if (misfit := describe_misfit(sizes, plane.shape)) is not None:
+    st.error(plain(misfit))
     st.stop()
+key = lab.cache_key(plane_name, layers)
+stack, loc, errors = _stack(key, plane, layers)
 
 trace_section(key, plane_key, stack, errors, plane, plane_name, value_range)
 localisation_section(key, plane, plane_name, mode, loc)

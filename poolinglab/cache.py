@@ -14,7 +14,7 @@ time: thirty students opening a lab on thirty full-size photos would
 otherwise allocate thirty sets of 12 MP temporaries together (10 GB was
 measured), while a 2-core machine only ever works on two.
 
-Nothing here imports Streamlit; ``widgets.shared_cache`` puts it behind
+Nothing here imports Streamlit; ``widgets.cache.shared_cache`` puts it behind
 the pages' decorator.
 """
 

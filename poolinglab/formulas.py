@@ -86,7 +86,7 @@ FORMULAS = {
     "mixed": Formula(
         "Mixed", "Blends the window's max and its mean with a weight alpha.",
         rf"y = \alpha \max_{{{_W}}} x_{{ij}} + (1 - \alpha) \frac{{1}}{{|W|}} \sum_{{{_W}}} x_{{ij}}"),
-    "antialiased": Formula(
+    "blurmax": Formula(
         "Anti-aliased max",
         "Takes the max with stride 1, blurs the result with a small binomial filter, then keeps every "
         "stride-th value (Zhang 2019).",

@@ -5,12 +5,14 @@ import pytest
 from apptest_helpers import ROOT, TIMEOUT, chart_spec, errors, open_page, output_text, png_bytes, texts, upload
 from streamlit.testing.v1 import AppTest
 
-import widgets
 from pooling import pool2d, sweep_steps
 from poolinglab.intake.samples import SAMPLE_NAMES
 from poolinglab.settings import UPLOAD_NOT_HELD, PoolSettings
+from widgets.clicks import FOCUS, clicked_cell
+from widgets.registry import PAGES
+from widgets.sweep_input import gif_maker
 
-PAGES = [lab.path for lab in widgets.LABS]
+PAGE_PATHS = [entry.path for entry in PAGES]
 
 
 # ------------------------------------------------------------------ smoke
@@ -19,13 +21,13 @@ PAGES = [lab.path for lab in widgets.LABS]
 def test_app_runs_every_page():
     at = open_page()
     assert at.title[0].value == "Pooling Lab"
-    for lab in widgets.LABS:
-        at.switch_page(lab.path).run()
-        assert not at.exception, (lab.path, [e.value for e in at.exception])
-        assert at.title[0].value == ("Pooling Lab" if lab.title == "Home" else lab.title)
+    for entry in PAGES:
+        at.switch_page(entry.path).run()
+        assert not at.exception, (entry.path, [e.value for e in at.exception])
+        assert at.title[0].value == ("Pooling Lab" if entry.title == "Home" else entry.title)
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", PAGE_PATHS)
 def test_each_page_runs_on_its_own(page):
     at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -290,31 +292,31 @@ def test_the_sweep_figure_animates_and_lists_every_step():
 
 def test_a_clicked_output_cell_lights_its_window():
     at = open_page("pages/window_sweep.py")
-    at.session_state[widgets.FOCUS] = (1, 2)
+    at.session_state[FOCUS] = (1, 2)
     at.run()
     spec = chart_spec(at, 0)
     assert not spec.get("frames")
     assert any(t.startswith("Step 6 of 9:") for t in texts(at))
     at.button(key="sweep_clear_focus").click().run()
     assert len(chart_spec(at, 0)["frames"]) == 9
-    assert widgets.FOCUS not in at.session_state
+    assert FOCUS not in at.session_state
 
 
 def test_clicked_cell_reads_the_click_layer():
     state = {"selection": {"points": [{"curve_number": 12, "customdata": [2, 1]}], "point_indices": [7]}}
-    assert widgets.clicked_cell(state) == (2, 1)
+    assert clicked_cell(state) == (2, 1)
     # What the browser really sends for a numpy customdata (seen in Chromium with Streamlit 1.67).
     state = {"selection": {"points": [{"curve_number": 13, "x": 2, "y": 1, "customdata": {"0": 1, "1": 2}}]}}
-    assert widgets.clicked_cell(state) == (1, 2)
-    assert widgets.clicked_cell({"selection": {"points": [{"x": 1, "y": 0}, {"customdata": [0, 1]}]}}) == (0, 1)
-    assert widgets.clicked_cell({"selection": {"points": []}}) is None
-    assert widgets.clicked_cell(None) is None
+    assert clicked_cell(state) == (1, 2)
+    assert clicked_cell({"selection": {"points": [{"x": 1, "y": 0}, {"customdata": [0, 1]}]}}) == (0, 1)
+    assert clicked_cell({"selection": {"points": []}}) is None
+    assert clicked_cell(None) is None
 
 
 def test_gif_is_made_on_demand_and_cached():
     grid = np.arange(16).reshape(4, 4)
     sweep = sweep_steps(pool2d(grid, "max", 2))
-    make = widgets.gif_maker(sweep, grid, PoolSettings())
+    make = gif_maker(sweep, grid, PoolSettings())
     data = make()
     assert data[:6] in (b"GIF87a", b"GIF89a")
     assert make() == data

@@ -28,23 +28,23 @@ from pathlib import Path
 
 import pytest
 
-import widgets
 from bench.app_server import running_server
 from bench.streamlit_ws import connect
+from widgets.registry import PAGES
 
 # The "browser" group runs on one worker, one test after another: a burst beside a browser test would time both.
 pytestmark = [pytest.mark.server, pytest.mark.xdist_group("browser")]
 
-PAGES = ("", *(Path(lab.path).stem for lab in widgets.LABS[1:]))  # URL paths; "" is Home
+URL_PATHS = ("", *(Path(entry.path).stem for entry in PAGES[1:]))  # URL paths; "" is Home
 TABLE_PAGES = ("max_vs_average", "stacked_pooling", "pooling_over_time")  # they draw st.table / st.dataframe
 EXTRA_PER_TABLE_PAGE = 5
-SESSIONS = len(PAGES) + EXTRA_PER_TABLE_PAGE * len(TABLE_PAGES)  # 25
+SESSIONS = len(URL_PATHS) + EXTRA_PER_TABLE_PAGE * len(TABLE_PAGES)  # 25
 TIMEOUT_S = 60
 
 
 def burst_pages():
     """The page of each session: every page once, then the table pages again, interleaved."""
-    return [*PAGES, *(TABLE_PAGES * EXTRA_PER_TABLE_PAGE)]
+    return [*URL_PATHS, *(TABLE_PAGES * EXTRA_PER_TABLE_PAGE)]
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ async def _burst(port, pages):
 
 def test_a_burst_of_first_sessions_on_every_page_raises_nothing(fresh_server):
     pages = burst_pages()
-    assert len(pages) >= 24 and set(PAGES) <= set(pages)
+    assert len(pages) >= 24 and set(URL_PATHS) <= set(pages)
     # A thread of its own: on the browser tests' worker, Playwright's sync API keeps an event loop running in
     # this one, and asyncio.run refuses to start a second.
     with concurrent.futures.ThreadPoolExecutor(1) as pool:

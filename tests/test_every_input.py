@@ -11,7 +11,7 @@ time (about 160 runs).
 
 Each case runs twice: once through the sidebar's widgets, as a student clicks,
 and once from a link, as a teacher shares one (the query string of
-:func:`poolinglab.settings.to_query`, opened straight on the page).
+:func:`poolinglab.links.to_query`, opened straight on the page).
 """
 
 import itertools
@@ -23,13 +23,14 @@ from apptest_helpers import ROOT, TIMEOUT, png_bytes
 from helpers import NOT_A_NUMBER
 from streamlit.testing.v1 import AppTest
 
-import widgets
 from poolinglab.formulas import FORMULAS
 from poolinglab.intake.planes import COLOR_MODES
 from poolinglab.intake.samples import SAMPLE_NAMES
-from poolinglab.settings import LIMITS, MODES, UPLOAD_NOT_HELD, PoolSettings, SweepInput, from_query, to_query
+from poolinglab.links import from_query, to_query
+from poolinglab.settings import LIMITS, MODES, UPLOAD_NOT_HELD, PoolSettings, SweepInput
+from widgets.registry import PAGES
 
-PAGES = {lab.path.removeprefix("pages/").removesuffix(".py"): lab.path for lab in widgets.LABS}
+PAGE_PATHS = {entry.path.removeprefix("pages/").removesuffix(".py"): entry.path for entry in PAGES}
 
 GRIDS = {
     "default-grid": "1 3 2 0\n4 2 1 5\n0 1 7 2\n3 2 1 1",
@@ -60,7 +61,7 @@ LAYERS = {
 }
 
 DIMENSIONS = {
-    "page": tuple(PAGES),
+    "page": tuple(PAGE_PATHS),
     "source": SOURCES,
     "mode": tuple(MODE_CASES),
     "padding": tuple(PADDINGS),
@@ -201,7 +202,7 @@ def app_on(page, query=None):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     if query:
         at.query_params.update(query)
-    return at.switch_page(PAGES[page])
+    return at.switch_page(PAGE_PATHS[page])
 
 
 def set_sidebar(at, case):

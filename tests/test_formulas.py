@@ -15,7 +15,7 @@ from poolinglab.formulas import FORMULAS, formula
 
 def test_every_gallery_mode_has_a_title_a_sentence_and_balanced_latex():
     assert set(FORMULAS) == {"max", "min", "avg", "lp", "stochastic-train", "stochastic-test", "fractional",
-                             "global-max", "global-avg", "mixed", "antialiased"}
+                             "global-max", "global-avg", "mixed", "blurmax"}
     for name, f in FORMULAS.items():
         assert f.title and f.latex, name
         assert f.sentence.endswith(".") and f.sentence.count(". ") == 0, name  # one sentence

@@ -220,4 +220,4 @@ def test_a_layer_that_cannot_pool_is_explained_not_raised(at):
 def test_no_mode_chosen_asks_for_one(at):
     at.multiselect(key="mva_modes").set_value([]).run()
     assert not at.exception
-    assert any(i.value == "Choose at least one mode above." for i in at.info)
+    assert any(w.value == "Choose at least one mode above." for w in at.warning)

@@ -4,12 +4,12 @@ import numpy as np
 from apptest_helpers import chart_by_key, errors, open_alone, png_bytes, texts, upload
 from helpers import plotly_array
 
-import widgets
 from figures.stack import DEEP_CELLS_TRACE, pyramid_figure
 from pooling.analysis.stacking import localisation_by_stride, localisation_trend, stack_pool, trace_to_source
 from poolinglab.intake import images
 from poolinglab.intake.samples import SAMPLE_NAMES, load_sample
 from poolinglab.words.stack import curve_words
+from widgets.clicks import clicked_cell
 
 PAGE = "pages/stacked_pooling.py"
 
@@ -107,7 +107,7 @@ def test_the_click_layer_names_cells_the_page_can_trace():
     picked = cells[64 * 10 + 20].tolist()
     # plotly.js hands a typed array's row to the selection event, which reaches Python as a dict.
     for sent in (picked, {"0": picked[0], "1": picked[1]}):
-        assert widgets.clicked_cell({"selection": {"points": [{"customdata": sent}]}}) == (10, 20)
+        assert clicked_cell({"selection": {"points": [{"customdata": sent}]}}) == (10, 20)
     at.number_input(key="stk_row").set_value(10).run()
     at.number_input(key="stk_col").set_value(20).run()
     assert path_table(at)["row"][0] == 10 and path_table(at)["column"][0] == 20

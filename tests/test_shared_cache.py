@@ -1,4 +1,4 @@
-"""widgets.frozen: a result shared by every session cannot be written to."""
+"""frozen: a result shared by every session cannot be written to."""
 
 import subprocess
 import sys
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from apptest_helpers import ROOT
 
-import widgets
+from widgets.cache import RESULTS, frozen, shared_cache
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class Holder:
 
 def test_frozen_makes_every_array_read_only_wherever_it_sits():
     nested = (np.zeros(2), [np.ones(2)], {"a": np.arange(3)}, Holder(np.zeros((2, 2))), "text", 3)
-    assert widgets.frozen(nested) is nested
+    assert frozen(nested) is nested
     arrays = [nested[0], nested[1][0], nested[2]["a"], nested[3].values]
     assert not any(a.flags.writeable for a in arrays)
     with pytest.raises(ValueError, match="read-only"):
@@ -41,7 +41,7 @@ def test_a_frozen_figure_hands_out_one_dict_and_marks_go_on_a_copy():
 
     fig = go.Figure(go.Scatter(x=[0, 1], y=[1, 0], name="line"))
     before = fig.to_dict()
-    widgets.frozen(fig)
+    frozen(fig)
     assert fig.to_dict() is fig.to_dict() and fig.to_dict() == before
     marked = with_overlays(fig, [{"type": "scatter", "x": [0], "y": [0], "name": "mark"}], [{"type": "rect"}])
     assert [t["name"] for t in marked.to_dict()["data"]] == ["line", "mark"]
@@ -53,17 +53,17 @@ def test_a_shared_result_is_read_only_counted_in_bytes_and_built_once():
 
     calls = []
 
-    @widgets.shared_cache
+    @shared_cache
     def pooled(key, _planes):
         calls.append(key)
         return np.asarray(_planes) * 2, go.Figure(go.Image(source="data:image/png;base64," + "A" * 5000))
 
-    before = widgets.RESULTS.bytes
+    before = RESULTS.bytes
     values, fig = pooled("test-shared-result", np.ones((100, 100)))
     again, _ = pooled("test-shared-result", None)  # the underscored array is not part of the key
     assert again is values and calls == ["test-shared-result"]
     assert not values.flags.writeable
-    assert widgets.RESULTS.bytes - before >= values.nbytes + 5000  # the array and the figure's dict
+    assert RESULTS.bytes - before >= values.nbytes + 5000  # the array and the figure's dict
 
 
 def test_a_frozen_figure_hands_out_text_arrays_as_lists_so_plotly_writes_it_with_orjson():
@@ -71,6 +71,6 @@ def test_a_frozen_figure_hands_out_text_arrays_as_lists_so_plotly_writes_it_with
     import plotly.graph_objects as go
 
     fig = go.Figure(go.Heatmap(z=[[1, 2]], text=np.array([["a", "b"]], dtype=object)))
-    widgets.frozen(fig)
+    frozen(fig)
     text = fig.to_dict()["data"][0]["text"]
     assert isinstance(text, list) and text == [["a", "b"]]

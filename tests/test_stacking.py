@@ -363,15 +363,6 @@ def test_path_table_and_describe_source_read_the_trace():
         stack_words.describe_source(path[:1], (0, 0, 0, 0), 0.0)
 
 
-def test_describe_misfit_counts_rounds_from_one_and_drops_the_padding_advice():
-    with pytest.raises(ValueError) as caught:
-        pooling.stack_pool(coords(4, 4), [{"mode": "max", "kernel_size": 2}, {"mode": "max", "kernel_size": 3}])
-    assert str(caught.value).startswith("layers[1]: output height would be 0") and "more padding" in str(caught.value)
-    assert stack_words.describe_misfit(caught.value, (4, 4)) == (
-        "These rounds do not fit this 4 × 4 image: round 2: output height would be 0: input height 2 plus padding 0 "
-        "is smaller than the dilated kernel 3. Use fewer rounds, or smaller kernels and strides.")
-
-
 def test_tied_sources_are_left_out_of_the_localisation_error():
     # An outside review: in a flat receptive field the "pixel it copies" is the tie rule's first cell, so the
     # error measured the tie rule (4.95 px on every constant 8 x 8 field) and not lost position.

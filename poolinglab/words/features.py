@@ -11,7 +11,7 @@ import numpy as np
 
 from .shift import percent
 
-__all__ = ["custom_sentence", "kept_words", "peak_words", "persistence_verdict", "sparsity_words"]
+__all__ = ["custom_sentence", "detection_words", "kept_words", "peak_words", "persistence_verdict", "sparsity_words"]
 
 
 def _pct(share):
@@ -188,3 +188,24 @@ def custom_sentence(kernel):
              "to 0..1" if positive > 0 else "it has no positive weight, so on a photo scaled to 0..1 every response "
              "is 0 or less and the ReLU leaves nothing")
     return f"Your kernel, used as typed: its weights add up to {total:g} ({flat}); {reach}."
+
+
+def detection_words(counts):
+    """How many detections each map had before the shift test moved the photo, over every filter.
+
+    Parameters
+    ----------
+    counts : dict of str to int
+        Each map's label (the raw map first) and its number of detections.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> detection_words({"the raw feature map": 12345, "max": 310})
+    'Detections before the shift, over every filter: the raw feature map 12,345, max 310.'
+    """
+    return ("Detections before the shift, over every filter: "
+            + ", ".join(f"{label} {int(n):,}" for label, n in counts.items()) + ".")

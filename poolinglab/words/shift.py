@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-__all__ = ["blur_against_max", "nothing_to_compare", "percent", "shift_verdict"]
+__all__ = ["blur_against_max", "nothing_to_compare", "percent", "row_words", "shift_verdict"]
 
 
 def percent(unchanged):
@@ -24,6 +24,42 @@ def percent(unchanged):
     if not math.isfinite(unchanged):
         raise ValueError(f"unchanged ({unchanged!r}) must be a finite share; NaN means nothing was compared")
     return math.floor(1000 * unchanged) / 10
+
+
+def row_words(label, unchanged, count, change, offset):
+    """One mode's line under its row at one shift: the share of compared values unchanged, the mean change, and
+    how many whole cells the output moved.
+
+    Parameters
+    ----------
+    label : str
+        The mode's name.
+    unchanged : float
+        Share of the compared output values that stayed the same.
+    count : int
+        How many output values were compared (0: none could be).
+    change : float
+        Mean ``|change|`` of the compared values.
+    offset : (int, int)
+        Whole output cells the output moved, down and right.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(row_words("Max", 0.75, 1200, 3.25, (0, 1)))
+    Max: 75.0% of 1,200 compared output values unchanged (300 changed); mean |change| 3.25; output moved by 0 × 1
+    whole cells.
+    >>> row_words("Max", float("nan"), 0, float("nan"), (0, 0))
+    'No output cell could be compared: the image is too small for this shift and layer.'
+    """
+    if count == 0:
+        return "No output cell could be compared: the image is too small for this shift and layer."
+    changed = round((1 - unchanged) * count)
+    return (f"{label}: {percent(unchanged):.1f}% of {count:,} compared output values unchanged ({changed:,} changed); "
+            f"mean |change| {change:.3g}; output moved by {offset[0]} × {offset[1]} whole cells.")
 
 
 def _join(items):

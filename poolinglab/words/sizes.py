@@ -1,6 +1,6 @@
-"""What a page says when it computes on a smaller copy of a big image than the one chosen."""
+"""What a page says when it computes on a smaller copy, or the centre, of a big image rather than the one chosen."""
 
-__all__ = ["copy_words"]
+__all__ = ["centre_words", "chart_centre_words", "copy_words"]
 
 
 def copy_words(full_hw, copy_hw, what, why, *, full_parts=""):
@@ -29,3 +29,42 @@ def copy_words(full_hw, copy_hw, what, why, *, full_parts=""):
             f"it ({ch * cw / 1e6:.1f} megapixels), resampled as the working size resamples: {why}. Sizes below are "
             "the copy's.")
     return f"{text} {full_parts}" if full_parts else text
+
+
+def centre_words(side, centre_hw, *, what="image", does="tests"):
+    """The sentence that says a page works on the centre of an image larger than ``side`` pixels.
+
+    Parameters
+    ----------
+    side : int
+        The longest side the page works on.
+    centre_hw : (int, int)
+        Rows and columns of the centre it works on.
+    what : str, optional
+        What the image is called, e.g. ``"photo"``.
+    does : str, optional
+        What the page does with it, e.g. ``"filters"``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> centre_words(1024, (1024, 1024))
+    'The image is larger than 1024 px: this page tests its centre 1024 × 1024.'
+    >>> centre_words(512, (512, 300), what="photo", does="filters")
+    'The photo is larger than 512 px: this page filters its centre 512 × 300.'
+    """
+    return f"The {what} is larger than {side} px: this page {does} its centre {centre_hw[0]} × {centre_hw[1]}."
+
+
+def chart_centre_words(centre_hw):
+    """The sentence under a chart that works on a centre of the image, to stay quick.
+
+    Examples
+    --------
+    >>> chart_centre_words((256, 200))
+    'The chart uses the centre 256 × 200 of the image, to stay quick.'
+    """
+    return f"The chart uses the centre {centre_hw[0]} × {centre_hw[1]} of the image, to stay quick."

@@ -1,11 +1,11 @@
 """Stacked pooling's sentences and path table that depend on the numbers."""
 
 import math
-import re
 
 import numpy as np
 
 from pooling.analysis.stacking import TraceStep
+from pooling.geometry import output_length
 
 __all__ = ["curve_words", "describe_misfit", "describe_source", "describe_trend", "path_table"]
 
@@ -120,32 +120,44 @@ def describe_source(path, field, distance, *, plane="input"):
     return [deep_line, field_line]
 
 
-def describe_misfit(error, shape):
-    """Why rounds do not fit an image, in a page's words: rounds counted from 1, no padding advice.
+def describe_misfit(rounds, shape):
+    """Why rounds of pooling do not fit an image, in a page's words; None when they fit.
 
-    :func:`stack_pool` names ``layers[n]`` from 0 and may suggest padding;
-    a page that sets only each round's kernel and stride says "round n + 1"
-    and suggests what it offers.
+    Each round pools with its own kernel and stride, no padding, no dilation,
+    no ceil mode (the Stacked pooling page's rounds). The first round whose
+    window is larger than what the rounds before it left is named, counted
+    from 1, with the sizes :func:`pooling.geometry.output_length` gives.
 
     Parameters
     ----------
-    error : Exception or str
-        What :func:`stack_pool` raised.
+    rounds : sequence of (kernel, stride)
+        Each an int or a ``(height, width)`` pair.
     shape : tuple of int
         The image's ``(H, W)``.
 
     Returns
     -------
-    str
+    str or None
 
     Examples
     --------
-    >>> print(describe_misfit("layers[2]: too big; use padding", (8, 8)))
-    These rounds do not fit this 8 × 8 image: round 3: too big. Use fewer rounds, or smaller kernels and strides.
+    >>> print(describe_misfit([(2, 2), (2, 2), (3, 1)], (8, 8)))
+    These rounds do not fit this 8 × 8 image: round 3: output height would be 0: input height 2 plus padding 0 is
+    smaller than the dilated kernel 3. Use fewer rounds, or smaller kernels and strides.
+    >>> describe_misfit([(2, 2)], (8, 8)) is None
+    True
     """
-    message = re.sub(r"layers\[(\d+)\]", lambda m: f"round {int(m[1]) + 1}", str(error)).split("; use ")[0]
-    return (f"These rounds do not fit this {shape[0]} × {shape[1]} image: {message}. "
-            "Use fewer rounds, or smaller kernels and strides.")
+    size = tuple(int(n) for n in shape)
+    for n, (kernel, stride) in enumerate(rounds):
+        kernel, stride = np.broadcast_to(kernel, 2), np.broadcast_to(stride, 2)
+        out = tuple(output_length(size[a], int(kernel[a]), int(stride[a]), 0, 0, 1, False) for a in (0, 1))
+        for axis, length, k, got in zip(("height", "width"), size, kernel, out):
+            if got < 1:
+                return (f"These rounds do not fit this {shape[0]} × {shape[1]} image: round {n + 1}: output {axis} "
+                        f"would be {got}: input {axis} {length} plus padding 0 is smaller than the dilated kernel "
+                        f"{k}. Use fewer rounds, or smaller kernels and strides.")
+        size = out
+    return None
 
 
 def describe_trend(deeper_worse, wider_worse):

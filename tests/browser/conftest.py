@@ -29,8 +29,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-import widgets
 from bench.app_server import free_port
+from widgets.registry import PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
@@ -50,7 +50,7 @@ WAIT_MS = 20_000  # the longest a page element may take to appear
 # these two paths under the page's URL first; they answer 404 and the browser
 # logs each as a console error. Nothing else may fail.
 DEEP_LINK_PROBES = ("_stcore/health", "_stcore/host-config")
-DEEP_LINK_PAGES = tuple(Path(lab.path).stem for lab in widgets.LABS[1:])
+DEEP_LINK_PAGES = tuple(Path(lab.path).stem for lab in PAGES[1:])
 # Pausing a plotly animation rejects the promise of the Play that started it;
 # plotly.js's updatemenu buttons do not catch it, so the browser reports an
 # uncaught "undefined" right after plotly's own warning

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
-import widgets
+from widgets.registry import PAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -67,7 +67,7 @@ def nav(lab, title):
 def test_a_deep_link_opens_the_sweep_inside_the_frame(lab):
     lab.open("/window_sweep", title="Window Sweep")
     links = lab.page.locator('[data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"]')
-    expect(links).to_have_text([lab.title for lab in widgets.LABS])  # st.Page titles: app.py's frame, not file names
+    expect(links).to_have_text([lab.title for lab in PAGES])  # st.Page titles: app.py's frame, not file names
     expect(sweep_title(lab)).to_have_text(re.compile(r"^Step 1 of 9: window rows 0-1, cols 0-1;"))
     lab.screenshot("window_sweep-sample")
     lab.assert_clean()
@@ -91,7 +91,7 @@ def test_every_page_opens_from_the_sidebar(lab):
 
 # ------------------------------------------------------------------ labs
 
-LAB_PAGES = widgets.LABS[2:]  # Home and the Window Sweep have tests of their own above and below
+LAB_PAGES = PAGES[2:]  # Home and the Window Sweep have tests of their own above and below
 
 
 @pytest.mark.parametrize("lab_page", LAB_PAGES, ids=[Path(p.path).stem for p in LAB_PAGES])

@@ -24,8 +24,8 @@ import test_browser as browser_tests
 from conftest import VIEWPORT, WAIT_MS, LabPage, Watch
 from playwright.sync_api import expect
 
-import widgets
 from poolinglab.settings import UPLOAD_NOT_HELD
+from widgets.registry import PAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -275,7 +275,7 @@ def test_two_students_land_on_different_replicas_and_use_every_page(serving, stu
         browser_tests.upload(lab, "photo.png", photo)
     for lab in both:
         expect(browser_tests.image_line(lab)).to_have_text(re.compile(r"^Image: photo\.png, 120 × 160"))
-    for page in widgets.LABS[1:]:
+    for page in PAGES[1:]:
         for lab in both:
             browser_tests.nav(lab, page.title)
         for lab in both:
