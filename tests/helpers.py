@@ -35,6 +35,11 @@ EXAMPLE_SETTINGS = [
 NOT_A_NUMBER = re.compile(r"(?<![A-Za-z\\])[-+]?(nan|inf)(?![A-Za-z])", re.IGNORECASE)
 
 
+def coded_photo(c=3, h=6, w=8):
+    """A ``(c, h, w)`` uint8 photo whose values encode their place: :func:`coords` plus 3 per plane."""
+    return (coords(h, w, np.uint8)[None] + 3 * np.arange(c, dtype=np.uint8)[:, None, None]).astype(np.uint8)
+
+
 def raises(exc, text):
     """``pytest.raises`` matching ``text`` literally."""
     return pytest.raises(exc, match=re.escape(text))

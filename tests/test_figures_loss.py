@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io
 import pytest
-from helpers import coords, hypothesis_settings, plotly_array, raises
+from helpers import coded_photo, coords, hypothesis_settings, plotly_array, raises
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -15,12 +15,10 @@ from PIL import Image
 
 import pooling
 from figures import palette
-from figures.downloads import DOWNLOADS, _mean_error, download_bytes, download_plan, map_png
+from figures.downloads import _mean_error, download_bytes
 from figures.loss import crop_figure, dim_discarded, loss_view, psnr_chart, psnr_input
 from figures.maps import block_mean, color_map, map_figure
 from pooling import information_loss
-from poolinglab.settings import psnr_options
-from poolinglab.words.loss import closer_words, psnr_caption, psnr_text, survival_words
 
 
 def test_psnr_chart_has_one_line_per_mode_with_its_numbers():
@@ -70,72 +68,8 @@ def test_dim_discarded_refuses_bad_input():
         dim_discarded(np.zeros((1, 1, 1), np.uint8), np.zeros((1, 1, 1)), factor=2)
 
 
-@pytest.mark.parametrize("zmin, zmax", [(None, None), (0, 10)])
-def test_map_png_is_the_map_coloured_at_full_resolution(zmin, zmax):
-    values = np.arange(12.0).reshape(3, 4)
-    rgb = np.asarray(Image.open(io.BytesIO(map_png(values, zmin=zmin, zmax=zmax))))
-    lo, hi = (0, 11) if zmin is None else (zmin, zmax)
-    assert rgb.shape == (3, 4, 3)
-    np.testing.assert_array_equal(rgb, color_map(values, lo, hi))
-
-
-def test_map_png_refuses_a_non_map():
-    with raises(ValueError, "values must be a non-empty 2-D array, got shape (3,)"):
-        map_png(np.zeros(3))
-
-
-def photo(c=3, h=6, w=8):
-    return (coords(h, w, np.uint8)[None] + 3 * np.arange(c, dtype=np.uint8)[:, None, None]).astype(np.uint8)
-
-
-def test_download_plan_names_the_mode_of_each_file():
-    plan = {name: (mime, mode) for name, mime, mode in download_plan(mode="min", selecting=True)}
-    assert list(plan) == [name for name, _ in DOWNLOADS]
-    assert plan["survival-map.csv"] == ("text/csv", "min") and plan["indices.npy"][1] == "min"
-    assert plan["error-avg.png"] == ("image/png", "avg") and plan["reconstruction-max.png"][1] == "max"
-    lp = {name: mode for name, _, mode in download_plan(mode="lp", selecting=False)}
-    assert lp["indices.csv"] == "max" and lp["survival-map.png"] == "lp"  # lp keeps no indices
-    refused = [name for name, _, _ in download_plan(mode="stochastic", selecting=False, refused={"stochastic"})]
-    assert refused == ["indices.csv", "indices.npy", "error-max.png", "error-avg.png", "reconstruction-max.png",
-                       "reconstruction-avg.png"]
-
-
-def test_downloads_read_back_to_the_cores_numbers():
-    x = photo()
-    result = pooling.pool2d(x, "max", 2, stride=1)
-    loss = information_loss(result)
-    assert np.load(io.BytesIO(download_bytes("indices.npy", result))).tolist() == result.indices.tolist()
-    assert download_bytes("indices.csv", result).splitlines()[1] == "0,0," + ",".join(
-        str(i) for i in result.indices[0, 0])
-    survival = np.load(io.BytesIO(download_bytes("survival-map.npy", result)))
-    np.testing.assert_array_equal(survival, loss.survival)
-    assert download_bytes("survival-map.csv", result).splitlines()[0].startswith("channel,row,count_0")
-    rgb = np.asarray(Image.open(io.BytesIO(download_bytes("survival-map.png", result, channel=2))))
-    np.testing.assert_array_equal(rgb, color_map(loss.survival[2], 0, loss.survival[2].max()))
-    error = np.asarray(Image.open(io.BytesIO(download_bytes("error-max.png", result))))
-    np.testing.assert_array_equal(error, color_map(loss.loss_map.mean(axis=0), 0, loss.loss_map.mean(axis=0).max()))
-    recon = np.asarray(Image.open(io.BytesIO(download_bytes("reconstruction-max.png", result))))
-    np.testing.assert_array_equal(recon, np.moveaxis(np.rint(loss.reconstruction).astype(np.uint8), 0, -1))
-    typed = pooling.pool2d(coords(4, 4) - 20.0, "avg", 2)
-    shown = np.asarray(Image.open(io.BytesIO(download_bytes("reconstruction-avg.png", typed))))
-    recon = information_loss(typed).reconstruction
-    np.testing.assert_array_equal(shown, color_map(recon, recon.min(), recon.max()))  # numbers get a colour map
-
-
-def test_downloads_refuse_unknown_names_and_indices_without_a_pick():
-    result = pooling.pool2d(photo(), "avg", 2)
-    with raises(ValueError, "name ('loss.txt') must be one of ['survival-map.png'"):
-        download_bytes("loss.txt", result)
-    with raises(ValueError, "indices need a pooling that selects one cell; 'avg' does not"):
-        download_bytes("indices.csv", result)
-    with raises(ValueError, "channel (3) must be from 0 to 2"):
-        download_bytes("survival-map.png", result, channel=3)
-    with raises(TypeError, "result must be a PoolResult, not ndarray"):
-        download_bytes("survival-map.png", photo())
-
-
 def test_loss_view_holds_the_cores_numbers_and_shrinks_only_the_maps():
-    x = np.tile(photo(h=8, w=8), (1, 4, 4))  # 32 x 32
+    x = np.tile(coded_photo(h=8, w=8), (1, 4, 4))  # 32 x 32
     result = pooling.pool2d(x, "max", 2)
     loss = information_loss(result)
     view = loss_view(result, channel=1, side=16)
@@ -157,31 +91,11 @@ def test_loss_view_holds_the_cores_numbers_and_shrinks_only_the_maps():
         loss_view(pooling.pool2d(coords(4, 4), "max", 2), channel=1)
 
 
-def test_psnr_chart_helpers():
-    assert psnr_options("mixed", {"alpha": 0.3, "kernel_size": 2}) == (("alpha", 0.3),)
-    assert psnr_options("lp", {"p": 2.0, "alpha": 0.5}) == (("p", 2.0),)
-    assert psnr_options("stochastic", {"train": True, "rng": 3}) == (("train", False),)
-    assert psnr_options("max", {"kernel_size": 2}) == ()
-    shrunk, f = psnr_input(photo(h=12, w=9), side=4)
+def test_psnr_input_shrinks_photos_and_keeps_them_uint8():
+    shrunk, f = psnr_input(coded_photo(h=12, w=9), side=4)
     assert (shrunk.shape, shrunk.dtype, f) == ((3, 4, 3), np.uint8, 3)
     same, f = psnr_input(coords(3, 3), side=4)
     assert f == 1 and same.shape == (3, 3)
-    assert "(x, k from 2 to 8)" in psnr_caption(range(2, 9))
-    assert "(x, k from 2 to 3, as the image is only that large)" in psnr_caption([2, 3])
-    with raises(ValueError, "kernels is empty"):
-        psnr_caption([])
-
-
-def test_page_words():
-    assert survival_words(True).startswith("How many outputs picked each input cell")
-    assert survival_words(False).startswith("This pooling picks no single cell")
-    assert closer_words(30.0, 20.0).startswith("On this image, max-unpool comes back closer.")
-    assert closer_words(20.0, 30.0).startswith("On this image, average comes back closer.")
-    assert closer_words(20.0, 20.0).startswith("On this image, both come back equally close.")
-    assert closer_words(np.inf, np.inf).startswith("On this image, both come back exactly: nothing is lost.")
-    assert closer_words(np.nan, 3.0).startswith("On this image, PSNR cannot say which comes back closer")
-    assert psnr_text(1234.5678, 17.123) == "MSE 1235   PSNR 17.12 dB"
-    assert psnr_text(0.0, np.inf) == "MSE 0   PSNR ∞ (exact)"
 
 
 @pytest.mark.parametrize("most", [0, 1, 7])
@@ -221,7 +135,7 @@ def test_downloads_of_one_plane_and_of_typed_numbers_keep_their_shape():
 
 
 def test_loss_view_of_every_plane_holds_each_planes_survival_map():
-    x = np.tile(photo(h=8, w=8), (1, 4, 4))
+    x = np.tile(coded_photo(h=8, w=8), (1, 4, 4))
     result = pooling.pool2d(x, "max", 3, stride=2)
     every = loss_view(result, channel=None, side=16)
     for c in range(3):

@@ -6,7 +6,7 @@ import pytest
 from helpers import EXAMPLE_SETTINGS
 
 import pooling
-from poolinglab.settings import LIMITS, PoolSettings, from_form, pool_options, to_form, validate
+from poolinglab.settings import LIMITS, PoolSettings, from_form, pool_options, psnr_options, to_form, validate
 
 EXAMPLES = EXAMPLE_SETTINGS
 
@@ -77,3 +77,10 @@ def test_pool_options_carry_the_modes_own_options():
     assert pool_options(PoolSettings(mode="mixed", alpha=0.2))["alpha"] == 0.2
     assert pool_options(PoolSettings(mode="avg"))["divisor_override"] is None
     assert "alpha" not in pool_options(PoolSettings(mode="max"))
+
+
+def test_psnr_options_pass_only_p_and_alpha_and_draw_stochastic_at_its_expected_value():
+    assert psnr_options("mixed", {"alpha": 0.3, "kernel_size": 2}) == (("alpha", 0.3),)
+    assert psnr_options("lp", {"p": 2.0, "alpha": 0.5}) == (("p", 2.0),)
+    assert psnr_options("stochastic", {"train": True, "rng": 3}) == (("train", False),)
+    assert psnr_options("max", {"kernel_size": 2}) == ()

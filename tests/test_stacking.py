@@ -10,7 +10,6 @@ from reference import reference_pool2d
 
 import pooling
 from pooling.analysis import stacking
-from poolinglab.words import stack as stack_words
 
 MAX2 = {"mode": "max", "kernel_size": 2}
 
@@ -331,36 +330,6 @@ def test_localisation_trend_draws_no_verdict_from_no_data():
     assert stacking.localisation_trend(two) == (True, None)
     # Strides without a second round add nothing to the depth verdict.
     assert stacking.localisation_trend({2: two[2], 16: one_round[16]})[0] is True
-
-
-def test_describe_trend():
-    assert stack_words.describe_trend(True, True) == (
-        "On this image, more rounds always make the guess worse, and a larger stride always does.")
-    assert stack_words.describe_trend(False, False) == (
-        "On this image, more rounds do not always make the guess worse, and a larger stride does not always.")
-    assert stack_words.describe_trend(True, None) == (
-        "On this image, more rounds always make the guess worse. Pick a second stride to compare strides.")
-    assert stack_words.describe_trend(None, False).startswith(
-        "On this image, a larger stride does not always make the guess worse. No stride picked fits two rounds")
-    assert "always" not in stack_words.describe_trend(None, None)
-    assert stack_words.describe_trend(*stacking.localisation_trend({})).startswith("No verdict yet")
-    with raises(TypeError, "wider_worse ('yes') must be True, False or None"):
-        stack_words.describe_trend(True, "yes")
-
-
-def test_path_table_and_describe_source_read_the_trace():
-    s = pooling.stack_pool(coords(8, 8), [{"mode": "max", "kernel_size": 2}] * 2)  # 10 * i + j: the max is bottom-right
-    path = stacking.trace_to_source(s, 1, 0)
-    assert stack_words.path_table(path) == {"layer": ["round 2", "round 1", "input"], "row": [1, 3, 7],
-                                         "column": [0, 1, 3], "value": [73, 73, 73]}
-    lines = stack_words.describe_source(path, s.receptive_field(1, 0), 2.12, plane="red")
-    assert lines == ["Deep cell (1, 0) after 2 round(s) = 73. It copies input pixel (7, 3) of the red plane, value 73.",
-                     ("Its receptive field: rows 4 to 7, columns 0 to 3 (4 × 4 pixels); the pixel lies 2.1 px from "
-                      "the field's centre.")]
-    with raises(TypeError, "path must be a non-empty list of TraceStep, got []"):
-        stack_words.path_table([])
-    with raises(TypeError, "path must be a list of two or more TraceStep"):
-        stack_words.describe_source(path[:1], (0, 0, 0, 0), 0.0)
 
 
 def test_tied_sources_are_left_out_of_the_localisation_error():

@@ -205,7 +205,7 @@ class Watch:
         return found
 
 
-class LabPage:
+class BrowserPage:
     """A browser tab on the app, with the waits and checks every test needs."""
 
     def __init__(self, page, base, watch, shots):
@@ -281,6 +281,6 @@ def lab(browser, app_url, screenshot_dir):
     page = context.new_page()
     watch = Watch(app_url)
     watch.attach(context, page)
-    yield LabPage(page, app_url, watch, screenshot_dir)
+    yield BrowserPage(page, app_url, watch, screenshot_dir)
     context.close()
     assert not watch.problems(), "\n".join(watch.problems())

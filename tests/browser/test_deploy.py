@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 import test_browser as browser_tests
-from conftest import VIEWPORT, WAIT_MS, LabPage, Watch
+from conftest import VIEWPORT, WAIT_MS, BrowserPage, Watch
 from playwright.sync_api import expect
 
 from poolinglab.settings import UPLOAD_NOT_HELD
@@ -200,7 +200,7 @@ def students(browser, serving, tmp_path):  # browser: the session's Chromium, fr
         page = context.new_page()
         watch = Watch(serving.base)
         watch.attach(context, page)
-        lab = LabPage(page, serving.base, watch, tmp_path)
+        lab = BrowserPage(page, serving.base, watch, tmp_path)
         opened.append(lab)
         return lab
 
