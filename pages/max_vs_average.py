@@ -6,14 +6,13 @@ import streamlit as st
 
 import pooling
 from figures import image_figure
-from figures.compare import DISPLAY_SIDE, channel_figure, difference_figure, fringe_figure, zoom_figure
+from figures.compare import DISPLAY_SIDE, channel_figure, difference_view, fringe_view
 from pooling.analysis import compare
 from poolinglab.refusal import Refusal
 from poolinglab.settings import MODES, pool_options
 from poolinglab.words.compare import (
     cost_table,
     describe_options,
-    difference_words,
     focus_words,
     fringe_words,
     input_words,
@@ -21,17 +20,18 @@ from poolinglab.words.compare import (
 )
 from widgets.cache import shared, shared_cache
 from widgets.clicks import remember_click
-from widgets.controls import plane_select, remembered_slider, require_choice, require_layer
+from widgets.controls import require_choice, require_layer
 from widgets.labels import MODE_LABELS
 from widgets.layer_input import layer_summary
 from widgets.sidebar import sidebar
 from widgets.text import plain
-from widgets.workers import page_workers
+from widgets.workers import make_ahead
+from widgets.zoom_input import zoom_part, zoom_start, zoom_ui
 
 FOCUS = "_mva_focus"  # the zoom's output cell last clicked
 ZOOM_CHART = "mva_zoom_chart"
 DIFF_KEYS = ("mva_diff_a", "mva_diff_b")
-ZOOM_KEYS = {name: f"mva_zoom_{name}" for name in ("rows", "cols", "top", "left", "plane")}
+ZOOM = "mva_zoom"  # the zoom's widget keys: mva_zoom_rows, mva_zoom_cols, mva_zoom_top, mva_zoom_left, mva_zoom_plane
 
 
 @shared_cache
@@ -56,49 +56,10 @@ def label(mode):
     return MODE_LABELS[mode] + (f" ({words})" if words else "")
 
 
-def zoom_ui(out_hw, limit, n_planes):
-    """Region controls, remembered values pulled back inside this output. Returns top, left, rows, cols, plane."""
-    start = zoom_start(out_hw, limit, n_planes)
-    st.session_state.update({ZOOM_KEYS[name]: value for name, value in start.items()})
-    place = st.columns(5)
-    rows = place[0].number_input("Rows of cells", 1, limit[0], step=1, key="mva_zoom_rows", disabled=limit[0] == 1)
-    cols = place[1].number_input("Columns of cells", 1, limit[1], step=1, key="mva_zoom_cols", disabled=limit[1] == 1)
-    top = remembered_slider("Top output row", out_hw[0] - rows, key="mva_zoom_top", place=place[2])
-    left = remembered_slider("Left output column", out_hw[1] - cols, key="mva_zoom_left", place=place[3])
-    plane = plane_select(n_planes, key="mva_zoom_plane", place=place[4])
-    return top, left, rows, cols, plane
-
-
-def zoom_start(out_hw, limit, n_planes):
-    """The zoom's region and plane: the values remembered, pulled back inside this output."""
-    remembered = {name: st.session_state.get(k) for name, k in ZOOM_KEYS.items()}
-    return compare.zoom_start(out_hw, limit, n_planes, **remembered)
-
-
 def difference_part(shown, a, b):
     """``(key, build)`` for :func:`shared`: the map of ``a`` minus ``b`` and the words under it."""
     return lab.cache_key("mva_diff_map", a, b), partial(
         difference_view, shown[a][0], shown[b][0], label(a), label(b), planes.shape[0])
-
-
-def difference_view(first, second, first_label, second_label, n_planes):
-    diff, mean_abs = compare.mode_difference(first, second)
-    return (difference_figure(diff, first=first_label, second=second_label, n_planes=n_planes),
-            difference_words(first_label, second_label, diff, mean_abs))
-
-
-def zoom_part(max_result, top, left, rows, cols, plane):
-    """``(key, build)`` of the zoom's figure for :func:`shared`, and the zoom itself."""
-    focus = st.session_state.get(FOCUS)
-    zoom = compare.zoom_region(max_result, top=top, left=left, height=rows, width=cols, channel=plane)
-    key = lab.cache_key("mva_zoom", top, left, rows, cols, plane, focus)
-    return (key, partial(zoom_figure, zoom, focus=focus)), zoom
-
-
-def fringe_view(values, new_part, *, value_range):
-    """:func:`fringe_figure` of the cells whose colour is new (``new_part``: their mask's ``(key, build)``)."""
-    return fringe_figure(values, shared(*new_part), value_range=value_range,
-                         title="Cells whose colour no pixel of the window has")
 
 
 @st.fragment
@@ -121,8 +82,9 @@ def difference_section(shown):
 def zoom_section(max_result, n_planes):
     """The zoom and its controls; a fragment, so moving it reruns this part alone."""
     st.subheader("Zoom into the max pooling")
-    top, left, rows, cols, plane = zoom_ui(max_result.grid.shape, compare.zoom_limit(max_result.grid), n_planes)
-    part, zoom = zoom_part(max_result, top, left, rows, cols, plane)
+    top, left, rows, cols, plane = zoom_ui(max_result.grid.shape, compare.zoom_limit(max_result.grid), n_planes,
+                                           prefix=ZOOM)
+    part, zoom = zoom_part(lab.cache_key, max_result, top, left, rows, cols, plane, prefix=ZOOM, focus_key=FOCUS)
     st.plotly_chart(shared(*part), key=ZOOM_CHART, on_select=partial(remember_click, ZOOM_CHART, FOCUS),
                     selection_mode="points", width="stretch")
     st.caption("Left: max-pooled cells; right: the input pixels under their windows, each source pixel outlined in "
@@ -177,24 +139,22 @@ if planes.shape[0] == 3:
     parts["mixed"] = (lab.cache_key("mva_mixed_mask"), partial(compare.mixed_channels, max_result))
     parts["channels"] = (lab.cache_key("mva_channels", lo, hi), partial(
         channel_figure, max_result.values, value_range=(lo, hi)))
-    parts["fringes"] = (lab.cache_key("mva_fringes", lo, hi), partial(
-        fringe_view, max_result.values, new_part, value_range=(lo, hi)))
-start = zoom_start(max_result.grid.shape, compare.zoom_limit(max_result.grid), planes.shape[0])
-parts["zoom"] = zoom_part(max_result, *(start[k] for k in ("top", "left", "rows", "cols", "plane")))[0]
-ahead = page_workers("max-vs-average")
-for part in parts.values():
-    ahead.submit(shared, *part)
-ahead.shutdown(wait=False)  # the jobs run on; their threads end with them
+    parts["fringes"] = (lab.cache_key("mva_fringes", lo, hi), lambda: fringe_view(
+        max_result.values, shared(*new_part), value_range=(lo, hi)))
+start = zoom_start(max_result.grid.shape, compare.zoom_limit(max_result.grid), planes.shape[0], prefix=ZOOM)
+parts["zoom"] = zoom_part(lab.cache_key, max_result, *(start[k] for k in ("top", "left", "rows", "cols", "plane")),
+                          prefix=ZOOM, focus_key=FOCUS)[0]
+ahead = make_ahead("max-vs-average", parts)
 
 st.subheader("Side by side")
 for place, mode in zip(st.columns(len(modes)), modes):
     if isinstance(pooled[mode], Refusal):
         place.warning(plain(f"{label(mode)} cannot pool this image: {pooled[mode]}"))
         continue
-    place.plotly_chart(shared(*parts[f"image {mode}"]), key=f"mva_image_{mode}", width="stretch")
+    place.plotly_chart(ahead(f"image {mode}"), key=f"mva_image_{mode}", width="stretch")
     place.text(f"{pooled[mode][1].output_shape[1]} × {pooled[mode][1].output_shape[2]} output")
 if "max against avg" in parts:
-    st.text(shared(*parts["max against avg"]))
+    st.text(ahead("max against avg"))
 st.caption(f"Every image uses one scale: black is {lo:g} and white is {hi:g}. Options such as p, alpha or the "
            "seed come from the sidebar: choose that mode there to change them.")
 
@@ -203,10 +163,10 @@ if len(shown) >= 2:
 
 st.subheader("Colour channels")
 if planes.shape[0] == 3:
-    st.plotly_chart(shared(*parts["channels"]), key="mva_channels", width="stretch")
+    st.plotly_chart(ahead("channels"), key="mva_channels", width="stretch")
     st.caption("Each channel of the max pooling, in grey on the shared scale.")
-    st.text(fringe_words(shared(*new_part), shared(*parts["mixed"])))
-    st.plotly_chart(shared(*parts["fringes"]), key="mva_fringes", width="stretch")
+    st.text(fringe_words(shared(*new_part), ahead("mixed")))
+    st.plotly_chart(ahead("fringes"), key="mva_fringes", width="stretch")
     st.caption("Orange: such cells; grey: the rest of the max-pooled photo, faded.")
 else:
     st.info('The image has one plane. Set the sidebar\'s Colour to "RGB (3 planes)" to compare the channels.')

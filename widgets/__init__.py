@@ -10,7 +10,7 @@ module            what it holds
 ``text``          ``plain``: typed or linked text made safe for markdown
 ``links``         settings from the query string on a first run, and back into it
 ``cache``         ``RESULTS``, ``shared_cache``, ``shared``, ``frozen``
-``workers``       ``page_workers``: threads that work a page's parts out ahead
+``workers``       ``page_workers``, ``make_ahead``: threads that work a page's parts out ahead
 ``context``       ``PageContext`` (what the sidebar hands a page), ``working_copy``
 ``registry``      ``PageEntry``/``PAGES`` (the menu), ``link_to_page``
 ``frame``         ``ensure_frame``: a page runs inside app.py's frame
@@ -21,6 +21,7 @@ module            what it holds
 ``clicks``        clicks on a chart's cells, remembered
 ``sweep_input``   the small grid of the sweep and backward pages, its crop, the GIF
 ``filters_input`` the Feature maps page's filter bank
+``zoom_input``    the Max vs Average page's zoom: its region controls and its figure's part
 ================= ==============================================================
 
 Importing any of them first runs this file, which sets up the process once.
@@ -57,6 +58,7 @@ from widgets import (  # noqa: E402, F401
     sweep_input,
     text,
     workers,
+    zoom_input,
 )
 
 # What is loaded by now (Streamlit, plotly, pandas, pyarrow, numpy, this app) lives as long as the server.
