@@ -21,6 +21,7 @@ module            what it holds
 ``clicks``        clicks on a chart's cells, remembered
 ``sweep_input``   the small grid of the sweep and backward pages, its crop, the GIF
 ``filters_input`` the Feature maps page's filter bank
+``downloads_input`` the Information loss page's download buttons, each file made on demand
 ``zoom_input``    the Max vs Average page's zoom: its region controls and its figure's part
 ================= ==============================================================
 
@@ -47,6 +48,7 @@ from widgets import (  # noqa: E402, F401
     clicks,
     context,
     controls,
+    downloads_input,
     filters_input,
     frame,
     image_input,
