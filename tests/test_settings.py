@@ -6,7 +6,7 @@ import pytest
 from helpers import EXAMPLE_SETTINGS
 
 import pooling
-from poolinglab.settings import LIMITS, PoolSettings, from_form, pool_options, to_form, validate
+from poolinglab.settings import LIMITS, PoolSettings, from_form, layer_options, pool_options, to_form, validate
 
 EXAMPLES = EXAMPLE_SETTINGS
 
@@ -77,3 +77,17 @@ def test_pool_options_carry_the_modes_own_options():
     assert pool_options(PoolSettings(mode="mixed", alpha=0.2))["alpha"] == 0.2
     assert pool_options(PoolSettings(mode="avg"))["divisor_override"] is None
     assert "alpha" not in pool_options(PoolSettings(mode="max"))
+
+
+@pytest.mark.parametrize("mode", ["max", "min", "avg", "lp", "stochastic", "mixed"])
+def test_layer_options_of_a_pool2d_mode_are_its_pool_options(mode):
+    settings = PoolSettings(mode="avg", kernel=(3, 2), stride=(1, 2), padding=1, dilation=1, ceil_mode=True)
+    assert layer_options(settings, mode) == pool_options(settings, mode=mode)
+
+
+def test_layer_options_of_antialiased_max_keep_only_kernel_and_stride():
+    settings = PoolSettings(mode="max", kernel=(3, 3), stride=(2, 1), padding=1, dilation=2, ceil_mode=True)
+    options = layer_options(settings, "blurmax")
+    assert options == {"kernel_size": (3, 3), "stride": (2, 1)}
+    x = np.arange(64, dtype=np.float64).reshape(1, 8, 8)
+    assert pooling.antialiased_max_pool2d(x, **options).values.shape[-2:] == (3, 6)  # the core takes them as they are

@@ -3,27 +3,29 @@
 Every page calls :func:`widgets.sidebar.sidebar` first and imports what else
 it uses by name from the module that owns it:
 
-================= ==============================================================
-module            what it holds
-================= ==============================================================
-``labels``        the labels of every choice; session-state keys shared by modules
-``text``          ``plain``: typed or linked text made safe for markdown
-``links``         settings from the query string on a first run, and back into it
-``cache``         ``RESULTS``, ``shared_cache``, ``shared``, ``frozen``
-``workers``       ``page_workers``, ``make_ahead``: threads that work a page's parts out ahead
-``context``       ``PageContext`` (what the sidebar hands a page), ``working_copy``
-``registry``      ``PageEntry``/``PAGES`` (the menu), ``link_to_page``
-``frame``         ``ensure_frame``: a page runs inside app.py's frame
-``image_input``   the image intake and its caches
-``layer_input``   the pooling layer's controls, ``check_layer``, ``layer_summary``
-``sidebar``       ``sidebar``: the image and the layer, drawn on every page
-``controls``      what pages repeat: guards, a remembered slider, a plane pick, a reseed
-``clicks``        clicks on a chart's cells, remembered
-``sweep_input``   the small grid of the sweep and backward pages, its crop, the GIF
-``filters_input`` the Feature maps page's filter bank
+=================== ==============================================================
+module              what it holds
+=================== ==============================================================
+``labels``          the labels of every choice; session-state keys shared by modules
+``text``            ``plain``: typed or linked text made safe for markdown
+``links``           settings from the query string on a first run, and back into it
+``cache``           ``RESULTS``, ``shared_cache``, ``shared``, ``frozen``
+``workers``         ``page_workers``, ``make_ahead``: threads that work a page's parts out ahead
+``context``         ``PageContext`` (what the sidebar hands a page), ``working_copy``
+``registry``        ``PageEntry``/``PAGES`` (the menu), ``link_to_page``
+``frame``           ``ensure_frame``: a page runs inside app.py's frame
+``image_input``     the image intake and its caches
+``layer_input``     the pooling layer's controls, ``check_layer``, ``layer_summary``
+``sidebar``         ``sidebar``: the image and the layer, drawn on every page
+``controls``        what pages repeat: guards, a remembered slider, a crop corner, a plane pick, a reseed
+``clicks``          clicks on a chart's cells, remembered
+``sweep_input``     the small grid of the sweep and backward pages, its crop, the GIF
+``filters_input``   the Feature maps page's filter bank
 ``downloads_input`` the Information loss page's download buttons, each file made on demand
-``zoom_input``    the Max vs Average page's zoom: its region controls and its figure's part
-================= ==============================================================
+``shift_input``     the Shift invariance page's shift and modes
+``shift_parts``     the Shift invariance page's rows and chart, made by worker threads
+``zoom_input``      the Max vs Average page's zoom: its region controls and its figure's part
+=================== ==============================================================
 
 Importing any of them first runs this file, which sets up the process once.
 """
@@ -56,6 +58,8 @@ from widgets import (  # noqa: E402, F401
     layer_input,
     links,
     registry,
+    shift_input,
+    shift_parts,
     sidebar,
     sweep_input,
     text,
