@@ -3,7 +3,7 @@
 import threading
 import uuid
 
-from widgets.workers import make_ahead, page_workers
+from widgets.workers import fresh_workers, make_ahead, page_workers
 
 
 def test_page_workers_names_its_threads_after_the_page():
@@ -48,3 +48,26 @@ def test_a_part_the_page_reads_first_is_not_built_again_by_its_thread():
     release.set()
     assert ahead("slow") == "slow"  # waited for the thread's build
     assert calls == ["slow"]
+
+
+def test_fresh_workers_cancels_the_last_runs_jobs_not_yet_started_and_keeps_its_own():
+    state, release, ran = {}, threading.Event(), []
+    first = fresh_workers("fresh-test", "_jobs", state=state, workers=1)
+    busy = first.submit(release.wait, 5)  # holds the only thread
+    waiting = first.submit(ran.append, "left behind")
+    second = fresh_workers("fresh-test", "_jobs", state=state, workers=1)
+    assert state["_jobs"] is second
+    assert waiting.cancelled() and not busy.cancelled()  # a job running finishes
+    release.set()
+    assert busy.result() is True
+    assert second.submit(lambda: "this run").result() == "this run"
+    second.shutdown()
+    assert ran == []
+
+
+def test_fresh_workers_on_a_first_run_has_nothing_to_cancel():
+    state = {}
+    pool = fresh_workers("fresh-first", "_jobs", state=state)
+    assert state == {"_jobs": pool}
+    assert pool.submit(sum, [2, 3]).result() == 5
+    pool.shutdown()

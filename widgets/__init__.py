@@ -10,7 +10,7 @@ module              what it holds
 ``text``            ``plain``: typed or linked text made safe for markdown
 ``links``           settings from the query string on a first run, and back into it
 ``cache``           ``RESULTS``, ``shared_cache``, ``shared``, ``frozen``
-``workers``         ``page_workers``, ``make_ahead``: threads that work a page's parts out ahead
+``workers``         ``page_workers``, ``fresh_workers``, ``make_ahead``: threads that work a page's parts out ahead
 ``context``         ``PageContext`` (what the sidebar hands a page), ``working_copy``
 ``registry``        ``PageEntry``/``PAGES`` (the menu), ``link_to_page``
 ``frame``           ``ensure_frame``: a page runs inside app.py's frame
@@ -20,7 +20,8 @@ module              what it holds
 ``controls``        what pages repeat: guards, a remembered slider, a crop corner, a plane pick, a reseed
 ``clicks``          clicks on a chart's cells, remembered
 ``sweep_input``     the small grid of the sweep and backward pages, its crop, the GIF
-``filters_input``   the Feature maps page's filter bank
+``filters_input``   the Feature maps page's filter bank and its kernels' row
+``feature_parts``   the Feature maps page's shift test, sources figure and map rows, made by worker threads
 ``downloads_input`` the Information loss page's download buttons, each file made on demand
 ``shift_input``     the Shift invariance page's shift and modes
 ``shift_parts``     the Shift invariance page's rows and chart, made by worker threads
@@ -51,6 +52,7 @@ from widgets import (  # noqa: E402, F401
     context,
     controls,
     downloads_input,
+    feature_parts,
     filters_input,
     frame,
     image_input,

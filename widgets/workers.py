@@ -3,6 +3,8 @@
 import os
 from concurrent.futures import ThreadPoolExecutor
 
+import streamlit as st
+
 from .cache import shared
 
 # Threads a page may start to work out its parts while its script draws them in order (numpy and the image
@@ -24,6 +26,29 @@ def page_workers(name, workers=PAGE_WORKERS):
     3
     """
     return ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name)
+
+
+def fresh_workers(name, key, *, state=None, workers=PAGE_WORKERS):
+    """:func:`page_workers` for this run; the pool of the session's last run (kept under ``key``) drops its jobs.
+
+    A run stopped by a newer move leaves jobs behind: those not started yet would only slow this run down, so they
+    are cancelled (those running finish). ``state`` is ``st.session_state`` unless given.
+
+    Examples
+    --------
+    >>> state = {}
+    >>> first = fresh_workers("example", "_jobs", state=state)
+    >>> second = fresh_workers("example", "_jobs", state=state)
+    >>> state["_jobs"] is second
+    True
+    """
+    state = st.session_state if state is None else state
+    pool = page_workers(name, workers)
+    left = state.get(key)
+    if left is not None:
+        left.shutdown(wait=False, cancel_futures=True)
+    state[key] = pool
+    return pool
 
 
 def make_ahead(name, parts, workers=PAGE_WORKERS):
