@@ -22,6 +22,7 @@ module              what it holds
 ``sweep_input``     the small grid of the sweep and backward pages, its crop, the GIF
 ``filters_input``   the Feature maps page's filter bank and its kernels' row
 ``feature_parts``   the Feature maps page's shift test, sources figure and map rows, made by worker threads
+``gallery_input``   the Alternatives gallery's card and the controls of its seeded sections
 ``downloads_input`` the Information loss page's download buttons, each file made on demand
 ``shift_input``     the Shift invariance page's shift and modes
 ``shift_parts``     the Shift invariance page's rows and chart, made by worker threads
@@ -55,6 +56,7 @@ from widgets import (  # noqa: E402, F401
     feature_parts,
     filters_input,
     frame,
+    gallery_input,
     image_input,
     labels,
     layer_input,
