@@ -24,8 +24,10 @@ module              what it holds
 ``feature_parts``   the Feature maps page's shift test, sources figure and map rows, made by worker threads
 ``gallery_input``   the Alternatives gallery's card and the controls of its seeded sections
 ``downloads_input`` the Information loss page's download buttons, each file made on demand
+``noise_input``     the Noise page's kind, level, seed and modes
 ``shift_input``     the Shift invariance page's shift and modes
 ``shift_parts``     the Shift invariance page's rows and chart, made by worker threads
+``stack_input``     the Stacked pooling page's plane, rounds and deep cell
 ``zoom_input``      the Max vs Average page's zoom: its region controls and its figure's part
 =================== ==============================================================
 
@@ -61,10 +63,12 @@ from widgets import (  # noqa: E402, F401
     labels,
     layer_input,
     links,
+    noise_input,
     registry,
     shift_input,
     shift_parts,
     sidebar,
+    stack_input,
     sweep_input,
     text,
     workers,
