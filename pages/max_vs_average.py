@@ -4,22 +4,13 @@ from functools import partial
 
 import streamlit as st
 
-import pooling
-from figures import image_figure
-from figures.compare import DISPLAY_SIDE, channel_figure, difference_view, fringe_view
 from pooling.analysis import compare
 from poolinglab.refusal import Refusal
-from poolinglab.settings import MODES, pool_options
-from poolinglab.words.compare import (
-    cost_table,
-    describe_options,
-    focus_words,
-    fringe_words,
-    input_words,
-    max_against_average,
-)
-from widgets.cache import shared, shared_cache
+from poolinglab.settings import MODES
+from poolinglab.words.compare import cost_table, focus_words, fringe_words, input_words
+from widgets.cache import shared
 from widgets.clicks import remember_click
+from widgets.compare_parts import compare_parts, difference_part, max_pooling, mode_label, pool_modes
 from widgets.controls import require_choice, require_layer
 from widgets.labels import MODE_LABELS
 from widgets.layer_input import layer_summary
@@ -34,34 +25,6 @@ DIFF_KEYS = ("mva_diff_a", "mva_diff_b")
 ZOOM = "mva_zoom"  # the zoom's widget keys: mva_zoom_rows, mva_zoom_cols, mva_zoom_top, mva_zoom_left, mva_zoom_plane
 
 
-@shared_cache
-def pool_modes(key, _planes, _settings, modes, _max_result):
-    """Each mode's pooled values and cost, or the :class:`Refusal` of a mode that cannot pool this input; max is
-    ``_max_result``."""
-    pooled = compare.pool_modes(_planes, {mode: pool_options(_settings, mode=mode) for mode in modes},
-                                done={"max": _max_result})
-    return {mode: Refusal(p) if isinstance(p, str) else p for mode, p in pooled.items()}  # the core says why in words
-
-
-# A resource, not data: st.cache_data would unpickle the result and the input it holds on every rerun, which at
-# 12 MP takes longer than pooling again; the result is never written to, so every rerun can share it.
-@shared_cache
-def max_pooling(key, _planes, _settings):
-    """Max pooling with the sidebar's window: its indices feed the fringe mask and the zoom."""
-    return pooling.pool2d(_planes, "max", **pool_options(_settings, mode="max"))
-
-
-def label(mode):
-    words = describe_options(mode, pool_options(lab.settings, mode=mode))
-    return MODE_LABELS[mode] + (f" ({words})" if words else "")
-
-
-def difference_part(shown, a, b):
-    """``(key, build)`` for :func:`shared`: the map of ``a`` minus ``b`` and the words under it."""
-    return lab.cache_key("mva_diff_map", a, b), partial(
-        difference_view, shown[a][0], shown[b][0], label(a), label(b), planes.shape[0])
-
-
 @st.fragment
 def difference_section(shown):
     """Two of the shown modes and their difference; a fragment, so picking others reruns this part alone."""
@@ -73,7 +36,7 @@ def difference_section(shown):
     if a == b:
         st.info("Pick two different modes.")
     else:
-        fig, words = shared(*difference_part(shown, a, b))
+        fig, words = shared(*difference_part(lab.cache_key, lab.settings, shown, a, b))
         st.plotly_chart(fig, key="mva_diff_chart", width="stretch")
         st.text(words)
 
@@ -96,6 +59,7 @@ def zoom_section(max_result, n_planes):
 
 lab = sidebar()
 planes, hw = lab.planes, lab.planes.shape[1:]
+label = partial(mode_label, settings=lab.settings)
 
 st.title("Max vs Average")
 st.write("The claim: max pooling keeps an image's strongest details while average pooling blurs them, and a "
@@ -120,30 +84,11 @@ lo, hi = compare.shared_value_range(planes, [values for values, _ in shown.value
 # What the page draws, each as (key, build) for shared. The figures are made ahead, in page order, by
 # page_workers threads (the image encoders let go of the interpreter), while this thread draws them as
 # they come; a figure already made is taken from the cache, one being made is waited for, never made twice.
-parts = {f"image {mode}": (lab.cache_key("mva_image", mode, lo, hi), partial(
-    image_figure, shown[mode][0], title=label(mode), value_range=(lo, hi), max_side=DISPLAY_SIDE)) for mode in shown}
-if {"max", "avg"} <= shown.keys():
-    padded = lab.settings.padding not in (0, "valid", "same")
-    parts["max against avg"] = (lab.cache_key("mva_max_against_avg"), partial(
-        max_against_average, shown["max"][0], shown["avg"][0],
-        padding_counted=padded and lab.settings.count_include_pad,
-        divisor_override=lab.settings.divisor_override or None))
 names = list(shown)
-if len(names) >= 2:
-    # The pair the fragment's pickers will show, if they keep their values: a guess that costs only time if wrong.
-    a, b = (st.session_state.get(k, names[n]) for n, k in enumerate(DIFF_KEYS))
-    if a in shown and b in shown and a != b:
-        parts["difference"] = difference_part(shown, a, b)
-if planes.shape[0] == 3:
-    new_part = (lab.cache_key("mva_new_colours"), partial(compare.new_colours, planes, max_result))
-    parts["mixed"] = (lab.cache_key("mva_mixed_mask"), partial(compare.mixed_channels, max_result))
-    parts["channels"] = (lab.cache_key("mva_channels", lo, hi), partial(
-        channel_figure, max_result.values, value_range=(lo, hi)))
-    parts["fringes"] = (lab.cache_key("mva_fringes", lo, hi), lambda: fringe_view(
-        max_result.values, shared(*new_part), value_range=(lo, hi)))
+pair = tuple(st.session_state.get(k, names[n]) for n, k in enumerate(DIFF_KEYS)) if len(names) >= 2 else None
 start = zoom_start(max_result.grid.shape, compare.zoom_limit(max_result.grid), planes.shape[0], prefix=ZOOM)
-parts["zoom"] = zoom_part(lab.cache_key, max_result, *(start[k] for k in ("top", "left", "rows", "cols", "plane")),
-                          prefix=ZOOM, focus_key=FOCUS)[0]
+parts, new_part = compare_parts(lab.cache_key, lab.settings, planes, shown, max_result, (lo, hi), pair=pair,
+                                zoom=start, prefix=ZOOM, focus_key=FOCUS)
 ahead = make_ahead("max-vs-average", parts)
 
 st.subheader("Side by side")

@@ -28,6 +28,7 @@ module              what it holds
 ``shift_input``     the Shift invariance page's shift and modes
 ``shift_parts``     the Shift invariance page's rows and chart, made by worker threads
 ``stack_input``     the Stacked pooling page's plane, rounds and deep cell
+``compare_parts``   the Max vs Average page's poolings and the parts it draws, for worker threads to make ahead
 ``zoom_input``      the Max vs Average page's zoom: its region controls and its figure's part
 =================== ==============================================================
 
@@ -52,6 +53,7 @@ return_freed_memory()
 from widgets import (  # noqa: E402, F401
     cache,
     clicks,
+    compare_parts,
     context,
     controls,
     downloads_input,
