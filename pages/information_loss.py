@@ -2,26 +2,23 @@
 
 from functools import partial
 
-import numpy as np
 import streamlit as st
 
 from figures import loss as loss_figures
-from pooling.analysis.loss import psnr_by_kernel
 from pooling.analysis.noise import value_range
 from poolinglab.intake.images import sha256_key
-from poolinglab.refusal import Refusal, attempt
-from poolinglab.settings import pool_options, psnr_options
+from poolinglab.refusal import Refusal
 from poolinglab.words import loss as loss_words
 from poolinglab.words.shown import block_words, shrunk_size
 from poolinglab.words.sizes import copy_words
-from widgets.cache import shared, shared_cache
+from widgets.cache import shared
 from widgets.context import working_copy
 from widgets.controls import crop_ui, plane_select, require_layer
 from widgets.downloads_input import download_buttons
 from widgets.labels import MODE_LABELS
+from widgets.loss_parts import psnr_curves, views_and_figures
 from widgets.sidebar import sidebar
 from widgets.text import plain
-from widgets.workers import page_workers
 
 VIEW_SIDE = 1024  # error maps kept in the cache for display are block means at most this long
 # Photos and error maps are sent as block means at most this long, and the page says so: each figure is 450 pixels
@@ -34,20 +31,6 @@ CROP = 48  # the survival map is shown cell by cell on a crop this wide: block m
 CHART_SIDE = 512  # the PSNR chart pools at most this long an image
 
 
-@shared_cache
-def _views_and_figures(key, _planes, pool_settings, value_range):
-    """:func:`~figures.loss.loss_views` of the sidebar's layer on two threads."""
-    with page_workers("information-loss") as pool:
-        return loss_figures.loss_views(_planes, pool_settings, value_range, pool=pool, side=VIEW_SIDE,
-                                       photo_side=SHOW_SIDE)
-
-
-@shared_cache
-def _curve(key, _planes, mode, options, data_range, kernels):
-    return psnr_by_kernel(_planes, modes=(mode,), kernels=kernels, data_range=data_range,
-                          options={mode: dict(options)})[mode]
-
-
 @st.fragment
 def _chart_section(lab):
     st.subheader("PSNR against kernel size")
@@ -55,23 +38,15 @@ def _chart_section(lab):
                            format_func=loss_figures.PSNR_LABELS.get, key="loss_chart_modes")
     planes, f = loss_figures.psnr_input(lab.planes, side=CHART_SIDE)
     if f > 1:
-        st.caption(f"To stay fast, the chart pools your image shrunk {f} times (block means), "
-                   f"{planes.shape[1]} × {planes.shape[2]}; the maps above use it at {lab.planes.shape[1]} × "
-                   f"{lab.planes.shape[2]}.")
+        st.caption(loss_words.chart_input_words(f, planes.shape[1:], lab.planes.shape[1:]))
     kernels = tuple(range(2, min(8, *planes.shape[1:]) + 1))
     if not kernels or not modes:
         st.info("Pick a mode, on an image at least 2 × 2, to draw the chart.")
         return
     key = sha256_key(lab.key.encode(), planes.shape)
-    curves, drawn = {}, []
-    for mode in modes:
-        options = psnr_options(mode, pool_options(lab.settings, mode=mode))
-        curve = attempt(_curve, key, planes, mode, options, 255.0 if planes.dtype == np.uint8 else None, kernels)
-        if isinstance(curve, Refusal):
-            st.caption(plain(f"{loss_figures.PSNR_LABELS[mode]} is left off the chart: {curve}"))
-            continue
-        curves[mode] = curve
-        drawn.append((mode, options))
+    curves, drawn, refused = psnr_curves(key, planes, modes, lab.settings, kernels)
+    for mode, reason in refused.items():
+        st.caption(plain(f"{loss_figures.PSNR_LABELS[mode]} is left off the chart: {reason}"))
     if not curves:
         return
     # The chart sweeps its own kernels: its key names the image, each line's mode and options, and no layer
@@ -124,7 +99,8 @@ if lab is not chosen:
 require_layer(lab, (h, w), advice="The chart below does not use it.", otherwise=partial(_chart_section, lab))
 channel = plane_select(c, key="loss_channel", label="Plane for the survival map")
 # Its key leaves out the survival map's plane: picking another plane finds everything built.
-views, figures = _views_and_figures(lab.cache_key(), lab.planes, lab.settings, value_range(lab.planes))
+views, figures = views_and_figures(lab.cache_key(), lab.planes, lab.settings, value_range(lab.planes), side=VIEW_SIDE,
+                                   photo_side=SHOW_SIDE)
 mode = lab.settings.mode
 recon = {m: views[m] for m in loss_figures.RECON_NAMES if not isinstance(views[m], Refusal)}
 block, shown = shrunk_size((h, w), SHOW_SIDE)

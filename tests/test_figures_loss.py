@@ -267,3 +267,4 @@ def test_loss_views_leaves_out_what_a_refused_mode_would_show():
         views, figures = loss_views(planes, settings, (-1, 0), pool=pool, side=64, photo_side=64)
     assert isinstance(views["stochastic"], Refusal)
     assert "dimmed" not in figures and ("recon", "max") in figures
+

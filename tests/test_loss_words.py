@@ -21,3 +21,11 @@ def test_a_mode_without_indices_or_refused_falls_back_to_max(mode):
 def test_the_caption_describes_the_csv_layout():
     assert indices_caption("max", True).endswith(
         "CSV files: a header line, then one line per row of each plane (columns channel, row, then one per column).")
+
+
+def test_chart_input_words_names_both_sizes_rows_first():
+    from poolinglab.words.loss import chart_input_words
+
+    assert chart_input_words(3, (100, 200), (300, 600)) == (
+        "To stay fast, the chart pools your image shrunk 3 times (block means), 100 × 200; the maps above use it at "
+        "300 × 600.")

@@ -24,6 +24,7 @@ module              what it holds
 ``feature_parts``   the Feature maps page's shift test, sources figure and map rows, made by worker threads
 ``gallery_input``   the Alternatives gallery's card and the controls of its seeded sections
 ``downloads_input`` the Information loss page's download buttons, each file made on demand
+``loss_parts``      the Information loss page's views, figures and PSNR curves, kept in the shared store
 ``noise_input``     the Noise page's kind, level, seed and modes
 ``shift_input``     the Shift invariance page's shift and modes
 ``shift_parts``     the Shift invariance page's rows and chart, made by worker threads
@@ -65,6 +66,7 @@ from widgets import (  # noqa: E402, F401
     labels,
     layer_input,
     links,
+    loss_parts,
     noise_input,
     registry,
     shift_input,

@@ -3,7 +3,7 @@ closer, and the PSNR chart's text alternative."""
 
 import numpy as np
 
-__all__ = ["closer_words", "indices_caption", "psnr_caption", "psnr_text", "survival_words"]
+__all__ = ["chart_input_words", "closer_words", "indices_caption", "psnr_caption", "psnr_text", "survival_words"]
 
 
 def psnr_text(mse, psnr):
@@ -105,3 +105,22 @@ def indices_caption(mode, selecting):
     return (f"Indices: PyTorch's flat index row × width + column of each output's source cell, from "
             f"{mode if selecting else 'max'} pooling with your window. CSV files: a header line, then one line per "
             "row of each plane (columns channel, row, then one per column).")
+
+
+def chart_input_words(factor, chart_hw, image_hw):
+    """Why and how much the PSNR chart shrinks the image it pools.
+
+    Parameters
+    ----------
+    factor : int
+        The shrink factor (block means of ``factor`` × ``factor``); above 1.
+    chart_hw, image_hw : (int, int)
+        The size the chart pools, and the size the maps use.
+
+    Examples
+    --------
+    >>> chart_input_words(2, (6, 8), (12, 16))
+    'To stay fast, the chart pools your image shrunk 2 times (block means), 6 × 8; the maps above use it at 12 × 16.'
+    """
+    return (f"To stay fast, the chart pools your image shrunk {factor} times (block means), "
+            f"{chart_hw[0]} × {chart_hw[1]}; the maps above use it at {image_hw[0]} × {image_hw[1]}.")
