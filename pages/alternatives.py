@@ -5,6 +5,7 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
+import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
 from figures.gallery import fractional_view, global_figure, lp_continuum_figure, lp_scale, p_label, pooled_view
 from pooling import global_pool2d
 from pooling.analysis.crops import centre_crop

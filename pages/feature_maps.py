@@ -5,6 +5,7 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
+import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
 from figures.features import persistence_chart, photo_source
 from pooling.analysis.crops import centre_crop
 from pooling.analysis.features import filter_stage, peak_survival, stage_responses, unit_scale

@@ -4,6 +4,7 @@ from functools import partial
 
 import streamlit as st
 
+import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
 from figures import loss as loss_figures
 from pooling.analysis.noise import value_range
 from poolinglab.intake.images import sha256_key

@@ -4,6 +4,7 @@ from functools import partial
 
 import streamlit as st
 
+import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
 from pooling.analysis import compare
 from poolinglab.refusal import Refusal
 from poolinglab.settings import MODES

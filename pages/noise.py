@@ -6,6 +6,7 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
+import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
 from figures.noise import clean_row_view, image_row_figure, noise_chart, noisy_row_view
 from pooling.analysis.crops import centre_crop
 from pooling.analysis.noise import compare_noise, draw_noise, noisy_copy, value_range

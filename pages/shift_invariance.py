@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
 from pooling.analysis.crops import centre_crop
 from poolinglab.refusal import Refusal
 from poolinglab.settings import layer_options

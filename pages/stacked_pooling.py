@@ -5,6 +5,7 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
+import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
 from figures import stack as stack_figures
 from pooling.analysis import stacking
 from pooling.analysis.noise import value_range as display_range

@@ -34,6 +34,13 @@ module              what it holds
 =================== ==============================================================
 
 Importing any of them first runs this file, which sets up the process once.
+
+Every page imports this package whole (``import widgets``) before any submodule of ours. A page opened from its
+link runs without app.py, so the first sessions of a class import the app side by side; a thread that began with
+a submodule (``from figures.noise import ...``) took that module's lock while another was still running the
+package's ``__init__``, which needed it: Python raised ``_DeadlockError`` or handed out a half-built module
+(tests/test_burst.py). ``import widgets`` takes one lock first, and loads every layer below it while the other
+sessions wait.
 """
 
 import gc
