@@ -3,9 +3,10 @@
 import numpy as np
 import plotly.graph_objects as go
 
-from pooling.analysis.compare import ZoomRegion
+from pooling.analysis.compare import ZoomRegion, mode_difference
 from pooling.analysis.ranges import centred_range
 from pooling.analysis.sweep import format_value
+from poolinglab.words.compare import difference_words
 
 from . import palette
 from ._cells import cell_outlines, cell_text
@@ -13,8 +14,8 @@ from ._traces import coloraxis, plot_z
 from .image import _as_display_array, image_figure
 from .maps import block_mean, map_figure, pixels_uri
 
-__all__ = ["CHANNEL_NAMES", "DISPLAY_SIDE", "ZOOM_TRACES", "channel_figure", "difference_figure", "fringe_figure",
-           "zoom_figure"]
+__all__ = ["CHANNEL_NAMES", "DISPLAY_SIDE", "ZOOM_TRACES", "channel_figure", "difference_figure", "difference_view",
+           "fringe_figure", "fringe_view", "zoom_figure"]
 
 CHANNEL_NAMES = ("red", "green", "blue")
 DISPLAY_SIDE = 480  # long side, in pixels, of pooled images as sent to the browser
@@ -155,6 +156,21 @@ def fringe_figure(values, mask, *, value_range=(0, 255), max_side=DISPLAY_SIDE, 
     accent = np.array(palette.rgb(palette.ACCENT), np.float32)
     out = np.rint(grey * (1 - share) + accent * share).astype(np.uint8)
     return image_figure(out, title=title)
+
+
+def difference_view(first, second, first_label, second_label, n_planes):
+    """:func:`difference_figure` of ``first`` minus ``second`` (pooled values of one shape), and the words under it.
+
+    Returns the figure and :func:`~poolinglab.words.compare.difference_words` of the difference.
+    """
+    diff, mean_abs = mode_difference(first, second)
+    return (difference_figure(diff, first=first_label, second=second_label, n_planes=n_planes),
+            difference_words(first_label, second_label, diff, mean_abs))
+
+
+def fringe_view(values, new, *, value_range):
+    """:func:`fringe_figure` of the cells whose colour is new: ``new`` is their mask (``compare.new_colours``)."""
+    return fringe_figure(values, new, value_range=value_range, title="Cells whose colour no pixel of the window has")
 
 
 def _source_words(zoom):

@@ -5,13 +5,16 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
+from pooling import antialiased_max_pool2d, fractional_max_pool2d, pool2d
+from pooling.analysis.crops import centre_offset
+
 from . import palette
 from .grid import grid_figure
 from .image import image_figure, scaled_pixels
 from .maps import block_mean
 
-__all__ = ["NUMBER_CELLS", "fractional_grid_figure", "global_figure", "lp_continuum_figure", "p_label",
-           "pooled_figure"]
+__all__ = ["NUMBER_CELLS", "fractional_grid_figure", "fractional_view", "global_figure", "lp_continuum_figure",
+           "lp_scale", "p_label", "pooled_figure", "pooled_view"]
 
 NUMBER_CELLS = 16  # a one-plane output at most this big per side is drawn with its numbers written in
 
@@ -231,3 +234,42 @@ def global_figure(max_values, avg_values, *, value_range, channel_names=None, ti
                       font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
                       margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10})
     return fig
+
+
+def pooled_view(planes, mode, layer, *, value_range, max_side):
+    """A gallery card's figure: ``planes`` pooled by ``mode`` with ``layer`` (pool2d's options), and its ``(h, w)``.
+
+    Anti-aliased max (``"blurmax"``) takes only ``layer``'s kernel and stride: its max runs with stride 1 before
+    the blur.
+    """
+    if mode == "blurmax":
+        values = antialiased_max_pool2d(planes, layer["kernel_size"], layer["stride"]).values
+    else:
+        values = pool2d(planes, mode, **layer).values
+    return pooled_figure(values, value_range=value_range, max_side=max_side), values.shape[-2:]
+
+
+def fractional_view(planes, kernel, ratio, seed, view, *, value_range, max_side):
+    """Fractional max pooling's card: its pooled figure and ``(h, w)``, then its windows drawn on the centre
+    ``view`` × ``view`` of the input (all of it when ``view`` is 0).
+
+    One random pair, drawn from ``seed``, for every plane (PyTorch draws one per plane), so the drawn windows are
+    every plane's.
+    """
+    samples = np.tile(np.random.default_rng(seed).random(2), (planes.shape[0], 1))
+    r = fractional_max_pool2d(planes, kernel, output_ratio=ratio, samples=samples)
+    top, left = centre_offset(planes.shape[1:], view) if view else (0, 0)
+    grid_fig = fractional_grid_figure(planes, r.grid, top=top, left=left, size=view or None, value_range=value_range,
+                                      max_side=max_side)
+    return pooled_figure(r.values, value_range=value_range, max_side=max_side), r.values.shape[-2:], grid_fig
+
+
+def lp_scale(top, n_taps, p):
+    """The colour range of an Lp-pooled image: 0 to what a window whose ``n_taps`` cells all hold ``top`` gives.
+
+    Examples
+    --------
+    >>> lp_scale(255.0, 4, 1.0), lp_scale(255.0, 4, 2.0), lp_scale(255.0, 4, float("inf"))
+    ((0.0, 1020.0), (0.0, 510.0), (0.0, 255.0))
+    """
+    return 0.0, top * n_taps ** (0 if np.isinf(p) else 1 / p)

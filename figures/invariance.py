@@ -11,7 +11,7 @@ from . import palette
 from .image import photo_pixels
 from .maps import block_mean, colorbar_trace, pixels_uri, scale_uri
 
-__all__ = ["LINE_STYLES", "PANELS", "before_figure", "shift_chart", "shift_row_figure"]
+__all__ = ["LINE_STYLES", "PANELS", "before_figure", "shift_chart", "shift_row_figure", "shift_row_view"]
 
 PANELS = ("before", "after", "difference")  # the panels of shift_row_figure, left to right
 _ROW_SPACING = 0.08  # between the two rows of shift_chart
@@ -225,3 +225,16 @@ def shift_row_figure(comparison, *, value_range, span=None, max_side=256,
     layout.update(height=300, plot_bgcolor=palette.BACKGROUND, margin={"l": 10, "r": 10, "t": 40, "b": 10},
                   font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE}, annotations=annotations)
     return go.Figure({"data": data, "layout": layout}, _validate=False)
+
+
+def shift_row_view(test, shift, *, value_range, span, max_side=256):
+    """What one mode's row shows right of its before panel at ``shift``, and its numbers.
+
+    ``test`` is a :class:`pooling.analysis.invariance.ShiftTest`; the before panel does not move with the shift and
+    is a figure of its own (:func:`before_figure`). Returns the after and difference panels
+    (:func:`shift_row_figure`), the share unchanged, the mean change, the number of values compared (cells times
+    planes) and the whole-cell offset the output was moved back by.
+    """
+    rep = test.compare(shift)
+    fig = shift_row_figure(rep, value_range=value_range, span=span, max_side=max_side, panels=("after", "difference"))
+    return fig, rep.unchanged, rep.mean_abs_change, int(rep.compared.sum()) * rep.before.shape[0], rep.offset

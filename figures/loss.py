@@ -4,18 +4,26 @@ view a page draws of one pooling's loss (:func:`loss_view`)."""
 import numpy as np
 import plotly.graph_objects as go
 
+from pooling import pool2d
 from pooling.analysis.compare import picks_one_cell
 from pooling.analysis.loss import information_loss
 from pooling.result import PoolResult
+from poolinglab.refusal import Refusal, attempt
+from poolinglab.settings import pool_options
 
 from . import palette
+from .image import image_figure
 from .maps import HOVER_CELLS, block_mean, map_figure
 
-__all__ = ["PSNR_LABELS", "crop_figure", "dim_discarded", "loss_view", "psnr_chart", "psnr_input"]
+__all__ = ["PSNR_LABELS", "RECON_NAMES", "crop_figure", "dim_discarded", "loss_view", "loss_views", "mode_view",
+           "psnr_chart", "psnr_input", "survival_crop"]
 
 # Legend labels of the PSNR chart's modes; the chart draws stochastic pooling's expected value (no sampling).
 PSNR_LABELS = {"max": "Max", "min": "Min", "avg": "Average", "lp": "Lp (your p)",
                "stochastic": "Stochastic (expected value)", "mixed": "Mixed (your alpha)"}
+
+# The reconstruction each selecting mode is shown with, by mode.
+RECON_NAMES = {"max": "Max-unpool", "avg": "Average spread back"}
 
 # Each line differs in colour (viridis stops, dark enough on white), dash and marker, so none relies on colour alone.
 _LINE_STYLES = [
@@ -183,6 +191,47 @@ def loss_view(result, *, channel=0, side=1024, survival=True, photo_side=None):
     return view
 
 
+def mode_view(planes, pool_settings, mode, *, side, photo_side):
+    """:func:`loss_view` of one mode with the layer ``pool_settings`` (a ``Settings``), or the core's
+    :class:`~poolinglab.refusal.Refusal`. Only the layer's own mode counts its survival map (every plane's: the
+    page picks one) and dims the photo."""
+    result = attempt(pool2d, planes, mode, **pool_options(pool_settings, mode=mode))
+    if isinstance(result, Refusal):  # stochastic pooling of negative numbers: the other modes still show
+        return result
+    return loss_view(result, channel=None, side=side, photo_side=photo_side, survival=mode == pool_settings.mode)
+
+
+def loss_views(planes, pool_settings, value_range, *, pool, side, photo_side):
+    """:func:`mode_view` of the layer's mode and of max and avg with its window, and the figures of what they show.
+
+    ``pool`` is an executor of two threads (numpy and Pillow let go of the GIL): a mode's photos are encoded while
+    the next mode is pooled, and the error maps, on one colour scale, once every mode is done. Returns ``views``
+    (mode -> view or the core's :class:`~poolinglab.refusal.Refusal`) and ``figures`` (``"dimmed"``,
+    ``("recon", m)``, ``("error", m)``; what a refused mode would show is left out). Photos and error maps are
+    block means at most ``photo_side`` long, the views' maps at most ``side``. Nothing here depends on the
+    survival map's plane.
+    """
+    mode = pool_settings.mode
+    modes = list(dict.fromkeys((mode, "max", "avg")))
+    pending = {m: pool.submit(mode_view, planes, pool_settings, m, side=side, photo_side=photo_side) for m in modes}
+    views, builds = {}, {}
+    for m, future in pending.items():
+        view = views[m] = future.result()
+        if isinstance(view, Refusal):
+            continue
+        if m == mode and view["dimmed"] is not None:
+            builds["dimmed"] = pool.submit(image_figure, view["dimmed"], title="Discarded cells dimmed")
+        if m in RECON_NAMES:
+            builds["recon", m] = pool.submit(image_figure, view["recon"], title=RECON_NAMES[m],
+                                             value_range=value_range)
+    recon = [m for m in RECON_NAMES if not isinstance(views[m], Refusal)]
+    worst = max((views[m]["error_max"] for m in recon), default=0.0) or 1.0
+    for m in recon:
+        builds["error", m] = pool.submit(map_figure, views[m]["error"], title=f"{RECON_NAMES[m]}: |error|",
+                                         zmin=0, zmax=worst, colorbar_title="|error|", max_side=photo_side)
+    return views, {name: future.result() for name, future in builds.items()}
+
+
 def _shrunk_photo(pixels, side):
     """uint8 ``pixels`` as block means at most ``side`` long, rounded back to uint8 (as :func:`.image.image_figure`
     rounds them)."""
@@ -219,6 +268,14 @@ def crop_figure(counts, *, title, most):
                       value_format="d").to_dict()
     spec["data"][0]["z"] = np.array(counts)  # a copy: the figure may be cached and shared
     return go.Figure(spec, _validate=False)
+
+
+def survival_crop(counts, top, left, rows, cols, *, most):
+    """:func:`crop_figure` of ``rows`` × ``cols`` cells of a survival map ``counts`` from (``top``, ``left``),
+    titled with the rows and columns it shows."""
+    crop = counts[top:top + rows, left:left + cols]
+    return crop_figure(crop, title=f"Outputs per input cell, rows {top}–{top + rows - 1}, columns "
+                       f"{left}–{left + cols - 1}", most=most)
 
 
 def psnr_input(planes, *, side=512):

@@ -3,12 +3,16 @@
 import numpy as np
 import plotly.graph_objects as go
 
+from pooling.analysis.invariance import pooled_values
+from pooling.analysis.noise import output_span, pool_noisy, value_range
+from poolinglab.words.noise import turned_white
+
 from . import palette
 from .image import photo_pixels
 from .invariance import LINE_STYLES
 from .maps import block_mean, pixels_uri
 
-__all__ = ["INPUT_LABEL", "image_row_figure", "noise_chart"]
+__all__ = ["INPUT_LABEL", "clean_row_view", "image_row_figure", "noise_chart", "noisy_row_view"]
 
 INPUT_LABEL = "The input itself"
 
@@ -125,3 +129,24 @@ def image_row_figure(images, *, titles, value_range, max_side=256, height=300):
         annotations=[{"text": t, "x": (i + 0.5) * width, "y": 1.0, "xref": "paper", "yref": "paper",
                       "showarrow": False, "yanchor": "bottom"} for i, t in enumerate(titles)])
     return go.Figure({"data": data, "layout": layout})
+
+
+def clean_row_view(planes, mode, args, *, max_side=256):
+    """The clean image pooled by ``mode`` with ``args`` (pool2d's options), in float64 as :func:`noisy_row_view`
+    pools the noisy one: its figure, the pooled values, and the mode's output range (``output_span``).
+
+    They depend on the layer, never on the noise.
+    """
+    clean = pooled_values(np.asarray(planes, dtype=np.float64), mode, **args)  # as pool_noisy pools it
+    fig = image_row_figure([clean], titles=["Pooled clean image"], value_range=value_range(planes), max_side=max_side)
+    return fig, clean, output_span(planes.shape, *value_range(planes), mode, **args)
+
+
+def noisy_row_view(planes, noisy, clean, span, mode, args, *, max_side=256):
+    """The noisy image pooled by ``mode`` against the pooled clean one (:func:`clean_row_view`): its figure, how
+    far the input and the output moved, the share of outputs changed, and :func:`~poolinglab.words.noise.turned_white`.
+    """
+    r = pool_noisy(planes, noisy, mode, clean=clean, span=span, **args)
+    fig = image_row_figure([r.noisy], titles=["Pooled noisy image"], value_range=r.value_range, max_side=max_side)
+    white = turned_white(r.clean, r.noisy, r.value_range[1])
+    return fig, r.input_change, r.output_change, r.changed_fraction, white

@@ -5,28 +5,27 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-from figures.gallery import fractional_grid_figure, global_figure, lp_continuum_figure, p_label, pooled_figure
-from pooling import antialiased_max_pool2d, fractional_max_pool2d, global_pool2d, pool2d
-from pooling.analysis.crops import centre_crop, centre_offset
+import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
+from figures.gallery import fractional_view, global_figure, lp_continuum_figure, lp_scale, p_label, pooled_view
+from pooling import global_pool2d
+from pooling.analysis.crops import centre_crop
 from pooling.analysis.lp import LP_STEPS, lp_ratios
 from pooling.analysis.noise import value_range
 from poolinglab.formulas import formula
-from poolinglab.refusal import Refusal, attempt
-from poolinglab.settings import LIMITS, pool_options
+from poolinglab.settings import pool_options
+from poolinglab.words.gallery import global_words, lp_scale_words
 from poolinglab.words.sizes import copy_words
 from widgets.cache import shared, shared_cache
 from widgets.context import working_copy
-from widgets.controls import require_layer, reseed_button
+from widgets.controls import require_layer
+from widgets.gallery_input import VIEWS, card, fractional_ui, seed_ui
 from widgets.layer_input import layer_summary
 from widgets.sidebar import sidebar
-from widgets.text import plain
 
 SIDE = 256  # pooled images are sent at most this many pixels on a side: twelve figures stay under 2 MB
 # A bigger photo is pooled as a copy this size: no card shows more than SIDE pixels, and pooling a 12 MP photo nine
 # ways took 6.8 s.
 GALLERY_SIDE = 1024
-VIEWS = {16: "16 × 16 pixels", 32: "32 × 32 pixels", 64: "64 × 64 pixels", 0: "the whole image"}
-CHART_KEYS = {"blurmax": "alt_chart_antialiased"}  # anti-aliased max's chart keeps the key it had before its name
 
 
 def options(settings, mode, **extra):
@@ -36,22 +35,12 @@ def options(settings, mode, **extra):
 
 @shared_cache
 def _pooled(key, mode, layer, scale, _planes):
-    if mode == "blurmax":  # its max runs with stride 1 before the blur: only kernel and stride apply
-        values = antialiased_max_pool2d(_planes, layer["kernel_size"], layer["stride"]).values
-    else:
-        values = pool2d(_planes, mode, **layer).values
-    return pooled_figure(values, value_range=scale, max_side=SIDE), values.shape[-2:]
+    return pooled_view(_planes, mode, layer, value_range=scale, max_side=SIDE)
 
 
 @shared_cache
 def _fractional(key, kernel, ratio, seed, view, scale, _planes):
-    # One random pair for every plane (PyTorch draws one per plane), so the drawn windows are every plane's.
-    samples = np.tile(np.random.default_rng(seed).random(2), (_planes.shape[0], 1))
-    r = fractional_max_pool2d(_planes, kernel, output_ratio=ratio, samples=samples)
-    top, left = centre_offset(_planes.shape[1:], view) if view else (0, 0)
-    grid_fig = fractional_grid_figure(_planes, r.grid, top=top, left=left, size=view or None, value_range=scale,
-                                      max_side=SIDE)
-    return pooled_figure(r.values, value_range=scale, max_side=SIDE), r.values.shape[-2:], grid_fig
+    return fractional_view(_planes, kernel, ratio, seed, view, value_range=scale, max_side=SIDE)
 
 
 @shared_cache
@@ -67,38 +56,16 @@ def _continuum(key, layer, _planes):
     return lp_ratios(centre_crop(_planes, CONTINUUM_SIDE), LP_STEPS, **layer)
 
 
-def card(place, name, compute, *args, note=None):
-    """One mode: title, sentence, formula, pooled output and its size; or why it cannot run.
-
-    Returns what ``compute`` gives beyond the figure and the output size (an empty list if it failed).
-    """
-    f = formula(name)
-    place.subheader(f.title)
-    place.write(f.sentence)
-    place.latex(f.latex)
-    if f.note:
-        place.caption(f.note)
-    done = attempt(compute, *args)
-    if isinstance(done, Refusal):
-        place.warning(plain(done))
-        return []
-    fig, (h, w), *more = done
-    place.plotly_chart(fig, key=CHART_KEYS.get(name, f"alt_chart_{name}"), width="stretch")
-    place.caption(f"{f.title}: the pooled image, {h} × {w} (rows × columns)." + (f" {note}" if note else ""))
-    return more
-
-
 # Each section with a control of its own is a fragment: moving p, a seed or the ratio reruns that section
 # alone, not the sidebar and the other cards.
 @st.fragment
 def lp_section():
     st.header("Lp: from the sum to the max")
     p = st.select_slider("p", LP_STEPS, value=2.0, key="alt_p", format_func=p_label)
-    lp_scale = (0.0, top_abs * n_taps ** (0 if np.isinf(p) else 1 / p))
+    scale_p = lp_scale(top_abs, n_taps, p)
     left, right = st.columns(2)
-    card(left, "lp", _pooled, lab.cache_key("lp", p), "lp", options(s, "lp", p=p), lp_scale, planes,
-         note=f"Its own scale, 0 to {lp_scale[1]:.4g}: what a window whose {n_taps} cells all hold {top_abs:g} gives. "
-              f"On the shared 0 to {top_abs:g} scale, p = 1 would be up to {n_taps} times too bright.")
+    card(left, "lp", _pooled, lab.cache_key("lp", p), "lp", options(s, "lp", p=p), scale_p, planes,
+         note=lp_scale_words(scale_p[1], top_abs, n_taps))
     ratios = _continuum(lab.cache_key("continuum"), options(s, "max"), planes)
     continuum = shared(lab.cache_key("continuum-figure", p), partial(lp_continuum_figure, ratios, current_p=p))
     right.plotly_chart(continuum, key="alt_continuum", width="stretch")
@@ -111,10 +78,7 @@ def lp_section():
 @st.fragment
 def stochastic_section():
     st.header("Stochastic: training and test")
-    st.session_state.setdefault("alt_seed", 0)
-    seed_col, button_col = st.columns([3, 1])
-    seed = seed_col.number_input("Random seed", *LIMITS["seed"], step=1, key="alt_seed")
-    reseed_button("Reseed", key="alt_reseed", seed_key="alt_seed", place=button_col)
+    seed = seed_ui()
     for place, train, name in zip(st.columns(2), (True, False), ("stochastic-train", "stochastic-test")):
         card(place, name, _pooled, lab.cache_key(name, seed), "stochastic",
              options(s, "stochastic", train=train, rng=seed if train else None), scale, planes)
@@ -123,10 +87,7 @@ def stochastic_section():
 @st.fragment
 def fractional_section():
     st.header("Fractional max")
-    ratio_col, seed_col, view_col = st.columns(3)
-    ratio = ratio_col.slider("Output ratio", 0.5, 0.9, 0.7, step=0.05, key="alt_frac_ratio")
-    frac_seed = seed_col.number_input("Window seed", *LIMITS["seed"], value=0, step=1, key="alt_frac_seed")
-    view = view_col.selectbox("Show", list(VIEWS), index=1, key="alt_frac_view", format_func=VIEWS.get)
+    ratio, frac_seed, view = fractional_ui()
     args = (lab.cache_key("fractional", ratio, frac_seed, view), kernel, ratio, frac_seed, view, scale, planes)
     left, right = st.columns(2)
     for grid_fig in card(left, "fractional", _fractional, *args,
@@ -193,8 +154,7 @@ st.latex(formula("global-max").latex + r", \qquad " + formula("global-avg").late
 st.plotly_chart(shared(lab.cache_key("global-figure", scale), partial(global_figure, maxima, means,
                                                                              value_range=scale)),
                 key="alt_global", width="stretch")
-names = ("red", "green", "blue") if len(maxima) == 3 else ("one plane",)
-st.text("\n".join(f"{n}: max {a:g}, average {b:.4g}" for n, a, b in zip(names, maxima, means)))
+st.text(global_words(maxima, means))
 
 mixed_section()
 

@@ -6,6 +6,7 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
+import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
 from figures.backward import fan_in_figure, routing_figure, upstream_figure
 from pooling import pool2d, pool_backward
 from pooling.backward import gradient_sources, upstream_gradient

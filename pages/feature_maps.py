@@ -5,76 +5,30 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-from figures.features import kernel_figure, map_row_figure, persistence_chart, photo_source, sources_figure
+import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
+from figures.features import persistence_chart, photo_source
 from pooling.analysis.crops import centre_crop
-from pooling.analysis.features import (
-    detection_sources,
-    filter_stage,
-    peak_survival,
-    persistence_from_responses,
-    shifted_responses,
-    stage_responses,
-    unbiased_pooling,
-    unit_scale,
-)
+from pooling.analysis.features import filter_stage, peak_survival, stage_responses, unit_scale
 from pooling.analysis.noise import value_range
 from pooling.conv import stage_weights
-from poolinglab.filters import BANK
 from poolinglab.intake import images
 from poolinglab.layer_code import stage_code, stage_sizes
 from poolinglab.refusal import Refusal, attempt
-from poolinglab.settings import pool_options
-from poolinglab.words.features import (
-    custom_sentence,
-    detection_words,
-    kept_words,
-    peak_words,
-    persistence_verdict,
-    sparsity_words,
-)
+from poolinglab.settings import layer_options, pool_options
+from poolinglab.words import features as feature_words
 from widgets.cache import shared
 from widgets.controls import centre_ui, require_choice, require_layer
-from widgets.filters_input import filter_bank_ui
+from widgets.feature_parts import CLAIM_SIDE, claim_test, map_row, sources_chart
+from widgets.filters_input import filter_bank_ui, kernels_row
 from widgets.layer_input import layer_summary
 from widgets.sidebar import sidebar
 from widgets.text import plain
-from widgets.workers import page_workers
+from widgets.workers import fresh_workers
 
 WORK_SIDE = 512  # bigger photos are filtered on their centre, so a 12 MP upload stays quick
-CLAIM_SIDE = 256  # the shift test filters and pools its centre 2 x stride + 1 times
 RAW = "the raw feature map"
 LABELS = {"max": "max", "avg": "average", "blurmax": "anti-aliased max"}
 JOBS = "_fm_jobs"  # the session's last run's worker threads
-
-
-def claim_test(responses_key, layer_key, key, claim_in, weight, biases, *, max_shift, threshold, modes):
-    """The shift test's :class:`~pooling.analysis.features.Persistence`, each step shared: the shifted responses and their
-    bias-free poolings (keyed without the bias, on ``layer_key``) stay while the bias moves. Reads no widget, so a
-    worker thread can run it."""
-    moved = shared((responses_key, "shifted", max_shift, CLAIM_SIDE), partial(
-        shifted_responses, claim_in, weight, max_shift=max_shift))
-    unbiased = {m: shared((layer_key, "claim-unbiased", m, max_shift, CLAIM_SIDE), partial(
-        unbiased_pooling, moved, m, **args)) for m, args in modes.items()}
-    return shared((key, "claim", tuple(modes), CLAIM_SIDE), partial(
-        persistence_from_responses, moved, biases, threshold=threshold, modes=modes, unbiased=unbiased))
-
-
-def sources_chart(chart_key, stage_jobs, work, labels, threshold, offset, photo):
-    """The photo with every filter's detections, once the :func:`~pooling.analysis.features.filter_stage` jobs (submitted
-    before this one) are done. Reads no widget, so a worker thread can run it."""
-    stages = [job.result() for job in stage_jobs]
-    return shared(chart_key, lambda: sources_figure(
-        work, {label: detection_sources(one.max_pooled, threshold, offset=offset)[0]
-               for label, one in zip(labels, stages)}, value_range=value_range(work), photo=photo))
-
-
-def map_row(row_key, stage_job, top, label):
-    """A filter's row of maps on the scale up to ``top``, once its :func:`~pooling.analysis.features.filter_stage` job is
-    done (submitted before this one, so already running). Reads no widget, so a worker thread can run it."""
-    one = stage_job.result()
-    return shared(row_key, partial(
-        map_row_figure, (one.maps[0], one.max_pooled.values[0], one.avg_pooled[0]),
-        titles=["after ReLU", "max-pooled", "average-pooled"], zmax=top, title=label))
 
 
 lab = sidebar()
@@ -87,19 +41,13 @@ st.write("**Where networks pool.** A pooling layer works on the feature maps of 
 
 choice = filter_bank_ui()
 require_choice(choice.keys, "filter")
-for col, key, label, kernel in zip(st.columns(len(choice.keys)), choice.keys, choice.labels, choice.kernels):
-    fig = shared(("fm-kernel", label, kernel.tobytes(), kernel.shape), partial(kernel_figure, kernel,
-                                                                                        title=label))
-    col.plotly_chart(fig, key=f"fm_kernel_{key.replace('-', '_')}",
-                     config={"displayModeBar": False})
-    col.caption(BANK[key].sentence if key in BANK else custom_sentence(kernel))
+kernels_row(choice)
 
 work = centre_ui(lab.planes, WORK_SIDE, what="photo", does="filters")
 side = max(k.shape[0] for k in choice.kernels)
 maps_hw = (work.shape[1] - side + 1, work.shape[2] - side + 1)
 if min(maps_hw) < 1:
-    st.warning(f"The image ({work.shape[1]} × {work.shape[2]}) is smaller than the {side} × {side} filters, so "
-               "there is no feature map. Choose a photo, or type a larger grid.")
+    st.warning(feature_words.no_map_words(work.shape[1:], side))
     st.stop()
 require_layer(lab, maps_hw, what="these feature maps")
 
@@ -119,16 +67,11 @@ max_args, avg_args = pool_options(s, mode="max"), pool_options(s, mode="avg")
 # are jobs for two worker threads, on both cores (numpy and the image encoder let go of the interpreter), while this
 # thread draws. The shift test, the longest, goes before the rows, so the rows are done while it runs. This thread
 # builds nothing itself: the shared store lets two builds run at once, and here it would wait for a turn.
-every = {"max": max_args, "avg": avg_args, "blurmax": {"kernel_size": s.kernel, "stride": s.stride}}
+every = {m: layer_options(s, m) for m in LABELS}
 claim_in = unit_scale(centre_crop(work, CLAIM_SIDE))
 max_shift = min(2 * s.stride, claim_in.shape[2] - side)
 claim_modes = tuple(st.session_state.get("fm_claim_modes", LABELS))
-work_on = page_workers("feature-maps")
-# A run stopped by a newer move leaves jobs behind: those not started yet would only slow this run down.
-left = st.session_state.get(JOBS)
-if left is not None:
-    left.shutdown(wait=False, cancel_futures=True)
-st.session_state[JOBS] = work_on
+work_on = fresh_workers("feature-maps", JOBS)  # the jobs a run stopped by a newer move left behind are dropped
 stages = [work_on.submit(shared, (bias_key, "stage", n), partial(
     filter_stage, weight, responses, n, choice.bias, max_args=max_args, avg_args=avg_args))
     for n in range(len(choice.keys))]
@@ -161,14 +104,11 @@ st.caption("Every map of every filter on one colour scale: 0 is dark purple, the
            "window averages to 0 exactly where its maximum is 0); they differ in how high their peaks stay.")
 for n, (label, one, row) in enumerate(zip(choice.labels, stages, rows)):
     st.plotly_chart(row.result(), key=f"fm_maps_{n}", width="stretch")
-    zeros = {"after ReLU": one.sparsity["maps"][0], "max-pooled": one.sparsity["max"][0],
-             "average-pooled": one.sparsity["avg"][0]}
-    st.text(sparsity_words(label, zeros) + " " +
-            kept_words(label, {"max": one.kept["max"][0], "average": one.kept["avg"][0]}))
+    st.text(feature_words.stage_words(label, one.sparsity, one.kept))
 
 survival = {"max pooling": peak_survival("max", **max_args), "average pooling": peak_survival("avg", **avg_args),
-            "anti-aliased max": peak_survival("blurmax", kernel_size=s.kernel, stride=s.stride)}
-st.write(peak_words(survival, s.kernel[0] * s.kernel[1]))
+            "anti-aliased max": peak_survival("blurmax", **every["blurmax"])}
+st.write(feature_words.peak_words(survival, s.kernel[0] * s.kernel[1]))
 
 
 @st.fragment
@@ -195,8 +135,9 @@ def claim_lab():
         persistence_chart, p.shifts, shares, stride=s.stride, accent=LABELS["blurmax"],
         title=f"Shifts from 1 to {max_shift} px (stride {s.stride})"))
     st.plotly_chart(fig, key="fm_claim_chart", width="stretch")
-    st.text(detection_words({RAW: p.detections["raw"].sum(), **{LABELS[m]: p.detections[m].sum() for m in modes}}))
-    st.write(persistence_verdict(p.shifts, s.stride, shares, raw=RAW))
+    counts = {RAW: p.detections["raw"].sum(), **{LABELS[m]: p.detections[m].sum() for m in modes}}
+    st.text(feature_words.detection_words(counts))
+    st.write(feature_words.persistence_verdict(p.shifts, s.stride, shares, raw=RAW))
     st.caption(f"How it is measured: on the centre {claim_in.shape[1]} × {claim_in.shape[2]} of the photo, cut "
                f"{max_shift} px narrower, once at column 0 and once at column d (the photo moved d px to the left; "
                "no pixel is wrapped or made up). A detection is a cell above the threshold; it stays on when the "
@@ -206,8 +147,7 @@ def claim_lab():
 claim_lab()
 
 st.subheader("The stage: sizes and PyTorch code")
-st.text("Sizes (rows × columns): " + " → ".join(f"{step} {h} × {w}" for step, (h, w) in
-                                                stage_sizes(work.shape[1:], side, s)))
+st.text(feature_words.sizes_words(stage_sizes(work.shape[1:], side, s)))
 code = stage_code(stage_weights(list(choice.kernels), 1)[:, 0], choice.labels, choice.bias, work.shape[0], s,
                   work.shape[1:])
 st.code(code, language="python", wrap_lines=True)

@@ -5,6 +5,7 @@ from functools import partial
 import streamlit as st
 
 import pooling
+import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
 from figures import pool_pair_figure
 from poolinglab.intake.images import grid_from_text, random_grid
 from poolinglab.settings import DEFAULT_GRID

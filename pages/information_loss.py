@@ -2,28 +2,24 @@
 
 from functools import partial
 
-import numpy as np
 import streamlit as st
 
-from figures import downloads, image_figure
+import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
 from figures import loss as loss_figures
-from figures.maps import map_figure
-from pooling import pool2d
-from pooling.analysis.loss import psnr_by_kernel
 from pooling.analysis.noise import value_range
 from poolinglab.intake.images import sha256_key
-from poolinglab.refusal import Refusal, attempt
-from poolinglab.settings import pool_options, psnr_options
+from poolinglab.refusal import Refusal
 from poolinglab.words import loss as loss_words
 from poolinglab.words.shown import block_words, shrunk_size
 from poolinglab.words.sizes import copy_words
-from widgets.cache import shared, shared_cache
+from widgets.cache import shared
 from widgets.context import working_copy
-from widgets.controls import plane_select, remembered_slider, require_layer
+from widgets.controls import crop_ui, plane_select, require_layer
+from widgets.downloads_input import download_buttons
 from widgets.labels import MODE_LABELS
+from widgets.loss_parts import psnr_curves, views_and_figures
 from widgets.sidebar import sidebar
 from widgets.text import plain
-from widgets.workers import page_workers
 
 VIEW_SIDE = 1024  # error maps kept in the cache for display are block means at most this long
 # Photos and error maps are sent as block means at most this long, and the page says so: each figure is 450 pixels
@@ -34,62 +30,6 @@ SHOW_SIDE = 300
 WORK_SIDE = 768
 CROP = 48  # the survival map is shown cell by cell on a crop this wide: block means would blur it to a constant
 CHART_SIDE = 512  # the PSNR chart pools at most this long an image
-RECON_NAMES = {"max": "Max-unpool", "avg": "Average spread back"}
-
-
-def _view(planes, pool_settings, mode):
-    """:func:`loss_view` of one mode with the sidebar's window, or the core's :class:`Refusal`."""
-    result = attempt(pool2d, planes, mode, **pool_options(pool_settings, mode=mode))
-    if isinstance(result, Refusal):  # stochastic pooling of negative numbers: the other modes still show
-        return result
-    # Only the layer's own mode shows its survival map (every plane's: the page picks one) and dimmed photo.
-    return loss_figures.loss_view(result, channel=None, side=VIEW_SIDE, photo_side=SHOW_SIDE,
-                                  survival=mode == pool_settings.mode)
-
-
-@shared_cache
-def _views_and_figures(key, _planes, pool_settings, value_range):
-    """:func:`_view` of the sidebar's layer and of max and avg with its window, and the figures of what they show.
-
-    Two threads (numpy and Pillow let go of the GIL): a mode's photos are encoded while the next mode is pooled,
-    and the error maps, on one colour scale, once every mode is done. Returns ``views`` (mode -> view or the
-    core's :class:`Refusal`) and ``figures`` (``"dimmed"``, ``("recon", m)``, ``("error", m)``; what a refused
-    mode would show is left out). Nothing here depends on the survival map's plane.
-    """
-    mode = pool_settings.mode
-    modes = list(dict.fromkeys((mode, "max", "avg")))
-    with page_workers("information-loss") as pool:
-        pending = {m: pool.submit(_view, _planes, pool_settings, m) for m in modes}
-        views, builds = {}, {}
-        for m, future in pending.items():
-            view = views[m] = future.result()
-            if isinstance(view, Refusal):
-                continue
-            if m == mode and view["dimmed"] is not None:
-                builds["dimmed"] = pool.submit(image_figure, view["dimmed"],
-                                               title="Discarded cells dimmed")
-            if m in RECON_NAMES:
-                builds["recon", m] = pool.submit(image_figure, view["recon"], title=RECON_NAMES[m],
-                                                 value_range=value_range)
-        recon = [m for m in RECON_NAMES if not isinstance(views[m], Refusal)]
-        worst = max((views[m]["error_max"] for m in recon), default=0.0) or 1.0
-        for m in recon:
-            builds["error", m] = pool.submit(map_figure, views[m]["error"], title=f"{RECON_NAMES[m]}: |error|",
-                                             zmin=0, zmax=worst, colorbar_title="|error|", max_side=SHOW_SIDE)
-        return views, {name: future.result() for name, future in builds.items()}
-
-
-@shared_cache
-def _file(key, name, _planes, pool_settings, mode, channel):
-    """One download's bytes at full resolution, made when the user asks for it."""
-    result = pool2d(_planes, mode, **pool_options(pool_settings, mode=mode))
-    return downloads.download_bytes(name, result, channel=channel)
-
-
-@shared_cache
-def _curve(key, _planes, mode, options, data_range, kernels):
-    return psnr_by_kernel(_planes, modes=(mode,), kernels=kernels, data_range=data_range,
-                          options={mode: dict(options)})[mode]
 
 
 @st.fragment
@@ -99,23 +39,15 @@ def _chart_section(lab):
                            format_func=loss_figures.PSNR_LABELS.get, key="loss_chart_modes")
     planes, f = loss_figures.psnr_input(lab.planes, side=CHART_SIDE)
     if f > 1:
-        st.caption(f"To stay fast, the chart pools your image shrunk {f} times (block means), "
-                   f"{planes.shape[1]} × {planes.shape[2]}; the maps above use it at {lab.planes.shape[1]} × "
-                   f"{lab.planes.shape[2]}.")
+        st.caption(loss_words.chart_input_words(f, planes.shape[1:], lab.planes.shape[1:]))
     kernels = tuple(range(2, min(8, *planes.shape[1:]) + 1))
     if not kernels or not modes:
         st.info("Pick a mode, on an image at least 2 × 2, to draw the chart.")
         return
     key = sha256_key(lab.key.encode(), planes.shape)
-    curves, drawn = {}, []
-    for mode in modes:
-        options = psnr_options(mode, pool_options(lab.settings, mode=mode))
-        curve = attempt(_curve, key, planes, mode, options, 255.0 if planes.dtype == np.uint8 else None, kernels)
-        if isinstance(curve, Refusal):
-            st.caption(plain(f"{loss_figures.PSNR_LABELS[mode]} is left off the chart: {curve}"))
-            continue
-        curves[mode] = curve
-        drawn.append((mode, options))
+    curves, drawn, refused = psnr_curves(key, planes, modes, lab.settings, kernels)
+    for mode, reason in refused.items():
+        st.caption(plain(f"{loss_figures.PSNR_LABELS[mode]} is left off the chart: {reason}"))
     if not curves:
         return
     # The chart sweeps its own kernels: its key names the image, each line's mode and options, and no layer
@@ -135,20 +67,16 @@ def _survival_section(survival, channel, key, dimmed, dimmed_words):
     its size.
     """
     counts = survival["survival"][channel]
-    h, w = counts.shape
     st.write(loss_words.survival_words(survival["picks"]))
     names = ("Discarded (used by no output)", "Kept", "Reused (2 or more outputs)")
     for place, name, share in zip(st.columns(3), names, (1 - survival["kept"], survival["kept"], survival["reused"])):
         place.metric(name, f"{share:.1%}")
     st.caption("Shares over every cell of every plane; each plane is pooled on its own.")
     left, right = st.columns(2)
-    rows, cols = min(CROP, h), min(CROP, w)  # another image may be smaller: the crop's corner is pulled back inside
-    top = remembered_slider("Crop: top row", h - rows, key="loss_crop_top", default=(h - rows) // 2, place=left)
-    start = remembered_slider("Crop: left column", w - cols, key="loss_crop_left", default=(w - cols) // 2, place=left)
-    crop = counts[top:top + rows, start:start + cols]
+    top, start, rows, cols = crop_ui(counts.shape, CROP, keys=("loss_crop_top", "loss_crop_left"), place=left)
     left.plotly_chart(shared((key, top, start), partial(
-        loss_figures.crop_figure, crop, title=f"Outputs per input cell, rows {top}–{top + rows - 1}, columns "
-        f"{start}–{start + cols - 1}", most=survival["most"][channel])), key="loss_survival_map")
+        loss_figures.survival_crop, counts, top, start, rows, cols, most=survival["most"][channel])),
+        key="loss_survival_map")
     left.caption("Heatmap of a crop, cell by cell: dark cells were discarded; bright cells were used by the most "
                  "outputs. Hover a cell for its count.")
     if dimmed is not None:
@@ -172,9 +100,10 @@ if lab is not chosen:
 require_layer(lab, (h, w), advice="The chart below does not use it.", otherwise=partial(_chart_section, lab))
 channel = plane_select(c, key="loss_channel", label="Plane for the survival map")
 # Its key leaves out the survival map's plane: picking another plane finds everything built.
-views, figures = _views_and_figures(lab.cache_key(), lab.planes, lab.settings, value_range(lab.planes))
+views, figures = views_and_figures(lab.cache_key(), lab.planes, lab.settings, value_range(lab.planes), side=VIEW_SIDE,
+                                   photo_side=SHOW_SIDE)
 mode = lab.settings.mode
-recon = {m: views[m] for m in RECON_NAMES if not isinstance(views[m], Refusal)}
+recon = {m: views[m] for m in loss_figures.RECON_NAMES if not isinstance(views[m], Refusal)}
 block, shown = shrunk_size((h, w), SHOW_SIDE)
 photo_words = partial(block_words, (h, w), shown, block, why="a figure shows its image at most about 390 pixels "
                       "high, and sending every pixel of five images on each change would keep you waiting",
@@ -205,14 +134,7 @@ _chart_section(lab)
 
 st.subheader("Downloads")
 selecting = not isinstance(views[mode], Refusal) and views[mode]["selecting"]
-st.caption(f"Indices: PyTorch's flat index row × width + column of each output's source cell, from "
-           f"{mode if selecting else 'max'} pooling with your window. CSV files: a header line, then one line per "
-           "row of each plane (columns channel, row, then one per column).")
+st.caption(loss_words.indices_caption(mode, selecting))
 refused = {m for m, view in views.items() if isinstance(view, Refusal)}
-for place, (name, mime, source) in zip(st.columns(3) * 3, downloads.download_plan(mode=mode, selecting=selecting,
-                                                                                      refused=refused)):
-    # Every pixel of the chosen image, not of the copy the page pools (they are the same below WORK_SIDE).
-    key = chosen.cache_key(channel, name, source)
-    place.download_button(name, data=lambda key=key, name=name, source=source: _file(
-        key, name, chosen.planes, chosen.settings, source, channel), file_name=name, mime=mime,
-        key=f"loss_dl_{name}", on_click="ignore")
+# Every pixel of the chosen image, not of the copy the page pools (they are the same below WORK_SIDE).
+download_buttons(chosen, channel, mode=mode, selecting=selecting, refused=refused, key_prefix="loss_dl")

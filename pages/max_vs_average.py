@@ -4,101 +4,26 @@ from functools import partial
 
 import streamlit as st
 
-import pooling
-from figures import image_figure
-from figures.compare import DISPLAY_SIDE, channel_figure, difference_figure, fringe_figure, zoom_figure
+import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
 from pooling.analysis import compare
 from poolinglab.refusal import Refusal
-from poolinglab.settings import MODES, pool_options
-from poolinglab.words.compare import (
-    cost_table,
-    describe_options,
-    difference_words,
-    focus_words,
-    fringe_words,
-    input_words,
-    max_against_average,
-)
-from widgets.cache import shared, shared_cache
+from poolinglab.settings import MODES
+from poolinglab.words.compare import cost_table, focus_words, fringe_words, input_words
+from widgets.cache import shared
 from widgets.clicks import remember_click
-from widgets.controls import plane_select, remembered_slider, require_choice, require_layer
+from widgets.compare_parts import compare_parts, difference_part, max_pooling, mode_label, pool_modes
+from widgets.controls import require_choice, require_layer
 from widgets.labels import MODE_LABELS
 from widgets.layer_input import layer_summary
 from widgets.sidebar import sidebar
 from widgets.text import plain
-from widgets.workers import page_workers
+from widgets.workers import make_ahead
+from widgets.zoom_input import zoom_part, zoom_start, zoom_ui
 
 FOCUS = "_mva_focus"  # the zoom's output cell last clicked
 ZOOM_CHART = "mva_zoom_chart"
 DIFF_KEYS = ("mva_diff_a", "mva_diff_b")
-ZOOM_KEYS = {name: f"mva_zoom_{name}" for name in ("rows", "cols", "top", "left", "plane")}
-
-
-@shared_cache
-def pool_modes(key, _planes, _settings, modes, _max_result):
-    """Each mode's pooled values and cost, or the :class:`Refusal` of a mode that cannot pool this input; max is
-    ``_max_result``."""
-    pooled = compare.pool_modes(_planes, {mode: pool_options(_settings, mode=mode) for mode in modes},
-                                done={"max": _max_result})
-    return {mode: Refusal(p) if isinstance(p, str) else p for mode, p in pooled.items()}  # the core says why in words
-
-
-# A resource, not data: st.cache_data would unpickle the result and the input it holds on every rerun, which at
-# 12 MP takes longer than pooling again; the result is never written to, so every rerun can share it.
-@shared_cache
-def max_pooling(key, _planes, _settings):
-    """Max pooling with the sidebar's window: its indices feed the fringe mask and the zoom."""
-    return pooling.pool2d(_planes, "max", **pool_options(_settings, mode="max"))
-
-
-def label(mode):
-    words = describe_options(mode, pool_options(lab.settings, mode=mode))
-    return MODE_LABELS[mode] + (f" ({words})" if words else "")
-
-
-def zoom_ui(out_hw, limit, n_planes):
-    """Region controls, remembered values pulled back inside this output. Returns top, left, rows, cols, plane."""
-    start = zoom_start(out_hw, limit, n_planes)
-    st.session_state.update({ZOOM_KEYS[name]: value for name, value in start.items()})
-    place = st.columns(5)
-    rows = place[0].number_input("Rows of cells", 1, limit[0], step=1, key="mva_zoom_rows", disabled=limit[0] == 1)
-    cols = place[1].number_input("Columns of cells", 1, limit[1], step=1, key="mva_zoom_cols", disabled=limit[1] == 1)
-    top = remembered_slider("Top output row", out_hw[0] - rows, key="mva_zoom_top", place=place[2])
-    left = remembered_slider("Left output column", out_hw[1] - cols, key="mva_zoom_left", place=place[3])
-    plane = plane_select(n_planes, key="mva_zoom_plane", place=place[4])
-    return top, left, rows, cols, plane
-
-
-def zoom_start(out_hw, limit, n_planes):
-    """The zoom's region and plane: the values remembered, pulled back inside this output."""
-    remembered = {name: st.session_state.get(k) for name, k in ZOOM_KEYS.items()}
-    return compare.zoom_start(out_hw, limit, n_planes, **remembered)
-
-
-def difference_part(shown, a, b):
-    """``(key, build)`` for :func:`shared`: the map of ``a`` minus ``b`` and the words under it."""
-    return lab.cache_key("mva_diff_map", a, b), partial(
-        difference_view, shown[a][0], shown[b][0], label(a), label(b), planes.shape[0])
-
-
-def difference_view(first, second, first_label, second_label, n_planes):
-    diff, mean_abs = compare.mode_difference(first, second)
-    return (difference_figure(diff, first=first_label, second=second_label, n_planes=n_planes),
-            difference_words(first_label, second_label, diff, mean_abs))
-
-
-def zoom_part(max_result, top, left, rows, cols, plane):
-    """``(key, build)`` of the zoom's figure for :func:`shared`, and the zoom itself."""
-    focus = st.session_state.get(FOCUS)
-    zoom = compare.zoom_region(max_result, top=top, left=left, height=rows, width=cols, channel=plane)
-    key = lab.cache_key("mva_zoom", top, left, rows, cols, plane, focus)
-    return (key, partial(zoom_figure, zoom, focus=focus)), zoom
-
-
-def fringe_view(values, new_part, *, value_range):
-    """:func:`fringe_figure` of the cells whose colour is new (``new_part``: their mask's ``(key, build)``)."""
-    return fringe_figure(values, shared(*new_part), value_range=value_range,
-                         title="Cells whose colour no pixel of the window has")
+ZOOM = "mva_zoom"  # the zoom's widget keys: mva_zoom_rows, mva_zoom_cols, mva_zoom_top, mva_zoom_left, mva_zoom_plane
 
 
 @st.fragment
@@ -112,7 +37,7 @@ def difference_section(shown):
     if a == b:
         st.info("Pick two different modes.")
     else:
-        fig, words = shared(*difference_part(shown, a, b))
+        fig, words = shared(*difference_part(lab.cache_key, lab.settings, shown, a, b))
         st.plotly_chart(fig, key="mva_diff_chart", width="stretch")
         st.text(words)
 
@@ -121,8 +46,9 @@ def difference_section(shown):
 def zoom_section(max_result, n_planes):
     """The zoom and its controls; a fragment, so moving it reruns this part alone."""
     st.subheader("Zoom into the max pooling")
-    top, left, rows, cols, plane = zoom_ui(max_result.grid.shape, compare.zoom_limit(max_result.grid), n_planes)
-    part, zoom = zoom_part(max_result, top, left, rows, cols, plane)
+    top, left, rows, cols, plane = zoom_ui(max_result.grid.shape, compare.zoom_limit(max_result.grid), n_planes,
+                                           prefix=ZOOM)
+    part, zoom = zoom_part(lab.cache_key, max_result, top, left, rows, cols, plane, prefix=ZOOM, focus_key=FOCUS)
     st.plotly_chart(shared(*part), key=ZOOM_CHART, on_select=partial(remember_click, ZOOM_CHART, FOCUS),
                     selection_mode="points", width="stretch")
     st.caption("Left: max-pooled cells; right: the input pixels under their windows, each source pixel outlined in "
@@ -134,6 +60,7 @@ def zoom_section(max_result, n_planes):
 
 lab = sidebar()
 planes, hw = lab.planes, lab.planes.shape[1:]
+label = partial(mode_label, settings=lab.settings)
 
 st.title("Max vs Average")
 st.write("The claim: max pooling keeps an image's strongest details while average pooling blurs them, and a "
@@ -158,43 +85,22 @@ lo, hi = compare.shared_value_range(planes, [values for values, _ in shown.value
 # What the page draws, each as (key, build) for shared. The figures are made ahead, in page order, by
 # page_workers threads (the image encoders let go of the interpreter), while this thread draws them as
 # they come; a figure already made is taken from the cache, one being made is waited for, never made twice.
-parts = {f"image {mode}": (lab.cache_key("mva_image", mode, lo, hi), partial(
-    image_figure, shown[mode][0], title=label(mode), value_range=(lo, hi), max_side=DISPLAY_SIDE)) for mode in shown}
-if {"max", "avg"} <= shown.keys():
-    padded = lab.settings.padding not in (0, "valid", "same")
-    parts["max against avg"] = (lab.cache_key("mva_max_against_avg"), partial(
-        max_against_average, shown["max"][0], shown["avg"][0],
-        padding_counted=padded and lab.settings.count_include_pad,
-        divisor_override=lab.settings.divisor_override or None))
 names = list(shown)
-if len(names) >= 2:
-    # The pair the fragment's pickers will show, if they keep their values: a guess that costs only time if wrong.
-    a, b = (st.session_state.get(k, names[n]) for n, k in enumerate(DIFF_KEYS))
-    if a in shown and b in shown and a != b:
-        parts["difference"] = difference_part(shown, a, b)
-if planes.shape[0] == 3:
-    new_part = (lab.cache_key("mva_new_colours"), partial(compare.new_colours, planes, max_result))
-    parts["mixed"] = (lab.cache_key("mva_mixed_mask"), partial(compare.mixed_channels, max_result))
-    parts["channels"] = (lab.cache_key("mva_channels", lo, hi), partial(
-        channel_figure, max_result.values, value_range=(lo, hi)))
-    parts["fringes"] = (lab.cache_key("mva_fringes", lo, hi), partial(
-        fringe_view, max_result.values, new_part, value_range=(lo, hi)))
-start = zoom_start(max_result.grid.shape, compare.zoom_limit(max_result.grid), planes.shape[0])
-parts["zoom"] = zoom_part(max_result, *(start[k] for k in ("top", "left", "rows", "cols", "plane")))[0]
-ahead = page_workers("max-vs-average")
-for part in parts.values():
-    ahead.submit(shared, *part)
-ahead.shutdown(wait=False)  # the jobs run on; their threads end with them
+pair = tuple(st.session_state.get(k, names[n]) for n, k in enumerate(DIFF_KEYS)) if len(names) >= 2 else None
+start = zoom_start(max_result.grid.shape, compare.zoom_limit(max_result.grid), planes.shape[0], prefix=ZOOM)
+parts, new_part = compare_parts(lab.cache_key, lab.settings, planes, shown, max_result, (lo, hi), pair=pair,
+                                zoom=start, prefix=ZOOM, focus_key=FOCUS)
+ahead = make_ahead("max-vs-average", parts)
 
 st.subheader("Side by side")
 for place, mode in zip(st.columns(len(modes)), modes):
     if isinstance(pooled[mode], Refusal):
         place.warning(plain(f"{label(mode)} cannot pool this image: {pooled[mode]}"))
         continue
-    place.plotly_chart(shared(*parts[f"image {mode}"]), key=f"mva_image_{mode}", width="stretch")
+    place.plotly_chart(ahead(f"image {mode}"), key=f"mva_image_{mode}", width="stretch")
     place.text(f"{pooled[mode][1].output_shape[1]} × {pooled[mode][1].output_shape[2]} output")
 if "max against avg" in parts:
-    st.text(shared(*parts["max against avg"]))
+    st.text(ahead("max against avg"))
 st.caption(f"Every image uses one scale: black is {lo:g} and white is {hi:g}. Options such as p, alpha or the "
            "seed come from the sidebar: choose that mode there to change them.")
 
@@ -203,10 +109,10 @@ if len(shown) >= 2:
 
 st.subheader("Colour channels")
 if planes.shape[0] == 3:
-    st.plotly_chart(shared(*parts["channels"]), key="mva_channels", width="stretch")
+    st.plotly_chart(ahead("channels"), key="mva_channels", width="stretch")
     st.caption("Each channel of the max pooling, in grey on the shared scale.")
-    st.text(fringe_words(shared(*new_part), shared(*parts["mixed"])))
-    st.plotly_chart(shared(*parts["fringes"]), key="mva_fringes", width="stretch")
+    st.text(fringe_words(shared(*new_part), ahead("mixed")))
+    st.plotly_chart(ahead("fringes"), key="mva_fringes", width="stretch")
     st.caption("Orange: such cells; grey: the rest of the max-pooled photo, faded.")
 else:
     st.info('The image has one plane. Set the sidebar\'s Colour to "RGB (3 planes)" to compare the channels.')

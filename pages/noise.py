@@ -6,14 +6,14 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-from figures.noise import image_row_figure, noise_chart
+import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
+from figures.noise import clean_row_view, image_row_figure, noise_chart, noisy_row_view
 from pooling.analysis.crops import centre_crop
-from pooling.analysis.invariance import pooled_values
-from pooling.analysis.noise import compare_noise, draw_noise, noisy_copy, output_span, pool_noisy, value_range
+from pooling.analysis.noise import compare_noise, draw_noise, noisy_copy, value_range
 from poolinglab.intake import images
 from poolinglab.refusal import Refusal, attempt
-from poolinglab.settings import LIMITS, MODES, pool_options
-from poolinglab.words.noise import chart_level_words, moved_words, salt_words, turned_white
+from poolinglab.settings import pool_options
+from poolinglab.words.noise import chart_level_words, moved_words, salt_words
 from widgets.cache import shared, shared_cache
 from widgets.controls import (
     CHART_SIDE,
@@ -25,11 +25,10 @@ from widgets.controls import (
     require_layer,
 )
 from widgets.labels import MODE_LABELS
+from widgets.noise_input import KIND_LABELS, noise_ui
 from widgets.sidebar import sidebar
 from widgets.text import plain
 
-KIND_LABELS = {"gaussian": "Gaussian", "salt-and-pepper": "Salt and pepper", "salt": "Salt only (white)",
-               "pepper": "Pepper only (black)"}
 CHART_MODES = ("max", "avg", "lp", "stochastic")
 CHART_LEVELS = np.round(np.linspace(0.0, 0.5, 11), 2)
 
@@ -50,31 +49,21 @@ def noisy_image(key, _planes, _draws, level):
 
 
 @shared_cache
-def clean_input(key, _planes):
-    """The clean input's image: it depends on the image alone, so no noise or layer setting rebuilds it."""
-    return image_row_figure([_planes], titles=["Clean input"], value_range=value_range(_planes), max_side=IMAGE_SIDE)
-
-
-@shared_cache
-def noisy_input(key, _planes, _noisy):
-    return image_row_figure([_noisy], titles=["Noisy input"], value_range=value_range(_planes), max_side=IMAGE_SIDE)
+def input_figure(key, _image, title, _planes):
+    """The clean or noisy input's image on the clean one's scale. The clean one's key names the image alone, so no
+    noise or layer setting rebuilds it."""
+    return image_row_figure([_image], titles=[title], value_range=value_range(_planes), max_side=IMAGE_SIDE)
 
 
 @shared_cache
 def clean_row(key, _planes, mode, _args):
-    """The pooled clean image, its figure and its mode's output range: they depend on the layer, never on the noise."""
-    clean = pooled_values(np.asarray(_planes, dtype=np.float64), mode, **_args)  # as pool_noisy pools it
-    fig = image_row_figure([clean], titles=["Pooled clean image"], value_range=value_range(_planes),
-                           max_side=IMAGE_SIDE)
-    return fig, clean, output_span(_planes.shape, *value_range(_planes), mode, **_args)
+    """:func:`~figures.noise.clean_row_view`: it depends on the layer, never on the noise."""
+    return clean_row_view(_planes, mode, _args, max_side=IMAGE_SIDE)
 
 
 @shared_cache
 def noisy_row(key, _planes, _noisy, _clean, span, mode, _args):
-    r = pool_noisy(_planes, _noisy, mode, clean=_clean, span=span, **_args)
-    fig = image_row_figure([r.noisy], titles=["Pooled noisy image"], value_range=r.value_range, max_side=IMAGE_SIDE)
-    white = turned_white(r.clean, r.noisy, r.value_range[1])
-    return fig, r.input_change, r.output_change, r.changed_fraction, white
+    return noisy_row_view(_planes, _noisy, _clean, span, mode, _args, max_side=IMAGE_SIDE)
 
 
 @shared_cache
@@ -91,17 +80,6 @@ def mode_row(lab, work, noisy, mode, kind, level, seed):
     clean_fig, clean, span = clean_row(lab.cache_key("noise-clean", mode, WORK_SIDE), work, mode, args)
     return clean_fig, *noisy_row(lab.cache_key("noise-row", kind, level, seed, mode, WORK_SIDE), work, noisy, clean,
                                  span, mode, args)
-
-
-def noise_ui():
-    kind = st.radio("Noise", tuple(KIND_LABELS), index=1, key="noise_kind", format_func=KIND_LABELS.get,
-                    horizontal=True)
-    left, right = st.columns([3, 1])
-    level = left.slider("Noise level", 0.0, 0.5, value=0.05, step=0.01, key="noise_level")
-    seed = right.number_input("Random seed", *LIMITS["seed"], value=0, step=1, key="noise_seed")
-    modes = st.multiselect("Modes (up to three)", MODES, default=("max", "avg"), key="noise_modes",
-                           format_func=MODE_LABELS.get, max_selections=3)
-    return kind, level, int(seed), modes
 
 
 lab = sidebar()
@@ -138,9 +116,9 @@ def noise_lab():
                         seed)
     noisy = noisy_image(images.sha256_key(lab.key.encode(), "noisy", WORK_SIDE, kind, seed, level), work, draws, level)
     left, right = st.columns(2)
-    left.plotly_chart(clean_input(image_key, work), key="noise_clean_input", width="stretch")
-    right.plotly_chart(noisy_input(images.sha256_key(lab.key.encode(), "noise-in", WORK_SIDE, kind, seed, level), work,
-                                   noisy), key="noise_input", width="stretch")
+    left.plotly_chart(input_figure(image_key, work, "Clean input", work), key="noise_clean_input", width="stretch")
+    right.plotly_chart(input_figure(images.sha256_key(lab.key.encode(), "noise-in", WORK_SIDE, kind, seed, level),
+                                    noisy, "Noisy input", work), key="noise_input", width="stretch")
     st.caption("The clean and the noisy input, side by side on one scale (shrunk to fit).")
     white = {}  # mode label: (output values turned white by the noise, output values)
     for mode in require_choice(modes, stop=False):  # the chart below does not need a mode

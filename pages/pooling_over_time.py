@@ -4,6 +4,7 @@ from functools import partial
 
 import streamlit as st
 
+import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
 from figures.temporal import over_time_figure
 from pooling import pool_over_time
 from poolinglab.tokens import MAX_HASHED, TOKEN_RULE, feature_names, token_features, tokenize

@@ -5,22 +5,21 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
+import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
 from figures import stack as stack_figures
 from pooling.analysis import stacking
 from pooling.analysis.noise import value_range as display_range
 from poolinglab.intake import images
-from poolinglab.settings import LIMITS
 from poolinglab.words.stack import curve_words, describe_misfit, describe_source, describe_trend, path_table
 from widgets.cache import shared, shared_cache
-from widgets.clicks import clicked_cell
 from widgets.labels import MODE_LABELS
 from widgets.sidebar import sidebar
+from widgets.stack_input import PLANES, cell_ui, plane_ui, rounds_ui, take_click
 from widgets.text import plain
 from widgets.workers import page_workers
 
 CHART = "stk_pyramid"
 DEFAULT_STRIDES = [2, 3]
-PLANES = {"gray": "grey (luma)", "red": "red", "green": "green", "blue": "blue"}
 
 
 @shared_cache
@@ -55,34 +54,6 @@ def _curves(key, _plane, strides, mode):
     return stacking.localisation_by_stride(_plane, strides, mode=mode)
 
 
-def _take_click():
-    cell = clicked_cell(st.session_state.get(CHART))
-    if cell is not None:
-        st.session_state["stk_row"], st.session_state["stk_col"] = cell
-
-
-def rounds_ui():
-    """Draw the rounds' controls; return each round's ``(kernel, stride)``."""
-    rounds = st.number_input("Rounds of pooling", 1, 5, value=3, step=1, key="stk_rounds")
-    columns = st.columns(5)
-    sizes = []
-    for k in range(rounds):
-        columns[k].number_input(f"Round {k + 1} kernel", *LIMITS["kernel"], value=2, step=1, key=f"stk_kernel_{k}")
-        columns[k].number_input(f"Round {k + 1} stride", *LIMITS["stride"], value=2, step=1, key=f"stk_stride_{k}")
-        sizes.append((st.session_state[f"stk_kernel_{k}"], st.session_state[f"stk_stride_{k}"]))
-    return sizes
-
-
-def cell_ui(shape):
-    """Draw the deep cell's row and column inputs, kept inside ``shape``; return ``(row, col)``."""
-    for key, size in (("stk_row", shape[0]), ("stk_col", shape[1])):
-        st.session_state[key] = min(int(st.session_state.get(key, size // 2)), size - 1)
-    left, right = st.columns(2)
-    left.number_input(f"Deep row (0 to {shape[0] - 1})", 0, shape[0] - 1, step=1, key="stk_row")
-    right.number_input(f"Deep column (0 to {shape[1] - 1})", 0, shape[1] - 1, step=1, key="stk_col")
-    return st.session_state["stk_row"], st.session_state["stk_col"]
-
-
 @st.fragment
 def trace_section(key, plane_key, stack, errors, plane, plane_name, value_range):
     """Pick a deep cell and follow it back to its pixel: a fragment, so a click reruns this part alone."""
@@ -91,7 +62,7 @@ def trace_section(key, plane_key, stack, errors, plane, plane_name, value_range)
     field = stack.receptive_field(row, col)
     fig = shared((key, "marked pyramid", row, col),
                          partial(stack_figures.mark_path, _pyramid(key, stack, value_range, plane_key), path, field))
-    st.plotly_chart(fig, key=CHART, on_select=_take_click, selection_mode="points",
+    st.plotly_chart(fig, key=CHART, on_select=partial(take_click, CHART), selection_mode="points",
                     alt="The input and each pooled layer side by side, each smaller; the traced cell ringed on each")
     step = fig.layout.meta["click_step"]
     st.caption("Grey images, black to white: the traced plane and each round's output. Orange squares ring the "
@@ -158,12 +129,7 @@ mode = lab.settings.mode if lab.settings.mode in ("max", "min") else "max"
 if mode != lab.settings.mode:
     st.info(f"The sidebar's mode ({MODE_LABELS[lab.settings.mode]}) does not keep the largest or the "
             "smallest cell of each window, and tracing follows one chosen cell: this page traces max pooling instead.")
-if lab.planes.shape[0] == 3:
-    plane_name = st.selectbox("Plane to trace", list(PLANES), key="stk_plane", format_func=PLANES.get)
-    st.caption("Each plane is pooled on its own, so each plane has its own argmax path.")
-else:
-    plane_name = lab.settings.color if lab.settings.source != "grid" else "typed numbers"
-    st.caption(f"The image has one plane ({PLANES.get(plane_name, plane_name)}): that plane is traced.")
+plane_name = plane_ui(lab)
 plane_key = images.sha256_key(lab.key.encode(), "traced plane", plane_name)  # the image and the plane, no layer
 plane = _traced_plane(plane_key, lab.planes, plane_name)
 value_range = display_range(plane)

@@ -6,6 +6,7 @@ import numpy as np
 import streamlit as st
 
 import pooling
+import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
 from figures import sweep_figure
 from widgets.cache import shared
 from widgets.clicks import SWEEP_CHART, clear_focus, focus_step, remember_click

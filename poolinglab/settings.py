@@ -27,6 +27,7 @@ __all__ = [
     "PoolSettings",
     "SweepInput",
     "from_form",
+    "layer_options",
     "output_hw",
     "pool_options",
     "to_form",
@@ -172,6 +173,24 @@ def pool_options(settings, *, mode=None):
     elif s.mode == "mixed":
         kwargs.update(alpha=s.alpha)
     return kwargs
+
+
+def layer_options(settings, mode):
+    """:func:`pool_options` for ``mode``, or for anti-aliased max (``"blurmax"``) its kernel and stride alone.
+
+    Anti-aliased max (:func:`pooling.antialiased_max_pool2d`) runs its max with stride 1 before the blur and the
+    subsampling: the layer's padding, dilation and ceil mode do not apply to it.
+
+    Examples
+    --------
+    >>> layer_options(PoolSettings(kernel=(3, 3), stride=2, padding=1), "blurmax")
+    {'kernel_size': (3, 3), 'stride': 2}
+    >>> layer_options(PoolSettings(mode="avg"), "max") == pool_options(PoolSettings(), mode="max")
+    True
+    """
+    if mode == "blurmax":
+        return {"kernel_size": settings.kernel, "stride": settings.stride}
+    return pool_options(settings, mode=mode)
 
 
 # ------------------------------------------------------------ widget values

@@ -136,3 +136,82 @@ def test_a_big_image_is_cut_to_its_centre_and_the_page_says_so():
                                           "(3, 256, 256)"]
     at = run(centre_script, side=100)
     assert not at.info and at.text[-1].value == "(3, 100, 100)"
+
+
+def crop_script():
+    import streamlit as st
+
+    from widgets.controls import crop_ui
+
+    hw = st.session_state.get("hw", (100, 60))
+    st.text(str(crop_ui(hw, 48, keys=("top", "left"))))
+
+
+def test_the_crop_starts_centred_and_is_pulled_back_inside_a_smaller_image():
+    at = run(crop_script)
+    assert at.text[0].value == "(26, 6, 48, 48)"  # (100 - 48) // 2, (60 - 48) // 2
+    at.slider(key="top").set_value(52).run()
+    at.session_state["hw"] = (50, 30)  # smaller than the crop across: the whole width, no left slider
+    at.run()
+    assert at.text[0].value == "(2, 0, 48, 30)"
+    assert [s.key for s in at.slider] == ["top"]
+
+
+def zoom_script():
+    import streamlit as st
+
+    from widgets.zoom_input import zoom_ui
+
+    out_hw = st.session_state.get("out_hw", (20, 30))
+    st.text(str(zoom_ui(out_hw, (8, 8), 3, prefix="z")))
+
+
+def test_the_zoom_keeps_its_region_inside_the_output():
+    at = run(zoom_script)
+    top, left, rows, cols, plane = eval(at.text[0].value)
+    assert 0 <= top <= 20 - rows and 0 <= left <= 30 - cols and 1 <= rows <= 8 and 1 <= cols <= 8 and plane == 0
+    at.slider(key="z_top").set_value(20 - rows).run()
+    at.session_state["out_hw"] = (10, 30)
+    at.run()
+    top, _, rows, _, _ = eval(at.text[0].value)
+    assert top + rows <= 10 and {w.key for w in at.number_input} == {"z_rows", "z_cols"}
+
+
+def cell_script():
+    import streamlit as st
+
+    from widgets.stack_input import cell_ui, take_click
+
+    st.session_state.setdefault("chart", {"selection": {"points": [{"customdata": [3, 1]}]}})
+    if st.session_state.get("clicked"):
+        take_click("chart")
+    st.text(str(cell_ui((4, 6))))
+
+
+def test_the_deep_cell_starts_in_the_middle_and_a_click_fills_it_in():
+    at = run(cell_script)
+    assert at.text[0].value == "(2, 3)"
+    at.session_state["clicked"] = True
+    at.run()
+    assert at.text[0].value == "(3, 1)"
+
+
+def page_inputs_script():
+    import streamlit as st
+
+    from widgets.gallery_input import fractional_ui, seed_ui
+    from widgets.labels import MODE_LABELS
+    from widgets.noise_input import noise_ui
+    from widgets.shift_input import shift_ui
+
+    st.text(str(shift_ui(2, (3, 40), {**MODE_LABELS, "blurmax": "Anti-aliased max"})))
+    st.text(str(noise_ui()))
+    st.text(str((seed_ui(), fractional_ui())))
+
+
+def test_the_pages_own_inputs_start_at_their_defaults():
+    at = run(page_inputs_script)
+    assert at.text[0].value == "((0, 1), ['max', 'avg', 'blurmax'])"
+    assert at.slider(key="shift_dy").max == 2 and at.slider(key="shift_dx").max == 4  # dy kept inside 3 rows
+    assert at.text[1].value == "('salt-and-pepper', 0.05, 0, ['max', 'avg'])"
+    assert at.text[2].value == "(0, (0.7, 0, 32))"

@@ -6,7 +6,15 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from poolinglab.words.features import kept_words, peak_words, persistence_verdict, sparsity_words
+from poolinglab.words.features import (
+    kept_words,
+    no_map_words,
+    peak_words,
+    persistence_verdict,
+    sizes_words,
+    sparsity_words,
+    stage_words,
+)
 
 RAW = "the raw feature map"
 
@@ -82,3 +90,30 @@ def test_shifts_past_one_stride_are_between_whole_strides_not_below_one():
     assert text.startswith("Moved by shifts between whole strides (1, 2, 4 and 5 px), max keeps 60% of its detections")
     assert "Moved by whole strides (3 and 6 px), the pooled grid moves by whole cells too: max keeps 35% on average, " \
            "the raw feature map 50%." in text
+
+
+def test_stage_words_reads_the_plane_asked_for_and_joins_both_sentences():
+    sparsity = {"maps": [0.5, 1.0], "max": [0.25, 1.0], "avg": [0.25, 1.0]}
+    kept = {"max": [1.0, float("nan")], "avg": [0.5, float("nan")]}
+    assert stage_words("Sobel", sparsity, kept) == (
+        sparsity_words("Sobel", {"after ReLU": 0.5, "max-pooled": 0.25, "average-pooled": 0.25}) + " "
+        + kept_words("Sobel", {"max": 1.0, "average": 0.5}))
+    # a flat map: every cell 0 in every map, and no strongest response to keep
+    flat = stage_words("Flat", sparsity, kept, plane=1)
+    assert flat.startswith("Flat: 100% of the cells are 0 after ReLU, 100% max-pooled, 100% average-pooled.")
+    assert flat.endswith(kept_words("Flat", {"max": float("nan"), "average": float("nan")}))
+
+
+def test_sizes_words_chains_every_step_and_a_missing_pooling():
+    from poolinglab.layer_code import stage_sizes
+    from poolinglab.settings import PoolSettings
+
+    assert sizes_words(stage_sizes((10, 12), 3, PoolSettings())) == (
+        "Sizes (rows × columns): photo 10 × 12 → conv 3 × 3 (no padding, stride 1) 8 × 10 → max pool 2 × 2, "
+        "stride 2 4 × 5")
+    assert sizes_words([("photo", (2, 2))]) == "Sizes (rows × columns): photo 2 × 2"
+
+
+def test_no_map_words_names_the_image_and_the_filters():
+    assert no_map_words((2, 3), 5) == ("The image (2 × 3) is smaller than the 5 × 5 filters, so there is no feature "
+                                       "map. Choose a photo, or type a larger grid.")

@@ -8,8 +8,16 @@ import pytest
 from helpers import coords
 
 from figures import palette
-from figures.gallery import fractional_grid_figure, global_figure, lp_continuum_figure, pooled_figure
-from pooling import fractional_max_pool2d, pool2d
+from figures.gallery import (
+    fractional_grid_figure,
+    fractional_view,
+    global_figure,
+    lp_continuum_figure,
+    lp_scale,
+    pooled_figure,
+    pooled_view,
+)
+from pooling import antialiased_max_pool2d, fractional_max_pool2d, pool2d
 from pooling.analysis.lp import lp_ratios
 
 # ----------------------------------------------------------- pooled outputs
@@ -121,3 +129,28 @@ def test_one_channel_is_a_grey_swatch_on_the_given_scale():
 def test_global_figure_names_mismatched_channels():
     with pytest.raises(ValueError, match="must both hold 1 or 3 numbers, got 3 and 1"):
         global_figure([1, 2, 3], [1], value_range=(0, 1))
+
+
+def test_pooled_view_pools_with_the_layer_and_blurmax_with_kernel_and_stride_only():
+    x = np.arange(64, dtype=np.float64).reshape(1, 8, 8)
+    layer = {"kernel_size": (2, 2), "stride": (2, 2), "padding": 1, "dilation": 1, "ceil_mode": False}
+    fig, hw = pooled_view(x, "max", layer, value_range=(0, 63), max_side=256)
+    assert tuple(hw) == pool2d(x, "max", **layer).values.shape[-2:] == (5, 5)
+    _, hw = pooled_view(x, "blurmax", layer, value_range=(0, 63), max_side=256)  # padding ignored
+    assert tuple(hw) == antialiased_max_pool2d(x, (2, 2), (2, 2)).values.shape[-2:]
+
+
+def test_fractional_view_draws_the_windows_of_the_pooling_it_shows():
+    x = np.arange(3 * 20 * 20, dtype=np.float64).reshape(3, 20, 20)
+    fig, hw, grid_fig = fractional_view(x, (2, 2), 0.7, 5, 16, value_range=(0, x.max()), max_side=256)
+    samples = np.tile(np.random.default_rng(5).random(2), (3, 1))
+    expected = fractional_max_pool2d(x, (2, 2), output_ratio=0.7, samples=samples)
+    assert tuple(hw) == expected.values.shape[-2:]
+    again = fractional_view(x, (2, 2), 0.7, 5, 16, value_range=(0, x.max()), max_side=256)
+    assert again[2].to_json() == grid_fig.to_json()  # the seed fixes the windows
+
+
+def test_lp_scale_tops_at_a_window_of_equal_cells():
+    assert lp_scale(2.0, 9, 1.0) == (0.0, 18.0)
+    assert lp_scale(2.0, 9, 2.0) == (0.0, 6.0)
+    assert lp_scale(2.0, 9, np.inf) == (0.0, 2.0)

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from figures import palette
 from figures.image import photo_pixels, scaled_pixels
-from figures.invariance import LINE_STYLES, before_figure, shift_chart, shift_row_figure
-from pooling.analysis.invariance import ShiftReport, aligned_shift_invariance, compare_shift
+from figures.invariance import LINE_STYLES, before_figure, shift_chart, shift_row_figure, shift_row_view
+from pooling.analysis.invariance import ShiftReport, ShiftTest, aligned_shift_invariance, compare_shift
 
 
 def report(unchanged, change, dy=0):
@@ -147,3 +147,15 @@ def test_before_figure_is_the_rows_before_panel():
     comparison = compare_shift(np.random.default_rng(1).random((3, 12, 10)), (1, 2), "avg", kernel_size=2)
     alone = before_figure(comparison.before, value_range=(0, 1), max_side=4)
     assert alone.to_dict() == shift_row_figure(comparison, value_range=(0, 1), max_side=4, panels=("before",)).to_dict()
+
+
+def test_shift_row_view_is_the_after_and_difference_panels_and_the_comparisons_numbers():
+    x = np.zeros((2, 8, 8))
+    x[:, 2, 3] = 1.0
+    test = ShiftTest.of(x, "max", kernel_size=2)
+    fig, unchanged, change, count, offset = shift_row_view(test, (0, 1), value_range=(0, 1), span=0.25)
+    rep = compare_shift(x, (0, 1), "max", kernel_size=2)
+    expected = shift_row_figure(rep, value_range=(0, 1), span=0.25, panels=("after", "difference"))
+    assert fig.to_plotly_json() == expected.to_plotly_json()
+    assert (unchanged, change, offset) == (rep.unchanged, rep.mean_abs_change, rep.offset)
+    assert count == int(rep.compared.sum()) * 2  # cells times planes

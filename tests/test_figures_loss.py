@@ -16,7 +16,7 @@ from PIL import Image
 import pooling
 from figures import palette
 from figures.downloads import _mean_error, download_bytes
-from figures.loss import crop_figure, dim_discarded, loss_view, psnr_chart, psnr_input
+from figures.loss import crop_figure, dim_discarded, loss_view, loss_views, psnr_chart, psnr_input, survival_crop
 from figures.maps import block_mean, color_map, map_figure
 from pooling import information_loss
 
@@ -144,3 +144,41 @@ def test_loss_view_of_every_plane_holds_each_planes_survival_map():
         assert every["most"][c] == one["most"]
     assert every["survival"].dtype == np.uint16 and isinstance(every["most"], tuple)
     np.testing.assert_array_equal(every["dimmed"], one["dimmed"])
+
+
+def test_survival_crop_cuts_the_rows_and_columns_its_title_names():
+    counts = np.arange(30, dtype=np.uint16).reshape(5, 6)
+    fig = survival_crop(counts, 1, 2, 3, 2, most=int(counts.max()))
+    assert fig.layout.title.text == "Outputs per input cell, rows 1–3, columns 2–3"
+    assert plotly_array(fig.data[0].z).tolist() == counts[1:4, 2:4].tolist()
+
+
+def test_loss_views_shows_the_layers_mode_and_both_reconstructions_on_one_error_scale():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from poolinglab.settings import PoolSettings
+
+    planes = np.arange(64, dtype=np.uint8).reshape(1, 8, 8) * 3
+    settings = PoolSettings(mode="min", kernel=(2, 2), stride=(2, 2))
+    with ThreadPoolExecutor(2) as pool:
+        views, figures = loss_views(planes, settings, (0, 255), pool=pool, side=64, photo_side=64)
+    assert list(views) == ["min", "max", "avg"]
+    assert views["min"]["survival"] is not None and views["max"]["survival"] is None  # only the layer's own mode
+    assert set(figures) == {"dimmed", ("recon", "max"), ("recon", "avg"), ("error", "max"), ("error", "avg")}
+    worst = max(views["max"]["error_max"], views["avg"]["error_max"])
+    assert figures["error", "max"].data[0].zmax == figures["error", "avg"].data[0].zmax == worst
+
+
+def test_loss_views_leaves_out_what_a_refused_mode_would_show():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from poolinglab.refusal import Refusal
+    from poolinglab.settings import PoolSettings
+
+    planes = -np.ones((1, 4, 4))  # stochastic pooling refuses negative numbers
+    settings = PoolSettings(mode="stochastic", kernel=(2, 2), stride=(2, 2))
+    with ThreadPoolExecutor(2) as pool:
+        views, figures = loss_views(planes, settings, (-1, 0), pool=pool, side=64, photo_side=64)
+    assert isinstance(views["stochastic"], Refusal)
+    assert "dimmed" not in figures and ("recon", "max") in figures
+

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from figures import palette
-from figures.noise import INPUT_LABEL, image_row_figure, noise_chart
-from pooling.analysis.noise import NoiseReport, compare_noise
+from figures.noise import INPUT_LABEL, clean_row_view, image_row_figure, noise_chart, noisy_row_view
+from pooling.analysis.noise import NoiseReport, compare_noise, output_span, pool_noisy
 
 
 def test_noise_chart_lines_in_percent_and_the_input_for_scale():
@@ -55,3 +55,22 @@ def test_image_row_figure_shrinks():
 def test_image_row_figure_needs_a_title_per_image():
     with pytest.raises(ValueError, match=r"images \(2\) and titles \(1\) must be as many"):
         image_row_figure([np.zeros((1, 2, 2))] * 2, titles=["a"], value_range=(0, 1))
+
+
+def test_clean_and_noisy_row_views_match_the_cores_numbers_and_count_white():
+    planes = np.arange(64, dtype=np.uint8).reshape(1, 8, 8) * 2
+    args = {"kernel_size": (2, 2), "stride": (2, 2)}
+    fig, clean, span = clean_row_view(planes, "max", args)
+    assert clean.dtype == np.float64 and clean.shape == (1, 4, 4)
+    assert clean[0].tolist() == [[float(2 * (16 * r + 2 * c + 9)) for c in range(4)] for r in range(4)]
+    assert span == output_span(planes.shape, 0, 255, "max", **args)
+    assert fig.layout.annotations[0].text == "Pooled clean image"
+
+    noisy = planes.copy()
+    noisy[0, 0, 0] = 255  # one white speck: max passes it on to its whole output cell
+    fig, moved_in, moved_out, changed, white = noisy_row_view(planes, noisy, clean, span, "max", args)
+    r = pool_noisy(planes, noisy, "max", clean=clean, span=span, **args)
+    assert (moved_in, moved_out, changed) == (r.input_change, r.output_change, r.changed_fraction)
+    assert changed == 1 / 16
+    assert white == (1, 16)
+    assert fig.layout.annotations[0].text == "Pooled noisy image"

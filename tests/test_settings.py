@@ -6,7 +6,16 @@ import pytest
 from helpers import EXAMPLE_SETTINGS
 
 import pooling
-from poolinglab.settings import LIMITS, PoolSettings, from_form, pool_options, psnr_options, to_form, validate
+from poolinglab.settings import (
+    LIMITS,
+    PoolSettings,
+    from_form,
+    layer_options,
+    pool_options,
+    psnr_options,
+    to_form,
+    validate,
+)
 
 EXAMPLES = EXAMPLE_SETTINGS
 
@@ -84,3 +93,17 @@ def test_psnr_options_pass_only_p_and_alpha_and_draw_stochastic_at_its_expected_
     assert psnr_options("lp", {"p": 2.0, "alpha": 0.5}) == (("p", 2.0),)
     assert psnr_options("stochastic", {"train": True, "rng": 3}) == (("train", False),)
     assert psnr_options("max", {"kernel_size": 2}) == ()
+
+
+@pytest.mark.parametrize("mode", ["max", "min", "avg", "lp", "stochastic", "mixed"])
+def test_layer_options_of_a_pool2d_mode_are_its_pool_options(mode):
+    settings = PoolSettings(mode="avg", kernel=(3, 2), stride=(1, 2), padding=1, dilation=1, ceil_mode=True)
+    assert layer_options(settings, mode) == pool_options(settings, mode=mode)
+
+
+def test_layer_options_of_antialiased_max_keep_only_kernel_and_stride():
+    settings = PoolSettings(mode="max", kernel=(3, 3), stride=(2, 1), padding=1, dilation=2, ceil_mode=True)
+    options = layer_options(settings, "blurmax")
+    assert options == {"kernel_size": (3, 3), "stride": (2, 1)}
+    x = np.arange(64, dtype=np.float64).reshape(1, 8, 8)
+    assert pooling.antialiased_max_pool2d(x, **options).values.shape[-2:] == (3, 6)  # the core takes them as they are

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from poolinglab.words.shift import blur_against_max, nothing_to_compare, percent, shift_verdict
+from poolinglab.words.shift import blur_against_max, nothing_to_compare, percent, shift_verdict, sweep_words
 
 NAN = math.nan
 
@@ -104,3 +104,28 @@ def test_any_numbers_give_a_sentence_or_none(stride, dy, columns, train):
 def test_blur_against_max_never_prints_nan(blurred, plain):
     text = blur_against_max(blurred, plain)
     assert text is None or ("nan" not in text.lower() and "inf" not in text)
+
+
+def test_sweep_words_is_the_verdict_then_blur_against_max_over_the_in_between_shifts():
+    dxs = np.arange(5)
+    unchanged = {"Max": [1.0, 0.4, 1.0, 0.6, 1.0], "Anti-aliased max": [1.0, 0.2, 1.0, 0.3, 1.0]}
+    blurred, plain = [9.0, 1.0, 9.0, 3.0, 9.0], [9.0, 4.0, 9.0, 4.0, 9.0]  # whole-stride values must be ignored
+    said = sweep_words(dxs, unchanged, 2, 0, changes=(blurred, plain))
+    assert said == [shift_verdict(dxs, unchanged, 2, 0), blur_against_max([1.0, 3.0], [4.0, 4.0])]
+
+
+def test_sweep_words_at_stride_1_adds_the_price_and_compares_no_in_between_shift():
+    dxs, unchanged = np.arange(3), {"Max": [1.0, 1.0, 1.0]}
+    said = sweep_words(dxs, unchanged, 1, 0, changes=([0.5] * 3, [1.0] * 3))
+    assert said == [shift_verdict(dxs, unchanged, 1, 0) + " With stride 1 every shift is a whole stride; the price: "
+                    "the image does not shrink."]
+
+
+def test_sweep_words_without_both_maxes_or_with_nothing_compared():
+    dxs, unchanged = np.arange(3), {"Max": [1.0, 0.5, 1.0]}
+    assert sweep_words(dxs, unchanged, 2, 1) == [shift_verdict(dxs, unchanged, 2, 1)]
+    # ties: no change at all in between reads as such; NaN (nothing compared) leaves the comparison out
+    assert sweep_words(dxs, unchanged, 2, 0, changes=([0.0] * 3, [0.0] * 3))[1].endswith(
+        "neither anti-aliased max nor plain max changed any output.")
+    assert len(sweep_words(dxs, unchanged, 2, 0, changes=([NAN] * 3, [1.0] * 3))) == 1
+    assert sweep_words(dxs, {"Max": [NAN] * 3}, 2, 0) is None

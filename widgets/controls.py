@@ -57,6 +57,17 @@ def remembered_slider(label, top, *, key, default=0, place=None):
     return (place or st).slider(label, 0, top, key=key) if top > 0 else 0
 
 
+def crop_ui(hw, side, *, keys, labels=("Crop: top row", "Crop: left column"), place=None):
+    """Two remembered sliders for the corner of a crop at most ``side`` square of an ``hw`` image, centred at first.
+
+    Another image may be smaller: the corner is pulled back inside it. Returns ``top, left, rows, cols``.
+    """
+    rows, cols = min(side, hw[0]), min(side, hw[1])
+    top = remembered_slider(labels[0], hw[0] - rows, key=keys[0], default=(hw[0] - rows) // 2, place=place)
+    left = remembered_slider(labels[1], hw[1] - cols, key=keys[1], default=(hw[1] - cols) // 2, place=place)
+    return top, left, rows, cols
+
+
 def plane_select(n_planes, *, key, label="Plane", place=None):
     """A red/green/blue pick of one of ``n_planes`` planes, its value kept inside them; 0 for a one-plane image."""
     if key in st.session_state:

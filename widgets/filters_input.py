@@ -1,10 +1,15 @@
-"""The Feature maps page's filter controls: filters from the bank, a typed kernel, the bias and the threshold."""
+"""The Feature maps page's filter controls (filters from the bank, a typed kernel, the bias and the threshold), and
+the chosen filters' weights."""
 
 from dataclasses import dataclass
+from functools import partial
 
 import streamlit as st
 
+from figures.features import kernel_figure
 from poolinglab.filters import BANK, CUSTOM, parse_kernel
+from poolinglab.words.features import custom_sentence
+from widgets.cache import shared
 from widgets.labels import FILTER_LABELS
 from widgets.text import plain
 
@@ -47,3 +52,11 @@ def filter_bank_ui():
     kernels = tuple(parse_kernel(text) if k == CUSTOM else BANK[k].weights for k in keys)
     return FilterChoice(tuple(keys), tuple(FILTER_LABELS[k] for k in keys), kernels, text, float(bias),
                         float(threshold))
+
+
+def kernels_row(choice):
+    """Draw each chosen filter's weights, side by side, with the sentence that says what it finds."""
+    for col, key, label, kernel in zip(st.columns(len(choice.keys)), choice.keys, choice.labels, choice.kernels):
+        fig = shared(("fm-kernel", label, kernel.tobytes(), kernel.shape), partial(kernel_figure, kernel, title=label))
+        col.plotly_chart(fig, key=f"fm_kernel_{key.replace('-', '_')}", config={"displayModeBar": False})
+        col.caption(BANK[key].sentence if key in BANK else custom_sentence(kernel))

@@ -11,7 +11,8 @@ import numpy as np
 
 from .shift import percent
 
-__all__ = ["custom_sentence", "detection_words", "kept_words", "peak_words", "persistence_verdict", "sparsity_words"]
+__all__ = ["custom_sentence", "detection_words", "kept_words", "no_map_words", "peak_words", "persistence_verdict",
+           "sizes_words", "sparsity_words", "stage_words"]
 
 
 def _pct(share):
@@ -209,3 +210,52 @@ def detection_words(counts):
     """
     return ("Detections before the shift, over every filter: "
             + ", ".join(f"{label} {int(n):,}" for label, n in counts.items()) + ".")
+
+
+def stage_words(label, sparsity, kept, *, plane=0):
+    """One filter's line under its maps: :func:`sparsity_words` after ReLU and after each pooling, then
+    :func:`kept_words`.
+
+    Parameters
+    ----------
+    label : str
+        The filter's name.
+    sparsity : dict
+        ``"maps"``, ``"max"`` and ``"avg"``: each plane's share of zeros after ReLU, max- and average-pooled.
+    kept : dict
+        ``"max"`` and ``"avg"``: each plane's share of its strongest response kept by each pooling.
+    plane : int, optional
+        The plane the line is about.
+
+    Examples
+    --------
+    >>> stage_words("Sobel", {"maps": [0.9], "max": [0.75], "avg": [0.75]}, {"max": [1.0], "avg": [0.4]})[:66]
+    'Sobel: 90% of the cells are 0 after ReLU, 75% max-pooled, 75% aver'
+    """
+    zeros = {"after ReLU": sparsity["maps"][plane], "max-pooled": sparsity["max"][plane],
+             "average-pooled": sparsity["avg"][plane]}
+    return (sparsity_words(label, zeros) + " "
+            + kept_words(label, {"max": kept["max"][plane], "average": kept["avg"][plane]}))
+
+
+def sizes_words(steps):
+    """The stage's sizes in one line, from :func:`poolinglab.layer_code.stage_sizes`.
+
+    Examples
+    --------
+    >>> sizes_words([("photo", (10, 12)), ("conv 3 × 3", (8, 10))])
+    'Sizes (rows × columns): photo 10 × 12 → conv 3 × 3 8 × 10'
+    """
+    return "Sizes (rows × columns): " + " → ".join(f"{step} {h} × {w}" for step, (h, w) in steps)
+
+
+def no_map_words(input_hw, side):
+    """Why there is no feature map: the image is smaller than the ``side`` × ``side`` filters.
+
+    Examples
+    --------
+    >>> no_map_words((4, 9), 5)[:58]
+    'The image (4 × 9) is smaller than the 5 × 5 filters, so th'
+    """
+    return (f"The image ({input_hw[0]} × {input_hw[1]}) is smaller than the {side} × {side} filters, so there is no "
+            "feature map. Choose a photo, or type a larger grid.")

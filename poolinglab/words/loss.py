@@ -3,7 +3,7 @@ closer, and the PSNR chart's text alternative."""
 
 import numpy as np
 
-__all__ = ["closer_words", "psnr_caption", "psnr_text", "survival_words"]
+__all__ = ["chart_input_words", "closer_words", "indices_caption", "psnr_caption", "psnr_text", "survival_words"]
 
 
 def psnr_text(mse, psnr):
@@ -82,3 +82,45 @@ def psnr_caption(kernels):
     return (f"Line chart: PSNR of each mode's reconstruction (y, dB) for k × k windows with stride k (x, k from "
             f"{kernels[0]} to {kernels[-1]}{cut}), no padding, the last partial window kept (ceil mode) so every "
             "cell counts.")
+
+
+def indices_caption(mode, selecting):
+    """The downloads' caption: where the indices come from and how the CSV files are laid out.
+
+    Parameters
+    ----------
+    mode : str
+        The layer's mode.
+    selecting : bool
+        Whether that mode picks one cell of each window (it has indices of its own); if not, or if it could not
+        pool the image, the indices are max pooling's.
+
+    Examples
+    --------
+    >>> indices_caption("min", True).split("cell, from ")[1].split(".")[0]
+    'min pooling with your window'
+    >>> indices_caption("avg", False).split("cell, from ")[1].split(".")[0]
+    'max pooling with your window'
+    """
+    return (f"Indices: PyTorch's flat index row × width + column of each output's source cell, from "
+            f"{mode if selecting else 'max'} pooling with your window. CSV files: a header line, then one line per "
+            "row of each plane (columns channel, row, then one per column).")
+
+
+def chart_input_words(factor, chart_hw, image_hw):
+    """Why and how much the PSNR chart shrinks the image it pools.
+
+    Parameters
+    ----------
+    factor : int
+        The shrink factor (block means of ``factor`` × ``factor``); above 1.
+    chart_hw, image_hw : (int, int)
+        The size the chart pools, and the size the maps use.
+
+    Examples
+    --------
+    >>> chart_input_words(2, (6, 8), (12, 16))
+    'To stay fast, the chart pools your image shrunk 2 times (block means), 6 × 8; the maps above use it at 12 × 16.'
+    """
+    return (f"To stay fast, the chart pools your image shrunk {factor} times (block means), "
+            f"{chart_hw[0]} × {chart_hw[1]}; the maps above use it at {image_hw[0]} × {image_hw[1]}.")

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-__all__ = ["blur_against_max", "nothing_to_compare", "percent", "row_words", "shift_verdict"]
+__all__ = ["blur_against_max", "nothing_to_compare", "percent", "row_words", "shift_verdict", "sweep_words"]
 
 
 def percent(unchanged):
@@ -219,3 +219,41 @@ def blur_against_max(blurred, plain):
         how = f"anti-aliased max changes {times} plain max on average ({b:.3g} against {p:.3g})"
     return (start + how + ". Exact equality is a hard test for anything that blurs or averages: almost any change "
             "in a window moves its result a little.")
+
+
+def sweep_words(dxs, unchanged, stride, dy, *, fresh=(), changes=None):
+    """What the sweep's chart shows: :func:`shift_verdict` (with a note at stride 1), then, when the chart has both,
+    :func:`blur_against_max` over the shifts between whole strides.
+
+    Parameters
+    ----------
+    dxs, unchanged, stride, dy, fresh
+        As :func:`shift_verdict` takes them.
+    changes : (array_like, array_like), optional
+        Anti-aliased max's and plain max's mean ``|change|`` at each dx; None when the chart lacks either.
+
+    Returns
+    -------
+    list of str or None
+        One paragraph each; None when no mode had anything to compare (:func:`nothing_to_compare` says why).
+
+    Examples
+    --------
+    >>> said = sweep_words([0, 1, 2], {"Max": [1.0, 0.5, 1.0]}, 2, 0, changes=([0.0, 0.5, 0.0], [0.0, 1.0, 0.0]))
+    >>> len(said), said[1][:77]
+    (2, 'On this image, between whole strides, anti-aliased max changes by 50% as much')
+    >>> sweep_words([0, 1], {"Max": [1.0, 1.0]}, 1, 0)[0].endswith("the price: the image does not shrink.")
+    True
+    >>> sweep_words([0, 1, 2], {"Max": [float("nan")] * 3}, 2, 0) is None
+    True
+    """
+    verdict = shift_verdict(dxs, unchanged, stride, dy, fresh=fresh)
+    if verdict is None:
+        return None
+    said = [verdict + (" With stride 1 every shift is a whole stride; the price: the image does not shrink."
+                       if stride == 1 else "")]
+    between = np.asarray(dxs) % stride != 0
+    if changes is not None and between.any():
+        if sentence := blur_against_max(*(np.asarray(c, dtype=np.float64)[between] for c in changes)):
+            said.append(sentence)
+    return said

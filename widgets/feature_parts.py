@@ -1,0 +1,43 @@
+"""The Feature maps page's parts that worker threads make while the page draws: the shift test, the sources
+figure and each filter's row of maps, each kept in the shared store. Nothing here reads a widget or draws on the
+page."""
+
+from functools import partial
+
+from figures.features import map_row_figure, sources_figure
+from pooling.analysis.features import detection_sources, persistence_from_responses, shifted_responses, unbiased_pooling
+from pooling.analysis.noise import value_range
+
+from .cache import shared
+
+CLAIM_SIDE = 256  # the shift test filters and pools its centre 2 x stride + 1 times
+
+
+def claim_test(responses_key, layer_key, key, claim_in, weight, biases, *, max_shift, threshold, modes):
+    """The shift test's :class:`~pooling.analysis.features.Persistence`, each step shared: the shifted responses and their
+    bias-free poolings (keyed without the bias, on ``layer_key``) stay while the bias moves. Reads no widget, so a
+    worker thread can run it."""
+    moved = shared((responses_key, "shifted", max_shift, CLAIM_SIDE), partial(
+        shifted_responses, claim_in, weight, max_shift=max_shift))
+    unbiased = {m: shared((layer_key, "claim-unbiased", m, max_shift, CLAIM_SIDE), partial(
+        unbiased_pooling, moved, m, **args)) for m, args in modes.items()}
+    return shared((key, "claim", tuple(modes), CLAIM_SIDE), partial(
+        persistence_from_responses, moved, biases, threshold=threshold, modes=modes, unbiased=unbiased))
+
+
+def sources_chart(chart_key, stage_jobs, work, labels, threshold, offset, photo):
+    """The photo with every filter's detections, once the :func:`~pooling.analysis.features.filter_stage` jobs (submitted
+    before this one) are done. Reads no widget, so a worker thread can run it."""
+    stages = [job.result() for job in stage_jobs]
+    return shared(chart_key, lambda: sources_figure(
+        work, {label: detection_sources(one.max_pooled, threshold, offset=offset)[0]
+               for label, one in zip(labels, stages)}, value_range=value_range(work), photo=photo))
+
+
+def map_row(row_key, stage_job, top, label):
+    """A filter's row of maps on the scale up to ``top``, once its :func:`~pooling.analysis.features.filter_stage` job is
+    done (submitted before this one, so already running). Reads no widget, so a worker thread can run it."""
+    one = stage_job.result()
+    return shared(row_key, partial(
+        map_row_figure, (one.maps[0], one.max_pooled.values[0], one.avg_pooled[0]),
+        titles=["after ReLU", "max-pooled", "average-pooled"], zmax=top, title=label))
