@@ -4,9 +4,9 @@ from functools import partial
 
 import streamlit as st
 
-import pooling
 import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
 from figures import pool_pair_figure
+from pooling import pool2d
 from poolinglab.intake.images import grid_from_text, random_grid
 from poolinglab.settings import DEFAULT_GRID
 from widgets.cache import shared
@@ -22,7 +22,7 @@ _SEED = "_home_seed"
 def example_figure(seed):
     """The 4 × 4 example (the default grid, or random numbers from ``seed``) beside its max and average."""
     values = grid_from_text(DEFAULT_GRID) if seed == 0 else random_grid((4, 4), rng=seed)
-    return pool_pair_figure(values, pooling.pool2d(values, "max", 2), pooling.pool2d(values, "avg", 2))
+    return pool_pair_figure(values, pool2d(values, "max", 2), pool2d(values, "avg", 2))
 
 
 lab = sidebar()

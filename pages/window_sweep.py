@@ -5,9 +5,9 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-import pooling
 import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
 from figures import sweep_figure
+from pooling import sweep_steps
 from widgets.cache import shared
 from widgets.clicks import SWEEP_CHART, clear_focus, focus_step, remember_click
 from widgets.layer_input import layer_summary, pool_or_explain
@@ -29,7 +29,7 @@ result = pool_or_explain(lab, grid)
 if result is None:
     layer_summary(lab, grid.shape)
     st.stop()
-sweep = pooling.sweep_steps(result)
+sweep = sweep_steps(result)
 focus = focus_step(sweep.output_shape)
 
 grid = np.asarray(grid)

@@ -198,3 +198,21 @@ def test_the_window_geometry_does_not_depend_on_the_thread_pool():
         todo.extend(t for t in module_imports(modules[m]) if t != "pooling")
     assert "pooling._fast" not in reached and "pooling._engine" not in reached
     assert reached == {"pooling.geometry", "pooling._checks"}
+
+
+def first_own_import(path):
+    """The first import of our code in a page, as written: ``"import widgets"`` or ``"from figures import ..."``."""
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Import) and node.names[0].name.split(".")[0] in OURS:
+            return f"import {node.names[0].name}"
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in OURS:
+            return f"from {node.module} import ..."
+    return None
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "pages").glob("*.py")), ids=lambda p: p.name)
+def test_a_page_loads_the_whole_app_before_any_submodule(path):
+    # A page opened from its own link runs without app.py, and a class opens many at once: two sessions that each
+    # start in a different submodule can lock against each other's package (_DeadlockError, half-built modules;
+    # tests/test_burst.py saw it). `import widgets` first loads every layer under one lock. See widgets/__init__.py.
+    assert first_own_import(path) == "import widgets"
