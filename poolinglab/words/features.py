@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from .shift import percent
+from .shift import and_list, percent
 
 __all__ = ["custom_sentence", "detection_words", "kept_words", "no_map_words", "peak_words", "persistence_verdict",
            "sizes_words", "sparsity_words", "stage_words"]
@@ -17,11 +17,6 @@ __all__ = ["custom_sentence", "detection_words", "kept_words", "no_map_words", "
 
 def _pct(share):
     return f"{percent(share):g}%"
-
-
-def _join(items):
-    items = list(items)
-    return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
 
 
 def sparsity_words(label, shares):
@@ -143,7 +138,7 @@ def persistence_verdict(shifts, stride, shares, *, raw):
     for where, opening in groups:
         if not where.any() or opening is None or not measured:
             continue
-        px = _join(str(s) for s in shifts[where])
+        px = and_list(shifts[where])
         raw_share = _mean_share(shares[raw], where)
         mean = {label: _mean_share(shares[label], where) for label in measured}
         mean = {label: v for label, v in mean.items() if math.isfinite(v)}
@@ -154,8 +149,8 @@ def persistence_verdict(shifts, stride, shares, *, raw):
         average = " on average" if where.sum() > 1 else ""
         if where is between:
             more = [label for label, v in mean.items() if v > raw_share]
-            verdict = (f"pooling keeps more ({_join(more)})" if len(more) == len(mean) else
-                       f"only {_join(more)} keep{'s' if len(more) == 1 else ''} more" if more else
+            verdict = (f"pooling keeps more ({and_list(more)})" if len(more) == len(mean) else
+                       f"only {and_list(more)} keep{'s' if len(more) == 1 else ''} more" if more else
                        "no pooling keeps more than the raw map")
             whose = "its" if len(mean) == 1 else "their"
             sentences.append(f"{opening} ({px} px), {listed} of {whose} detections on in place{average}, "
@@ -168,7 +163,7 @@ def persistence_verdict(shifts, stride, shares, *, raw):
         sentences.insert(0, "No pooled detection can be followed at these shifts, so there is nothing to set "
                             "against the raw map. Lower the detection threshold or raise the bias.")
     if silent:
-        sentences.append(f"{_join(silent)} {'has' if len(silent) == 1 else 'have'} no detection above the "
+        sentences.append(f"{and_list(silent)} {'has' if len(silent) == 1 else 'have'} no detection above the "
                          "threshold at all: averaging spreads every peak below it.")
     return " ".join(sentences)
 

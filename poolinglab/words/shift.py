@@ -10,7 +10,19 @@ import math
 
 import numpy as np
 
-__all__ = ["blur_against_max", "nothing_to_compare", "percent", "row_words", "shift_verdict", "sweep_words"]
+__all__ = ["and_list", "blur_against_max", "nothing_to_compare", "percent", "row_words", "shift_verdict", "sweep_words"]
+
+
+def and_list(items):
+    """Items as a list in words: ``a``, ``a and b``, ``a, b and c``.
+
+    Examples
+    --------
+    >>> and_list([1]), and_list(["max", "average"]), and_list(range(3))
+    ('1', 'max and average', '0, 1 and 2')
+    """
+    items = [str(i) for i in items]
+    return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
 
 
 def percent(unchanged):
@@ -60,11 +72,6 @@ def row_words(label, unchanged, count, change, offset):
     changed = round((1 - unchanged) * count)
     return (f"{label}: {percent(unchanged):.1f}% of {count:,} compared output values unchanged ({changed:,} changed); "
             f"mean |change| {change:.3g}; output moved by {offset[0]} × {offset[1]} whole cells.")
-
-
-def _join(items):
-    items = [str(i) for i in items]
-    return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
 
 
 def nothing_to_compare(input_hw, dy):
@@ -130,7 +137,7 @@ def shift_verdict(dxs, unchanged, stride, dy, fresh=()):
     else:
         text = _between_dy(dxs, shares, measured, dy)
     if blind:
-        text += (f" {_join(blind)} had nothing to compare: every one of {'their' if len(blind) > 1 else 'its'} "
+        text += (f" {and_list(blind)} had nothing to compare: every one of {'their' if len(blind) > 1 else 'its'} "
                  "output windows touches the border or a wrapped pixel.")
     return text
 
@@ -145,9 +152,9 @@ def _whole_dy(dxs, shares, measured, stride, dy, fresh):
         every = len(kept) == len(shares)
         only_fresh_lost = bool(lost) and set(lost) <= fresh
         who = ("every mode compared is" if every else "every deterministic mode compared is" if only_fresh_lost
-               else f"{_join(kept)} {'are' if len(kept) > 1 else 'is'}")
+               else f"{and_list(kept)} {'are' if len(kept) > 1 else 'is'}")
         at = sorted({int(x) for label in kept for x in dxs[measured[label] & whole]})
-        text += f"{who} back to 100% at dx = {_join(at)}, where the output only moves over by whole cells."
+        text += f"{who} back to 100% at dx = {and_list(at)}, where the output only moves over by whole cells."
     else:
         text += "no mode shown is back to 100% at a whole-stride dx on this image."
     between = [(percent(shares[label][n]), label, int(dxs[n]))
@@ -173,7 +180,7 @@ def _between_dy(dxs, shares, measured, dy):
     all_kept = [int(x) for n, x in enumerate(dxs)
                 if all(measured[label][n] for label in shares) and all(shares[label][n] == 1 for label in shares)]
     if all_kept:
-        return (text + f" On this image, though, every mode compared stays 100% unchanged at dx = {_join(all_kept)}: "
+        return (text + f" On this image, though, every mode compared stays 100% unchanged at dx = {and_list(all_kept)}: "
                 "its content repeats, or is flat, at this phase.")
     best, label, x = max((percent(shares[label][n]), label, int(dxs[n]))
                          for label in shares for n in np.flatnonzero(measured[label]))
