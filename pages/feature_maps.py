@@ -25,7 +25,10 @@ from widgets.sidebar import sidebar
 from widgets.text import plain
 from widgets.workers import fresh_workers
 
-WORK_SIDE = 512  # bigger photos are filtered on their centre, so a 12 MP upload stays quick
+# Bigger photos are filtered on their centre. Three maps side by side get about 250 px each on the screen: at this
+# side each map's cell is one pixel there, neither averaged away by a shrink (which would dilute a peak before the
+# page compares how pooling keeps peaks) nor sent at four times what is seen.
+WORK_SIDE = 256
 RAW = "the raw feature map"
 LABELS = {"max": "max", "avg": "average", "blurmax": "anti-aliased max"}
 JOBS = "_fm_jobs"  # the session's last run's worker threads
@@ -43,7 +46,8 @@ choice = filter_bank_ui()
 require_choice(choice.keys, "filter")
 kernels_row(choice)
 
-work = centre_ui(lab.planes, WORK_SIDE, what="photo", does="filters")
+work = centre_ui(lab.planes, WORK_SIDE, what="photo", does="filters",
+                 why="so that the maps below show every cell as it is, none averaged with its neighbours to fit")
 side = max(k.shape[0] for k in choice.kernels)
 maps_hw = (work.shape[1] - side + 1, work.shape[2] - side + 1)
 if min(maps_hw) < 1:
@@ -96,7 +100,8 @@ if refused := next((one for one in stages if isinstance(one, Refusal)), None):
 st.subheader("Where each feature was found")
 st.plotly_chart(sources.result(), key="fm_sources", width="stretch")
 st.caption(f"Each mark is the pixel a max-pooled detection (a pooled value above {choice.threshold:g}) copied: the "
-           "argmax of its window, where the filter is centred. The legend counts the marks of each filter.")
+           "argmax of its window, where the filter is centred. The legend counts the marks of each filter. The "
+           "photo is drawn in grey, so that the coloured marks stand out.")
 
 st.subheader("Feature maps after ReLU, and pooled")
 st.caption("Every map of every filter on one colour scale: 0 is dark purple, the strongest response yellow. Max- "

@@ -33,7 +33,13 @@ def test_default_page_shows_the_cores_numbers():
     assert not errors(at) and not at.warning
     assert {"fm_sources", "fm_claim_chart", "fm_maps_0", "fm_maps_3", "fm_kernel_sobel_v", "fm_kernel_gabor_45"} <= \
         chart_keys(at)
-    planes = astronaut()
+    planes = centre_crop(astronaut(), 256)  # the page filters the centre, shown cell for cell
+    assert [i.value for i in at.info] == ["The photo is larger than 256 px: this page filters its centre 256 × 256, so "
+                                          "that the maps below show every cell as it is, none averaged with its "
+                                          "neighbours to fit."]
+    for n in range(4):  # no map is shrunk: each is sent at its own size
+        images_sent = [t for t in chart_by_key(at, f"fm_maps_{n}")["data"] if t["type"] == "image"]
+        assert [(t["dx"], t["dy"]) for t in images_sent] == [(1, 1)] * 3
     stage = feature_stage(planes, [BANK[k].weights for k in DEFAULT], -0.05, threshold=0.2,
                           max_args=pool_options(PoolSettings(), mode="max"),
                           avg_args=pool_options(PoolSettings(), mode="avg"))
@@ -44,11 +50,11 @@ def test_default_page_shows_the_cores_numbers():
                                                       "average-pooled": stage.sparsity["avg"][n]}))
     sources = chart_by_key(at, "fm_sources")["data"][1:]
     assert [t["name"] for t in sources] == [f"{label} ({len(r)})" for label, (r, c) in zip(LABELS, stage.sources)]
-    assert ("Sizes (rows × columns): photo 512 × 512 → conv 5 × 5 (no padding, stride 1) 508 × 508 → max pool "
-            "2 × 2, stride 2 254 × 254") in texts(at)
+    assert ("Sizes (rows × columns): photo 256 × 256 → conv 5 × 5 (no padding, stride 1) 252 × 252 → max pool "
+            "2 × 2, stride 2 126 × 126") in texts(at)
     (code,) = at.code[:1]
     assert code.value == stage_code(stage_weights([BANK[k].weights for k in DEFAULT], 1)[:, 0], LABELS, -0.05, 3,
-                                    PoolSettings(), (512, 512))
+                                    PoolSettings(), (256, 256))
     assert any("comes out of max pooling as 1 (100%) and of average pooling as 0.25 (25%, divided by 4" in m.value
                for m in at.markdown)
 

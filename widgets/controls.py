@@ -86,11 +86,12 @@ def reseed_button(label, *, key, seed_key, place=None):
     (place or st).button(label, key=key, on_click=_next_seed, args=(seed_key,))
 
 
-def centre_ui(planes, side=WORK_SIDE, *, what="image", does="tests"):
-    """The centre of ``planes`` at most ``side`` pixels across; says so when that is not the whole image."""
+def centre_ui(planes, side=WORK_SIDE, *, what="image", does="tests", why=None):
+    """The centre of ``planes`` at most ``side`` pixels across; says so (and ``why``) when that is not the whole
+    image."""
     centre = centre_crop(planes, side)
     if centre.shape != planes.shape:
-        st.info(centre_words(side, centre.shape[1:], what=what, does=does))
+        st.info(centre_words(side, centre.shape[1:], what=what, does=does, why=why))
     return centre
 
 

@@ -31,7 +31,7 @@ def copy_words(full_hw, copy_hw, what, why, *, full_parts=""):
     return f"{text} {full_parts}" if full_parts else text
 
 
-def centre_words(side, centre_hw, *, what="image", does="tests"):
+def centre_words(side, centre_hw, *, what="image", does="tests", why=None):
     """The sentence that says a page works on the centre of an image larger than ``side`` pixels.
 
     Parameters
@@ -44,6 +44,8 @@ def centre_words(side, centre_hw, *, what="image", does="tests"):
         What the image is called, e.g. ``"photo"``.
     does : str, optional
         What the page does with it, e.g. ``"filters"``.
+    why : str, optional
+        Why, as the end of the sentence, e.g. ``"to stay quick"``.
 
     Returns
     -------
@@ -55,8 +57,11 @@ def centre_words(side, centre_hw, *, what="image", does="tests"):
     'The image is larger than 1024 px: this page tests its centre 1024 × 1024.'
     >>> centre_words(512, (512, 300), what="photo", does="filters")
     'The photo is larger than 512 px: this page filters its centre 512 × 300.'
+    >>> centre_words(256, (256, 256), why="to stay quick")
+    'The image is larger than 256 px: this page tests its centre 256 × 256, to stay quick.'
     """
-    return f"The {what} is larger than {side} px: this page {does} its centre {centre_hw[0]} × {centre_hw[1]}."
+    said = f"The {what} is larger than {side} px: this page {does} its centre {centre_hw[0]} × {centre_hw[1]}"
+    return f"{said}, {why}." if why else f"{said}."
 
 
 def chart_centre_words(centre_hw):
