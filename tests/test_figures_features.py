@@ -48,7 +48,8 @@ def test_sources_figure_marks_each_filter_in_its_own_colour_and_shape():
     sources = {"edges": (np.array([1, 2]), np.array([3, 4])), "blobs": (np.array([5]), np.array([0]))}
     fig = sources_figure(planes, sources)
     assert [t.type for t in fig.data] == ["image", "scatter", "scatter"]
-    assert image_pixels(fig.data[0].source)[0, 0].tolist() == [255, 0, 0]
+    # The photo in grey, as Pillow's mode "L" turns pure red: (255 * 19595 + 0x8000) >> 16 = 76.
+    assert image_pixels(fig.data[0].source)[0, 0].tolist() == 76
     assert list(fig.data[1].x) == [3, 4] and list(fig.data[1].y) == [1, 2] and fig.data[1].name == "edges (2)"
     assert (fig.data[2].marker.color, fig.data[2].marker.symbol) == SOURCE_MARKS[1]
     assert fig.data[1].marker.symbol != fig.data[2].marker.symbol
