@@ -115,6 +115,12 @@ MOVES = (
     Move("feature_maps", "fm_bias", tuple(round(-0.01 * n, 2) for n in (*range(1, 5), *range(6, 18))),
          "its bias slider reruns the ReLU and every pooling of the feature maps"),
 )
+# A second widget on the pages whose first move is their own slider: the sidebar's layer. Timed like MOVES
+# (fresh values, one session), reported in a table of their own, and left out of the class.
+SECOND_MOVES = (
+    Move("feature_maps", "kernel_h", KERNELS, SIDEBAR + ", which every map's pooling and the shift test redo"),
+    Move("noise", "kernel_h", KERNELS, SIDEBAR + ", which every pooled image and the chart redo"),
+)
 PAGE_NAMES = tuple(m.page for m in MOVES)
 FLOOR = Move("floor", "floor_value", tuple(range(40, 60)))
 QUERY_STRING = ""  # the link's query string for every session, e.g. "size=full"
@@ -303,6 +309,16 @@ def pages_table(pages, floor, *, opens=False):
     return "\n".join(lines)
 
 
+def second_table(moves, floor):
+    """The markdown table of :data:`SECOND_MOVES`: each move's median and its multiple of the floor's move."""
+    lines = ["| Page | Widget moved | Move (ms) | × floor | kB per move | × floor |", "|---|---|--:|--:|--:|--:|"]
+    for move, s in moves:
+        note = f" ⚠ {len(s['exceptions'])} exception(s)" if s["exceptions"] else ""
+        lines.append(f"| {move.page}{note} | `{move.key}` | {_ms(s['move_s'])} | {_ratio(s['move_s'], floor['move_s'])} "
+                     f"| {_kb(s['move_bytes'])} | {_ratio(s['move_bytes'], floor['move_bytes'])} |")
+    return "\n".join(lines)
+
+
 def class_table(app, floor, sessions, rounds):
     """The class's markdown table: Pooling Lab, the floor, and the lab as a multiple of the floor."""
     lines = [
@@ -355,6 +371,10 @@ async def bench(app, floor, args, app_rss, floor_rss):
         for move in moves:
             print(f"  {move.page} ...", file=sys.stderr, flush=True)
             raw["pages"][move.page] = await time_page(app.port, move, args.reruns, timeout=args.timeout)
+        for move in (m for m in SECOND_MOVES if m.page in args.pages):
+            print(f"  {move.page}, {move.key} ...", file=sys.stderr, flush=True)
+            raw.setdefault("second", {})[move.page] = await time_page(app.port, move, args.reruns,
+                                                                      timeout=args.timeout)
     if not args.skip_class:
         labs = [m for m in MOVES if m.page != "home"]
         for name, server, rss, class_moves in (("app", app, app_rss, labs), ("floor", floor, floor_rss, [FLOOR])):
@@ -379,7 +399,10 @@ def report(raw, args):
         text.insert(0, f"Full size: a {full_size.PHOTO_SIZE[0]} × {full_size.PHOTO_SIZE[1]} JPEG of "
                        f"{raw['photo_bytes'] / 2**20:.1f} MB, uploaded in {_ms(raw['upload']['seconds'])} ms "
                        "(to the end of Home's run); \"first open\" is each page's first run with it.")
-    notes = [f"- {m.page}: `{m.key}`, because {m.why}." for m, _ in pages if m.why]
+    seconds = [(m, page_summary(raw["second"][m.page])) for m in SECOND_MOVES if m.page in raw.get("second", {})]
+    if seconds:
+        text.append("The sidebar's layer on pages whose first move is their own slider:\n\n" + second_table(seconds, floor))
+    notes = [f"- {m.page}: `{m.key}`, because {m.why}." for m, _ in pages + seconds if m.why]
     notes += [f"- {m.page}: {len(m.values)} values for {args.reruns} moves: the list wraps round, and a move "
               "may find its result cached." for m, _ in pages if len(m.values) < args.reruns]
     if notes:
@@ -393,7 +416,7 @@ def report(raw, args):
         text.append(class_table(app_class, floor_class, args.sessions, args.rounds))
         for message in app_class["exception_messages"]:
             text.append(f"- exception in the class: {message}")
-    unfinished = sum(s["not_finished"] for _, s in pages)
+    unfinished = sum(s["not_finished"] for _, s in pages + seconds)
     if unfinished:
         text.append(f"- {unfinished} timed runs did not finish within {args.timeout} s.")
     return "\n\n".join(text)
