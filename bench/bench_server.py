@@ -118,8 +118,8 @@ MOVES = (
 # A second widget on the pages whose first move is their own slider: the sidebar's layer. Timed like MOVES
 # (fresh values, one session), reported in a table of their own, and left out of the class.
 SECOND_MOVES = (
-    Move("feature_maps", "kernel_h", KERNELS, SIDEBAR + ", which every map's pooling and the shift test redo"),
-    Move("noise", "kernel_h", KERNELS, SIDEBAR + ", which every pooled image and the chart redo"),
+    Move("feature_maps", "kernel_h", KERNELS, "the sidebar's kernel height redoes every map's pooling and the shift test"),
+    Move("noise", "kernel_h", KERNELS, "the sidebar's kernel height redoes every pooled image and the chart"),
 )
 PAGE_NAMES = tuple(m.page for m in MOVES)
 FLOOR = Move("floor", "floor_value", tuple(range(40, 60)))

@@ -9,7 +9,7 @@ import streamlit as st
 import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
 from figures.noise import clean_row_view, image_row_figure, noise_chart, noisy_row_view
 from pooling.analysis.crops import centre_crop
-from pooling.analysis.noise import compare_noise, draw_noise, noisy_copy, value_range
+from pooling.analysis.noise import compare_noisy, draw_noise, noisy_copy, noisy_levels, value_range
 from poolinglab.intake import images
 from poolinglab.refusal import Refusal, attempt
 from poolinglab.settings import pool_options
@@ -28,6 +28,7 @@ from widgets.labels import MODE_LABELS
 from widgets.noise_input import KIND_LABELS, noise_ui
 from widgets.sidebar import sidebar
 from widgets.text import plain
+from widgets.workers import make_ahead
 
 CHART_MODES = ("max", "avg", "lp", "stochastic")
 CHART_LEVELS = np.round(np.linspace(0.0, 0.5, 11), 2)
@@ -66,12 +67,12 @@ def noisy_row(key, _planes, _noisy, _clean, span, mode, _args):
     return noisy_row_view(_planes, _noisy, _clean, span, mode, _args, max_side=IMAGE_SIDE)
 
 
-@shared_cache
-def chart_reports(key, _planes, kind, seed, _layers):
-    """compare_noise of each layer on its own (the same noise: one seed), or the :class:`Refusal` of a layer that
-    cannot pool this input: each layer pools the input once."""
-    return {name: attempt(compare_noise, _planes, CHART_LEVELS, {name: layer}, kind=kind, rng=seed, clip=True)
-            for name, layer in _layers.items()}
+def chart_report(noisy_key, chart_in, kind, seed, name, layer):
+    """:func:`~pooling.analysis.noise.compare_noise` of one layer, or the :class:`Refusal` of a layer that cannot
+    pool this input. The noisy copies are shared by every layer and kept while the layer moves: a new kernel only
+    pools them again."""
+    noisy = shared(noisy_key, partial(noisy_levels, chart_in, CHART_LEVELS, kind=kind, rng=seed, clip=True))
+    return attempt(compare_noisy, chart_in, noisy, CHART_LEVELS, {name: layer}, kind=kind)
 
 
 def mode_row(lab, work, noisy, mode, kind, level, seed):
@@ -120,6 +121,14 @@ def noise_lab():
     right.plotly_chart(input_figure(images.sha256_key(lab.key.encode(), "noise-in", WORK_SIDE, kind, seed, level),
                                     noisy, "Noisy input", work), key="noise_input", width="stretch")
     st.caption("The clean and the noisy input, side by side on one scale (shrunk to fit).")
+
+    # The chart's layers are pooled on two worker threads while this thread draws the rows above it. Stochastic on
+    # the chart is test time (the expected value), so its curve does not jump with each draw.
+    layers = {label(m): (m, pool_options(replace(s, train=False), mode=m)) for m in CHART_MODES}
+    chart_in = centre_crop(work, CHART_SIDE)
+    noisy_key = images.sha256_key(lab.key.encode(), "noise-chart-copies", WORK_SIDE, CHART_SIDE, kind, seed)
+    chart = make_ahead("noise", {name: (lab.cache_key("noise-chart", kind, seed, CHART_SIDE, name), partial(
+        chart_report, noisy_key, chart_in, kind, seed, name, layer)) for name, layer in layers.items()})
     white = {}  # mode label: (output values turned white by the noise, output values)
     for mode in require_choice(modes, stop=False):  # the chart below does not need a mode
         st.subheader(MODE_LABELS[mode])
@@ -134,10 +143,7 @@ def noise_lab():
         st.text(moved_words(MODE_LABELS[mode], moved_in, moved_out, changed))
 
     st.subheader("Output change against noise level")
-    # Stochastic on the chart is test time (the expected value), so its curve does not jump with each draw.
-    layers = {label(m): (m, pool_options(replace(s, train=False), mode=m)) for m in CHART_MODES}
-    chart_in = centre_crop(work, CHART_SIDE)
-    reports = chart_reports(lab.cache_key("noise-chart", kind, seed, CHART_SIDE), chart_in, kind, seed, layers)
+    reports = {name: chart(name) for name in layers}
     for name, reason in reports.items():
         if isinstance(reason, Refusal):
             st.warning(plain(f"{name} is left out of the chart: {reason}"))

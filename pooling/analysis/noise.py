@@ -334,7 +334,9 @@ def compare_noise(x, levels, layers, *, kind="gaussian", rng=None, clip=False):
 
     Notes
     -----
-    One noisy copy per level and one pooling per level and layer.
+    One noisy copy per level (:func:`noisy_levels`) and one pooling per level
+    and layer (:func:`compare_noisy`): a caller that keeps the noisy copies
+    can pool them again with another layer, and gets the same numbers.
 
     Examples
     --------
@@ -345,23 +347,60 @@ def compare_noise(x, levels, layers, *, kind="gaussian", rng=None, clip=False):
     >>> bool(reps["max"].output_change[0] > reps["avg"].output_change[0])
     True
     """
+    return compare_noisy(x, noisy_levels(x, levels, kind=kind, rng=rng, clip=clip), levels, layers, kind=kind)
+
+
+def noisy_levels(x, levels, *, kind="gaussian", rng=None, clip=False):
+    """The noisy copies of :func:`compare_noise`: one per level, drawn in turn by one generator.
+
+    They depend on neither the pooling nor its layer, so a page can keep them
+    while the layer changes and pool them with :func:`compare_noisy`.
+
+    Returns
+    -------
+    (L, C, H, W) ndarray
+        ``L`` is the number of levels; the planes as :func:`add_noise` returns them.
+
+    Examples
+    --------
+    >>> noisy_levels(np.zeros((4, 5)), [0.0, 0.1], rng=0).shape
+    (2, 1, 4, 5)
+    """
+    planes, _ = check_input(x)
+    gen = make_rng(rng)
+    levels = np.asarray(levels, dtype=np.float64).ravel()
+    return np.stack([add_noise(planes, level, kind, rng=gen, clip=clip) for level in levels])
+
+
+def compare_noisy(x, noisy, levels, layers, *, kind="gaussian"):
+    """:func:`compare_noise` of noisy copies made before (:func:`noisy_levels` of ``x``, ``levels`` and ``kind``).
+
+    Examples
+    --------
+    >>> x = np.arange(16.0).reshape(4, 4)
+    >>> noisy = noisy_levels(x, [0.2], rng=1)
+    >>> layers = {"max": ("max", {"kernel_size": 2})}
+    >>> compare_noisy(x, noisy, [0.2], layers)["max"].output_change == compare_noise(x, [0.2], layers, rng=1)["max"].output_change
+    array([ True])
+    """
     planes, _ = check_input(x)
     if not isinstance(layers, dict) or not layers:
         raise TypeError(f"layers ({layers!r}) must be a non-empty dict of label to (mode, pool_args)")
-    gen = make_rng(rng)
+    levels = np.asarray(levels, dtype=np.float64).ravel()
+    noisy = np.asarray(noisy)
+    if noisy.shape != (levels.size, *planes.shape):
+        raise ValueError(f"noisy ({noisy.shape}) must be one copy of x ({planes.shape}) per level ({levels.size})")
     lo, hi = input_scale(planes)
     span = hi - lo
     clean_in = planes.astype(np.float64)
     clean_out = {label: pooled_values(clean_in, mode, **args).astype(np.float64)
                  for label, (mode, args) in layers.items()}
-    levels = np.asarray(levels, dtype=np.float64).ravel()
     result = {label: np.empty((3, levels.size)) for label in layers}
     out_span = {label: output_span(planes.shape, lo, hi, mode, **args) for label, (mode, args) in layers.items()}
-    for n, level in enumerate(levels):  # one noisy copy per level; each pooling is vectorised
-        noisy = add_noise(planes, level, kind, rng=gen, clip=clip)
-        input_change = np.mean(np.abs(noisy - clean_in)) / span
+    for n, copy in enumerate(noisy):  # each pooling is vectorised
+        input_change = np.mean(np.abs(copy - clean_in)) / span
         for label, (mode, args) in layers.items():
-            diff = np.abs(pooled_values(noisy, mode, **args).astype(np.float64) - clean_out[label])
+            diff = np.abs(pooled_values(copy, mode, **args).astype(np.float64) - clean_out[label])
             result[label][:, n] = input_change, np.mean(diff) / out_span[label], np.mean(diff > 0)
     return {label: NoiseReport(levels, r[0], r[1], r[2], kind) for label, r in result.items()}
 
