@@ -240,7 +240,7 @@ def _rescue_lp(values, sums, planes, grid, p):
     window's largest ``|x|``; every other window keeps PyTorch's value bit
     for bit. A window that holds inf or NaN keeps its inf or NaN.
     """
-    lost = _out_of_range(sums, planes)
+    lost = _out_of_range(sums, planes, p)
     if not lost.any():
         return
     largest, (shares,) = scaled_sums(planes, grid, (p,))
@@ -248,11 +248,23 @@ def _rescue_lp(values, sums, planes, grid, p):
     values[lost] = (largest[lost] * shares[lost] ** (1.0 / p)).astype(values.dtype)
 
 
-def _out_of_range(sums, planes):
-    """Where a sum of powers overflowed, or (for float input) fell below the normal floats."""
+def _out_of_range(sums, planes, p=2):
+    """Where a sum of ``p``-th powers overflowed, or (for float input) fell below the normal floats.
+
+    A sum below the normal floats is only in doubt when a nonzero ``|x|``
+    has a power below them. When none has, every term is 0 or normal, so
+    such a sum is 0 exactly, a window of zeros (black, clipped or ReLU'd
+    cells), and its value 0 stands: the windows are not redone.
+    """
     lost = ~np.isfinite(sums)
     if planes.dtype.kind == "f":  # powers of whole numbers of 1 or more never underflow
-        lost |= sums < np.finfo(sums.dtype).tiny
+        tiny = np.finfo(sums.dtype).tiny
+        below = sums < tiny
+        if below.any():
+            mags = np.abs(planes)
+            # Twice the bound, for the rounding of the power itself.
+            if ((mags > 0) & (mags < 2 * tiny ** (1.0 / p))).any():
+                lost |= below
     return lost
 
 
@@ -273,7 +285,7 @@ def _stochastic(planes, grid, train=True, rng=None):
         values = np.divide(squares, sums, out=np.zeros_like(sums), where=sums > 0).astype(out_t, copy=False)
         # sum(a^2) overflows, or underflows on subnormal cells, before sum(a^2) / sum(a) does: redo those windows
         # as m * sum(r^2) / sum(r) with r = a / m, m the window's largest cell.
-        lost = _out_of_range(squares, planes) & (sums > 0)
+        lost = _out_of_range(squares, planes, 2) & (sums > 0)
         if lost.any():
             largest, (ones, twos) = scaled_sums(planes, grid, (1, 2))
             lost &= np.isfinite(largest)

@@ -236,6 +236,25 @@ def test_lp_where_the_powers_leave_the_float_range_is_the_true_norm():
     assert np.isinf(inf).all()
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("p", [0.5, 1.0, 2.0, 3.0, 64.0])
+def test_lp_windows_of_zeros_stay_0_beside_windows_whose_powers_underflow(dtype, p):
+    # A window of zeros (a black or clipped region) sums to 0, its true norm: it needs no rescue. A window whose
+    # powers underflow still gets its true norm, in the same pooling or with no zeros around.
+    tiny = float(np.finfo(dtype).smallest_subnormal)
+    x = np.zeros((2, 6), dtype)
+    x[:, 2:4] = 3.0
+    x[0, 4] = tiny
+    r = pooling.pool2d(x, "lp", 2, p=p).values
+    assert r[0, 0] == 0 and r[0, 2] == dtype(tiny)
+    np.testing.assert_allclose(r[0, 1], (4 * 3.0**p) ** (1 / p), rtol=1e-6)
+    photo = np.zeros((4, 4), dtype)
+    photo[2:, 2:] = 200.0
+    pooled = pooling.pool2d(photo, "lp", 2, p=p).values
+    assert pooled[0, 0] == pooled[0, 1] == pooled[1, 0] == 0
+    np.testing.assert_allclose(pooled[1, 1], (4 * 200.0**p) ** (1 / p), rtol=1e-6)
+
+
 def test_stochastic_eval_is_sum_of_squares_over_sum():
     x = np.array([[1.0, 2.0], [3.0, 0.0]])
     r = pooling.pool2d(x, "stochastic", 2, train=False)
