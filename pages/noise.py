@@ -9,7 +9,7 @@ import streamlit as st
 import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
 from figures.noise import clean_row_view, image_row_figure, noise_chart, noisy_row_view
 from pooling.analysis.crops import centre_crop
-from pooling.analysis.noise import compare_noisy, draw_noise, noisy_copy, noisy_levels, value_range
+from pooling.analysis.noise import compare_noisy, draw_noise, input_changes, noisy_copy, noisy_levels, value_range
 from poolinglab.intake import images
 from poolinglab.refusal import Refusal, attempt
 from poolinglab.settings import pool_options
@@ -67,12 +67,18 @@ def noisy_row(key, _planes, _noisy, _clean, span, mode, _args):
     return noisy_row_view(_planes, _noisy, _clean, span, mode, _args, max_side=IMAGE_SIDE)
 
 
-def chart_report(noisy_key, chart_in, kind, seed, name, layer):
+def chart_copies(chart_in, kind, seed):
+    """The chart's noisy copies, one per level, and how far each moved from the clean input."""
+    noisy = noisy_levels(chart_in, CHART_LEVELS, kind=kind, rng=seed, clip=True)
+    return noisy, input_changes(chart_in, noisy)
+
+
+def chart_report(copies_key, chart_in, kind, seed, name, layer):
     """:func:`~pooling.analysis.noise.compare_noise` of one layer, or the :class:`Refusal` of a layer that cannot
     pool this input. The noisy copies are shared by every layer and kept while the layer moves: a new kernel only
     pools them again."""
-    noisy = shared(noisy_key, partial(noisy_levels, chart_in, CHART_LEVELS, kind=kind, rng=seed, clip=True))
-    return attempt(compare_noisy, chart_in, noisy, CHART_LEVELS, {name: layer}, kind=kind)
+    noisy, moved = shared(copies_key, partial(chart_copies, chart_in, kind, seed))
+    return attempt(compare_noisy, chart_in, noisy, CHART_LEVELS, {name: layer}, kind=kind, input_change=moved)
 
 
 def mode_row(lab, work, noisy, mode, kind, level, seed):
@@ -126,9 +132,9 @@ def noise_lab():
     # the chart is test time (the expected value), so its curve does not jump with each draw.
     layers = {label(m): (m, pool_options(replace(s, train=False), mode=m)) for m in CHART_MODES}
     chart_in = centre_crop(work, CHART_SIDE)
-    noisy_key = images.sha256_key(lab.key.encode(), "noise-chart-copies", WORK_SIDE, CHART_SIDE, kind, seed)
+    copies_key = images.sha256_key(lab.key.encode(), "noise-chart-copies", WORK_SIDE, CHART_SIDE, kind, seed)
     chart = make_ahead("noise", {name: (lab.cache_key("noise-chart", kind, seed, CHART_SIDE, name), partial(
-        chart_report, noisy_key, chart_in, kind, seed, name, layer)) for name, layer in layers.items()})
+        chart_report, copies_key, chart_in, kind, seed, name, layer)) for name, layer in layers.items()})
     white = {}  # mode label: (output values turned white by the noise, output values)
     for mode in require_choice(modes, stop=False):  # the chart below does not need a mode
         st.subheader(MODE_LABELS[mode])

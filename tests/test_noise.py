@@ -359,7 +359,7 @@ def test_pool_noisy_takes_the_clean_pooling_and_span_it_would_compute():
 
 def test_kept_noisy_copies_pooled_by_another_layer_give_that_layers_own_numbers():
     # The Noise page keeps noisy_levels while the layer moves: pooling them again must be compare_noise itself.
-    from pooling.analysis.noise import compare_noisy, noisy_levels
+    from pooling.analysis.noise import compare_noisy, input_changes, noisy_levels
 
     x = np.random.default_rng(2).integers(0, 256, (3, 12, 10)).astype(np.uint8)
     levels = [0.0, 0.1, 0.4]
@@ -370,8 +370,10 @@ def test_kept_noisy_copies_pooled_by_another_layer_give_that_layers_own_numbers(
                       {"lp": ("lp", {"kernel_size": 2, "p": 3.0}), "avg": ("avg", {"kernel_size": (2, 3)})}):
             want = compare_noise(x, levels, layer, kind=kind, rng=7, clip=True)
             got = compare_noisy(x, kept, levels, layer, kind=kind)
+            given = compare_noisy(x, kept, levels, layer, kind=kind, input_change=input_changes(x, kept))
             for label in layer:
                 for field in ("input_change", "output_change", "changed_fraction"):
                     np.testing.assert_array_equal(getattr(got[label], field), getattr(want[label], field))
+                    np.testing.assert_array_equal(getattr(given[label], field), getattr(want[label], field))
     with pytest.raises(ValueError, match="one copy of x"):
         compare_noisy(x, kept[:2], levels, {"max": ("max", {"kernel_size": 2})})

@@ -372,8 +372,26 @@ def noisy_levels(x, levels, *, kind="gaussian", rng=None, clip=False):
     return np.stack([add_noise(planes, level, kind, rng=gen, clip=clip) for level in levels])
 
 
-def compare_noisy(x, noisy, levels, layers, *, kind="gaussian"):
+def input_changes(x, noisy):
+    """How far each noisy copy moved from ``x``: mean ``|noisy - x|``, as a fraction of ``x``'s value range.
+
+    Examples
+    --------
+    >>> input_changes(np.array([[0.0, 10.0]]), np.array([[[[1.0, 10.0]]], [[[0.0, 5.0]]]])).tolist()
+    [0.05, 0.25]
+    """
+    planes, _ = check_input(x)
+    lo, hi = input_scale(planes)
+    clean_in = planes.astype(np.float64)
+    return np.array([np.mean(np.abs(copy - clean_in)) for copy in np.asarray(noisy)]) / (hi - lo)
+
+
+def compare_noisy(x, noisy, levels, layers, *, kind="gaussian", input_change=None):
     """:func:`compare_noise` of noisy copies made before (:func:`noisy_levels` of ``x``, ``levels`` and ``kind``).
+
+    ``input_change``, :func:`input_changes` of ``x`` and ``noisy``, is worked
+    out here when not given; a caller that pools the same copies with several
+    layers can give it once.
 
     Examples
     --------
@@ -391,17 +409,16 @@ def compare_noisy(x, noisy, levels, layers, *, kind="gaussian"):
     if noisy.shape != (levels.size, *planes.shape):
         raise ValueError(f"noisy ({noisy.shape}) must be one copy of x ({planes.shape}) per level ({levels.size})")
     lo, hi = input_scale(planes)
-    span = hi - lo
     clean_in = planes.astype(np.float64)
     clean_out = {label: pooled_values(clean_in, mode, **args).astype(np.float64)
                  for label, (mode, args) in layers.items()}
     result = {label: np.empty((3, levels.size)) for label in layers}
     out_span = {label: output_span(planes.shape, lo, hi, mode, **args) for label, (mode, args) in layers.items()}
+    moved = input_changes(planes, noisy) if input_change is None else np.asarray(input_change, dtype=np.float64)
     for n, copy in enumerate(noisy):  # each pooling is vectorised
-        input_change = np.mean(np.abs(copy - clean_in)) / span
         for label, (mode, args) in layers.items():
             diff = np.abs(pooled_values(copy, mode, **args).astype(np.float64) - clean_out[label])
-            result[label][:, n] = input_change, np.mean(diff) / out_span[label], np.mean(diff > 0)
+            result[label][:, n] = moved[n], np.mean(diff) / out_span[label], np.mean(diff > 0)
     return {label: NoiseReport(levels, r[0], r[1], r[2], kind) for label, r in result.items()}
 
 
