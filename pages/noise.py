@@ -16,9 +16,7 @@ from poolinglab.settings import pool_options
 from poolinglab.words.noise import chart_level_words, moved_words, salt_words
 from widgets.cache import shared, shared_cache
 from widgets.controls import (
-    CHART_SIDE,
     IMAGE_SIDE,
-    WORK_SIDE,
     centre_ui,
     chart_centre_note,
     require_choice,
@@ -31,6 +29,13 @@ from widgets.text import plain
 from widgets.workers import make_ahead
 
 CHART_MODES = ("max", "avg", "lp", "stochastic")
+# Bigger images are tested on their centre. Two images side by side get about 340 px each on the screen: at this
+# side each is sent pixel for pixel, as the noise really is. Shrunk by block means to fit, a 512 px image showed
+# noise at about half its strength, on the page that asks how strong noise stays.
+NOISE_SIDE = 256
+# The chart pools 11 noisy copies with each of four layers, 44 poolings a layer change: on the centre 128 px, a
+# kernel move stays near a bare app's time. Its numbers are means over thousands of values, steady at this size.
+NOISE_CHART_SIDE = 128
 CHART_LEVELS = np.round(np.linspace(0.0, 0.5, 11), 2)
 
 
@@ -84,8 +89,8 @@ def chart_report(copies_key, chart_in, kind, seed, name, layer):
 def mode_row(lab, work, noisy, mode, kind, level, seed):
     """One mode's clean and noisy rows (:func:`clean_row`, :func:`noisy_row`) with the page's noise."""
     args = pool_options(lab.settings, mode=mode)
-    clean_fig, clean, span = clean_row(lab.cache_key("noise-clean", mode, WORK_SIDE), work, mode, args)
-    return clean_fig, *noisy_row(lab.cache_key("noise-row", kind, level, seed, mode, WORK_SIDE), work, noisy, clean,
+    clean_fig, clean, span = clean_row(lab.cache_key("noise-clean", mode, NOISE_SIDE), work, mode, args)
+    return clean_fig, *noisy_row(lab.cache_key("noise-row", kind, level, seed, mode, NOISE_SIDE), work, noisy, clean,
                                  span, mode, args)
 
 
@@ -114,26 +119,27 @@ def noise_lab():
         "of |pooled noisy − pooled clean|, in % of that mode's own output range (Lp sums its window, so at p = 2 "
         "a 2 × 2 window spans twice the input's range)."
     )
-    work = centre_ui(lab.planes, WORK_SIDE)
+    work = centre_ui(lab.planes, NOISE_SIDE, why="so that every image below shows the noise as it is, no pixel "
+                                                   "averaged with its neighbours to fit")
 
     # Clean and noisy images go in charts of their own, side by side: a move of the noise re-sends only the noisy
     # ones, while the clean ones (cached on what they depend on) go out byte for byte the same, as references.
-    image_key = images.sha256_key(lab.key.encode(), "noise", WORK_SIDE)
-    draws = noise_draws(images.sha256_key(lab.key.encode(), "noise-draws", WORK_SIDE, kind, seed), work.shape, kind,
+    image_key = images.sha256_key(lab.key.encode(), "noise", NOISE_SIDE)
+    draws = noise_draws(images.sha256_key(lab.key.encode(), "noise-draws", NOISE_SIDE, kind, seed), work.shape, kind,
                         seed)
-    noisy = noisy_image(images.sha256_key(lab.key.encode(), "noisy", WORK_SIDE, kind, seed, level), work, draws, level)
+    noisy = noisy_image(images.sha256_key(lab.key.encode(), "noisy", NOISE_SIDE, kind, seed, level), work, draws, level)
     left, right = st.columns(2)
     left.plotly_chart(input_figure(image_key, work, "Clean input", work), key="noise_clean_input", width="stretch")
-    right.plotly_chart(input_figure(images.sha256_key(lab.key.encode(), "noise-in", WORK_SIDE, kind, seed, level),
+    right.plotly_chart(input_figure(images.sha256_key(lab.key.encode(), "noise-in", NOISE_SIDE, kind, seed, level),
                                     noisy, "Noisy input", work), key="noise_input", width="stretch")
-    st.caption("The clean and the noisy input, side by side on one scale (shrunk to fit).")
+    st.caption("The clean and the noisy input, side by side on one scale.")
 
     # The chart's layers are pooled on two worker threads while this thread draws the rows above it. Stochastic on
     # the chart is test time (the expected value), so its curve does not jump with each draw.
     layers = {label(m): (m, pool_options(replace(s, train=False), mode=m)) for m in CHART_MODES}
-    chart_in = centre_crop(work, CHART_SIDE)
-    copies_key = images.sha256_key(lab.key.encode(), "noise-chart-copies", WORK_SIDE, CHART_SIDE, kind, seed)
-    chart = make_ahead("noise", {name: (lab.cache_key("noise-chart", kind, seed, CHART_SIDE, name), partial(
+    chart_in = centre_crop(work, NOISE_CHART_SIDE)
+    copies_key = images.sha256_key(lab.key.encode(), "noise-chart-copies", NOISE_SIDE, NOISE_CHART_SIDE, kind, seed)
+    chart = make_ahead("noise", {name: (lab.cache_key("noise-chart", kind, seed, NOISE_CHART_SIDE, name), partial(
         chart_report, copies_key, chart_in, kind, seed, name, layer)) for name, layer in layers.items()})
     white = {}  # mode label: (output values turned white by the noise, output values)
     for mode in require_choice(modes, stop=False):  # the chart below does not need a mode
@@ -156,13 +162,13 @@ def noise_lab():
     reports = {name: report[name] for name, report in reports.items() if not isinstance(report, Refusal)}
     if not reports:
         st.stop()
-    st.plotly_chart(shared(lab.cache_key("noise-chart-figure", kind, seed, CHART_SIDE, level), partial(
+    st.plotly_chart(shared(lab.cache_key("noise-chart-figure", kind, seed, NOISE_CHART_SIDE, level), partial(
         noise_chart, reports, current=level, level_title=f"{KIND_LABELS[kind]} noise level",
         title=f"{KIND_LABELS[kind]} noise, the sidebar's window and stride")), key="noise_chart", width="stretch")
     st.caption("Line chart: how far each pooling's output moved (mean |change|, in % of that mode's own output "
                "range) at noise levels from 0 to 0.5; the dashed line is the input's change, in % of its range. "
                "Above it, the output moved more than the input did, each on its own scale.")
-    chart_centre_note(chart_in, lab.planes.shape)
+    chart_centre_note(chart_in, work.shape)
     st.write(chart_level_words(CHART_LEVELS, level, reports))
     if kind in ("salt", "salt-and-pepper"):
         st.write(salt_words(white))

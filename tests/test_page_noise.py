@@ -26,7 +26,12 @@ def test_default_page_shows_the_cores_numbers():
     assert not errors(at)
     lines = mode_lines(at)
     assert [line.split(":")[0] for line in lines] == ["Max", "Average"]
-    planes = astronaut()
+    planes = astronaut()[:, 128:384, 128:384]  # the centre the page tests, shown pixel for pixel
+    assert [i.value for i in at.info] == ["The image is larger than 256 px: this page tests its centre 256 × 256, so "
+                                          "that every image below shows the noise as it is, no pixel averaged with its "
+                                          "neighbours to fit."]
+    for key in ("noise_clean_input", "noise_input", "noise_clean_max", "noise_row_max"):  # no image is shrunk
+        assert [(t["dx"], t["dy"]) for t in chart_by_key(at, key)["data"] if t["type"] == "image"] == [(1, 1)]
     noisy = add_noise(planes, 0.05, "salt-and-pepper", rng=0, clip=True)
     for line, mode in zip(lines, ("max", "avg")):
         args = {"kernel_size": (2, 2), "stride": 2}
@@ -45,14 +50,14 @@ def test_the_chart_is_the_cores_compare_noise():
     fig = chart_by_key(at, "noise_chart")
     assert [t["name"] for t in fig["data"]] == ["Max", "Average", "Lp (p-norm)", "Stochastic (test time)",
                                                  "The input itself"]
-    centre = astronaut()[:, 128:384, 128:384]
+    centre = astronaut()[:, 192:320, 192:320]
     layers = {"max": ("max", {"kernel_size": 2}), "stochastic": ("stochastic", {"kernel_size": 2, "train": False})}
     reps = compare_noise(centre, LEVELS, layers, kind="salt-and-pepper", rng=0, clip=True)
     np.testing.assert_allclose(fig["data"][0]["x"], LEVELS)
     np.testing.assert_allclose(fig["data"][0]["y"], 100 * reps["max"].output_change)
     np.testing.assert_allclose(fig["data"][3]["y"], 100 * reps["stochastic"].output_change)
     np.testing.assert_allclose(fig["data"][4]["y"], 100 * reps["max"].input_change)
-    assert any("centre 256 × 256" in t for t in texts(at))
+    assert "The chart uses the centre 128 × 128 of the image, to stay quick." in texts(at)
 
 
 def test_level_kind_and_seed_change_the_output():
