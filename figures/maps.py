@@ -176,7 +176,7 @@ def scale_uri(values, lo, hi, colorscale=palette.VALUE_SCALE):
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def pixels_uri(pixels):
+def pixels_uri(pixels, *, effort=0):
     """A ``data:`` URI of uint8 ``(H, W)`` grey or ``(H, W, 3)`` colour pixels, losslessly compressed.
 
     Colour goes as lossless WebP at its fastest effort: on a 512 px photo it
@@ -186,6 +186,10 @@ def pixels_uri(pixels):
     of the last five years shows both. A server shared by a class runs out of
     CPU long before the network is full, so speed comes first.
 
+    ``effort`` 2 (WebP's method 2, colour only) trades time for bytes where
+    the pixels are noise, which compresses badly: a noisy 256 px photo takes
+    15 to 40% fewer bytes, for 10 to 40 ms instead of 3 to 6.
+
     Examples
     --------
     >>> pixels_uri(np.zeros((2, 3), np.uint8))[:22], pixels_uri(np.zeros((2, 3, 3), np.uint8))[:23]
@@ -194,7 +198,7 @@ def pixels_uri(pixels):
     pixels = np.asarray(pixels)
     buffer = io.BytesIO()
     if pixels.ndim == 3:
-        Image.fromarray(pixels).save(buffer, "WEBP", lossless=True, method=0, quality=0)
+        Image.fromarray(pixels).save(buffer, "WEBP", lossless=True, method=effort, quality=50 if effort else 0)
         kind = "webp"
     else:
         Image.fromarray(pixels).save(buffer, "PNG", compress_level=1)

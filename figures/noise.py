@@ -15,6 +15,7 @@ from .maps import block_mean, pixels_uri
 __all__ = ["INPUT_LABEL", "clean_row_view", "image_row_figure", "noise_chart", "noisy_row_view"]
 
 INPUT_LABEL = "The input itself"
+NOISY_EFFORT = 2  # see figures.maps.pixels_uri: noise compresses badly, and a level move resends the noisy images
 
 
 def noise_chart(reports, *, current=None, level_title="noise level", title=None):
@@ -116,9 +117,9 @@ def image_row_figure(images, *, titles, value_range, max_side=256, height=300):
         shrunk, f = block_mean(np.asarray(image, dtype=np.float64), max_side)
         offset = (f - 1) / 2
         suffix = "" if i == 0 else str(i + 1)
-        data.append({"type": "image", "source": pixels_uri(photo_pixels(shrunk, lo, hi)), "x0": offset, "y0": offset,
-                     "dx": f, "dy": f, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
-                     "hovertemplate": "row %{y}, col %{x}<extra></extra>"})
+        source = pixels_uri(photo_pixels(shrunk, lo, hi), effort=NOISY_EFFORT)
+        data.append({"type": "image", "source": source, "x0": offset, "y0": offset, "dx": f, "dy": f,
+                     "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "hovertemplate": "row %{y}, col %{x}<extra></extra>"})
         layout[f"xaxis{suffix}"] = {"domain": [i * width + 0.01, (i + 1) * width - 0.01], "visible": False,
                                     "constrain": "domain"}
         layout[f"yaxis{suffix}"] = {"autorange": "reversed", "scaleanchor": f"x{suffix}", "visible": False,
