@@ -3,11 +3,10 @@
 import streamlit as st
 
 import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
-from pooling.analysis.crops import centre_crop
 from poolinglab.refusal import Refusal
 from poolinglab.settings import layer_options
 from poolinglab.words.shift import nothing_to_compare, row_words, sweep_words
-from widgets.controls import CHART_SIDE, WORK_SIDE, centre_ui, chart_centre_note, require_choice, require_layer
+from widgets.controls import CHART_SIDE, centre_ui, require_choice, require_layer
 from widgets.labels import MODE_LABELS
 from widgets.shift_input import shift_ui
 from widgets.shift_parts import BLURMAX, plan_shift_parts
@@ -15,6 +14,9 @@ from widgets.sidebar import sidebar
 from widgets.text import plain
 
 LABELS = {**MODE_LABELS, BLURMAX: "Anti-aliased max (Zhang 2019)"}
+# Bigger images are tested on their centre, the chart's own: the rows and the chart then count the same cells, and a
+# shift resends three small pooled images (128 px at stride 2) rather than three 256 px ones.
+SHIFT_SIDE = CHART_SIDE
 
 lab = sidebar()
 s = lab.settings
@@ -31,7 +33,7 @@ st.write("Pick the **Bright dot** sample in the sidebar to see it plainly: one w
          "window at some shifts and not at others.")
 
 require_layer(lab, lab.planes.shape[1:])
-work = centre_ui(lab.planes, WORK_SIDE)
+work = centre_ui(lab.planes, SHIFT_SIDE, why="so that the rows and the chart below test the same pixels")
 
 
 @st.fragment
@@ -49,8 +51,7 @@ def shift_lab():
     args = {m: layer_options(s, m) for m in modes}
     chart_modes = tuple(dict.fromkeys((*modes, BLURMAX)))
     chart_args = {m: args.get(m) or layer_options(s, m) for m in chart_modes}
-    chart_in = centre_crop(work, CHART_SIDE)
-    jobs, chart = plan_shift_parts(lab.cache_key("shift"), work, chart_in, (dy, dx), s.stride, args=args,
+    jobs, chart = plan_shift_parts(lab.cache_key("shift"), work, (dy, dx), s.stride, args=args,
                                    chart_args=chart_args, labels=labels)
     for mode in modes:
         st.subheader(labels[mode])
@@ -77,14 +78,13 @@ def shift_lab():
     st.plotly_chart(fig, key="shift_chart", width="stretch")
     st.caption(f"Line chart: top, the share of output values unchanged at each dx (dy = {dy}); bottom, their mean "
                "change. Thin vertical lines mark whole strides; the dotted one the shift shown above.")
-    chart_centre_note(chart_in, work.shape)
     dxs = next(iter(reports.values())).shifts[:, 1]
     both = {"max", BLURMAX} <= reports.keys()
     blur_and_max = [reports[m].mean_abs_change for m in (BLURMAX, "max")] if both else None
     said = sweep_words(dxs, {labels[m]: r.unchanged for m, r in reports.items()}, s.stride, dy,
                        fresh=[labels["stochastic"]] if s.train else [], changes=blur_and_max)
     if said is None:
-        st.write(nothing_to_compare(chart_in.shape[1:], dy))
+        st.write(nothing_to_compare(work.shape[1:], dy))
         st.stop()
     for paragraph in said:
         st.write(paragraph)

@@ -34,7 +34,9 @@ def test_default_page_shows_the_cores_numbers():
     assert not errors(at)
     lines = mode_lines(at)
     assert [line.split(":")[0] for line in lines] == ["Max", "Average", "Anti-aliased max (Zhang 2019)"]
-    planes = astronaut()
+    planes = astronaut()[:, 128:384, 128:384]  # the centre the rows and the chart both test
+    assert [i.value for i in at.info] == ["The image is larger than 256 px: this page tests its centre 256 × 256, so "
+                                          "that the rows and the chart below test the same pixels."]
     for line, (mode, args) in zip(lines, [("max", {"kernel_size": (2, 2), "stride": 2}),
                                           ("avg", {"kernel_size": (2, 2), "stride": 2}),
                                           ("blurmax", {"kernel_size": (2, 2), "stride": 2})]):
@@ -60,7 +62,9 @@ def test_the_chart_is_the_cores_sweep_on_the_centre():
     np.testing.assert_allclose(fig["data"][1]["y"], rep.mean_abs_change)
     # Whole strides leave everything unchanged; the phase in between does not.
     assert fig["data"][0]["y"][0] == fig["data"][0]["y"][2] == 100.0 and fig["data"][0]["y"][1] < 60
-    assert any("centre 256 × 256" in t for t in texts(at))
+    # The rows count the same cells as the chart: the row of Max at dx = 1 is the chart's point at dx = 1.
+    (line,) = [t for t in mode_lines(at) if t.startswith("Max:")]
+    assert shown_share(line) == math.floor(1000 * rep.unchanged[1]) / 10
 
 
 def test_sliders_change_the_figures_and_numbers():

@@ -10,7 +10,7 @@ from pooling.analysis.noise import value_range
 from poolinglab.refusal import Refusal, attempt
 
 from .cache import shared, shared_cache
-from .controls import CHART_SIDE, IMAGE_SIDE, WORK_SIDE
+from .controls import IMAGE_SIDE
 from .workers import page_workers
 
 BLURMAX = "blurmax"
@@ -20,8 +20,8 @@ BLURMAX = "blurmax"
 def shift_test(key, _planes, mode, _args):
     """The image pooled once by ``mode``, for every shift of it that follows (``key`` names image, layer, mode).
 
-    Six entries: three modes, on the image and on the chart's centre. Each holds the pooled image in float64,
-    1.5 MB for a 512 px photo at stride 2, 25 MB for the 1024 px centre of a big photo at stride 1.
+    One entry per mode and size: the rows' image and the chart's centre are one entry when they are the same pixels.
+    Each holds the pooled image in float64, 0.4 MB for a 256 px centre at stride 2, 1.5 MB at stride 1.
     """
     return ShiftTest.of(_planes, mode, **_args)
 
@@ -36,15 +36,15 @@ def mode_panel(key, _test, shift, value_range, span):
     return shift_row_view(_test, shift, value_range=value_range, span=span, max_side=IMAGE_SIDE)
 
 
-def test_of(base, planes, mode, args, side):
-    """:func:`shift_test` of ``planes`` (the image's centre of at most ``side`` pixels) and its key."""
-    key = (base, "shift-test", mode, side)
+def test_of(base, planes, mode, args):
+    """:func:`shift_test` of ``planes`` (a centre of the image named by ``base``, known by its size) and its key."""
+    key = (base, "shift-test", mode, planes.shape)
     return key, shift_test(key, planes, mode, args)
 
 
 def before_of(base, planes, mode, args):
     """The before panel of one mode's row: made once per image and layer. Draws nothing on the page."""
-    key, test = test_of(base, planes, mode, args, WORK_SIDE)
+    key, test = test_of(base, planes, mode, args)
     lo, hi = value_range(planes)
     return shared((key, "before", (lo, hi)), partial(
         before_figure, test.before.values, value_range=(lo, hi), max_side=IMAGE_SIDE))
@@ -54,18 +54,18 @@ def row_of(base, planes, mode, args, shift):
     """What one mode's row shows right of its before panel at ``shift``: :func:`mode_panel` of ``planes``. Draws
     nothing on the page, so it can run in a worker thread; ``base`` is the key of the image and layer."""
     lo, hi = value_range(planes)
-    key, test = test_of(base, planes, mode, args, WORK_SIDE)
+    key, test = test_of(base, planes, mode, args)
     return mode_panel((key, *shift), test, shift, (lo, hi), (hi - lo) / 4)
 
 
 def sweep_of(base, planes, dy, stride, mode, args):
     """One mode's share unchanged and mean change for dx = 0 .. 2 * stride at this dy. Draws nothing."""
     limit = min(2 * stride, planes.shape[2] - 1)
-    return _sweep((base, "shift-sweep", mode, dy, stride, CHART_SIDE),
-                  test_of(base, planes, mode, args, CHART_SIDE)[1], [(dy, x) for x in range(limit + 1)])
+    return _sweep((base, "shift-sweep", mode, dy, stride, planes.shape),
+                  test_of(base, planes, mode, args)[1], [(dy, x) for x in range(limit + 1)])
 
 
-def chart_of(base, swept, shift, stride, labels):
+def chart_of(base, swept, shift, stride, labels, side):
     """The chart of the modes' sweeps (``swept``: mode -> future of :func:`sweep_of` or its :class:`Refusal`): its
     figure (None when no mode could be swept), the modes' reports, and the refusals. Draws nothing on the page: its
     figure is made off the thread that draws."""
@@ -74,7 +74,7 @@ def chart_of(base, swept, shift, stride, labels):
     reports = {m: r for m, r in done.items() if not isinstance(r, Refusal)}
     if not reports:
         return None, reports, done
-    fig = shared((base, "shift-chart", tuple(swept), dy, dx, CHART_SIDE), partial(
+    fig = shared((base, "shift-chart", tuple(swept), dy, dx, side), partial(
         shift_chart, {labels[m]: r for m, r in reports.items()}, axis=1, stride=stride, current=dx,
         accent=labels[BLURMAX], title=f"dy = {dy}, dx from 0 to {2 * stride}"))
     return fig, reports, done
@@ -85,7 +85,7 @@ def _sweep(key, _test, shifts):
     return _test.report(shifts)
 
 
-def plan_shift_parts(base, work, chart_in, shift, stride, *, args, chart_args, labels):
+def plan_shift_parts(base, work, shift, stride, *, args, chart_args, labels):
     """Start the page's jobs on two worker threads; return each mode's ``(before, row)`` futures and the chart's.
 
     ``base`` names the image and the layer; ``args`` holds the layer options of each mode shown, ``chart_args``
@@ -98,8 +98,7 @@ def plan_shift_parts(base, work, chart_in, shift, stride, *, args, chart_args, l
     work_on = page_workers("shift-lab")
     befores = {m: work_on.submit(attempt, before_of, base, work, m, a) for m, a in args.items()}
     rows = {m: (befores[m], work_on.submit(attempt, row_of, base, work, m, a, shift)) for m, a in args.items()}
-    swept = {m: work_on.submit(attempt, sweep_of, base, chart_in, shift[0], stride, m, a)
-             for m, a in chart_args.items()}
-    chart = work_on.submit(chart_of, base, swept, shift, stride, labels)
+    swept = {m: work_on.submit(attempt, sweep_of, base, work, shift[0], stride, m, a) for m, a in chart_args.items()}
+    chart = work_on.submit(chart_of, base, swept, shift, stride, labels, work.shape)
     work_on.shutdown(wait=False)  # the jobs run on; their threads end with them
     return rows, chart
