@@ -45,8 +45,9 @@ def _pyramid(key, _stack, value_range, plane_key):
 
 
 @shared_cache
-def _original(key, _planes, value_range):
-    return stack_figures.original_figure(_planes, value_range=value_range)
+def _field_backdrop(key, _plane, value_range):
+    """The traced plane, grey as in the pyramid: the receptive field is drawn on the pixels the stack pooled."""
+    return stack_figures.original_figure(_plane, value_range=value_range)
 
 
 @shared_cache
@@ -76,18 +77,18 @@ def trace_section(key, plane_key, stack, errors, plane, plane_name, value_range)
     source = path[0]
     left, right = st.columns(2)
     with left:
-        shown = _original(images.sha256_key(lab.key.encode(), "original"), lab.planes, value_range)
+        shown = _field_backdrop((plane_key, "field backdrop", value_range), plane, value_range)
         shown = shared((key, "marked original", row, col),
                                partial(stack_figures.mark_field, shown, field, (source.row, source.col)))
         st.plotly_chart(shown, key="stk_field",
-                        alt="The original image, the receptive field outlined, the pixel ringed")
+                        alt="The traced plane, the receptive field outlined, the pixel ringed")
     with right:
         crop = shared((plane_key, "source crop", source.row, source.col),
                               partial(stack_figures.source_crop_figure, plane, source.row, source.col))
         st.plotly_chart(crop, key="stk_pixel", alt="The cells around the source pixel with their values")
     st.dataframe(path_table(path), key="stk_path", hide_index=True)
-    st.caption("Left: the original image, the receptive field outlined and the source pixel ringed. Right: the cells "
-               "around that pixel. Below: the argmax path, deepest first; each round copied the cell in the next row.")
+    st.caption("Left: the traced plane, grey as in the pyramid, with the receptive field outlined and the source pixel "
+               "ringed. Right: the cells around that pixel. Below: the argmax path, deepest first; each round copied the cell in the next row.")
 
 
 @st.fragment

@@ -2,7 +2,7 @@
 
 import numpy as np
 from apptest_helpers import chart_by_key, errors, open_alone, png_bytes, texts, upload
-from helpers import plotly_array
+from helpers import image_pixels, plotly_array
 
 from figures.stack import DEEP_CELLS_TRACE, pyramid_figure
 from pooling.analysis.stacking import localisation_by_stride, localisation_trend, stack_pool, trace_to_source
@@ -69,6 +69,7 @@ def test_the_figures_mark_the_traced_cells():
     layer = {"input": 0, "round 1": 1, "round 2": 2, "round 3": 3}
     assert marks == {f"path {layer[n]}": (c, r) for n, r, c in zip(table["layer"], table["row"], table["column"])}
     field = chart_by_key(at, "stk_field")
+    assert image_pixels(field["data"][0]["source"]).ndim == 2  # the traced plane, grey, not the colour photo
     source = next(t for t in field["data"] if t.get("name") == "source")
     assert (source["x"][0], source["y"][0]) == (table["column"][-1], table["row"][-1])
     shape = field["layout"]["shapes"][0]
