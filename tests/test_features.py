@@ -147,8 +147,13 @@ def test_a_bias_added_to_the_responses_gives_the_feature_maps_bit_for_bit(bias):
     np.testing.assert_array_equal(with_bias(responses, biases), feature_maps(unit_scale(planes), weight, biases))
     np.testing.assert_array_equal(maps, feature_maps(unit_scale(planes), weight, biases))
     shifted = with_bias(shifted_responses(unit_scale(planes), weight, max_shift=3), biases)
+    whole = feature_maps(unit_scale(planes), weight, biases)
     for d in range(4):
-        np.testing.assert_array_equal(shifted[d], feature_maps(unit_scale(planes)[..., d:d + 47], weight, biases))
+        # Columns d onward of the whole photo's maps, bit for bit; the maps of the photo cut at column d, to within
+        # rounding (the matrix product may add in another order for another width).
+        np.testing.assert_array_equal(shifted[d], whole[..., d:d + 45])
+        np.testing.assert_allclose(shifted[d], feature_maps(unit_scale(planes)[..., d:d + 47], weight, biases),
+                                   rtol=1e-12, atol=1e-15)
 
 
 LAYERS = st.sampled_from([
@@ -215,3 +220,64 @@ def test_detection_sources_are_every_index_above_the_threshold(maps, threshold, 
                                              result.indices):
         flat = np.unique(indices[values > threshold])
         assert rows.tolist() == (flat // width + offset).tolist() and cols.tolist() == (flat % width + offset).tolist()
+
+
+# Layers for the shift test's strip: each mode's windows, with and without column padding, ceil_mode's short last
+# window, dilation, "same" padding (TensorFlow's, per width), strides 1 to 3.
+STRIP_LAYER = st.fixed_dictionaries({
+    "kernel_size": st.tuples(st.integers(1, 3), st.integers(1, 4)),
+    "stride": st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    "padding": st.sampled_from([0, 0, 1, (0, 1), (1, 0), "same", "valid"]),
+    "dilation": st.tuples(st.integers(1, 2), st.integers(1, 2)),
+    "ceil_mode": st.booleans(),
+})
+
+
+@settings(max_examples=300, deadline=None)
+@given(hnp.arrays(np.float64, st.tuples(st.integers(1, 2), st.integers(4, 9), st.integers(9, 16)),
+                  elements=st.floats(-1, 1) | st.sampled_from([0.0, 0.25, -0.25])),
+       st.integers(1, 5), STRIP_LAYER, st.sampled_from(["avg", "min", "lp", "mixed"]),
+       st.sampled_from([0.0, -0.1, 0.3]), st.sampled_from([0.0, 0.1, 0.4]))
+def test_shifts_of_one_strip_pooled_once_per_phase_are_each_shift_pooled(strip, max_shift, layer, other, bias, threshold):
+    # The shift test's responses are columns d onward of one strip (shifted_responses): max, anti-aliased max's
+    # dense maxima and the other poolings pool the strip once per phase of the stride and slice each shift from it.
+    # Every number must be the one each shift pooled on its own gives.
+    width = strip.shape[-1] - max_shift
+    shifts = np.stack([strip[..., d:d + width] for d in range(max_shift + 1)])
+    biases = np.full(strip.shape[0], bias)
+    if layer["padding"] == "same":
+        layer = {**layer, "dilation": 1}  # PyTorch's rule for padding="same"
+    try:
+        plain = [pool2d(one, "max", **layer).values for one in shifts]
+    except ValueError:  # this layer cannot pool a shift: the phased path must say so too
+        with pytest.raises(ValueError):
+            unbiased_pooling(shifts, "max", **layer)
+        return
+    np.testing.assert_array_equal(unbiased_pooling(shifts, "max", **layer), plain)
+    dense = unbiased_pooling(shifts, "blurmax", kernel_size=layer["kernel_size"])
+    from pooling.antialias import antialiased_max_pool2d
+
+    np.testing.assert_array_equal(dense, [antialiased_max_pool2d(one, layer["kernel_size"], 1).maxima
+                                          for one in shifts])
+    args = {**layer, **({"p": 3.0} if other == "lp" else {"alpha": 0.3} if other == "mixed" else {})}
+    modes = {"max": layer, other: args}
+    expected = persistence_from_maps(with_bias(shifts, biases), threshold=threshold, modes=modes)
+    got = persistence_from_responses(shifts, biases, threshold=threshold, modes=modes)
+    for mode in expected.kept:
+        np.testing.assert_array_equal(got.kept[mode], expected.kept[mode])
+        np.testing.assert_array_equal(got.detections[mode], expected.detections[mode])
+
+
+def test_the_shift_test_pools_a_strip_once_per_phase():
+    # The path the test above checks is the one taken: at stride 2, two poolings of the strip, not five.
+    from pooling.analysis import features
+
+    strip = np.random.default_rng(0).normal(size=(2, 8, 20))
+    shifts = np.stack([strip[..., d:d + 16] for d in range(5)])
+    calls = []
+    features._by_phase(shifts, lambda maps: calls.append(maps.shape) or maps[..., ::2],
+                       features._phase_layout(8, 16, 20, kernel_size=2, stride=2))
+    assert calls == [(2, 8, 20), (2, 8, 19)]
+    assert features._phase_layout(8, 16, 20, kernel_size=2, stride=2, padding=1) is None  # padded columns move
+    assert features._phase_layout(8, 15, 19, kernel_size=2, stride=2, ceil_mode=True) is None  # a short last window
+    assert not features._is_strip(np.random.default_rng(1).normal(size=(3, 2, 4, 6)))

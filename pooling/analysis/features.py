@@ -6,6 +6,7 @@ Photos are scaled to 0..1 first, so the bank's filters (see
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -276,8 +277,12 @@ def shifted_responses(x, weight, *, max_shift):
     if isinstance(max_shift, bool) or not isinstance(max_shift, (int, np.integer)) or not 1 <= max_shift < x.shape[-1]:
         raise ValueError(f"max_shift ({max_shift!r}) must be an int from 1 to the photo's width - 1 "
                          f"({x.shape[-1] - 1})")
-    width = x.shape[-1] - max_shift
-    return np.stack([conv2d(x[..., d:d + width], weight) for d in range(max_shift + 1)])
+    # Cutting the photo at column d and filtering it (no padding, stride 1) gives columns d onward of the whole
+    # photo's filter responses: one convolution, sliced. Each shift is then, exactly, a slice of one strip, which
+    # _by_phase uses to pool a strip once per phase rather than each shift.
+    strip = conv2d(x, weight)
+    width = strip.shape[-1] - max_shift
+    return np.stack([strip[..., d:d + width] for d in range(max_shift + 1)])
 
 
 def shifted_feature_maps(x, weight, bias, *, max_shift):
@@ -345,6 +350,61 @@ def persistence_from_maps(shifted, *, threshold, modes):
     return Persistence(np.arange(1, len(shifted)), detections, kept)
 
 
+def _strip(shifts):
+    """The strip whose columns ``d`` onward are ``shifts[d]`` (:func:`shifted_responses`): each shift's first
+    column, then the last shift."""
+    return np.concatenate([shifts[:-1, ..., 0].transpose(*range(1, shifts.ndim - 1), 0), shifts[-1]], axis=-1)
+
+
+def _is_strip(shifts):
+    """Whether each shift is the one before it moved one column: slices of one strip (NaN-free)."""
+    return len(shifts) > 1 and np.array_equal(shifts[1:, ..., :-1], shifts[:-1, ..., 1:])
+
+
+def _phase_layout(height, width, strip_width, kernel_size=2, stride=None, padding=0, dilation=1, ceil_mode=False,
+                  **_other):
+    """``(step, columns)`` when every shift's pooling is a slice of one pooling of the strip per phase, else None.
+
+    ``step`` is the column stride and ``columns`` a shift's pooled width. It holds when a shift's windows start at
+    column 0 and lie whole inside it, and the strip's are the same windows, continued: no column padding, no
+    window cut short by ``ceil_mode``.
+    """
+    def columns(w):
+        return regular_grid((height, w), kernel_size, stride=stride, padding=padding, dilation=dilation,
+                            ceil_mode=ceil_mode).cols
+
+    try:
+        shift = columns(width)
+        step = shift.step
+        if not shift.in_bounds.all() or shift.positions[0, 0] != 0:
+            return None
+        for phase in range(min(step, strip_width - width + 1)):
+            strip = columns(strip_width - phase)
+            needed = (strip_width - width - phase) // step + shift.n_out  # the last shift of this phase reads these
+            if strip.positions[0, 0] != 0 or strip.step != step or strip.n_out < needed or \
+                    not strip.in_bounds[:needed].all():
+                return None
+    except ValueError:  # a layer that cannot pool these maps: pooling each shift says why
+        return None
+    return step, shift.n_out
+
+
+def _by_phase(shifts, pool, layout):
+    """``np.stack([pool(one) for one in shifts])``, the same numbers, pooling the strip once per phase.
+
+    ``shifts[d]`` is columns ``d`` onward of one strip, as :func:`shifted_responses` makes them (any other stack
+    is pooled shift by shift); ``layout`` is :func:`_phase_layout` of the pooling, or None (then too). Window ``i`` of shift
+    ``d = p + q * step`` reads the columns that window ``i + q`` of the strip's columns ``p`` onward reads: each
+    phase is pooled once and each shift sliced from its phase.
+    """
+    if layout is None or not _is_strip(shifts):
+        return np.stack([pool(one) for one in shifts])
+    step, columns = layout
+    strip = _strip(shifts)
+    phases = [pool(strip[..., p:]) for p in range(min(step, len(shifts)))]
+    return np.stack([phases[d % step][..., d // step:d // step + columns] for d in range(len(shifts))])
+
+
 def unbiased_pooling(responses, mode, **pool_args):
     """The part of a pooling that a bias and ReLU after it would not change, worked out on the responses.
 
@@ -379,14 +439,33 @@ def unbiased_pooling(responses, mode, **pool_args):
     if mode not in ("max", "blurmax"):
         return None
     r = np.asarray(responses)
-    flat = r.reshape(-1, *r.shape[-2:])  # every map of every shift is one plane: pooling is per plane
+    h, w = r.shape[-2:]
     if mode == "max":
-        values = pool2d(flat, "max", **pool_args).values
+        def planes_pooled(flat):  # every map of every shift is one plane: pooling is per plane
+            return pool2d(flat, "max", **pool_args).values
+
+        layout = _phase_layout(h, w, w + len(r) - 1, **pool_args)
     else:
-        # antialiased_max_pool2d's first stage, its windows checked as it checks them.
-        grid = regular_grid(flat.shape[1:], pool_args.get("kernel_size", 2), stride=1)
-        values = dense_window_max(flat, grid.kernel)
-    return values.reshape(*r.shape[:-2], *values.shape[-2:])
+        # antialiased_max_pool2d's first stage, its windows checked as it checks them: stride 1, no padding.
+        kernel = regular_grid((h, w), pool_args.get("kernel_size", 2), stride=1).kernel
+
+        def planes_pooled(flat):
+            return dense_window_max(flat, kernel)
+
+        layout = _phase_layout(h, w, w + len(r) - 1, kernel_size=kernel, stride=1)
+
+    def pool(maps):
+        values = planes_pooled(maps.reshape(-1, *maps.shape[-2:]))
+        return values.reshape(*maps.shape[:-2], *values.shape[-2:])
+
+    return _by_phase(r, pool, layout)
+
+
+_PHASED = ("avg", "min", "lp", "mixed")  # pool2d's modes whose every window is worked out alike, with no draw
+
+
+def _biased_pooling(responses, *, bias, mode, args):
+    return pooled_values(with_bias(responses, bias), mode, **args)
 
 
 def persistence_from_responses(responses, bias, *, threshold, modes, unbiased=None):
@@ -423,6 +502,11 @@ def persistence_from_responses(responses, bias, *, threshold, modes, unbiased=No
     for mode, args in modes.items():
         if mode not in unbiased:
             unbiased[mode] = unbiased_pooling(responses, mode, **args)
+    h, w = responses.shape[-2:]
+    # Windows of fixed cells, worked out the same in every window: the strip is pooled once per phase (_by_phase).
+    phased = {mode: _by_phase(responses, partial(_biased_pooling, bias=bias, mode=mode, args=args),
+                              _phase_layout(h, w, w + len(responses) - 1, **args))
+              for mode, args in modes.items() if mode in _PHASED}
     found = {}
     for d, shift in enumerate(responses):  # a shift at a time: its arrays stay in the processor's cache
         maps = with_bias(shift, bias)
@@ -433,6 +517,8 @@ def persistence_from_responses(responses, bias, *, threshold, modes, unbiased=No
             elif mode == "blurmax":
                 blur = {k: v for k, v in args.items() if k != "kernel_size"}
                 values = antialiased_max_pool2d(with_bias(unbiased[mode][d], bias), kernel_size=1, **blur).values
+            elif mode in phased:
+                values = phased[mode][d]
             else:
                 values = pooled_values(maps, mode, **args)
             on[mode] = values > threshold
