@@ -18,7 +18,7 @@ from poolinglab.settings import layer_options, pool_options
 from poolinglab.words import features as feature_words
 from widgets.cache import shared
 from widgets.controls import centre_ui, require_choice, require_layer
-from widgets.feature_parts import CLAIM_SIDE, claim_test, map_row, sources_chart
+from widgets.feature_parts import CLAIM_SIDE, claim_parts, claim_test, joined_claim, map_row, sources_chart
 from widgets.filters_input import filter_bank_ui, kernels_row
 from widgets.layer_input import layer_summary
 from widgets.sidebar import sidebar
@@ -69,8 +69,8 @@ max_args, avg_args = pool_options(s, mode="max"), pool_options(s, mode="avg")
 
 # Each filter's maps and poolings, the sources figure, the shift test (the claim's fragment, below) and the map rows
 # are jobs for two worker threads, on both cores (numpy and the image encoder let go of the interpreter), while this
-# thread draws. The shift test, the longest, goes before the rows, so the rows are done while it runs. This thread
-# builds nothing itself: the shared store lets two builds run at once, and here it would wait for a turn.
+# thread draws, in the order the page shows them. The shift test, the longest, goes last, in two parts, one a thread.
+# This thread builds nothing itself: the shared store lets two builds run at once, and here it would wait for a turn.
 every = {m: layer_options(s, m) for m in LABELS}
 claim_in = unit_scale(centre_crop(work, CLAIM_SIDE))
 max_shift = min(2 * s.stride, claim_in.shape[2] - side)
@@ -83,14 +83,14 @@ photo = shared(images.sha256_key(lab.key.encode(), "fm-photo", WORK_SIDE), parti
     photo_source, work, value_range=value_range(work)))
 sources = work_on.submit(sources_chart, (key, "sources"), stages, work, choice.labels, choice.threshold, side // 2,
                          photo)
-early_claim = None if max_shift < 1 else work_on.submit(
-    claim_test, responses_key, layer_key, key, claim_in, weight, biases, max_shift=max_shift,
-    threshold=choice.threshold, modes={m: every[m] for m in claim_modes})
 # The strongest response after ReLU tops every map's scale: relu(max + bias) is max(relu(. + bias)) exactly.
 peak = shared((responses_key, "peak"), partial(np.max, responses))
 top = float(np.maximum(peak + choice.bias, 0.0))
 rows = [work_on.submit(map_row, (bias_key, "row", n, label), stage, top, label)
         for n, (stage, label) in enumerate(zip(stages, choice.labels))]
+early_claim = [] if max_shift < 1 else [work_on.submit(
+    claim_test, responses_key, layer_key, key, claim_in, weight, biases, max_shift=max_shift,
+    threshold=choice.threshold, **part) for part in claim_parts({m: every[m] for m in claim_modes})]
 work_on.shutdown(wait=False)  # the jobs run on; their threads end with them
 stages = [attempt(job.result) for job in stages]
 if refused := next((one for one in stages if isinstance(one, Refusal)), None):
@@ -127,8 +127,8 @@ def claim_lab():
     if max_shift < 1:
         st.text("The image is too narrow to shift and still filter it: choose a photo.")
         return
-    if early_claim is not None and tuple(modes) == claim_modes:  # a full rerun: started before the maps
-        p = attempt(early_claim.result)
+    if early_claim and tuple(modes) == claim_modes:  # a full rerun: started before the maps
+        p = joined_claim(early_claim)
     else:  # the fragment's own rerun, with other poolings
         p = attempt(claim_test, responses_key, layer_key, key, claim_in, weight, biases, max_shift=max_shift,
                     threshold=choice.threshold, modes={m: every[m] for m in modes})

@@ -5,24 +5,47 @@ page."""
 from functools import partial
 
 from figures.features import map_row_figure, sources_figure
-from pooling.analysis.features import detection_sources, persistence_from_responses, shifted_responses, unbiased_pooling
+from pooling.analysis.features import (
+    Persistence,
+    detection_sources,
+    persistence_from_responses,
+    shifted_responses,
+    unbiased_pooling,
+)
 from pooling.analysis.noise import value_range
+from poolinglab.refusal import Refusal, attempt
 
 from .cache import shared
 
 CLAIM_SIDE = 256  # the shift test filters and pools its centre 2 x stride + 1 times
 
 
-def claim_test(responses_key, layer_key, key, claim_in, weight, biases, *, max_shift, threshold, modes):
+def claim_test(responses_key, layer_key, key, claim_in, weight, biases, *, max_shift, threshold, modes, raw=True):
     """The shift test's :class:`~pooling.analysis.features.Persistence`, each step shared: the shifted responses and their
-    bias-free poolings (keyed without the bias, on ``layer_key``) stay while the bias moves. Reads no widget, so a
-    worker thread can run it."""
+    bias-free poolings (keyed without the bias, on ``layer_key``) stay while the bias moves. ``raw``: count the raw
+    maps too (:func:`claim_parts` leaves them to one part). Reads no widget, so a worker thread can run it."""
     moved = shared((responses_key, "shifted", max_shift, CLAIM_SIDE), partial(
         shifted_responses, claim_in, weight, max_shift=max_shift))
     unbiased = {m: shared((layer_key, "claim-unbiased", m, max_shift, CLAIM_SIDE), partial(
         unbiased_pooling, moved, m, **args)) for m, args in modes.items()}
-    return shared((key, "claim", tuple(modes), CLAIM_SIDE), partial(
-        persistence_from_responses, moved, biases, threshold=threshold, modes=modes, unbiased=unbiased))
+    return shared((key, "claim", tuple(modes), raw, CLAIM_SIDE), partial(
+        persistence_from_responses, moved, biases, threshold=threshold, modes=modes, unbiased=unbiased, raw=raw))
+
+
+def claim_parts(modes):
+    """The shift test's modes in two groups of about equal work, for two worker threads, as :func:`claim_test`'s
+    keyword arguments: the raw maps, max and average (max pooling is cheap once kept without the bias), then
+    anti-aliased max (its blur is redone at every shift)."""
+    first = {m: a for m, a in modes.items() if m != "blurmax"}
+    second = {m: a for m, a in modes.items() if m == "blurmax"}
+    return [{"modes": first, "raw": True}] + ([{"modes": second, "raw": False}] if second else [])
+
+
+def joined_claim(jobs):
+    """One :class:`~pooling.analysis.features.Persistence` of the :func:`claim_test` jobs of :func:`claim_parts`;
+    their :class:`~poolinglab.refusal.Refusal`, if one refused."""
+    done = [attempt(job.result) for job in jobs]
+    return next((one for one in done if isinstance(one, Refusal)), None) or Persistence.join(done)
 
 
 def sources_chart(chart_key, stage_jobs, work, labels, threshold, offset, photo):

@@ -213,6 +213,24 @@ class Persistence:
         kept = self.kept[mode].sum(axis=1)
         return kept / total if total else np.full(len(self.shifts), np.nan)
 
+    @classmethod
+    def join(cls, parts):
+        """One Persistence of several made on the same shifts, each for some of the modes.
+
+        Examples
+        --------
+        >>> a = Persistence(np.array([1]), {"raw": np.array([2])}, {"raw": np.array([[1]])})
+        >>> b = Persistence(np.array([1]), {"raw": np.array([2]), "max": np.array([1])},
+        ...                 {"raw": np.array([[1]]), "max": np.array([[1]])})
+        >>> sorted(Persistence.join([a, b]).kept)
+        ['max', 'raw']
+        """
+        parts = list(parts)
+        if not parts or any(not np.array_equal(p.shifts, parts[0].shifts) for p in parts):
+            raise ValueError("parts must be at least one, all on the same shifts")
+        return cls(parts[0].shifts, {m: d for p in parts for m, d in p.detections.items()},
+                   {m: k for p in parts for m, k in p.kept.items()})
+
 
 def detection_persistence(x, weight, bias, *, threshold, max_shift, modes):
     """Shift the photo by 1 to ``max_shift`` pixels; count the detections that stay on, raw and pooled.
@@ -468,7 +486,7 @@ def _biased_pooling(responses, *, bias, mode, args):
     return pooled_values(with_bias(responses, bias), mode, **args)
 
 
-def persistence_from_responses(responses, bias, *, threshold, modes, unbiased=None):
+def persistence_from_responses(responses, bias, *, threshold, modes, unbiased=None, raw=True):
     """:func:`persistence_from_maps` of ``with_bias(responses, bias)``, the same numbers, with less work per bias.
 
     Max pooling and anti-aliased max's dense maxima are taken from
@@ -485,6 +503,10 @@ def persistence_from_responses(responses, bias, *, threshold, modes, unbiased=No
     modes : dict of str to dict
     unbiased : dict of str to ndarray, optional
         Per mode, :func:`unbiased_pooling` of ``responses``; worked out here where missing.
+    raw : bool, optional
+        Whether to count the raw maps' detections too (``"raw"``); a part of the
+        modes worked out apart and joined (:meth:`Persistence.join`) may leave
+        them to another part.
 
     Returns
     -------
@@ -509,8 +531,8 @@ def persistence_from_responses(responses, bias, *, threshold, modes, unbiased=No
               for mode, args in modes.items() if mode in _PHASED}
     found = {}
     for d, shift in enumerate(responses):  # a shift at a time: its arrays stay in the processor's cache
-        maps = with_bias(shift, bias)
-        on = {"raw": maps > threshold}
+        maps = with_bias(shift, bias) if raw or set(modes) - {"max", "blurmax"} - set(phased) else None
+        on = {"raw": maps > threshold} if raw else {}
         for mode, args in modes.items():
             if mode == "max":
                 values = with_bias(unbiased[mode][d], bias)
