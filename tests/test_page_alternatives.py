@@ -213,10 +213,10 @@ def test_a_photo_bigger_than_the_gallery_is_pooled_as_a_copy_and_the_page_says_s
     at = open_alone(PAGE)
     at.selectbox(key="working_size").set_value("full").run()
     at = upload(at, "big.png", buffer.getvalue())
-    copy = to_planes(working_image(pixels, 1024))
-    assert copy.shape[1:] == (751, 1024)
+    copy = to_planes(working_image(pixels, 512))
+    assert copy.shape[1:] == (375, 512)
     notes = [i.value for i in at.info]
-    assert any(n.startswith("Your image is 1,100 × 1,500 pixels (1.6 megapixels). This gallery pools a 751 × 1,024 "
+    assert any(n.startswith("Your image is 1,100 × 1,500 pixels (1.6 megapixels). This gallery pools a 375 × 512 "
                             "copy of it") and n.endswith("The global max and average use every pixel.") for n in notes)
     size = pool2d(copy, "max", 2).values.shape[1:]
     assert any(c.value.startswith(f"Max: the pooled image, {size[0]} × {size[1]}") for c in at.caption)
