@@ -5,13 +5,16 @@ from functools import partial
 import streamlit as st
 
 import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
+from figures.compare import DISPLAY_SIDE
 from pooling.analysis import compare
 from poolinglab.refusal import Refusal
 from poolinglab.settings import MODES
 from poolinglab.words.compare import cost_table, focus_words, fringe_words, input_words
+from poolinglab.words.sizes import copy_words
 from widgets.cache import shared
 from widgets.clicks import remember_click
 from widgets.compare_parts import compare_parts, difference_part, max_pooling, mode_label, pool_modes
+from widgets.context import working_copy
 from widgets.controls import require_choice, require_layer
 from widgets.labels import MODE_LABELS
 from widgets.layer_input import layer_summary
@@ -23,6 +26,9 @@ from widgets.zoom_input import zoom_part, zoom_start, zoom_ui
 FOCUS = "_mva_focus"  # the zoom's output cell last clicked
 ZOOM_CHART = "mva_zoom_chart"
 DIFF_KEYS = ("mva_diff_a", "mva_diff_b")
+# A bigger photo is compared as a copy this size: its pooled images are shown at most 480 px a side anyway, and
+# comparing four poolings, their channels and fringes over 12 MP made every step of a full-size photo take 3 s.
+COMPARE_SIDE = 1024
 ZOOM = "mva_zoom"  # the zoom's widget keys: mva_zoom_rows, mva_zoom_cols, mva_zoom_top, mva_zoom_left, mva_zoom_plane
 
 
@@ -58,7 +64,8 @@ def zoom_section(max_result, n_planes):
         st.text(words)
 
 
-lab = sidebar()
+chosen = sidebar()
+lab = working_copy(chosen, COMPARE_SIDE)
 planes, hw = lab.planes, lab.planes.shape[1:]
 label = partial(mode_label, settings=lab.settings)
 
@@ -72,6 +79,10 @@ st.write("What holds: for the real cells of a window the largest is never below 
          "colours no pixel had. How much is kept depends on kernel, stride, padding, dilation and ceil mode, and "
          "the bytes depend on the dtypes.")
 
+if lab is not chosen:
+    st.info(copy_words(chosen.planes.shape[1:], hw, "This page compares",
+                       f"its images are shown at most {DISPLAY_SIDE} pixels a side, and comparing every pixel four "
+                       "ways would keep you waiting"))
 modes = st.multiselect("Modes to compare (up to four)", MODES, default=["max", "avg"], max_selections=4,
                        key="mva_modes", format_func=MODE_LABELS.get)
 require_layer(lab, hw, what="this input")

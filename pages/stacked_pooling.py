@@ -10,8 +10,10 @@ from figures import stack as stack_figures
 from pooling.analysis import stacking
 from pooling.analysis.noise import value_range as display_range
 from poolinglab.intake import images
+from poolinglab.words.sizes import copy_words
 from poolinglab.words.stack import curve_words, describe_misfit, describe_source, describe_trend, path_table
 from widgets.cache import shared, shared_cache
+from widgets.context import working_copy
 from widgets.labels import MODE_LABELS
 from widgets.sidebar import sidebar
 from widgets.stack_input import PLANES, cell_ui, plane_ui, rounds_ui, take_click
@@ -19,6 +21,9 @@ from widgets.text import plain
 from widgets.workers import page_workers
 
 CHART = "stk_pyramid"
+# A bigger photo is stacked as a copy this size: the pyramid shows each layer at most 480 px a side, and pooling,
+# tracing and measuring 12 MP made every step of a full-size photo take 1.5 s.
+STACK_SIDE = 1024
 DEFAULT_STRIDES = [2, 3]
 
 
@@ -118,7 +123,8 @@ def localisation_section(key, plane, plane_name, mode, loc):
              "win.")
 
 
-lab = sidebar()
+chosen = sidebar()
+lab = working_copy(chosen, STACK_SIDE)
 st.title("Stacked pooling")
 st.write("The claim: more rounds of pooling, and larger strides, lose where things are in the image. "
          "Stack up to five rounds on your image, trace any deep cell back to the pixel it copies, "
@@ -126,6 +132,10 @@ st.write("The claim: more rounds of pooling, and larger strides, lose where thin
 st.caption("This page sets its own kernel and stride for each round (no padding); from the sidebar it takes "
            "the image and the mode. The sidebar's kernel, stride, padding, dilation and ceil mode are not used here.")
 
+if lab is not chosen:
+    st.info(copy_words(chosen.planes.shape[1:], lab.planes.shape[1:], "This page stacks",
+                       f"the pyramid shows each layer at most {stack_figures.PANEL_SIDE} pixels a side, and tracing "
+                       "every pixel would keep you waiting: a traced pixel is a pixel of the copy"))
 mode = lab.settings.mode if lab.settings.mode in ("max", "min") else "max"
 if mode != lab.settings.mode:
     st.info(f"The sidebar's mode ({MODE_LABELS[lab.settings.mode]}) does not keep the largest or the "

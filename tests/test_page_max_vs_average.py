@@ -221,3 +221,26 @@ def test_no_mode_chosen_asks_for_one(at):
     at.multiselect(key="mva_modes").set_value([]).run()
     assert not at.exception
     assert any(w.value == "Choose at least one mode above." for w in at.warning)
+
+
+def test_a_photo_bigger_than_the_comparison_is_compared_as_a_copy_and_the_page_says_so():
+    import io
+
+    from apptest_helpers import upload
+    from PIL import Image
+
+    pixels = np.random.default_rng(5).integers(0, 256, (900, 1300, 3), dtype=np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, "PNG")
+    at = open_alone("pages/max_vs_average.py")
+    at.selectbox(key="working_size").set_value("full").run()
+    at = upload(at, "big.png", buffer.getvalue())
+    assert not errors(at)
+    copy = images.to_planes(images.working_image(pixels, 1024))
+    assert copy.shape[1:] == (709, 1024)
+    assert [i.value for i in at.info][:1] == [
+        "Your image is 900 × 1,300 pixels (1.2 megapixels). This page compares a 709 × 1,024 copy of it (0.7 "
+        "megapixels), resampled as the working size resamples: its images are shown at most 480 pixels a side, and "
+        "comparing every pixel four ways would keep you waiting. Sizes below are the copy's."]
+    out = pooling.pool2d(copy, "max", 2).values.shape[1:]
+    assert f"{out[0]} × {out[1]} output" in texts(at)

@@ -209,3 +209,28 @@ def test_an_upload_is_traced():
     assert titles == ["input<br>30 × 40", "round 1<br>15 × 20", "round 2<br>7 × 10", "round 3<br>3 × 5"]
     # The cell traced before, (32, 32) of the sample's 64 x 64 deep layer, is pulled back inside the 3 x 5 one.
     assert (at.number_input(key="stk_row").value, at.number_input(key="stk_col").value) == (2, 4)
+
+
+def test_a_photo_bigger_than_the_stack_is_stacked_as_a_copy_and_the_page_says_so():
+    import io
+
+    from PIL import Image
+
+    from poolinglab.intake import images
+
+    pixels = np.random.default_rng(6).integers(0, 256, (1100, 1400, 3), dtype=np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, "PNG")
+    at = open_alone(PAGE)
+    at.selectbox(key="working_size").set_value("full").run()
+    at = upload(at, "big.png", buffer.getvalue())
+    assert not errors(at)
+    copy = images.working_image(pixels, 1024)
+    assert copy.shape[:2] == (805, 1024)
+    assert at.info[0].value == (
+        "Your image is 1,100 × 1,400 pixels (1.5 megapixels). This page stacks an 805 × 1,024 copy of it (0.8 "
+        "megapixels), resampled as the working size resamples: the pyramid shows each layer at most 480 pixels a "
+        "side, and tracing every pixel would keep you waiting: a traced pixel is a pixel of the copy. Sizes below are "
+        "the copy's.")
+    titles = [a["text"] for a in chart_by_key(at, "stk_pyramid")["layout"]["annotations"]]
+    assert titles[0] == "input<br>805 × 1024"

@@ -3,6 +3,19 @@
 __all__ = ["centre_words", "chart_centre_words", "copy_words"]
 
 
+def article(n):
+    """"a" or "an" before the whole number ``n`` said aloud: "an" before eight, eleven and eighteen (and 80, 800,
+    8,000, 11,000 ...).
+
+    Examples
+    --------
+    >>> [f"{article(n)} {n:,}" for n in (1, 8, 11, 18, 80, 805, 1024, 11000, 18500, 110000, 8000000)]
+    ['a 1', 'an 8', 'an 11', 'an 18', 'an 80', 'an 805', 'a 1,024', 'an 11,000', 'an 18,500', 'a 110,000', 'an 8,000,000']
+    """
+    lead = f"{int(n):,}".split(",")[0]  # the group said first: "eleven thousand", "one hundred and ten thousand"
+    return "an" if lead.startswith("8") or lead in ("11", "18") else "a"
+
+
 def copy_words(full_hw, copy_hw, what, why, *, full_parts=""):
     """The sentence that says a page works on a copy: the sizes, why, and what still uses every pixel.
 
@@ -25,9 +38,9 @@ def copy_words(full_hw, copy_hw, what, why, *, full_parts=""):
     Sizes below are the copy's.
     """
     (h, w), (ch, cw) = full_hw, copy_hw
-    text = (f"Your image is {h:,} × {w:,} pixels ({h * w / 1e6:.1f} megapixels). {what} a {ch:,} × {cw:,} copy of "
-            f"it ({ch * cw / 1e6:.1f} megapixels), resampled as the working size resamples: {why}. Sizes below are "
-            "the copy's.")
+    text = (f"Your image is {h:,} × {w:,} pixels ({h * w / 1e6:.1f} megapixels). {what} {article(ch)} {ch:,} × "
+            f"{cw:,} copy of it ({ch * cw / 1e6:.1f} megapixels), resampled as the working size resamples: {why}. "
+            "Sizes below are the copy's.")
     return f"{text} {full_parts}" if full_parts else text
 
 
