@@ -12,7 +12,7 @@ from .image import photo_pixels
 from .invariance import LINE_STYLES
 from .maps import block_mean, pixels_uri
 
-__all__ = ["INPUT_LABEL", "clean_row_view", "image_row_figure", "noise_chart", "noisy_row_view"]
+__all__ = ["INPUT_LABEL", "NOISY_EFFORT", "clean_row_view", "image_row_figure", "noise_chart", "noisy_row_view"]
 
 INPUT_LABEL = "The input itself"
 NOISY_EFFORT = 2  # see figures.maps.pixels_uri: noise compresses badly, and a level move resends the noisy images
@@ -79,7 +79,7 @@ def noise_chart(reports, *, current=None, level_title="noise level", title=None)
     return go.Figure({"data": data, "layout": layout})
 
 
-def image_row_figure(images, *, titles, value_range, max_side=256, height=300):
+def image_row_figure(images, *, titles, value_range, max_side=256, height=300, effort=0):
     """Images side by side on one grey (or colour) scale, in one figure.
 
     Parameters
@@ -93,6 +93,9 @@ def image_row_figure(images, *, titles, value_range, max_side=256, height=300):
         Black and white of every image, so they share one scale.
     max_side : int, optional
     height : int, optional
+    effort : int, optional
+        :func:`~figures.maps.pixels_uri`'s: :data:`NOISY_EFFORT` for noisy
+        images, which compress badly; 0, the quickest, for the rest.
 
     Returns
     -------
@@ -117,7 +120,7 @@ def image_row_figure(images, *, titles, value_range, max_side=256, height=300):
         shrunk, f = block_mean(np.asarray(image, dtype=np.float64), max_side)
         offset = (f - 1) / 2
         suffix = "" if i == 0 else str(i + 1)
-        source = pixels_uri(photo_pixels(shrunk, lo, hi), effort=NOISY_EFFORT)
+        source = pixels_uri(photo_pixels(shrunk, lo, hi), effort=effort)
         data.append({"type": "image", "source": source, "x0": offset, "y0": offset, "dx": f, "dy": f,
                      "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "hovertemplate": "row %{y}, col %{x}<extra></extra>"})
         layout[f"xaxis{suffix}"] = {"domain": [i * width + 0.01, (i + 1) * width - 0.01], "visible": False,
@@ -129,7 +132,8 @@ def image_row_figure(images, *, titles, value_range, max_side=256, height=300):
         font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
         annotations=[{"text": t, "x": (i + 0.5) * width, "y": 1.0, "xref": "paper", "yref": "paper",
                       "showarrow": False, "yanchor": "bottom"} for i, t in enumerate(titles)])
-    return go.Figure({"data": data, "layout": layout})
+    # Not validated: every value is in plotly's validated form already (test_figures_noise holds it to that).
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
 
 
 def clean_row_view(planes, mode, args, *, max_side=256):
@@ -148,6 +152,7 @@ def noisy_row_view(planes, noisy, clean, span, mode, args, *, max_side=256):
     far the input and the output moved, the share of outputs changed, and :func:`~poolinglab.words.noise.turned_white`.
     """
     r = pool_noisy(planes, noisy, mode, clean=clean, span=span, **args)
-    fig = image_row_figure([r.noisy], titles=["Pooled noisy image"], value_range=r.value_range, max_side=max_side)
+    fig = image_row_figure([r.noisy], titles=["Pooled noisy image"], value_range=r.value_range, max_side=max_side,
+                           effort=NOISY_EFFORT)
     white = turned_white(r.clean, r.noisy, r.value_range[1])
     return fig, r.input_change, r.output_change, r.changed_fraction, white

@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
-from figures.noise import clean_row_view, image_row_figure, noise_chart, noisy_row_view
+from figures.noise import NOISY_EFFORT, clean_row_view, image_row_figure, noise_chart, noisy_row_view
 from pooling.analysis.crops import centre_crop
 from pooling.analysis.noise import compare_noisy, draw_noise, input_changes, noisy_copy, noisy_levels, value_range
 from poolinglab.intake import images
@@ -26,7 +26,7 @@ from widgets.labels import MODE_LABELS
 from widgets.noise_input import KIND_LABELS, noise_ui
 from widgets.sidebar import sidebar
 from widgets.text import plain
-from widgets.workers import make_ahead
+from widgets.workers import page_workers
 
 CHART_MODES = ("max", "avg", "lp", "stochastic")
 # Bigger images are tested on their centre. Two images side by side get about 340 px each on the screen: at this
@@ -55,10 +55,11 @@ def noisy_image(key, _planes, _draws, level):
 
 
 @shared_cache
-def input_figure(key, _image, title, _planes):
+def input_figure(key, _image, title, _planes, effort=0):
     """The clean or noisy input's image on the clean one's scale. The clean one's key names the image alone, so no
     noise or layer setting rebuilds it."""
-    return image_row_figure([_image], titles=[title], value_range=value_range(_planes), max_side=IMAGE_SIDE)
+    return image_row_figure([_image], titles=[title], value_range=value_range(_planes), max_side=IMAGE_SIDE,
+                            effort=effort)
 
 
 @shared_cache
@@ -128,23 +129,28 @@ def noise_lab():
     draws = noise_draws(images.sha256_key(lab.key.encode(), "noise-draws", NOISE_SIDE, kind, seed), work.shape, kind,
                         seed)
     noisy = noisy_image(images.sha256_key(lab.key.encode(), "noisy", NOISE_SIDE, kind, seed, level), work, draws, level)
-    left, right = st.columns(2)
-    left.plotly_chart(input_figure(image_key, work, "Clean input", work), key="noise_clean_input", width="stretch")
-    right.plotly_chart(input_figure(images.sha256_key(lab.key.encode(), "noise-in", NOISE_SIDE, kind, seed, level),
-                                    noisy, "Noisy input", work), key="noise_input", width="stretch")
-    st.caption("The clean and the noisy input, side by side on one scale.")
-
-    # The chart's layers are pooled on two worker threads while this thread draws the rows above it. Stochastic on
-    # the chart is test time (the expected value), so its curve does not jump with each draw.
+    # The noisy input, each mode's rows and the chart's layers are made on two worker threads, in the order the page
+    # shows them, while this thread draws them as they come. Stochastic on the chart is test time (the expected
+    # value), so its curve does not jump with each draw.
     layers = {label(m): (m, pool_options(replace(s, train=False), mode=m)) for m in CHART_MODES}
     chart_in = centre_crop(work, NOISE_CHART_SIDE)
     copies_key = images.sha256_key(lab.key.encode(), "noise-chart-copies", NOISE_SIDE, NOISE_CHART_SIDE, kind, seed)
-    chart = make_ahead("noise", {name: (lab.cache_key("noise-chart", kind, seed, NOISE_CHART_SIDE, name), partial(
-        chart_report, copies_key, chart_in, kind, seed, name, layer)) for name, layer in layers.items()})
+    work_on = page_workers("noise")
+    noisy_input = work_on.submit(input_figure, images.sha256_key(lab.key.encode(), "noise-in", NOISE_SIDE, kind, seed,
+                                                                 level), noisy, "Noisy input", work, NOISY_EFFORT)
+    rows = {mode: work_on.submit(attempt, mode_row, lab, work, noisy, mode, kind, level, seed) for mode in modes}
+    chart = {name: work_on.submit(shared, lab.cache_key("noise-chart", kind, seed, NOISE_CHART_SIDE, name), partial(
+        chart_report, copies_key, chart_in, kind, seed, name, layer)) for name, layer in layers.items()}
+    work_on.shutdown(wait=False)  # the jobs run on; their threads end with them
+
+    left, right = st.columns(2)
+    left.plotly_chart(input_figure(image_key, work, "Clean input", work), key="noise_clean_input", width="stretch")
+    right.plotly_chart(noisy_input.result(), key="noise_input", width="stretch")
+    st.caption("The clean and the noisy input, side by side on one scale.")
     white = {}  # mode label: (output values turned white by the noise, output values)
     for mode in require_choice(modes, stop=False):  # the chart below does not need a mode
         st.subheader(MODE_LABELS[mode])
-        row = attempt(mode_row, lab, work, noisy, mode, kind, level, seed)
+        row = rows[mode].result()
         if isinstance(row, Refusal):
             st.warning(plain(f"{MODE_LABELS[mode]} cannot pool this noisy image: {row}"))
             continue
@@ -155,7 +161,7 @@ def noise_lab():
         st.text(moved_words(MODE_LABELS[mode], moved_in, moved_out, changed))
 
     st.subheader("Output change against noise level")
-    reports = {name: chart(name) for name in layers}
+    reports = {name: job.result() for name, job in chart.items()}
     for name, reason in reports.items():
         if isinstance(reason, Refusal):
             st.warning(plain(f"{name} is left out of the chart: {reason}"))

@@ -290,6 +290,50 @@ def regular_grid(input_hw, kernel_size, *, stride=None, padding=0, dilation=1, c
     >>> regular_grid((5, 5), 3, stride=1, padding="same").shape
     (5, 5)
     """
+    if not isinstance(ceil_mode, (bool, np.bool_)):
+        raise TypeError(f"ceil_mode ({ceil_mode!r}) must be True or False")
+    try:
+        key = _typed((tuple(input_hw), _hashable(kernel_size), _hashable(stride), _hashable(padding),
+                      _hashable(dilation), bool(ceil_mode)))
+        grid = _GRIDS.get(key)
+    except TypeError:  # an argument of a kind no layer uses: worked out afresh, which says what is wrong with it
+        return _regular_grid(input_hw, kernel_size, stride, padding, dilation, ceil_mode)
+    if grid is None:
+        # Built from the arguments as given, so that an error names them as the caller wrote them.
+        grid = _read_only(_regular_grid(input_hw, kernel_size, stride, padding, dilation, ceil_mode))
+        if len(_GRIDS) >= _GRIDS_KEPT:
+            _GRIDS.clear()
+        _GRIDS[key] = grid
+    return grid
+
+
+# Grids kept by their arguments (and their arguments' types): pages pool the same sizes again and again, dozens of
+# poolings a slider move, and a grid's arrays cost more to build than many a pooling of a small map.
+_GRIDS = {}
+_GRIDS_KEPT = 512
+
+
+def _hashable(value):
+    """Lists as tuples, so that a grid's arguments can key the cache; anything else as it is."""
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _typed(value):
+    """``value`` with the type of every part: 2, 2.0 and True are equal, but only 2 is a valid size."""
+    if isinstance(value, tuple):
+        return tuple(_typed(v) for v in value)
+    return type(value), value
+
+
+def _read_only(grid):
+    """``grid`` with its arrays read-only: a kept grid is shared, and no caller may change another's."""
+    for axis in (grid.rows, grid.cols):
+        for array in (axis.positions, axis.member, axis.in_bounds, axis.counted):
+            array.flags.writeable = False
+    return grid
+
+
+def _regular_grid(input_hw, kernel_size, stride, padding, dilation, ceil_mode):
     kernel = as_pair("kernel_size", kernel_size)
     stride = kernel if stride is None else as_pair("stride", stride)
     dilation = as_pair("dilation", dilation)

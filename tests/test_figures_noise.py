@@ -74,3 +74,15 @@ def test_clean_and_noisy_row_views_match_the_cores_numbers_and_count_white():
     assert changed == 1 / 16
     assert white == (1, 16)
     assert fig.layout.annotations[0].text == "Pooled noisy image"
+
+
+def test_image_row_figure_built_unvalidated_is_already_in_plotly_validated_form():
+    import plotly.graph_objects as go
+
+    from figures.noise import NOISY_EFFORT, image_row_figure
+
+    rng = np.random.default_rng(0)
+    images = [rng.integers(0, 256, (3, 20, 30)).astype(np.uint8), rng.random((1, 10, 12))]
+    for effort in (0, NOISY_EFFORT):
+        fig = image_row_figure(images, titles=["a", "b"], value_range=(0, 255), effort=effort)
+        assert go.Figure(fig.to_dict()).to_dict() == fig.to_dict()

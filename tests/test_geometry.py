@@ -141,3 +141,19 @@ def test_a_window_of_padding_only_is_refused():
     # Width 4, taps 5 apart from -1: the one window reads columns -1 and 4, both padding.
     with raises(ValueError, "window 0 along the width holds only padding (dilation 5, padding 1, input width 4)"):
         regular_grid((1, 4), (1, 2), padding=(0, 1), dilation=(1, 5))
+
+
+def test_grids_are_kept_read_only_and_never_confuse_2_with_2_0_or_true():
+    grid = regular_grid((6, 7), 2, stride=2, padding=1)
+    assert regular_grid((6, 7), [2, 2], stride=(2, 2), padding=[1, 1]) is not None
+    assert regular_grid((6, 7), 2, stride=2, padding=1) is grid  # kept: built once
+    with pytest.raises(ValueError, match="read-only"):
+        grid.cols.positions[0, 0] = 3
+    regular_grid((4, 4), 1)
+    with pytest.raises(TypeError, match=r"kernel_size \(True\) must be an int or a pair of ints, not bool"):
+        regular_grid((4, 4), True)
+    regular_grid((4, 4), (2, 2))
+    with pytest.raises(TypeError, match=r"kernel_size \(\(2\.0, 2\)\) must be an int or a pair of ints"):
+        regular_grid((4, 4), (2.0, 2))
+    with pytest.raises(TypeError, match="ceil_mode"):
+        regular_grid((4, 4), 2, ceil_mode=1)
