@@ -55,6 +55,15 @@ def upload(at, name, data, mime="image/png"):
     return no_exception(at)
 
 
+def full_size_upload(page, pixels):
+    """Open ``page`` alone, set the working size to full size and upload ``pixels`` (uint8, H x W x 3) as a PNG."""
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, "PNG")
+    at = open_alone(page)
+    at.selectbox(key="working_size").set_value("full").run()
+    return upload(at, "big.png", buffer.getvalue())
+
+
 def texts(at):
     return [t.value for t in at.text]
 

@@ -199,20 +199,13 @@ def test_the_average_card_shows_the_mean_its_formula_states_whatever_the_divisor
 
 
 def test_a_photo_bigger_than_the_gallery_is_pooled_as_a_copy_and_the_page_says_so():
-    import io
-
-    from apptest_helpers import upload
-    from PIL import Image
+    from apptest_helpers import full_size_upload
 
     from poolinglab.intake.images import to_planes
 
     pixels = np.random.default_rng(4).integers(0, 100, (1100, 1500, 3), dtype=np.uint8)
     pixels[500, 700] = 255  # one bright pixel: the copy's resampling dims it, so only the full image's max is 255
-    buffer = io.BytesIO()
-    Image.fromarray(pixels).save(buffer, "PNG")
-    at = open_alone(PAGE)
-    at.selectbox(key="working_size").set_value("full").run()
-    at = upload(at, "big.png", buffer.getvalue())
+    at = full_size_upload(PAGE, pixels)
     copy = to_planes(working_image(pixels, 512))
     assert copy.shape[1:] == (375, 512)
     notes = [i.value for i in at.info]

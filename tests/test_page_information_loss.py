@@ -166,17 +166,10 @@ def test_a_layer_that_cannot_pool_the_image_is_explained():
 
 
 def test_a_photo_bigger_than_the_page_works_on_is_pooled_as_a_copy_and_the_page_says_so():
-    import io
-
-    from apptest_helpers import upload
-    from PIL import Image
+    from apptest_helpers import full_size_upload
 
     pixels = np.random.default_rng(4).integers(0, 100, (1100, 1500, 3), dtype=np.uint8)
-    buffer = io.BytesIO()
-    Image.fromarray(pixels).save(buffer, "PNG")
-    at = open_alone(PAGE)
-    at.selectbox(key="working_size").set_value("full").run()
-    at = upload(at, "big.png", buffer.getvalue())
+    at = full_size_upload(PAGE, pixels)
     copy = images.to_planes(images.working_image(pixels, 768))
     assert copy.shape[1:] == (563, 768)
     notes = [i.value for i in at.info]

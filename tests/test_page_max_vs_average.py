@@ -224,17 +224,10 @@ def test_no_mode_chosen_asks_for_one(at):
 
 
 def test_a_photo_bigger_than_the_comparison_is_compared_as_a_copy_and_the_page_says_so():
-    import io
-
-    from apptest_helpers import upload
-    from PIL import Image
+    from apptest_helpers import full_size_upload
 
     pixels = np.random.default_rng(5).integers(0, 256, (900, 1300, 3), dtype=np.uint8)
-    buffer = io.BytesIO()
-    Image.fromarray(pixels).save(buffer, "PNG")
-    at = open_alone("pages/max_vs_average.py")
-    at.selectbox(key="working_size").set_value("full").run()
-    at = upload(at, "big.png", buffer.getvalue())
+    at = full_size_upload("pages/max_vs_average.py", pixels)
     assert not errors(at)
     copy = images.to_planes(images.working_image(pixels, 1024))
     assert copy.shape[1:] == (709, 1024)

@@ -212,18 +212,12 @@ def test_an_upload_is_traced():
 
 
 def test_a_photo_bigger_than_the_stack_is_stacked_as_a_copy_and_the_page_says_so():
-    import io
-
-    from PIL import Image
+    from apptest_helpers import full_size_upload
 
     from poolinglab.intake import images
 
     pixels = np.random.default_rng(6).integers(0, 256, (1100, 1400, 3), dtype=np.uint8)
-    buffer = io.BytesIO()
-    Image.fromarray(pixels).save(buffer, "PNG")
-    at = open_alone(PAGE)
-    at.selectbox(key="working_size").set_value("full").run()
-    at = upload(at, "big.png", buffer.getvalue())
+    at = full_size_upload(PAGE, pixels)
     assert not errors(at)
     copy = images.working_image(pixels, 1024)
     assert copy.shape[:2] == (805, 1024)
