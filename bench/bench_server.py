@@ -118,7 +118,8 @@ MOVES = (
 # A second widget on the pages whose first move is their own slider: the sidebar's layer. Timed like MOVES
 # (fresh values, one session), reported in a table of their own, and left out of the class.
 SECOND_MOVES = (
-    Move("feature_maps", "kernel_h", KERNELS, "the sidebar's kernel height redoes every map's pooling and the shift test"),
+    Move("feature_maps", "kernel_h", KERNELS,
+         "the sidebar's kernel height redoes every map's pooling and the shift test"),
     Move("noise", "kernel_h", KERNELS, "the sidebar's kernel height redoes every pooled image and the chart"),
 )
 PAGE_NAMES = tuple(m.page for m in MOVES)
@@ -314,7 +315,8 @@ def second_table(moves, floor):
     lines = ["| Page | Widget moved | Move (ms) | × floor | kB per move | × floor |", "|---|---|--:|--:|--:|--:|"]
     for move, s in moves:
         note = f" ⚠ {len(s['exceptions'])} exception(s)" if s["exceptions"] else ""
-        lines.append(f"| {move.page}{note} | `{move.key}` | {_ms(s['move_s'])} | {_ratio(s['move_s'], floor['move_s'])} "
+        lines.append(f"| {move.page}{note} | `{move.key}` | {_ms(s['move_s'])} "
+                     f"| {_ratio(s['move_s'], floor['move_s'])} "
                      f"| {_kb(s['move_bytes'])} | {_ratio(s['move_bytes'], floor['move_bytes'])} |")
     return "\n".join(lines)
 
@@ -401,7 +403,8 @@ def report(raw, args):
                        "(to the end of Home's run); \"first open\" is each page's first run with it.")
     seconds = [(m, page_summary(raw["second"][m.page])) for m in SECOND_MOVES if m.page in raw.get("second", {})]
     if seconds:
-        text.append("The sidebar's layer on pages whose first move is their own slider:\n\n" + second_table(seconds, floor))
+        text.append("The sidebar's layer on pages whose first move is their own slider:\n\n"
+                    + second_table(seconds, floor))
     notes = [f"- {m.page}: `{m.key}`, because {m.why}." for m, _ in pages + seconds if m.why]
     notes += [f"- {m.page}: {len(m.values)} values for {args.reruns} moves: the list wraps round, and a move "
               "may find its result cached." for m, _ in pages if len(m.values) < args.reruns]

@@ -122,7 +122,8 @@ def image_row_figure(images, *, titles, value_range, max_side=256, height=300, e
         suffix = "" if i == 0 else str(i + 1)
         source = pixels_uri(photo_pixels(shrunk, lo, hi), effort=effort)
         data.append({"type": "image", "source": source, "x0": offset, "y0": offset, "dx": f, "dy": f,
-                     "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "hovertemplate": "row %{y}, col %{x}<extra></extra>"})
+                     "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
+                     "hovertemplate": "row %{y}, col %{x}<extra></extra>"})
         layout[f"xaxis{suffix}"] = {"domain": [i * width + 0.01, (i + 1) * width - 0.01], "visible": False,
                                     "constrain": "domain"}
         layout[f"yaxis{suffix}"] = {"autorange": "reversed", "scaleanchor": f"x{suffix}", "visible": False,

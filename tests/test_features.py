@@ -238,7 +238,8 @@ STRIP_LAYER = st.fixed_dictionaries({
                   elements=st.floats(-1, 1) | st.sampled_from([0.0, 0.25, -0.25])),
        st.integers(1, 5), STRIP_LAYER, st.sampled_from(["avg", "min", "lp", "mixed"]),
        st.sampled_from([0.0, -0.1, 0.3]), st.sampled_from([0.0, 0.1, 0.4]))
-def test_shifts_of_one_strip_pooled_once_per_phase_are_each_shift_pooled(strip, max_shift, layer, other, bias, threshold):
+def test_shifts_of_one_strip_pooled_once_per_phase_are_each_shift_pooled(strip, max_shift, layer, other, bias,
+                                                                          threshold):
     # The shift test's responses are columns d onward of one strip (shifted_responses): max, anti-aliased max's
     # dense maxima and the other poolings pool the strip once per phase of the stride and slice each shift from it.
     # Every number must be the one each shift pooled on its own gives.

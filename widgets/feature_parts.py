@@ -21,9 +21,9 @@ CLAIM_SIDE = 256  # the shift test filters and pools its centre 2 x stride + 1 t
 
 
 def claim_test(responses_key, layer_key, key, claim_in, weight, biases, *, max_shift, threshold, modes, raw=True):
-    """The shift test's :class:`~pooling.analysis.features.Persistence`, each step shared: the shifted responses and their
-    bias-free poolings (keyed without the bias, on ``layer_key``) stay while the bias moves. ``raw``: count the raw
-    maps too (:func:`claim_parts` leaves them to one part). Reads no widget, so a worker thread can run it."""
+    """The shift test's :class:`~pooling.analysis.features.Persistence`, each step shared: the shifted responses and
+    their bias-free poolings (keyed without the bias, on ``layer_key``) stay while the bias moves. ``raw``: count the
+    raw maps too (:func:`claim_parts` leaves them to one part). Reads no widget, so a worker thread can run it."""
     moved = shared((responses_key, "shifted", max_shift, CLAIM_SIDE), partial(
         shifted_responses, claim_in, weight, max_shift=max_shift))
     unbiased = {m: shared((layer_key, "claim-unbiased", m, max_shift, CLAIM_SIDE), partial(

@@ -411,9 +411,9 @@ def _by_phase(shifts, pool, layout):
     """``np.stack([pool(one) for one in shifts])``, the same numbers, pooling the strip once per phase.
 
     ``shifts[d]`` is columns ``d`` onward of one strip, as :func:`shifted_responses` makes them (any other stack
-    is pooled shift by shift); ``layout`` is :func:`_phase_layout` of the pooling, or None (then too). Window ``i`` of shift
-    ``d = p + q * step`` reads the columns that window ``i + q`` of the strip's columns ``p`` onward reads: each
-    phase is pooled once and each shift sliced from its phase.
+    is pooled shift by shift); ``layout`` is :func:`_phase_layout` of the pooling, or None (then too). Window
+    ``i`` of shift ``d = p + q * step`` reads the columns that window ``i + q`` of the strip's columns ``p``
+    onward reads: each phase is pooled once and each shift sliced from its phase.
     """
     if layout is None or not _is_strip(shifts):
         return np.stack([pool(one) for one in shifts])
