@@ -7,8 +7,7 @@ import streamlit as st
 
 import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
 from figures.features import persistence_chart, photo_source
-from pooling.analysis.crops import centre_crop
-from pooling.analysis.features import filter_stage, peak_survival, stage_responses, unit_scale
+from pooling.analysis.features import filter_stage, peak_survival, stage_responses
 from pooling.analysis.noise import value_range
 from pooling.conv import stage_weights
 from poolinglab.intake import images
@@ -18,7 +17,7 @@ from poolinglab.settings import layer_options, pool_options
 from poolinglab.words import features as feature_words
 from widgets.cache import shared
 from widgets.controls import centre_ui, require_choice, require_layer
-from widgets.feature_parts import CLAIM_SIDE, claim_parts, claim_test, joined_claim, map_row, sources_chart
+from widgets.feature_parts import claim_parts, claim_test, joined_claim, map_row, sources_chart
 from widgets.filters_input import filter_bank_ui, kernels_row
 from widgets.layer_input import layer_summary
 from widgets.sidebar import sidebar
@@ -72,8 +71,7 @@ max_args, avg_args = pool_options(s, mode="max"), pool_options(s, mode="avg")
 # thread draws, in the order the page shows them. The shift test, the longest, goes last, in two parts, one a thread.
 # This thread builds nothing itself: the shared store lets two builds run at once, and here it would wait for a turn.
 every = {m: layer_options(s, m) for m in LABELS}
-claim_in = unit_scale(centre_crop(work, CLAIM_SIDE))
-max_shift = min(2 * s.stride, claim_in.shape[2] - side)
+max_shift = min(2 * s.stride, maps_hw[1] - 1)  # the shift test cuts the photo this much narrower
 claim_modes = tuple(st.session_state.get("fm_claim_modes", LABELS))
 work_on = fresh_workers("feature-maps", JOBS)  # the jobs a run stopped by a newer move left behind are dropped
 stages = [work_on.submit(shared, (bias_key, "stage", n), partial(
@@ -89,7 +87,7 @@ top = float(np.maximum(peak + choice.bias, 0.0))
 rows = [work_on.submit(map_row, (bias_key, "row", n, label), stage, top, label)
         for n, (stage, label) in enumerate(zip(stages, choice.labels))]
 early_claim = [] if max_shift < 1 else [work_on.submit(
-    claim_test, responses_key, layer_key, key, claim_in, weight, biases, max_shift=max_shift,
+    claim_test, responses_key, layer_key, key, responses, biases, max_shift=max_shift,
     threshold=choice.threshold, **part) for part in claim_parts({m: every[m] for m in claim_modes})]
 work_on.shutdown(wait=False)  # the jobs run on; their threads end with them
 stages = [attempt(job.result) for job in stages]
@@ -130,7 +128,7 @@ def claim_lab():
     if early_claim and tuple(modes) == claim_modes:  # a full rerun: started before the maps
         p = joined_claim(early_claim)
     else:  # the fragment's own rerun, with other poolings
-        p = attempt(claim_test, responses_key, layer_key, key, claim_in, weight, biases, max_shift=max_shift,
+        p = attempt(claim_test, responses_key, layer_key, key, responses, biases, max_shift=max_shift,
                     threshold=choice.threshold, modes={m: every[m] for m in modes})
     if isinstance(p, Refusal):
         st.warning(plain(f"The test cannot pool this image with this layer: {p}"))
@@ -143,7 +141,7 @@ def claim_lab():
     counts = {RAW: p.detections["raw"].sum(), **{LABELS[m]: p.detections[m].sum() for m in modes}}
     st.text(feature_words.detection_words(counts))
     st.write(feature_words.persistence_verdict(p.shifts, s.stride, shares, raw=RAW))
-    st.caption(f"How it is measured: on the centre {claim_in.shape[1]} × {claim_in.shape[2]} of the photo, cut "
+    st.caption(f"How it is measured: on the {work.shape[1]} × {work.shape[2]} photo filtered above, cut "
                f"{max_shift} px narrower, once at column 0 and once at column d (the photo moved d px to the left; "
                "no pixel is wrapped or made up). A detection is a cell above the threshold; it stays on when the "
                "same cell is still above it after the shift. Thin vertical lines mark whole strides.")

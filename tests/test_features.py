@@ -19,6 +19,7 @@ from pooling.analysis.features import (
     sparsity,
     stage_maps,
     stage_responses,
+    strip_shifts,
     strongest_kept,
     unbiased_pooling,
     unit_scale,
@@ -147,6 +148,11 @@ def test_a_bias_added_to_the_responses_gives_the_feature_maps_bit_for_bit(bias):
     np.testing.assert_array_equal(with_bias(responses, biases), feature_maps(unit_scale(planes), weight, biases))
     np.testing.assert_array_equal(maps, feature_maps(unit_scale(planes), weight, biases))
     shifted = with_bias(shifted_responses(unit_scale(planes), weight, max_shift=3), biases)
+    # The page slices the responses it already has: the same numbers, with no convolution again.
+    np.testing.assert_array_equal(strip_shifts(responses, max_shift=3),
+                                  shifted_responses(unit_scale(planes), weight, max_shift=3))
+    with pytest.raises(ValueError, match="max_shift"):
+        strip_shifts(responses, max_shift=responses.shape[-1])
     whole = feature_maps(unit_scale(planes), weight, biases)
     for d in range(4):
         # Columns d onward of the whole photo's maps, bit for bit; the maps of the photo cut at column d, to within

@@ -9,7 +9,7 @@ from pooling.analysis.features import (
     Persistence,
     detection_sources,
     persistence_from_responses,
-    shifted_responses,
+    strip_shifts,
     unbiased_pooling,
 )
 from pooling.analysis.noise import value_range
@@ -17,18 +17,16 @@ from poolinglab.refusal import Refusal, attempt
 
 from .cache import shared
 
-CLAIM_SIDE = 256  # the shift test filters and pools its centre 2 x stride + 1 times
 
-
-def claim_test(responses_key, layer_key, key, claim_in, weight, biases, *, max_shift, threshold, modes, raw=True):
-    """The shift test's :class:`~pooling.analysis.features.Persistence`, each step shared: the shifted responses and
-    their bias-free poolings (keyed without the bias, on ``layer_key``) stay while the bias moves. ``raw``: count the
-    raw maps too (:func:`claim_parts` leaves them to one part). Reads no widget, so a worker thread can run it."""
-    moved = shared((responses_key, "shifted", max_shift, CLAIM_SIDE), partial(
-        shifted_responses, claim_in, weight, max_shift=max_shift))
-    unbiased = {m: shared((layer_key, "claim-unbiased", m, max_shift, CLAIM_SIDE), partial(
+def claim_test(responses_key, layer_key, key, responses, biases, *, max_shift, threshold, modes, raw=True):
+    """The shift test's :class:`~pooling.analysis.features.Persistence` on the page's filter ``responses`` (keyed
+    ``responses_key``), each step shared: their shifts (slices, no convolution again) and bias-free poolings (keyed
+    without the bias, on ``layer_key``) stay while the bias moves. ``raw``: count the raw maps too
+    (:func:`claim_parts` leaves them to one part). Reads no widget, so a worker thread can run it."""
+    moved = shared((responses_key, "shifted", max_shift), partial(strip_shifts, responses, max_shift=max_shift))
+    unbiased = {m: shared((layer_key, "claim-unbiased", m, max_shift), partial(
         unbiased_pooling, moved, m, **args)) for m, args in modes.items()}
-    return shared((key, "claim", tuple(modes), raw, CLAIM_SIDE), partial(
+    return shared((key, "claim", tuple(modes), raw), partial(
         persistence_from_responses, moved, biases, threshold=threshold, modes=modes, unbiased=unbiased, raw=raw))
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "sparsity",
     "stage_maps",
     "stage_responses",
+    "strip_shifts",
     "strongest_kept",
     "unbiased_pooling",
     "unit_scale",
@@ -298,7 +299,23 @@ def shifted_responses(x, weight, *, max_shift):
     # Cutting the photo at column d and filtering it (no padding, stride 1) gives columns d onward of the whole
     # photo's filter responses: one convolution, sliced. Each shift is then, exactly, a slice of one strip, which
     # _by_phase uses to pool a strip once per phase rather than each shift.
-    strip = conv2d(x, weight)
+    return strip_shifts(conv2d(x, weight), max_shift=max_shift)
+
+
+def strip_shifts(strip, *, max_shift):
+    """Columns 0 to ``max_shift`` onward of ``strip``, each ``max_shift`` columns narrower than it: the shifted
+    responses of :func:`shifted_responses` from responses a page already has.
+
+    Examples
+    --------
+    >>> strip_shifts(np.arange(5.0).reshape(1, 1, 5), max_shift=2)[:, 0, 0].tolist()
+    [[0.0, 1.0, 2.0], [1.0, 2.0, 3.0], [2.0, 3.0, 4.0]]
+    """
+    strip = np.asarray(strip)
+    if isinstance(max_shift, bool) or not isinstance(max_shift, (int, np.integer)) or \
+            not 1 <= max_shift < strip.shape[-1]:
+        raise ValueError(f"max_shift ({max_shift!r}) must be an int from 1 to the strip's width - 1 "
+                         f"({strip.shape[-1] - 1})")
     width = strip.shape[-1] - max_shift
     return np.stack([strip[..., d:d + width] for d in range(max_shift + 1)])
 
