@@ -14,10 +14,9 @@ from pooling.analysis.noise import value_range
 from poolinglab.formulas import formula
 from poolinglab.settings import pool_options
 from poolinglab.words.gallery import global_words, lp_scale_words
-from poolinglab.words.sizes import copy_words
 from widgets.cache import shared, shared_cache
 from widgets.context import working_copy
-from widgets.controls import require_layer
+from widgets.controls import copy_note, require_layer
 from widgets.gallery_input import VIEWS, card, fractional_ui, seed_ui
 from widgets.layer_input import layer_summary
 from widgets.sidebar import sidebar
@@ -121,10 +120,8 @@ st.write("Claim: max pooling is one choice among many. Every pooling below summa
          "sidebar's kernel and stride, and each keeps something different: the brightest cell, the darkest, "
          "the mean, something in between, or a random pick.")
 planes, hw = lab.planes, lab.planes.shape[1:]
-if lab is not chosen:
-    st.info(copy_words(chosen.planes.shape[1:], hw, "This gallery pools",
-                       f"no card shows more than {SIDE} pixels a side, and pooling every pixel nine ways would keep "
-                       "you waiting", full_parts="The global max and average use every pixel."))
+copy_note(chosen, lab, "This gallery pools", f"no card shows more than {SIDE} pixels a side, and pooling every pixel "
+          "nine ways would keep you waiting", full_parts="The global max and average use every pixel.")
 require_layer(lab, hw)
 photo = planes.dtype == np.uint8
 scale = value_range(planes)  # one scale for every pooled image: 0 to 255 for photos

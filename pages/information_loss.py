@@ -11,10 +11,9 @@ from poolinglab.intake.images import sha256_key
 from poolinglab.refusal import Refusal
 from poolinglab.words import loss as loss_words
 from poolinglab.words.shown import block_words, shrunk_size
-from poolinglab.words.sizes import copy_words
 from widgets.cache import shared
 from widgets.context import working_copy
-from widgets.controls import crop_ui, plane_select, require_layer
+from widgets.controls import copy_note, crop_ui, plane_select, require_layer
 from widgets.downloads_input import download_buttons
 from widgets.labels import MODE_LABELS
 from widgets.loss_parts import psnr_curves, views_and_figures
@@ -93,10 +92,8 @@ st.write("Below: which input cells your layer keeps, how close the image comes b
          "alone, and how fast that falls as the window grows. Set the layer and pick the image in the sidebar.")
 
 c, h, w = lab.planes.shape
-if lab is not chosen:
-    st.info(copy_words(chosen.planes.shape[1:], (h, w), "This page pools",
-                       "pooling, rebuilding and comparing every pixel three ways would keep you waiting",
-                       full_parts="The downloads at the bottom use every pixel."))
+copy_note(chosen, lab, "This page pools", "pooling, rebuilding and comparing every pixel three ways would keep you "
+          "waiting", full_parts="The downloads at the bottom use every pixel.")
 require_layer(lab, (h, w), advice="The chart below does not use it.", otherwise=partial(_chart_section, lab))
 channel = plane_select(c, key="loss_channel", label="Plane for the survival map")
 # Its key leaves out the survival map's plane: picking another plane finds everything built.

@@ -10,12 +10,11 @@ from pooling.analysis import compare
 from poolinglab.refusal import Refusal
 from poolinglab.settings import MODES
 from poolinglab.words.compare import cost_table, focus_words, fringe_words, input_words
-from poolinglab.words.sizes import copy_words
 from widgets.cache import shared
 from widgets.clicks import remember_click
 from widgets.compare_parts import compare_parts, difference_part, max_pooling, mode_label, pool_modes
 from widgets.context import working_copy
-from widgets.controls import require_choice, require_layer
+from widgets.controls import copy_note, require_choice, require_layer
 from widgets.labels import MODE_LABELS
 from widgets.layer_input import layer_summary
 from widgets.sidebar import sidebar
@@ -79,10 +78,8 @@ st.write("What holds: for the real cells of a window the largest is never below 
          "colours no pixel had. How much is kept depends on kernel, stride, padding, dilation and ceil mode, and "
          "the bytes depend on the dtypes.")
 
-if lab is not chosen:
-    st.info(copy_words(chosen.planes.shape[1:], hw, "This page compares",
-                       f"its images are shown at most {DISPLAY_SIDE} pixels a side, and comparing every pixel four "
-                       "ways would keep you waiting"))
+copy_note(chosen, lab, "This page compares", f"its images are shown at most {DISPLAY_SIDE} pixels a side, and "
+          "comparing every pixel four ways would keep you waiting")
 modes = st.multiselect("Modes to compare (up to four)", MODES, default=["max", "avg"], max_selections=4,
                        key="mva_modes", format_func=MODE_LABELS.get)
 require_layer(lab, hw, what="this input")

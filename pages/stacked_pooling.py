@@ -10,10 +10,10 @@ from figures import stack as stack_figures
 from pooling.analysis import stacking
 from pooling.analysis.noise import value_range as display_range
 from poolinglab.intake import images
-from poolinglab.words.sizes import copy_words
 from poolinglab.words.stack import curve_words, describe_misfit, describe_source, describe_trend, path_table
 from widgets.cache import shared, shared_cache
 from widgets.context import working_copy
+from widgets.controls import copy_note
 from widgets.labels import MODE_LABELS
 from widgets.sidebar import sidebar
 from widgets.stack_input import PLANES, cell_ui, plane_ui, rounds_ui, take_click
@@ -132,10 +132,8 @@ st.write("The claim: more rounds of pooling, and larger strides, lose where thin
 st.caption("This page sets its own kernel and stride for each round (no padding); from the sidebar it takes "
            "the image and the mode. The sidebar's kernel, stride, padding, dilation and ceil mode are not used here.")
 
-if lab is not chosen:
-    st.info(copy_words(chosen.planes.shape[1:], lab.planes.shape[1:], "This page stacks",
-                       f"the pyramid shows each layer at most {stack_figures.PANEL_SIDE} pixels a side, and tracing "
-                       "every pixel would keep you waiting: a traced pixel is a pixel of the copy"))
+copy_note(chosen, lab, "This page stacks", f"the pyramid shows each layer at most {stack_figures.PANEL_SIDE} pixels a "
+          "side, and tracing every pixel would keep you waiting: a traced pixel is a pixel of the copy")
 mode = lab.settings.mode if lab.settings.mode in ("max", "min") else "max"
 if mode != lab.settings.mode:
     st.info(f"The sidebar's mode ({MODE_LABELS[lab.settings.mode]}) does not keep the largest or the "

@@ -10,7 +10,7 @@ import streamlit as st
 
 from pooling.analysis.crops import centre_crop
 from poolinglab.settings import LIMITS
-from poolinglab.words.sizes import centre_words, chart_centre_words
+from poolinglab.words.sizes import centre_words, chart_centre_words, copy_words
 from widgets.labels import PLANE_NAMES
 from widgets.layer_input import check_layer
 
@@ -93,6 +93,13 @@ def centre_ui(planes, side=WORK_SIDE, *, what="image", does="tests", why=None):
     if centre.shape != planes.shape:
         st.info(centre_words(side, centre.shape[1:], what=what, does=does, why=why))
     return centre
+
+
+def copy_note(chosen, lab, what, why, *, full_parts=""):
+    """Say that ``lab`` works on a copy of ``chosen``'s image (:func:`widgets.context.working_copy`), when it does:
+    :func:`~poolinglab.words.sizes.copy_words` with both sizes."""
+    if lab is not chosen:
+        st.info(copy_words(chosen.planes.shape[1:], lab.planes.shape[1:], what, why, full_parts=full_parts))
 
 
 def chart_centre_note(chart_in, whole_shape):
