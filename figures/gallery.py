@@ -10,23 +10,24 @@ from pooling.analysis.crops import centre_offset
 
 from . import palette
 from .grid import grid_figure
-from .image import image_figure, scaled_pixels
+from .image import image_figure, image_picture, scaled_pixels
 from .maps import block_mean
 
 __all__ = ["NUMBER_CELLS", "fractional_grid_figure", "fractional_view", "global_figure", "lp_continuum_figure",
-           "lp_scale", "p_label", "pooled_figure", "pooled_view"]
+           "lp_scale", "p_label", "pooled_picture", "pooled_view"]
 
 NUMBER_CELLS = 16  # a one-plane output at most this big per side is drawn with its numbers written in
 
 
-def pooled_figure(values, *, title=None, value_range=None, max_side=480):
-    """A pooled output: a grid with its numbers when small and one plane, else an image.
+def pooled_picture(values, *, title=None, value_range=None, max_side=480):
+    """A pooled output as the gallery shows it: a grid with its numbers when small and one plane, else a picture.
 
     Parameters
     ----------
     values : (h, w) or (C, h, w) array_like
         ``C`` is 1 or 3.
     title : str, optional
+        The grid's title (a picture has none: its card names it).
     value_range : (float, float), optional
         The colour scale's ends, so outputs pooled in different ways share
         one scale (``(0, 255)`` for photos). Each output's own range if None.
@@ -35,15 +36,17 @@ def pooled_figure(values, *, title=None, value_range=None, max_side=480):
 
     Returns
     -------
-    plotly.graph_objects.Figure
-        A heatmap on the value scale (small single plane) or an image trace.
+    plotly.graph_objects.Figure or figures.image.Picture
+        A heatmap on the value scale with a number in each cell (a small
+        single plane, where reading the numbers is the point), else the
+        image as a :class:`~figures.image.Picture`.
 
     Examples
     --------
-    >>> pooled_figure(np.arange(4.0).reshape(2, 2), value_range=(0, 8)).layout.coloraxis.cmax
+    >>> pooled_picture(np.arange(4.0).reshape(2, 2), value_range=(0, 8)).layout.coloraxis.cmax
     8.0
-    >>> pooled_figure(np.zeros((3, 40, 40), np.uint8)).data[0].type
-    'image'
+    >>> pooled_picture(np.zeros((3, 40, 40), np.uint8)).uri[:23]
+    'data:image/webp;base64,'
     """
     v = np.asarray(values)
     plane = v[0] if v.ndim == 3 and v.shape[0] == 1 else v
@@ -52,7 +55,7 @@ def pooled_figure(values, *, title=None, value_range=None, max_side=480):
         if value_range is not None:
             fig.update_layout(coloraxis_cmin=float(value_range[0]), coloraxis_cmax=float(value_range[1]))
         return fig
-    return image_figure(v, title=title, value_range=value_range, max_side=max_side)
+    return image_picture(v, value_range=value_range, max_side=max_side)
 
 
 def p_label(p):
@@ -138,7 +141,7 @@ def fractional_grid_figure(planes, grid, *, top=0, left=0, size=None, value_rang
         Side of a square view in input pixels; the whole image if None,
         shrunk by block means to ``max_side``.
     value_range, title
-        As :func:`pooled_figure`.
+        As :func:`pooled_picture`.
 
     Returns
     -------
@@ -246,7 +249,7 @@ def pooled_view(planes, mode, layer, *, value_range, max_side):
         values = antialiased_max_pool2d(planes, layer["kernel_size"], layer["stride"]).values
     else:
         values = pool2d(planes, mode, **layer).values
-    return pooled_figure(values, value_range=value_range, max_side=max_side), values.shape[-2:]
+    return pooled_picture(values, value_range=value_range, max_side=max_side), values.shape[-2:]
 
 
 def fractional_view(planes, kernel, ratio, seed, view, *, value_range, max_side):
@@ -261,7 +264,7 @@ def fractional_view(planes, kernel, ratio, seed, view, *, value_range, max_side)
     top, left = centre_offset(planes.shape[1:], view) if view else (0, 0)
     grid_fig = fractional_grid_figure(planes, r.grid, top=top, left=left, size=view or None, value_range=value_range,
                                       max_side=max_side)
-    return pooled_figure(r.values, value_range=value_range, max_side=max_side), r.values.shape[-2:], grid_fig
+    return pooled_picture(r.values, value_range=value_range, max_side=max_side), r.values.shape[-2:], grid_fig
 
 
 def lp_scale(top, n_taps, p):

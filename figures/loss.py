@@ -12,7 +12,7 @@ from poolinglab.refusal import Refusal, attempt
 from poolinglab.settings import pool_options
 
 from . import palette
-from .image import image_figure
+from .image import image_picture
 from .maps import HOVER_CELLS, block_mean, map_figure
 
 __all__ = ["PSNR_LABELS", "RECON_NAMES", "crop_figure", "dim_discarded", "loss_view", "loss_views", "mode_view",
@@ -206,10 +206,10 @@ def loss_views(planes, pool_settings, value_range, *, pool, side, photo_side):
 
     ``pool`` is an executor of two threads (numpy and Pillow let go of the GIL): a mode's photos are encoded while
     the next mode is pooled, and the error maps, on one colour scale, once every mode is done. Returns ``views``
-    (mode -> view or the core's :class:`~poolinglab.refusal.Refusal`) and ``figures`` (``"dimmed"``,
-    ``("recon", m)``, ``("error", m)``; what a refused mode would show is left out). Photos and error maps are
-    block means at most ``photo_side`` long, the views' maps at most ``side``. Nothing here depends on the
-    survival map's plane.
+    (mode -> view or the core's :class:`~poolinglab.refusal.Refusal`) and ``figures`` (``"dimmed"`` and
+    ``("recon", m)``, pictures (:class:`~.image.Picture`), and ``("error", m)``, figures; what a refused mode would
+    show is left out). Photos and error maps are block means at most ``photo_side`` long, the views' maps at most
+    ``side``. Nothing here depends on the survival map's plane.
     """
     mode = pool_settings.mode
     modes = list(dict.fromkeys((mode, "max", "avg")))
@@ -220,10 +220,9 @@ def loss_views(planes, pool_settings, value_range, *, pool, side, photo_side):
         if isinstance(view, Refusal):
             continue
         if m == mode and view["dimmed"] is not None:
-            builds["dimmed"] = pool.submit(image_figure, view["dimmed"], title="Discarded cells dimmed")
+            builds["dimmed"] = pool.submit(image_picture, view["dimmed"])
         if m in RECON_NAMES:
-            builds["recon", m] = pool.submit(image_figure, view["recon"], title=RECON_NAMES[m],
-                                             value_range=value_range)
+            builds["recon", m] = pool.submit(image_picture, view["recon"], value_range=value_range)
     recon = [m for m in RECON_NAMES if not isinstance(views[m], Refusal)]
     worst = max((views[m]["error_max"] for m in recon), default=0.0) or 1.0
     for m in recon:
@@ -233,7 +232,7 @@ def loss_views(planes, pool_settings, value_range, *, pool, side, photo_side):
 
 
 def _shrunk_photo(pixels, side):
-    """uint8 ``pixels`` as block means at most ``side`` long, rounded back to uint8 (as :func:`.image.image_figure`
+    """uint8 ``pixels`` as block means at most ``side`` long, rounded back to uint8 (as :func:`.image.image_picture`
     rounds them)."""
     shrunk, f = block_mean(pixels, side)
     return shrunk if f == 1 else np.rint(shrunk).astype(np.uint8)

@@ -17,12 +17,15 @@ from widgets.controls import copy_note, crop_ui, plane_select, require_layer
 from widgets.downloads_input import download_buttons
 from widgets.labels import MODE_LABELS
 from widgets.loss_parts import psnr_curves, views_and_figures
+from widgets.pictures import WIDTH as PICTURE_WIDTH
+from widgets.pictures import show_figure
 from widgets.sidebar import sidebar
 from widgets.text import plain
 
 VIEW_SIDE = 1024  # error maps kept in the cache for display are block means at most this long
-# Photos and error maps are sent as block means at most this long, and the page says so: each figure is 450 pixels
-# high, its image about 390, and a 512 px photo goes as 256 px (a quarter of the bytes and of the encoding).
+# Photos and error maps are sent as block means at most this long, and the page says so: an error map's figure is
+# 450 pixels high, its image about 390, a picture at most 480 across, and a 512 px photo goes as 256 px (a quarter
+# of the bytes and of the encoding).
 SHOW_SIDE = 300
 # A bigger photo is pooled as a copy this size: pooling, rebuilding and comparing a 12 MP photo three ways took 4 s
 # and 1.2 GB, a 1024 px copy three times a 512 px photo's move. The downloads still use every pixel.
@@ -62,7 +65,7 @@ def _survival_section(survival, channel, key, dimmed, dimmed_words):
     """The sidebar layer's shares of discarded, kept and reused cells, a crop of its survival map, the dimmed image.
 
     ``survival`` is the layer's view, with every plane's survival map; ``channel`` the plane drawn and ``key`` what
-    names its map. ``dimmed`` is the dimmed photo's figure, or None, and ``dimmed_words`` what the page says about
+    names its map. ``dimmed`` is the dimmed photo's picture, or None, and ``dimmed_words`` what the page says about
     its size.
     """
     counts = survival["survival"][channel]
@@ -79,7 +82,8 @@ def _survival_section(survival, channel, key, dimmed, dimmed_words):
     left.caption("Heatmap of a crop, cell by cell: dark cells were discarded; bright cells were used by the most "
                  "outputs. Hover a cell for its count.")
     if dimmed is not None:
-        right.plotly_chart(dimmed, key="loss_dimmed")
+        right.markdown("**Discarded cells dimmed**")
+        show_figure(right, dimmed, "loss_dimmed")
         right.caption(f"The whole image with every discarded cell at a quarter of its brightness. {dimmed_words}"
                       .strip())
 
@@ -102,9 +106,10 @@ views, figures = views_and_figures(lab.cache_key(), lab.planes, lab.settings, va
 mode = lab.settings.mode
 recon = {m: views[m] for m in loss_figures.RECON_NAMES if not isinstance(views[m], Refusal)}
 block, shown = shrunk_size((h, w), SHOW_SIDE)
-photo_words = partial(block_words, (h, w), shown, block, why="a figure shows its image at most about 390 pixels "
-                      "high, and sending every pixel of five images on each change would keep you waiting",
-                      full_parts="Zooming in shows the blocks; the survival crop and the downloads have every pixel.")
+photo_words = partial(block_words, (h, w), shown, block, why=f"an image here is shown at most about {PICTURE_WIDTH} "
+                      "pixels across, and sending every pixel of five images on each change would keep you waiting",
+                      full_parts="An image's full-screen button shows the blocks; the survival crop and the downloads "
+                      "have every pixel.")
 st.subheader(f"Survival map: {MODE_LABELS[mode]} pooling")
 if isinstance(views[mode], Refusal):
     st.error(plain(f"{MODE_LABELS[mode]} pooling cannot pool this image: {views[mode]}. "
@@ -119,7 +124,8 @@ st.write("Max-unpooling puts each output back on the cell it came from and zeros
          "numbers' span for typed numbers: higher is closer, +10 dB is a tenth of the squared error, "
          "and it is infinite when the reconstruction is exact.")
 for column, (m, view) in zip(st.columns(2), recon.items()):
-    column.plotly_chart(figures["recon", m], key=f"loss_recon_{m}")
+    column.markdown(f"**{loss_figures.RECON_NAMES[m]}**")
+    show_figure(column, figures["recon", m], f"loss_recon_{m}")
     column.plotly_chart(figures["error", m], key=f"loss_error_{m}")
     column.text(loss_words.psnr_text(view["mse"], view["psnr"]))
 if len(recon) == 2:

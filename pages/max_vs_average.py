@@ -17,6 +17,7 @@ from widgets.context import working_copy
 from widgets.controls import copy_note, require_choice, require_layer
 from widgets.labels import MODE_LABELS
 from widgets.layer_input import layer_summary
+from widgets.pictures import show_figure
 from widgets.sidebar import sidebar
 from widgets.text import plain
 from widgets.workers import make_ahead
@@ -105,7 +106,8 @@ for place, mode in zip(st.columns(len(modes)), modes):
     if isinstance(pooled[mode], Refusal):
         place.warning(plain(f"{label(mode)} cannot pool this image: {pooled[mode]}"))
         continue
-    place.plotly_chart(ahead(f"image {mode}"), key=f"mva_image_{mode}", width="stretch")
+    place.markdown(f"**{plain(label(mode))}**")
+    show_figure(place, ahead(f"image {mode}"), f"mva_image_{mode}")
     place.text(f"{pooled[mode][1].output_shape[1]} × {pooled[mode][1].output_shape[2]} output")
 if "max against avg" in parts:
     st.text(ahead("max against avg"))

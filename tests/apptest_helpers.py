@@ -10,6 +10,8 @@ from PIL import Image
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
+from widgets.pictures import PREFIX as PICTURE_PREFIX
+
 # The served config shows students only an error's type (client.showErrorDetails = "type"). Under test every
 # exception must fail loudly and say what it was, so AppTest runs see the whole message.
 config.set_option("client.showErrorDetails", "full")
@@ -81,6 +83,23 @@ def output_text(at):
 def chart_spec(at, index=-1):
     """The plotly figure of the ``index``-th chart, as a dict."""
     return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def picture_by_key(at, key):
+    """The ``data:`` URI of the picture drawn with ``key`` (:func:`widgets.pictures.show_figure`)."""
+    def find(node):
+        if getattr(node, "type", None) == "flex_container" and getattr(node, "key", None) == PICTURE_PREFIX + key:
+            (image,) = node.get("image")
+            (img,) = image.proto.imgs
+            return img.url
+        for child in getattr(node, "children", {}).values():
+            if (url := find(child)) is not None:
+                return url
+        return None
+
+    if (url := find(at._tree)) is None:
+        raise KeyError(f"no picture with key {key!r}")
+    return url
 
 
 def chart_by_key(at, key):

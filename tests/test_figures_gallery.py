@@ -1,11 +1,11 @@
-"""figures.gallery: checked on fig.data and fig.layout, never on pixels."""
+"""figures.gallery: checked on fig.data and fig.layout, and a picture on the pixels it carries."""
 
 import math
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
-from helpers import coords
+from helpers import coords, image_pixels
 
 from figures import palette
 from figures.gallery import (
@@ -14,9 +14,10 @@ from figures.gallery import (
     global_figure,
     lp_continuum_figure,
     lp_scale,
-    pooled_figure,
+    pooled_picture,
     pooled_view,
 )
+from figures.image import Picture
 from pooling import antialiased_max_pool2d, fractional_max_pool2d, pool2d
 from pooling.analysis.lp import lp_ratios
 
@@ -25,7 +26,7 @@ from pooling.analysis.lp import lp_ratios
 
 def test_a_small_plane_is_a_grid_with_its_numbers_on_the_shared_scale():
     values = pool2d(coords(4, 4, np.float64), "max", 2).values
-    fig = pooled_figure(values, title="Max", value_range=(0, 33))
+    fig = pooled_picture(values, title="Max", value_range=(0, 33))
     hm = fig.data[0]
     assert hm.type == "heatmap" and hm.text.tolist() == [["11", "13"], ["31", "33"]]
     assert (fig.layout.coloraxis.cmin, fig.layout.coloraxis.cmax) == (0, 33)
@@ -33,16 +34,26 @@ def test_a_small_plane_is_a_grid_with_its_numbers_on_the_shared_scale():
 
 
 def test_one_channel_stack_is_drawn_as_its_plane():
-    fig = pooled_figure(coords(3, 3, np.float64)[None])
+    fig = pooled_picture(coords(3, 3, np.float64)[None])
     assert fig.data[0].type == "heatmap" and fig.data[0].z.shape == (3, 3)
 
 
-def test_a_photo_output_is_one_shrunk_image():
+def test_a_photo_output_is_one_shrunk_picture_of_block_means():
     values = np.random.default_rng(0).integers(0, 256, (3, 1000, 600), dtype=np.uint8)
-    fig = pooled_figure(values, value_range=(0, 255), max_side=250)
-    assert [t.type for t in fig.data] == ["image"]
-    assert fig.data[0].source.startswith("data:image/webp;base64,")
-    assert len(fig.to_json()) < 600_000
+    picture = pooled_picture(values, value_range=(0, 255), max_side=250)
+    assert isinstance(picture, Picture) and picture.uri.startswith("data:image/webp;base64,")
+    pixels = image_pixels(picture.uri)
+    assert pixels.shape == (picture.height, picture.width, 3) == (250, 150, 3)
+    means = values.reshape(3, 250, 4, 150, 4).mean(axis=(2, 4))
+    np.testing.assert_array_equal(pixels, np.rint(np.moveaxis(means, 0, -1)).astype(np.uint8))
+    assert len(picture.uri) < 600_000
+
+
+def test_a_float_output_is_scaled_onto_the_shared_range_and_a_grey_one_is_a_png():
+    values = np.array([[[-1.0, 0.0, 5.0] * 6, [10.0, 20.0, np.nan] * 6] * 9])  # 1 x 18 x 18: past NUMBER_CELLS
+    picture = pooled_picture(values, value_range=(0, 10))
+    assert picture.uri.startswith("data:image/png;base64,")
+    assert image_pixels(picture.uri)[:2, :3].tolist() == [[0, 0, 128], [255, 255, 0]]  # clipped; NaN black
 
 
 # --------------------------------------------------------- the Lp continuum

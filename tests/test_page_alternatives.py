@@ -4,8 +4,8 @@ import math
 
 import numpy as np
 import pytest
-from apptest_helpers import chart_by_key, errors, open_alone, texts
-from helpers import plotly_array
+from apptest_helpers import chart_by_key, errors, open_alone, picture_by_key, texts
+from helpers import image_pixels, plotly_array
 
 from pooling import antialiased_max_pool2d, fractional_max_pool2d, global_pool2d, pool2d
 from pooling.analysis.lp import LP_STEPS, lp_ratios
@@ -52,7 +52,7 @@ def test_every_mode_is_shown_with_its_formula_on_the_default_photo(photo_page):
     at = photo_page
     assert at.title[0].value == "Alternatives gallery" and not errors(at) and not at.warning
     for name in CARDS:
-        assert chart_by_key(at, CHART_KEYS.get(name, f"alt_chart_{name}"))["data"][0]["type"] == "image", name
+        assert picture_by_key(at, CHART_KEYS.get(name, f"alt_chart_{name}")).startswith("data:image/webp;base64,"), name
         assert any(formula(name).latex in latex.value for latex in at.latex), name
     assert any(formula("global-max").latex in latex.value for latex in at.latex)
     assert "Max: the pooled image, 256 × 256 (rows × columns)." in captions(at)
@@ -89,14 +89,22 @@ def test_the_p_slider_moves_the_lp_output_and_the_continuum_marker():
     assert list(traces(at, "alt_continuum")["chosen p"]["x"]) == ["∞", "∞"]
 
 
+def test_the_photo_cards_show_the_cores_pooled_pixels_cell_for_cell(photo_page):
+    # At the default 2 x 2 layer the 512 px photo pools to 256 px, the most a card shows: no cell is averaged away.
+    planes = np.moveaxis(working_image(load_sample("Astronaut").pixels, 512), -1, 0)
+    for mode in ("max", "min"):
+        pooled = pool2d(planes, mode, 2).values
+        np.testing.assert_array_equal(image_pixels(picture_by_key(photo_page, f"alt_chart_{mode}")),
+                                      np.moveaxis(pooled, 0, -1), err_msg=mode)
+
+
 def test_reseed_draws_new_training_picks_and_leaves_the_test_output(photo_page):
     at = photo_page
-    train, test = (chart_by_key(at, k)["data"][0]["source"] for k in ("alt_chart_stochastic-train",
-                                                                          "alt_chart_stochastic-test"))
+    train, test = (picture_by_key(at, k) for k in ("alt_chart_stochastic-train", "alt_chart_stochastic-test"))
     at.button(key="alt_reseed").click().run()
     assert at.number_input(key="alt_seed").value == 1
-    assert chart_by_key(at, "alt_chart_stochastic-train")["data"][0]["source"] != train
-    assert chart_by_key(at, "alt_chart_stochastic-test")["data"][0]["source"] == test
+    assert picture_by_key(at, "alt_chart_stochastic-train") != train
+    assert picture_by_key(at, "alt_chart_stochastic-test") == test
 
 
 def test_stochastic_values_are_the_cores():
@@ -184,17 +192,16 @@ def test_lp_at_large_p_is_pooled_as_is_and_finite():
     at.select_slider(key="alt_p").set_value(64.0).run()
     assert not at.exception
     assert not any("float64" in c.value or "overflows" in c.value for c in at.caption)
-    fig = chart_by_key(at, "alt_chart_lp")
-    assert fig["data"][0]["source"].startswith("data:image/webp;base64,")
+    assert picture_by_key(at, "alt_chart_lp").startswith("data:image/webp;base64,")
 
 
 def test_the_average_card_shows_the_mean_its_formula_states_whatever_the_divisor_override():
     # An outside review: with the sidebar's divisor override at 1 the Average card showed window sums.
     at = open_alone(PAGE)
-    plain = chart_by_key(at, "alt_chart_avg")
+    plain = picture_by_key(at, "alt_chart_avg")
     at.selectbox(key="mode").set_value("avg").run()
     at.number_input(key="divisor_override").set_value(1).run()
-    assert chart_by_key(at, "alt_chart_avg") == plain
+    assert picture_by_key(at, "alt_chart_avg") == plain
     assert any("divisor override (1) is left out here" in c.value for c in at.caption)
 
 

@@ -4,8 +4,8 @@ import re
 
 import numpy as np
 import pytest
-from apptest_helpers import chart_by_key, errors, open_alone, texts
-from helpers import plotly_array
+from apptest_helpers import chart_by_key, errors, open_alone, picture_by_key, texts
+from helpers import image_pixels, plotly_array
 
 from pooling import information_loss, pool2d
 from pooling.analysis.loss import psnr_by_kernel
@@ -110,7 +110,11 @@ def test_a_mode_the_core_refuses_leaves_the_reconstructions_and_the_chart():
     for line, m in zip(psnr_lines(at), ("max", "avg")):  # max and avg pool negative numbers
         loss = information_loss(pool2d(x, m, 2))
         assert line == f"MSE {loss.mse:.4g}   PSNR {loss.psnr:.2f} dB"
-    assert {"loss_recon_max", "loss_recon_avg", "loss_error_max", "loss_psnr_chart"} <= chart_ids(at)
+    assert {"loss_error_max", "loss_error_avg", "loss_psnr_chart"} <= chart_ids(at)
+    for m in ("max", "avg"):  # each reconstruction, on the grid's own scale: -5 black, 3 white
+        recon = information_loss(pool2d(x, m, 2)).reconstruction[0]
+        np.testing.assert_array_equal(image_pixels(picture_by_key(at, f"loss_recon_{m}")),
+                                      np.rint((recon + 5) * 255 / 8).astype(np.uint8), err_msg=m)
     labels = {b.label for b in at.get("download_button")}
     assert "indices.csv" in labels and "error-avg.png" in labels
     assert not {n for n in labels if n.startswith("survival-map")}  # those need the refused mode

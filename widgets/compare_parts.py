@@ -5,8 +5,8 @@
 from functools import partial
 
 import pooling
-from figures import image_figure
 from figures.compare import DISPLAY_SIDE, channel_figure, difference_view, fringe_view
+from figures.image import image_picture
 from pooling.analysis import compare
 from poolinglab.refusal import Refusal
 from poolinglab.settings import pool_options
@@ -53,14 +53,13 @@ def compare_parts(cache_key, settings, planes, shown, max_result, value_range, *
 
     ``shown`` holds the modes that could pool (mode -> values and cost), ``pair`` the difference's two modes as
     its pickers will show them (None when fewer than two modes are shown), ``zoom`` the zoom's region and plane
-    (:func:`~widgets.zoom_input.zoom_start`). The parts are named ``"image <mode>"``, ``"max against avg"`` (with
-    both), ``"difference"`` (a pair of two shown modes), ``"mixed"``, ``"channels"``, ``"fringes"`` (a colour photo)
-    and ``"zoom"``; the new colours' mask (a colour photo, else None) is built by the fringes' job.
+    (:func:`~widgets.zoom_input.zoom_start`). The parts are named ``"image <mode>"`` (a picture), ``"max against
+    avg"`` (with both), ``"difference"`` (a pair of two shown modes), ``"mixed"``, ``"channels"``, ``"fringes"``
+    (a colour photo) and ``"zoom"``; the new colours' mask (a colour photo, else None) is built by the fringes' job.
     """
     lo, hi = value_range
     parts = {f"image {mode}": (cache_key("mva_image", mode, lo, hi), partial(
-        image_figure, shown[mode][0], title=mode_label(mode, settings), value_range=(lo, hi), max_side=DISPLAY_SIDE))
-        for mode in shown}
+        image_picture, shown[mode][0], value_range=(lo, hi), max_side=DISPLAY_SIDE)) for mode in shown}
     if {"max", "avg"} <= shown.keys():
         padded = settings.padding not in (0, "valid", "same")
         parts["max against avg"] = (cache_key("mva_max_against_avg"), partial(

@@ -21,20 +21,22 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from widgets.labels import IN_FRAME
+from widgets.pictures import pixelated_style
 from widgets.registry import PAGES
 
 _RETRIED = "_frame_retried"  # this session has asked for the frame once: never loop
 
 
 def frame_navigation():
-    """The frame: its page config, then ``st.navigation`` over :data:`~widgets.registry.PAGES` in their sections;
-    Home is the default page.
+    """The frame: its page config, the style that draws pictures cell for cell, then ``st.navigation`` over
+    :data:`~widgets.registry.PAGES` in their sections; Home is the default page.
 
     ``app.py`` runs the page it returns; :func:`ensure_frame` calls it only for what it ends. The page config
     comes first in both: without it the browser would take the page's material icon for the tab's, from Google's
     font server.
     """
     st.set_page_config(page_title="Pooling Lab", page_icon="🔲", layout="wide")
+    pixelated_style()
     sections = {}
     for entry in PAGES:
         sections.setdefault(entry.section, []).append(

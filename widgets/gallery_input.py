@@ -8,6 +8,7 @@ from poolinglab.refusal import Refusal, attempt
 from poolinglab.settings import LIMITS
 
 from .controls import reseed_button
+from .pictures import show_figure
 from .text import plain
 
 VIEWS = {16: "16 × 16 pixels", 32: "32 × 32 pixels", 64: "64 × 64 pixels", 0: "the whole image"}
@@ -16,7 +17,8 @@ CHART_KEYS = {"blurmax": "alt_chart_antialiased"}  # anti-aliased max's chart ke
 
 
 def card(place, name, compute, *args, note=None):
-    """One mode: title, sentence, formula, pooled output and its size; or why it cannot run.
+    """One mode: title, sentence, formula, pooled output (a picture, or a grid of numbers) and its size; or why it
+    cannot run.
 
     Returns what ``compute`` gives beyond the figure and the output size (an empty list if it failed).
     """
@@ -30,8 +32,8 @@ def card(place, name, compute, *args, note=None):
     if isinstance(done, Refusal):
         place.warning(plain(done))
         return []
-    fig, (h, w), *more = done
-    place.plotly_chart(fig, key=CHART_KEYS.get(name, f"alt_chart_{name}"), width="stretch")
+    shown, (h, w), *more = done
+    show_figure(place, shown, CHART_KEYS.get(name, f"alt_chart_{name}"))
     place.caption(f"{f.title}: the pooled image, {h} × {w} (rows × columns)." + (f" {note}" if note else ""))
     return more
 

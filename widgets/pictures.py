@@ -1,0 +1,34 @@
+"""Pictures (:class:`figures.image.Picture`): images a page shows as they are, cell for cell, without a figure.
+
+A picture is drawn as an HTML image inside a container keyed ``pixels-<key>``;
+:data:`PIXELATED`, which the frame adds to every page, tells the browser to
+scale those images by repeating pixels, as plotly's image traces do, rather
+than blurring the cells of a pooled image into each other.
+"""
+
+import streamlit as st
+
+from figures.image import Picture
+
+PREFIX = "pixels-"
+# A picture fills its column up to this many pixels across, about the size of an image in a 450 px high plotly
+# figure: a 256 px pooled image is not blown up to fill a wide screen's half.
+WIDTH = 480
+PIXELATED = f'<style>[class*="st-key-{PREFIX}"] img {{ image-rendering: pixelated; }}</style>'
+
+
+def show_figure(place, shown, key):
+    """Draw ``shown`` in ``place``: a :class:`~figures.image.Picture` as an image, a plotly figure as a chart.
+
+    A picture fills the width of ``place`` up to :data:`WIDTH` pixels, a chart all of it. A picture's container is
+    keyed ``pixels-<key>``, a chart ``key``.
+    """
+    if isinstance(shown, Picture):
+        place.container(key=PREFIX + key).image(shown.uri, width=WIDTH)
+    else:
+        place.plotly_chart(shown, key=key, width="stretch")
+
+
+def pixelated_style():
+    """Add :data:`PIXELATED` to the page: a style alone, which takes no room on it."""
+    st.html(PIXELATED)
