@@ -140,10 +140,12 @@ class Picture:
     width: int
 
 
-def image_picture(image, *, value_range=None, max_side=None):
+def image_picture(image, *, value_range=None, max_side=None, effort=0):
     """:func:`image_figure`'s image as a :class:`Picture`: the same pixels, without the figure.
 
-    Parameters and scaling are :func:`image_figure`'s.
+    Parameters and scaling are :func:`image_figure`'s; ``effort`` is
+    :func:`~figures.maps.pixels_uri`'s (2 for noisy images, which compress
+    badly).
 
     Examples
     --------
@@ -152,7 +154,7 @@ def image_picture(image, *, value_range=None, max_side=None):
     ('data:image/webp;base64,', (4, 5))
     """
     a = _as_display_array(image, value_range, max_side)
-    return Picture(pixels_uri(a), a.shape[0], a.shape[1])
+    return Picture(pixels_uri(a, effort=effort), a.shape[0], a.shape[1])
 
 
 def crop_preview_figure(planes, top, left, height, width, *, max_side=256, title=None):

@@ -8,11 +8,10 @@ from pooling.analysis.noise import output_span, pool_noisy, value_range
 from poolinglab.words.noise import turned_white
 
 from . import palette
-from .image import photo_pixels
+from .image import image_picture
 from .invariance import LINE_STYLES
-from .maps import block_mean, pixels_uri
 
-__all__ = ["INPUT_LABEL", "NOISY_EFFORT", "clean_row_view", "image_row_figure", "noise_chart", "noisy_row_view"]
+__all__ = ["INPUT_LABEL", "NOISY_EFFORT", "clean_row_view", "noise_chart", "noisy_row_view"]
 
 INPUT_LABEL = "The input itself"
 NOISY_EFFORT = 2  # see figures.maps.pixels_uri: noise compresses badly, and a level move resends the noisy images
@@ -79,81 +78,23 @@ def noise_chart(reports, *, current=None, level_title="noise level", title=None)
     return go.Figure({"data": data, "layout": layout})
 
 
-def image_row_figure(images, *, titles, value_range, max_side=256, height=300, effort=0):
-    """Images side by side on one grey (or colour) scale, in one figure.
-
-    Parameters
-    ----------
-    images : sequence of (C, H, W) array_like
-        C is 1 or 3; each is shrunk by block means to at most ``max_side``
-        pixels on its long side and sent as a compressed image.
-    titles : sequence of str
-        One per image.
-    value_range : (float, float)
-        Black and white of every image, so they share one scale.
-    max_side : int, optional
-    height : int, optional
-    effort : int, optional
-        :func:`~figures.maps.pixels_uri`'s: :data:`NOISY_EFFORT` for noisy
-        images, which compress badly; 0, the quickest, for the rest.
-
-    Returns
-    -------
-    plotly.graph_objects.Figure
-        One image trace per image, each on its own axes; titles as annotations.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> fig = image_row_figure([np.zeros((1, 4, 4)), np.ones((3, 4, 4))], titles=["a", "b"], value_range=(0, 1))
-    >>> [t.type for t in fig.data], [a.text for a in fig.layout.annotations]
-    (['image', 'image'], ['a', 'b'])
-    """
-    if len(images) != len(titles) or not images:
-        raise ValueError(f"images ({len(images)}) and titles ({len(titles)}) must be as many, at least one")
-    lo, hi = (float(v) for v in value_range)
-    n = len(images)
-    width = 1.0 / n
-    data = []
-    layout = {}
-    for i, image in enumerate(images):
-        shrunk, f = block_mean(np.asarray(image, dtype=np.float64), max_side)
-        offset = (f - 1) / 2
-        suffix = "" if i == 0 else str(i + 1)
-        source = pixels_uri(photo_pixels(shrunk, lo, hi), effort=effort)
-        data.append({"type": "image", "source": source, "x0": offset, "y0": offset, "dx": f, "dy": f,
-                     "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
-                     "hovertemplate": "row %{y}, col %{x}<extra></extra>"})
-        layout[f"xaxis{suffix}"] = {"domain": [i * width + 0.01, (i + 1) * width - 0.01], "visible": False,
-                                    "constrain": "domain"}
-        layout[f"yaxis{suffix}"] = {"autorange": "reversed", "scaleanchor": f"x{suffix}", "visible": False,
-                                    "constrain": "domain"}
-    layout.update(
-        height=height, plot_bgcolor=palette.BACKGROUND, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        font={"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE},
-        annotations=[{"text": t, "x": (i + 0.5) * width, "y": 1.0, "xref": "paper", "yref": "paper",
-                      "showarrow": False, "yanchor": "bottom"} for i, t in enumerate(titles)])
-    # Not validated: every value is in plotly's validated form already (test_figures_noise holds it to that).
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
-
-
 def clean_row_view(planes, mode, args, *, max_side=256):
     """The clean image pooled by ``mode`` with ``args`` (pool2d's options), in float64 as :func:`noisy_row_view`
-    pools the noisy one: its figure, the pooled values, and the mode's output range (``output_span``).
+    pools the noisy one: its picture (:class:`~figures.image.Picture`, on the input's value range, shrunk by block
+    means to at most ``max_side``), the pooled values, and the mode's output range (``output_span``).
 
     They depend on the layer, never on the noise.
     """
     clean = pooled_values(np.asarray(planes, dtype=np.float64), mode, **args)  # as pool_noisy pools it
-    fig = image_row_figure([clean], titles=["Pooled clean image"], value_range=value_range(planes), max_side=max_side)
-    return fig, clean, output_span(planes.shape, *value_range(planes), mode, **args)
+    picture = image_picture(clean, value_range=value_range(planes), max_side=max_side)
+    return picture, clean, output_span(planes.shape, *value_range(planes), mode, **args)
 
 
 def noisy_row_view(planes, noisy, clean, span, mode, args, *, max_side=256):
-    """The noisy image pooled by ``mode`` against the pooled clean one (:func:`clean_row_view`): its figure, how
+    """The noisy image pooled by ``mode`` against the pooled clean one (:func:`clean_row_view`): its picture, how
     far the input and the output moved, the share of outputs changed, and :func:`~poolinglab.words.noise.turned_white`.
     """
     r = pool_noisy(planes, noisy, mode, clean=clean, span=span, **args)
-    fig = image_row_figure([r.noisy], titles=["Pooled noisy image"], value_range=r.value_range, max_side=max_side,
-                           effort=NOISY_EFFORT)
+    picture = image_picture(r.noisy, value_range=r.value_range, max_side=max_side, effort=NOISY_EFFORT)
     white = turned_white(r.clean, r.noisy, r.value_range[1])
-    return fig, r.input_change, r.output_change, r.changed_fraction, white
+    return picture, r.input_change, r.output_change, r.changed_fraction, white

@@ -7,7 +7,8 @@ import numpy as np
 import streamlit as st
 
 import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
-from figures.noise import NOISY_EFFORT, clean_row_view, image_row_figure, noise_chart, noisy_row_view
+from figures.image import image_picture
+from figures.noise import NOISY_EFFORT, clean_row_view, noise_chart, noisy_row_view
 from pooling.analysis.crops import centre_crop
 from pooling.analysis.noise import compare_noisy, draw_noise, input_changes, noisy_copy, noisy_levels, value_range
 from poolinglab.intake import images
@@ -24,6 +25,7 @@ from widgets.controls import (
 )
 from widgets.labels import MODE_LABELS
 from widgets.noise_input import KIND_LABELS, noise_ui
+from widgets.pictures import show_figure
 from widgets.sidebar import sidebar
 from widgets.text import plain
 from widgets.workers import page_workers
@@ -55,11 +57,10 @@ def noisy_image(key, _planes, _draws, level):
 
 
 @shared_cache
-def input_figure(key, _image, title, _planes, effort=0):
-    """The clean or noisy input's image on the clean one's scale. The clean one's key names the image alone, so no
+def input_picture(key, _image, _planes, effort=0):
+    """The clean or noisy input's picture on the clean one's scale. The clean one's key names the image alone, so no
     noise or layer setting rebuilds it."""
-    return image_row_figure([_image], titles=[title], value_range=value_range(_planes), max_side=IMAGE_SIDE,
-                            effort=effort)
+    return image_picture(_image, value_range=value_range(_planes), max_side=IMAGE_SIDE, effort=effort)
 
 
 @shared_cache
@@ -136,17 +137,23 @@ def noise_lab():
     chart_in = centre_crop(work, NOISE_CHART_SIDE)
     copies_key = images.sha256_key(lab.key.encode(), "noise-chart-copies", NOISE_SIDE, NOISE_CHART_SIDE, kind, seed)
     work_on = page_workers("noise")
-    noisy_input = work_on.submit(input_figure, images.sha256_key(lab.key.encode(), "noise-in", NOISE_SIDE, kind, seed,
-                                                                 level), noisy, "Noisy input", work, NOISY_EFFORT)
+    noisy_input = work_on.submit(input_picture, images.sha256_key(lab.key.encode(), "noise-in", NOISE_SIDE, kind, seed,
+                                                                  level), noisy, work, NOISY_EFFORT)
     rows = {mode: work_on.submit(attempt, mode_row, lab, work, noisy, mode, kind, level, seed) for mode in modes}
     chart = {name: work_on.submit(shared, lab.cache_key("noise-chart", kind, seed, NOISE_CHART_SIDE, name), partial(
         chart_report, copies_key, chart_in, kind, seed, name, layer)) for name, layer in layers.items()}
     work_on.shutdown(wait=False)  # the jobs run on; their threads end with them
 
+    # Every image is shown as wide as the input, whose pixels are drawn whole (a small input a whole number of times
+    # bigger, near NOISE_SIDE): a pooled image's cell then covers about the pixels its window's stride steps over.
+    shown_width = work.shape[-1] * max(1, round(NOISE_SIDE / work.shape[-1]))
     left, right = st.columns(2)
-    left.plotly_chart(input_figure(image_key, work, "Clean input", work), key="noise_clean_input", width="stretch")
-    right.plotly_chart(noisy_input.result(), key="noise_input", width="stretch")
-    st.caption("The clean and the noisy input, side by side on one scale.")
+    left.markdown("**Clean input**")
+    show_figure(left, input_picture(image_key, work, work), "noise_clean_input", width=shown_width)
+    right.markdown("**Noisy input**")
+    show_figure(right, noisy_input.result(), "noise_input", width=shown_width)
+    st.caption("The clean and the noisy input, side by side on one scale, each pixel drawn whole. The pooled images "
+               "below are drawn as wide, so an output value covers about stride × stride input pixels.")
     white = {}  # mode label: (output values turned white by the noise, output values)
     for mode in require_choice(modes, stop=False):  # the chart below does not need a mode
         st.subheader(MODE_LABELS[mode])
@@ -154,10 +161,12 @@ def noise_lab():
         if isinstance(row, Refusal):
             st.warning(plain(f"{MODE_LABELS[mode]} cannot pool this noisy image: {row}"))
             continue
-        clean_fig, fig, moved_in, moved_out, changed, white[MODE_LABELS[mode]] = row
+        clean_picture, picture, moved_in, moved_out, changed, white[MODE_LABELS[mode]] = row
         left, right = st.columns(2)
-        left.plotly_chart(clean_fig, key=f"noise_clean_{mode}", width="stretch")
-        right.plotly_chart(fig, key=f"noise_row_{mode}", width="stretch")
+        left.markdown("**Pooled clean image**")
+        show_figure(left, clean_picture, f"noise_clean_{mode}", width=shown_width)
+        right.markdown("**Pooled noisy image**")
+        show_figure(right, picture, f"noise_row_{mode}", width=shown_width)
         st.text(moved_words(MODE_LABELS[mode], moved_in, moved_out, changed))
 
     st.subheader("Output change against noise level")

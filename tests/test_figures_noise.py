@@ -1,10 +1,11 @@
-"""Tests of the noise figures: ``noise_chart`` and ``image_row_figure`` (fig.data and fig.layout, never pixels)."""
+"""Tests of the noise figures: ``noise_chart`` (fig.data and fig.layout) and the rows' pictures (their pixels)."""
 
 import numpy as np
 import pytest
+from helpers import image_pixels
 
 from figures import palette
-from figures.noise import INPUT_LABEL, clean_row_view, image_row_figure, noise_chart, noisy_row_view
+from figures.noise import INPUT_LABEL, NOISY_EFFORT, clean_row_view, noise_chart, noisy_row_view
 from pooling.analysis.noise import NoiseReport, compare_noise, output_span, pool_noisy
 
 
@@ -38,51 +39,35 @@ def test_noise_chart_needs_a_report():
         noise_chart({})
 
 
-def test_image_row_figure():
-    images = [np.zeros((3, 10, 10)), np.ones((1, 10, 10))]
-    fig = image_row_figure(images, titles=["Clean", "Noisy"], value_range=(0, 1))
-    assert [(t.type, t.xaxis, t.yaxis) for t in fig.data] == [("image", "x", "y"), ("image", "x2", "y2")]
-    assert [a.text for a in fig.layout.annotations] == ["Clean", "Noisy"]
-    assert fig.layout.xaxis.domain[1] < fig.layout.xaxis2.domain[0]
-    assert fig.layout.yaxis2.autorange == "reversed"
-
-
-def test_image_row_figure_shrinks():
-    fig = image_row_figure([np.zeros((1, 90, 30))], titles=["a"], value_range=(0, 1), max_side=30)
-    assert (fig.data[0].dx, fig.data[0].x0) == (3, 1.0)
-
-
-def test_image_row_figure_needs_a_title_per_image():
-    with pytest.raises(ValueError, match=r"images \(2\) and titles \(1\) must be as many"):
-        image_row_figure([np.zeros((1, 2, 2))] * 2, titles=["a"], value_range=(0, 1))
-
-
 def test_clean_and_noisy_row_views_match_the_cores_numbers_and_count_white():
     planes = np.arange(64, dtype=np.uint8).reshape(1, 8, 8) * 2
     args = {"kernel_size": (2, 2), "stride": (2, 2)}
-    fig, clean, span = clean_row_view(planes, "max", args)
+    picture, clean, span = clean_row_view(planes, "max", args)
     assert clean.dtype == np.float64 and clean.shape == (1, 4, 4)
     assert clean[0].tolist() == [[float(2 * (16 * r + 2 * c + 9)) for c in range(4)] for r in range(4)]
     assert span == output_span(planes.shape, 0, 255, "max", **args)
-    assert fig.layout.annotations[0].text == "Pooled clean image"
+    assert image_pixels(picture.uri).tolist() == clean[0].astype(np.uint8).tolist()  # on 0-255: the values
 
     noisy = planes.copy()
     noisy[0, 0, 0] = 255  # one white speck: max passes it on to its whole output cell
-    fig, moved_in, moved_out, changed, white = noisy_row_view(planes, noisy, clean, span, "max", args)
+    picture, moved_in, moved_out, changed, white = noisy_row_view(planes, noisy, clean, span, "max", args)
     r = pool_noisy(planes, noisy, "max", clean=clean, span=span, **args)
+    assert image_pixels(picture.uri)[0, 0] == 255 and image_pixels(picture.uri)[1:].tolist() == (
+        clean[0, 1:].astype(np.uint8).tolist())
     assert (moved_in, moved_out, changed) == (r.input_change, r.output_change, r.changed_fraction)
     assert changed == 1 / 16
     assert white == (1, 16)
-    assert fig.layout.annotations[0].text == "Pooled noisy image"
 
 
-def test_image_row_figure_built_unvalidated_is_already_in_plotly_validated_form():
-    import plotly.graph_objects as go
-
-    from figures.noise import NOISY_EFFORT, image_row_figure
-
+def test_a_noisy_colour_row_is_encoded_harder_and_shrunk_by_block_means():
     rng = np.random.default_rng(0)
-    images = [rng.integers(0, 256, (3, 20, 30)).astype(np.uint8), rng.random((1, 10, 12))]
-    for effort in (0, NOISY_EFFORT):
-        fig = image_row_figure(images, titles=["a", "b"], value_range=(0, 255), effort=effort)
-        assert go.Figure(fig.to_dict()).to_dict() == fig.to_dict()
+    planes = rng.integers(0, 256, (3, 40, 40)).astype(np.uint8)
+    noisy = rng.integers(0, 256, (3, 40, 40)).astype(np.uint8)
+    args = {"kernel_size": 2}
+    _, clean, span = clean_row_view(planes, "max", args)
+    quick, *_ = noisy_row_view(planes, noisy, clean, span, "max", args, max_side=10)
+    assert (quick.height, quick.width) == (10, 10)
+    noisy_max = pool_noisy(planes, noisy, "max", clean=clean, span=span, **args).noisy
+    means = noisy_max.reshape(3, 10, 2, 10, 2).mean(axis=(2, 4))
+    np.testing.assert_array_equal(image_pixels(quick.uri), np.rint(np.moveaxis(means, 0, -1)).astype(np.uint8))
+    assert NOISY_EFFORT == 2

@@ -3,7 +3,8 @@
 import re
 
 import numpy as np
-from apptest_helpers import chart_by_key, errors, open_alone, texts
+from apptest_helpers import chart_by_key, errors, open_alone, picture_by_key, texts
+from helpers import image_pixels
 
 from pooling.analysis.noise import add_noise, compare_noise, pool_noisy
 from poolinglab.intake import images
@@ -30,9 +31,13 @@ def test_default_page_shows_the_cores_numbers():
     assert [i.value for i in at.info] == ["The image is larger than 256 px: this page tests its centre 256 × 256, so "
                                           "that every image below shows the noise as it is, no pixel averaged with its "
                                           "neighbours to fit."]
-    for key in ("noise_clean_input", "noise_input", "noise_clean_max", "noise_row_max"):  # no image is shrunk
-        assert [(t["dx"], t["dy"]) for t in chart_by_key(at, key)["data"] if t["type"] == "image"] == [(1, 1)]
     noisy = add_noise(planes, 0.05, "salt-and-pepper", rng=0, clip=True)
+    shown = {key: image_pixels(picture_by_key(at, key)) for key in ("noise_clean_input", "noise_input")}
+    # No image is shrunk: the inputs are the centre's pixels, the pooled images 128 px.
+    np.testing.assert_array_equal(shown["noise_clean_input"], np.moveaxis(planes, 0, -1))
+    np.testing.assert_array_equal(shown["noise_input"], np.moveaxis(noisy, 0, -1))
+    assert [image_pixels(picture_by_key(at, key)).shape for key in ("noise_clean_max", "noise_row_max")] == [
+        (128, 128, 3)] * 2
     for line, mode in zip(lines, ("max", "avg")):
         args = {"kernel_size": (2, 2), "stride": 2}
         if mode == "avg":
@@ -63,10 +68,10 @@ def test_the_chart_is_the_cores_compare_noise():
 def test_level_kind_and_seed_change_the_output():
     at = open_alone(PAGE)
     first = mode_lines(at)
-    row = chart_by_key(at, "noise_row_max")
+    row = picture_by_key(at, "noise_row_max")
     at.slider(key="noise_level").set_value(0.2).run()
     assert mode_lines(at) != first
-    assert chart_by_key(at, "noise_row_max")["data"][0]["source"] != row["data"][0]["source"]
+    assert picture_by_key(at, "noise_row_max") != row
     assert any("On the chart at level 0.2:" in m.value for m in at.markdown)
     chart = chart_by_key(at, "noise_chart")
     at.radio(key="noise_kind").set_value("gaussian").run()

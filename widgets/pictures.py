@@ -17,14 +17,15 @@ WIDTH = 480
 PIXELATED = f'<style>[class*="st-key-{PREFIX}"] img {{ image-rendering: pixelated; }}</style>'
 
 
-def show_figure(place, shown, key):
+def show_figure(place, shown, key, *, width=WIDTH):
     """Draw ``shown`` in ``place``: a :class:`~figures.image.Picture` as an image, a plotly figure as a chart.
 
-    A picture fills the width of ``place`` up to :data:`WIDTH` pixels, a chart all of it. A picture's container is
-    keyed ``pixels-<key>``, a chart ``key``.
+    A picture fills the width of ``place`` up to ``width`` pixels (``"content"``: its own size, pixel for pixel,
+    or less where ``place`` is narrower), a chart all of it. A picture's container is keyed ``pixels-<key>``, a
+    chart ``key``.
     """
     if isinstance(shown, Picture):
-        place.container(key=PREFIX + key).image(shown.uri, width=WIDTH)
+        place.container(key=PREFIX + key).image(shown.uri, width=width)
     else:
         place.plotly_chart(shown, key=key, width="stretch")
 
