@@ -107,7 +107,7 @@ for place, mode in zip(st.columns(len(modes)), modes):
         place.warning(plain(f"{label(mode)} cannot pool this image: {pooled[mode]}"))
         continue
     place.markdown(f"**{plain(label(mode))}**")
-    show_figure(place, ahead(f"image {mode}"), f"mva_image_{mode}")
+    show_figure(place, ahead(f"image {mode}"), f"mva_image_{mode}", alt=f"The image pooled by {label(mode)}")
     place.text(f"{pooled[mode][1].output_shape[1]} × {pooled[mode][1].output_shape[2]} output")
 if "max against avg" in parts:
     st.text(ahead("max against avg"))

@@ -85,21 +85,27 @@ def chart_spec(at, index=-1):
     return json.loads(at.get("plotly_chart")[index].proto.spec)
 
 
-def picture_by_key(at, key):
-    """The ``data:`` URI of the picture drawn with ``key`` (:func:`widgets.pictures.show_figure`)."""
+def picture_image(at, key):
+    """The image proto (``url``, ``alt``) of the picture drawn with ``key`` (:func:`widgets.pictures.show_figure`)."""
+
     def find(node):
         if getattr(node, "type", None) == "flex_container" and getattr(node, "key", None) == PICTURE_PREFIX + key:
             (image,) = node.get("image")
             (img,) = image.proto.imgs
-            return img.url
+            return img
         for child in getattr(node, "children", {}).values():
-            if (url := find(child)) is not None:
-                return url
+            if (img := find(child)) is not None:
+                return img
         return None
 
-    if (url := find(at._tree)) is None:
+    if (img := find(at._tree)) is None:
         raise KeyError(f"no picture with key {key!r}")
-    return url
+    return img
+
+
+def picture_by_key(at, key):
+    """The ``data:`` URI of the picture drawn with ``key``."""
+    return picture_image(at, key).url
 
 
 def chart_by_key(at, key):

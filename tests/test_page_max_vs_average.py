@@ -4,7 +4,7 @@ import re
 
 import numpy as np
 import pytest
-from apptest_helpers import chart_by_key, errors, open_alone, picture_by_key, texts
+from apptest_helpers import chart_by_key, errors, open_alone, picture_by_key, picture_image, texts
 from helpers import image_pixels, plotly_array
 
 import pooling
@@ -62,6 +62,7 @@ def test_default_shows_max_and_average_of_the_core_on_one_scale(at, astronaut):
     assert at.markdown[0].value.startswith("The claim: max pooling keeps")
     assert not errors(at) and not at.warning
     assert image_titles(at) == ["Max", "Average"]
+    assert picture_image(at, "mva_image_avg").alt == "The image pooled by Average"
     core_max = pooling.pool2d(astronaut, "max", 2).values
     core_avg = pooling.pool2d(astronaut, "avg", 2).values
     # Shown on 0-255 as they are, not each stretched to its own range.

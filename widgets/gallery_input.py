@@ -33,7 +33,7 @@ def card(place, name, compute, *args, note=None):
         place.warning(plain(done))
         return []
     shown, (h, w), *more = done
-    show_figure(place, shown, CHART_KEYS.get(name, f"alt_chart_{name}"))
+    show_figure(place, shown, CHART_KEYS.get(name, f"alt_chart_{name}"), alt=f"{f.title}: the pooled image")
     place.caption(f"{f.title}: the pooled image, {h} × {w} (rows × columns)." + (f" {note}" if note else ""))
     return more
 

@@ -17,17 +17,17 @@ WIDTH = 480
 PIXELATED = f'<style>[class*="st-key-{PREFIX}"] img {{ image-rendering: pixelated; }}</style>'
 
 
-def show_figure(place, shown, key, *, width=WIDTH):
+def show_figure(place, shown, key, *, alt, width=WIDTH):
     """Draw ``shown`` in ``place``: a :class:`~figures.image.Picture` as an image, a plotly figure as a chart.
 
     A picture fills the width of ``place`` up to ``width`` pixels (``"content"``: its own size, pixel for pixel,
     or less where ``place`` is narrower), a chart all of it. A picture's container is keyed ``pixels-<key>``, a
-    chart ``key``.
+    chart ``key``. ``alt`` says what it shows to a reader who cannot see it.
     """
     if isinstance(shown, Picture):
-        place.container(key=PREFIX + key).image(shown.uri, width=width)
+        place.container(key=PREFIX + key).image(shown.uri, width=width, alt=alt)
     else:
-        place.plotly_chart(shown, key=key, width="stretch")
+        place.plotly_chart(shown, key=key, width="stretch", alt=alt)
 
 
 def pixelated_style():
