@@ -11,11 +11,11 @@ from poolinglab.words.compare import difference_words
 from . import palette
 from ._cells import cell_outlines, cell_text
 from ._traces import coloraxis, plot_z
-from .image import _as_display_array, image_figure
+from .image import _as_display_array, image_picture
 from .maps import block_mean, map_figure, pixels_uri
 
 __all__ = ["CHANNEL_NAMES", "DISPLAY_SIDE", "ZOOM_TRACES", "channel_figure", "difference_figure", "difference_view",
-           "fringe_figure", "fringe_view", "zoom_figure"]
+           "fringe_picture", "fringe_view", "zoom_figure"]
 
 CHANNEL_NAMES = ("red", "green", "blue")
 DISPLAY_SIDE = 480  # long side, in pixels, of pooled images as sent to the browser
@@ -116,7 +116,7 @@ def difference_figure(diff, *, first, second, n_planes=1):
                       colorbar_title="difference")
 
 
-def fringe_figure(values, mask, *, value_range=(0, 255), max_side=DISPLAY_SIDE, title=None):
+def fringe_picture(values, mask, *, value_range=(0, 255), max_side=DISPLAY_SIDE):
     """The cells of an RGB max pooling whose channels came from different pixels, over the pooled image.
 
     The pooled image is drawn in faded grey so the marks stand out; each
@@ -132,19 +132,19 @@ def fringe_figure(values, mask, *, value_range=(0, 255), max_side=DISPLAY_SIDE, 
         :func:`pooling.analysis.compare.channel_disagreement` of their indices.
     value_range : (float, float), optional
     max_side : int, optional
-    title : str, optional
 
     Returns
     -------
-    plotly.graph_objects.Figure
-        One image trace.
+    figures.image.Picture
+        The marked image, drawn as it is (no axes to read: the marks are
+        the point).
 
     Examples
     --------
     >>> v = np.full((3, 2, 2), 255, np.uint8)
-    >>> fig = fringe_figure(v, np.array([[True, False], [False, False]]))
-    >>> fig.data[0].type
-    'image'
+    >>> picture = fringe_picture(v, np.array([[True, False], [False, False]]))
+    >>> picture.uri[:23], (picture.height, picture.width)
+    ('data:image/webp;base64,', (2, 2))
     """
     a, m = np.asarray(values), np.asarray(mask)
     if a.ndim != 3 or a.shape[0] != 3 or m.shape != a.shape[1:] or m.dtype != bool:
@@ -155,7 +155,7 @@ def fringe_figure(values, mask, *, value_range=(0, 255), max_side=DISPLAY_SIDE, 
     grey = rgb.mean(axis=0)[..., None] * 0.5 + 96  # faded: the accent reads on any photo
     accent = np.array(palette.rgb(palette.ACCENT), np.float32)
     out = np.rint(grey * (1 - share) + accent * share).astype(np.uint8)
-    return image_figure(out, title=title)
+    return image_picture(out)
 
 
 def difference_view(first, second, first_label, second_label, n_planes):
@@ -169,8 +169,8 @@ def difference_view(first, second, first_label, second_label, n_planes):
 
 
 def fringe_view(values, new, *, value_range):
-    """:func:`fringe_figure` of the cells whose colour is new: ``new`` is their mask (``compare.new_colours``)."""
-    return fringe_figure(values, new, value_range=value_range, title="Cells whose colour no pixel of the window has")
+    """:func:`fringe_picture` of the cells whose colour is new: ``new`` is their mask (``compare.new_colours``)."""
+    return fringe_picture(values, new, value_range=value_range)
 
 
 def _source_words(zoom):

@@ -122,7 +122,9 @@ if planes.shape[0] == 3:
     st.plotly_chart(ahead("channels"), key="mva_channels", width="stretch")
     st.caption("Each channel of the max pooling, in grey on the shared scale.")
     st.text(fringe_words(shared(*new_part), ahead("mixed")))
-    st.plotly_chart(ahead("fringes"), key="mva_fringes", width="stretch")
+    st.markdown("**Cells whose colour no pixel of the window has**")
+    show_figure(st, ahead("fringes"), "mva_fringes", alt="The max-pooled photo in faded grey, each cell whose colour "
+                "no pixel of its window has in orange")
     st.caption("Orange: such cells; grey: the rest of the max-pooled photo, faded.")
 else:
     st.info('The image has one plane. Set the sidebar\'s Colour to "RGB (3 planes)" to compare the channels.')

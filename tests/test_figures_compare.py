@@ -10,7 +10,7 @@ from helpers import coords, image_pixels, raises
 
 import pooling
 from figures import palette
-from figures.compare import ZOOM_TRACES, channel_figure, difference_figure, fringe_figure, zoom_figure
+from figures.compare import ZOOM_TRACES, channel_figure, difference_figure, fringe_picture, zoom_figure
 from figures.maps import map_figure
 from pooling.analysis.compare import channel_disagreement, zoom_region
 
@@ -52,7 +52,7 @@ def test_channel_and_fringe_figures_without_a_value_range():
     v[:, 0, 0] = 0
     assert int(image_pixels(channel_figure(v, value_range=None).data[0])[1, 1]) == 10
     assert int(image_pixels(channel_figure(v / 2.0, value_range=None).data[0])[1, 1]) == 255
-    assert image_pixels(fringe_figure(v, np.zeros((2, 2), bool), value_range=None).data[0]).shape[:2] == (2, 2)
+    assert image_pixels(fringe_picture(v, np.zeros((2, 2), bool), value_range=None).uri).shape[:2] == (2, 2)
 
 
 def test_channel_figure_rejects_a_name_count_that_does_not_match():
@@ -66,7 +66,7 @@ def test_channel_figure_rejects_a_name_count_that_does_not_match():
 def test_fringe_figure_paints_marked_cells_in_the_accent():
     v = np.zeros((3, 2, 2), np.uint8)
     mask = np.array([[True, False], [False, False]])
-    pixels = image_pixels(fringe_figure(v, mask).data[0])
+    pixels = image_pixels(fringe_picture(v, mask).uri)
     assert tuple(pixels[0, 0, :3]) == palette.rgb(palette.ACCENT)
     assert tuple(pixels[1, 1, :3]) == (96, 96, 96)  # black faded to grey
 
@@ -75,7 +75,7 @@ def test_fringe_figure_shades_by_share_when_shrunk():
     v = np.zeros((3, 4, 4), np.uint8)
     mask = np.zeros((4, 4), bool)
     mask[:2, :2] = [[True, True], [False, False]]  # half the top-left block
-    pixels = image_pixels(fringe_figure(v, mask, max_side=2).data[0]).astype(int)
+    pixels = image_pixels(fringe_picture(v, mask, max_side=2).uri).astype(int)
     assert pixels.shape[:2] == (2, 2)
     expected = np.rint(96 * 0.5 + np.array(palette.rgb(palette.ACCENT)) * 0.5)
     assert np.abs(pixels[0, 0, :3] - expected).max() <= 1
@@ -86,14 +86,14 @@ def test_fringe_figure_of_a_real_max_pooling():
     x = np.random.default_rng(0).integers(0, 256, (3, 8, 8), dtype=np.uint8)
     r = pooling.pool2d(x, "max", 2)
     mask = channel_disagreement(r.indices)
-    pixels = image_pixels(fringe_figure(r.values, mask).data[0])
+    pixels = image_pixels(fringe_picture(r.values, mask).uri)
     painted = (pixels[..., :3] == palette.rgb(palette.ACCENT)).all(-1)
     assert painted.tolist() == mask.tolist()
 
 
 def test_fringe_figure_checks_shapes():
     with raises(ValueError, "values must be (3, H, W) and mask an (H, W) bool array, got (3, 2, 2) and (2, 3)"):
-        fringe_figure(np.zeros((3, 2, 2)), np.zeros((2, 3), bool))
+        fringe_picture(np.zeros((3, 2, 2)), np.zeros((2, 3), bool))
 
 
 # ------------------------------------------------------------------ zoom
