@@ -423,7 +423,7 @@ def test_focus_words_name_the_copied_pixel_inside_the_block_only():
 
 
 @pytest.mark.parametrize("remembered, expected", [
-    ({}, {"rows": 8, "cols": 8, "top": 28, "left": 28, "plane": 0}),
+    ({}, {"rows": 6, "cols": 6, "top": 29, "left": 29, "plane": 0}),
     ({"rows": 3, "cols": 40, "top": 100, "left": -4, "plane": 2}, {"rows": 3, "cols": 16, "top": 61, "left": 0,
                                                                    "plane": 2}),
 ])

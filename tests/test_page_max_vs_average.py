@@ -138,16 +138,16 @@ def test_a_wider_output_range_widens_the_shared_scale(at):
 def test_zoom_shows_the_core_region_and_follows_its_controls(at, astronaut):
     r_max = pooling.pool2d(astronaut, "max", 2)
     spec = chart_by_key(at, "mva_zoom_chart")
-    assert at.slider(key="mva_zoom_top").value == 124 and at.number_input(key="mva_zoom_rows").value == 8
-    np.testing.assert_array_equal(plotly_array(spec["data"][0]["z"]), r_max.values[0, 124:132, 124:132])
+    assert at.slider(key="mva_zoom_top").value == 125 and at.number_input(key="mva_zoom_rows").value == 6
+    np.testing.assert_array_equal(plotly_array(spec["data"][0]["z"]), r_max.values[0, 125:131, 125:131])
     at.number_input(key="mva_zoom_rows").set_value(16).run()
     at.slider(key="mva_zoom_top").set_value(10).run()
     at.selectbox(key="mva_zoom_plane").set_value(2).run()
     spec = chart_by_key(at, "mva_zoom_chart")
-    zoom = zoom_region(r_max, top=10, left=124, height=16, width=8, channel=2)
+    zoom = zoom_region(r_max, top=10, left=125, height=16, width=6, channel=2)
     np.testing.assert_array_equal(plotly_array(spec["data"][0]["z"]), zoom.values)
     np.testing.assert_array_equal(plotly_array(spec["data"][2]["z"]), zoom.crop)
-    assert spec["layout"]["annotations"][1]["text"] == "input rows 20–51, cols 248–263"
+    assert spec["layout"]["annotations"][1]["text"] == "input rows 20–51, cols 250–261"
 
 
 def test_zoom_size_is_capped_to_keep_the_crop_small(at):
@@ -182,7 +182,7 @@ def test_moving_the_zoom_pools_nothing_again(at, astronaut, monkeypatch):
     assert not at.exception and calls == []
     r_max = pool2d(astronaut, "max", 2)
     np.testing.assert_array_equal(plotly_array(chart_by_key(at, "mva_zoom_chart")["data"][0]["z"]),
-                                  r_max.values[0, 3:11, 7:15])
+                                  r_max.values[0, 3:9, 7:13])
     # A new layer is not served from the cache: the zoom shows the new pooling. (Whether pool2d runs here
     # depends on what other tests in this process cached already, so the values are what is checked.)
     at.number_input(key="kernel_h").set_value(3).run()
