@@ -82,8 +82,8 @@ def _survival_section(survival, channel, key, dimmed, dimmed_words):
     left.caption("Heatmap of a crop, cell by cell: dark cells were discarded; bright cells were used by the most "
                  "outputs. Hover a cell for its count.")
     if dimmed is not None:
-        right.markdown("**Discarded cells dimmed**")
-        show_figure(right, dimmed, "loss_dimmed", alt="The image with every discarded cell dimmed")
+        show_figure(right, dimmed, "loss_dimmed", alt="The image with every discarded cell dimmed",
+                    title="Discarded cells dimmed")
         right.caption(f"The whole image with every discarded cell at a quarter of its brightness. {dimmed_words}"
                       .strip())
 
@@ -124,9 +124,8 @@ st.write("Max-unpooling puts each output back on the cell it came from and zeros
          "numbers' span for typed numbers: higher is closer, +10 dB is a tenth of the squared error, "
          "and it is infinite when the reconstruction is exact.")
 for column, (m, view) in zip(st.columns(2), recon.items()):
-    column.markdown(f"**{loss_figures.RECON_NAMES[m]}**")
     show_figure(column, figures["recon", m], f"loss_recon_{m}", alt=f"{loss_figures.RECON_NAMES[m]}: the image "
-                "rebuilt from the pooled output")
+                "rebuilt from the pooled output", title=loss_figures.RECON_NAMES[m])
     column.plotly_chart(figures["error", m], key=f"loss_error_{m}")
     column.text(loss_words.psnr_text(view["mse"], view["psnr"]))
 if len(recon) == 2:

@@ -106,8 +106,8 @@ for place, mode in zip(st.columns(len(modes)), modes):
     if isinstance(pooled[mode], Refusal):
         place.warning(plain(f"{label(mode)} cannot pool this image: {pooled[mode]}"))
         continue
-    place.markdown(f"**{plain(label(mode))}**")
-    show_figure(place, ahead(f"image {mode}"), f"mva_image_{mode}", alt=f"The image pooled by {label(mode)}")
+    show_figure(place, ahead(f"image {mode}"), f"mva_image_{mode}", alt=f"The image pooled by {label(mode)}",
+                title=label(mode))
     place.text(f"{pooled[mode][1].output_shape[1]} × {pooled[mode][1].output_shape[2]} output")
 if "max against avg" in parts:
     st.text(ahead("max against avg"))
@@ -122,9 +122,8 @@ if planes.shape[0] == 3:
     st.plotly_chart(ahead("channels"), key="mva_channels", width="stretch")
     st.caption("Each channel of the max pooling, in grey on the shared scale.")
     st.text(fringe_words(shared(*new_part), ahead("mixed")))
-    st.markdown("**Cells whose colour no pixel of the window has**")
     show_figure(st, ahead("fringes"), "mva_fringes", alt="The max-pooled photo in faded grey, each cell whose colour "
-                "no pixel of its window has in orange")
+                "no pixel of its window has in orange", title="Cells whose colour no pixel of the window has")
     st.caption("Orange: such cells; grey: the rest of the max-pooled photo, faded.")
 else:
     st.info('The image has one plane. Set the sidebar\'s Colour to "RGB (3 planes)" to compare the channels.')

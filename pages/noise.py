@@ -148,11 +148,10 @@ def noise_lab():
     # bigger, near NOISE_SIDE): a pooled image's cell then covers about the pixels its window's stride steps over.
     shown_width = work.shape[-1] * max(1, round(NOISE_SIDE / work.shape[-1]))
     left, right = st.columns(2)
-    left.markdown("**Clean input**")
     show_figure(left, input_picture(image_key, work, work), "noise_clean_input", alt="The clean input",
+                title="Clean input", width=shown_width)
+    show_figure(right, noisy_input.result(), "noise_input", alt="The noisy input", title="Noisy input",
                 width=shown_width)
-    right.markdown("**Noisy input**")
-    show_figure(right, noisy_input.result(), "noise_input", alt="The noisy input", width=shown_width)
     st.caption("The clean and the noisy input, side by side on one scale, each pixel drawn whole. The pooled images "
                "below are drawn as wide, so an output value covers about stride × stride input pixels.")
     white = {}  # mode label: (output values turned white by the noise, output values)
@@ -164,12 +163,10 @@ def noise_lab():
             continue
         clean_picture, picture, moved_in, moved_out, changed, white[MODE_LABELS[mode]] = row
         left, right = st.columns(2)
-        left.markdown("**Pooled clean image**")
         show_figure(left, clean_picture, f"noise_clean_{mode}", alt=f"The clean input pooled by {MODE_LABELS[mode]}",
-                    width=shown_width)
-        right.markdown("**Pooled noisy image**")
+                    title="Pooled clean image", width=shown_width)
         show_figure(right, picture, f"noise_row_{mode}", alt=f"The noisy input pooled by {MODE_LABELS[mode]}",
-                    width=shown_width)
+                    title="Pooled noisy image", width=shown_width)
         st.text(moved_words(MODE_LABELS[mode], moved_in, moved_out, changed))
 
     st.subheader("Output change against noise level")

@@ -10,6 +10,8 @@ import streamlit as st
 
 from figures.image import Picture
 
+from .text import plain
+
 PREFIX = "pixels-"
 # A picture fills its column up to this many pixels across, about the size of an image in a 450 px high plotly
 # figure: a 256 px pooled image is not blown up to fill a wide screen's half.
@@ -17,13 +19,16 @@ WIDTH = 480
 PIXELATED = f'<style>[class*="st-key-{PREFIX}"] img {{ image-rendering: pixelated; }}</style>'
 
 
-def show_figure(place, shown, key, *, alt, width=WIDTH):
+def show_figure(place, shown, key, *, alt, title=None, width=WIDTH):
     """Draw ``shown`` in ``place``: a :class:`~figures.image.Picture` as an image, a plotly figure as a chart.
 
     A picture fills the width of ``place`` up to ``width`` pixels (``"content"``: its own size, pixel for pixel,
     or less where ``place`` is narrower), a chart all of it. A picture's container is keyed ``pixels-<key>``, a
-    chart ``key``. ``alt`` says what it shows to a reader who cannot see it.
+    chart ``key``. ``alt`` says what it shows to a reader who cannot see it; ``title``, if given, is written in
+    bold above it, as typed.
     """
+    if title is not None:
+        place.markdown(f"**{plain(title)}**")
     if isinstance(shown, Picture):
         place.container(key=PREFIX + key).image(shown.uri, width=width, alt=alt)
     else:
