@@ -103,8 +103,13 @@ backend replicas
     # /_stcore/upload_file/<session>/...) must reach the replica that holds the session.
     cookie POOLING_LAB_REPLICA insert indirect nocache httponly
     # Streamlit answers "ok" on /_stcore/health; two failed checks take a replica out, two good ones bring it back.
+    # A dead replica refuses the check's connection at once. A busy one is slow, not dead: its event loop can
+    # wait a second or more behind a big photo's computation, so a check may take 10 s to answer before it
+    # counts as failed. (Without this a check ends after "inter", 1 s: under load a replica was taken out and
+    # its students were sent, mid-upload, to a replica that did not hold their session.)
     option httpchk GET /_stcore/health
     http-check expect status 200
+    timeout check 10s
     default-server check inter 1s fall 2 rise 2 on-marked-down shutdown-sessions
     # Which replica answered, for whoever looks (the browser's network tab, the tests).
     http-response set-header X-Pooling-Lab-Replica %s

@@ -17,7 +17,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from threading import Thread
 
 import pytest
 import test_browser as browser_tests
@@ -262,6 +264,75 @@ def test_an_upload_for_a_session_a_replica_does_not_hold_gets_streamlits_answer(
     status, _, _ = _get(serving.base + "/_stcore/upload_file/no-such-session/file", method="PUT",
                         cookies={STICKY_COOKIE: "replica1"})
     assert status == 403, "an upload without the XSRF token must be refused"
+
+
+class StandIn:
+    """A stand-in replica on 127.0.0.1: answers ``/`` with its name, and its health check after ``health_wait`` s."""
+
+    def __init__(self, name, port, health_wait):
+        class Answer(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (the name http.server calls)
+                if self.path == "/_stcore/health":
+                    time.sleep(health_wait)
+                body = b"ok" if self.path == "/_stcore/health" else name.encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Answer)
+        self.server.daemon_threads = True
+        Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def die(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_busy_replica_stays_in_and_a_dead_one_is_taken_out(tmp_path):
+    # serve.sh's own HAProxy config, in front of two stand-ins: replica1 answers its health check after 2.5 s,
+    # as a replica does while it computes a big photo. It is slow, not dead: a student pinned to it by the cookie
+    # must stay there (in CI a check that ended after 1 s took a busy replica out and sent a student, mid-upload,
+    # to the other replica, which answered the upload with 400). Killed, it is out within a few seconds.
+    ensure_haproxy()
+    port, backend = _free_ports(1), _free_ports(2)
+    config = subprocess.run(["bash", str(SERVE), "--print-config", "--replicas", "2", "--port", str(port),
+                             "--address", "127.0.0.1", "--backend-port", str(backend)],
+                            check=True, cwd=ROOT, capture_output=True, text=True, timeout=30).stdout
+    (tmp_path / "haproxy.cfg").write_text(config)
+    replicas = [StandIn("replica1", backend, health_wait=2.5), StandIn("replica2", backend + 1, health_wait=0)]
+    log = tmp_path / "haproxy.log"
+    with open(log, "w") as out:
+        haproxy = subprocess.Popen([shutil.which("haproxy"), "-db", "-f", str(tmp_path / "haproxy.cfg")],
+                                   stdout=out, stderr=subprocess.STDOUT)
+    pinned = {STICKY_COOKIE: "replica1"}
+    try:
+        started = time.monotonic() + 10
+        while _port_free(port):
+            assert haproxy.poll() is None and time.monotonic() < started, f"HAProxy did not start:\n{log.read_text()}"
+            time.sleep(0.1)
+        deadline = time.monotonic() + 8  # several checks of 1 s apart, each answered only after 2.5 s
+        while time.monotonic() < deadline:
+            status, headers, body = _get(f"http://127.0.0.1:{port}/", cookies=pinned)
+            assert (status, body) == (200, b"replica1"), f"a busy replica was taken out:\n{log.read_text()}"
+            time.sleep(0.5)
+        assert "is DOWN" not in log.read_text()
+
+        replicas[0].die()
+        deadline = time.monotonic() + 10
+        while "replicas/replica1 is DOWN" not in log.read_text():
+            assert time.monotonic() < deadline, f"a dead replica stayed in:\n{log.read_text()}"
+            time.sleep(0.2)
+        status, headers, body = _get(f"http://127.0.0.1:{port}/", cookies=pinned)
+        assert (status, body, headers[REPLICA_HEADER]) == (200, b"replica2", "replica2")
+    finally:
+        haproxy.kill()
+        haproxy.wait()
+        for replica in replicas:
+            replica.die()
 
 
 def test_two_students_land_on_different_replicas_and_use_every_page(serving, students, tmp_path):
