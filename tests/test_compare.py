@@ -513,3 +513,30 @@ def test_new_colours_is_the_brute_force_answer_in_every_mode(data, mode, channel
             value = tuple(r.values[:, i, j])
             expected[i, j] = value not in _window_colours(x, i, j, k, s, p, d)  # NaN equals nothing, as ==
     np.testing.assert_array_equal(new_colours(x, r, chunk=7), expected)
+
+
+@hypothesis_settings(300)
+@given(data=st.data(), mode=st.sampled_from(["max", "min", "avg"]), channels=st.integers(2, 4),
+       h=st.integers(1, 9), w=st.integers(1, 9), k=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+       s=st.tuples(st.integers(1, 3), st.integers(1, 3)), d=st.tuples(st.integers(1, 2), st.integers(1, 2)),
+       ceil=st.booleans(), levels=st.sampled_from([(0, 1), (0, 1, 2), (0, 128, 255), (254, 255), tuple(range(256))]))
+def test_new_colours_of_a_uint8_photo_is_the_brute_force_answer(data, mode, channels, h, w, k, s, d, ceil, levels):
+    # Max and min of uint8 planes compare channel sums (one pooling); ties, flat windows, 0 and 255, padding,
+    # dilation and ceil mode must give the brute force's answer all the same.
+    x = np.array(data.draw(st.lists(st.sampled_from(levels), min_size=channels * h * w, max_size=channels * h * w)),
+                 np.uint8).reshape(channels, h, w)
+    p = (data.draw(st.integers(0, k[0] // 2)), data.draw(st.integers(0, k[1] // 2)))
+    if (h + 2 * p[0] - d[0] * (k[0] - 1) - 1) < 0 or (w + 2 * p[1] - d[1] * (k[1] - 1) - 1) < 0:
+        return  # no window fits
+    if mode == "avg":
+        d = (1, 1)
+    try:
+        r = pooling.pool2d(x, mode, k, stride=s, padding=p, dilation=d, ceil_mode=ceil)
+    except ValueError as refused:  # a window of padding alone: the core refuses the layer, as PyTorch does
+        assert "holds only padding" in str(refused)
+        return
+    expected = np.zeros(r.values.shape[1:], bool)
+    for i in range(expected.shape[0]):
+        for j in range(expected.shape[1]):
+            expected[i, j] = tuple(r.values[:, i, j]) not in _window_colours(x, i, j, k, s, p, d)
+    np.testing.assert_array_equal(new_colours(x, r), expected)

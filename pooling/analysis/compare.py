@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._engine import select_reduce
 from ..pool import pool2d
 from ..result import PoolResult
 from .ranges import finite_range
@@ -122,7 +123,10 @@ def new_colours(planes, result, *, chunk=1 << 22):
 
     Notes
     -----
-    One pass over every tap of every window, in chunks: as much work as the
+    Max or min of a photo (uint8 planes): one max (min) pooling of each
+    pixel's channel sum, since a pixel has the cell's colour exactly when
+    its sum is the sum of the cell's channels. Otherwise one pass over every
+    tap of every window, in chunks: as much work as the
     pooling itself, and memory for ``chunk`` values. For a selecting mode
     (max, min) with one window grid, a cell whose channels all chose the
     same tap copies that pixel's colour, so only the other cells (those of
@@ -144,6 +148,15 @@ def new_colours(planes, result, *, chunk=1 << 22):
     grid, values = result.grid, np.asarray(result.values)
     rows, cols = grid.rows, grid.cols
     (h, w) = grid.input_shape
+    if (result.mode in ("max", "min") and result.channel_grids is None and grid.regular
+            and planes.dtype == np.uint8 and values.dtype == np.uint8 and values.shape[0] == planes.shape[0] <= 257):
+        # Each channel of a window's pixel is at most the window's max (at least its min), so the pixel's channel
+        # sum equals the sum of the max's channels exactly when it has the max's colour. One max pooling of the
+        # sums (exact in uint16) then answers every cell: as fast as the pooling, where comparing every tap's
+        # colour took 10-20 times as long.
+        sums = planes.sum(axis=0, dtype=np.uint16)
+        best, _ = select_reduce(sums[None], grid, largest=result.mode == "max")
+        return best[0] != values.sum(axis=0, dtype=np.uint16)
     if result.selecting and result.channel_grids is None:
         tap = np.asarray(result.tap)
         candidate = (tap[1:] != tap[:1]).any(axis=0)
