@@ -241,7 +241,7 @@ STRIP_LAYER = st.fixed_dictionaries({
 
 @settings(max_examples=300, deadline=None)
 @given(hnp.arrays(np.float64, st.tuples(st.integers(1, 2), st.integers(4, 9), st.integers(9, 16)),
-                  elements=st.floats(-1, 1) | st.sampled_from([0.0, 0.25, -0.25])),
+                  elements=st.floats(-1, 1) | st.sampled_from([0.0, 0.25, -0.25, np.nan])),
        st.integers(1, 5), STRIP_LAYER, st.sampled_from(["avg", "min", "lp", "mixed"]),
        st.sampled_from([0.0, -0.1, 0.3]), st.sampled_from([0.0, 0.1, 0.4]))
 def test_shifts_of_one_strip_pooled_once_per_phase_are_each_shift_pooled(strip, max_shift, layer, other, bias,
@@ -249,8 +249,17 @@ def test_shifts_of_one_strip_pooled_once_per_phase_are_each_shift_pooled(strip, 
     # The shift test's responses are columns d onward of one strip (shifted_responses): max, anti-aliased max's
     # dense maxima and the other poolings pool the strip once per phase of the stride and slice each shift from it.
     # Every number must be the one each shift pooled on its own gives.
+    # Twice: as copies (compared to find that they are one strip's slices, NaN-free) and as strip_shifts' view of
+    # the strip's memory (seen from the strides, NaN or not).
     width = strip.shape[-1] - max_shift
-    shifts = np.stack([strip[..., d:d + width] for d in range(max_shift + 1)])
+    copies = np.stack([strip[..., d:d + width] for d in range(max_shift + 1)])
+    viewed = strip_shifts(strip, max_shift=max_shift)
+    np.testing.assert_array_equal(viewed, copies)
+    for shifts in (copies, viewed):
+        _check_the_shift_test(strip, shifts, layer, other, bias, threshold)
+
+
+def _check_the_shift_test(strip, shifts, layer, other, bias, threshold):
     biases = np.full(strip.shape[0], bias)
     if layer["padding"] == "same":
         layer = {**layer, "dilation": 1}  # PyTorch's rule for padding="same"
@@ -289,3 +298,13 @@ def test_the_shift_test_pools_a_strip_once_per_phase():
     assert features._phase_layout(8, 16, 20, kernel_size=2, stride=2, padding=1) is None  # padded columns move
     assert features._phase_layout(8, 15, 19, kernel_size=2, stride=2, ceil_mode=True) is None  # a short last window
     assert not features._is_strip(np.random.default_rng(1).normal(size=(3, 2, 4, 6)))
+    # strip_shifts' shifts are a view of the strip, seen as one from the strides; NaN does not stop it.
+    strip[0, 3, 7] = np.nan
+    viewed = strip_shifts(strip, max_shift=4)
+    assert not viewed.flags.writeable and np.shares_memory(viewed, strip)
+    assert features._is_strip(viewed) and not features._is_strip(np.stack(list(viewed)))
+    np.testing.assert_array_equal(features._strip(viewed), strip)
+    calls.clear()
+    features._by_phase(viewed, lambda maps: calls.append(maps.shape) or maps[..., ::2],
+                       features._phase_layout(8, 16, 20, kernel_size=2, stride=2))
+    assert calls == [(2, 8, 20), (2, 8, 19)]

@@ -317,7 +317,9 @@ def strip_shifts(strip, *, max_shift):
         raise ValueError(f"max_shift ({max_shift!r}) must be an int from 1 to the strip's width - 1 "
                          f"({strip.shape[-1] - 1})")
     width = strip.shape[-1] - max_shift
-    return np.stack([strip[..., d:d + width] for d in range(max_shift + 1)])
+    # A read-only view, no copy: shift d starts d columns on, so a step along the first axis is a step of one
+    # column, and _is_strip sees that from the strides alone.
+    return np.moveaxis(np.lib.stride_tricks.sliding_window_view(strip, width, axis=-1), -2, 0)
 
 
 def shifted_feature_maps(x, weight, bias, *, max_shift):
@@ -386,14 +388,25 @@ def persistence_from_maps(shifted, *, threshold, modes):
 
 
 def _strip(shifts):
-    """The strip whose columns ``d`` onward are ``shifts[d]`` (:func:`shifted_responses`): each shift's first
-    column, then the last shift."""
+    """The strip whose columns ``d`` onward are ``shifts[d]`` (:func:`shifted_responses`): a view of the memory
+    the shifts share when they are :func:`strip_shifts`'s view, else each shift's first column, then the last
+    shift."""
+    if _shares_strip(shifts):
+        return np.lib.stride_tricks.as_strided(shifts[0], shifts.shape[1:-1] + (shifts.shape[-1] + len(shifts) - 1,),
+                                               shifts.strides[1:], writeable=False)
     return np.concatenate([shifts[:-1, ..., 0].transpose(*range(1, shifts.ndim - 1), 0), shifts[-1]], axis=-1)
 
 
+def _shares_strip(shifts):
+    """Whether the shifts lie in memory as columns of one strip: a step to the next shift is a step of one column,
+    so ``shifts[d + 1][..., j]`` is the very number ``shifts[d][..., j + 1]`` (:func:`strip_shifts` makes them so)."""
+    return shifts.ndim >= 2 and shifts.strides[0] == shifts.strides[-1]
+
+
 def _is_strip(shifts):
-    """Whether each shift is the one before it moved one column: slices of one strip (NaN-free)."""
-    return len(shifts) > 1 and np.array_equal(shifts[1:, ..., :-1], shifts[:-1, ..., 1:])
+    """Whether each shift is the one before it moved one column: slices of one strip. Shifts that share the
+    strip's memory are, NaN or not (seen from the strides, without a pass); others are compared (NaN-free)."""
+    return len(shifts) > 1 and (_shares_strip(shifts) or np.array_equal(shifts[1:, ..., :-1], shifts[:-1, ..., 1:]))
 
 
 def _phase_layout(height, width, strip_width, kernel_size=2, stride=None, padding=0, dilation=1, ceil_mode=False,
