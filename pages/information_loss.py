@@ -28,8 +28,10 @@ VIEW_SIDE = 1024  # error maps kept in the cache for display are block means at 
 # of the bytes and of the encoding).
 SHOW_SIDE = 300
 # A bigger photo is pooled as a copy this size: pooling, rebuilding and comparing a 12 MP photo three ways took 4 s
-# and 1.2 GB, a 1024 px copy three times a 512 px photo's move. The downloads still use every pixel.
-WORK_SIDE = 768
+# and 1.2 GB, a 1024 px copy three times a 512 px photo's move, and a 768 px copy's kernel move 2.0-2.9 times the
+# one-slider app's (bench/bench_server.py --full-size). What is shown is at most SHOW_SIDE across, and the survival
+# crop CROP cells wide, so a 512 px copy, the default working size, shows as much. The downloads use every pixel.
+WORK_SIDE = 512
 CROP = 48  # the survival map is shown cell by cell on a crop this wide: block means would blur it to a constant
 CHART_SIDE = 512  # the PSNR chart pools at most this long an image
 

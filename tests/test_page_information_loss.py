@@ -174,15 +174,15 @@ def test_a_photo_bigger_than_the_page_works_on_is_pooled_as_a_copy_and_the_page_
 
     pixels = np.random.default_rng(4).integers(0, 100, (1100, 1500, 3), dtype=np.uint8)
     at = full_size_upload(PAGE, pixels)
-    copy = images.to_planes(images.working_image(pixels, 768))
-    assert copy.shape[1:] == (563, 768)
+    copy = images.to_planes(images.working_image(pixels, 512))
+    assert copy.shape[1:] == (375, 512)
     notes = [i.value for i in at.info]
-    assert any(n.startswith("Your image is 1,100 × 1,500 pixels (1.6 megapixels). This page pools a 563 × 768 copy "
+    assert any(n.startswith("Your image is 1,100 × 1,500 pixels (1.6 megapixels). This page pools a 375 × 512 copy "
                             "of it") and n.endswith("The downloads at the bottom use every pixel.") for n in notes)
     for line, m in zip(psnr_lines(at), ("max", "avg")):  # the copy's numbers, as the words say
         loss = information_loss(pool2d(copy, m, 2))
         assert line == f"MSE {loss.mse:.4g}   PSNR {loss.psnr:.2f} dB"
-    assert any("shown as means of 3 × 3 pixel blocks, 187 × 256 for the image's 563 × 768 pixels" in c.value
+    assert any("shown as means of 2 × 2 pixel blocks, 187 × 256 for the image's 375 × 512 pixels" in c.value
                for c in at.caption)
 
 
