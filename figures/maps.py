@@ -11,6 +11,7 @@ and column numbers either way.
 import base64
 import functools
 import io
+import math
 
 import numpy as np
 import plotly.graph_objects as go
@@ -240,7 +241,8 @@ def map_figure(values, *, title=None, colorscale=palette.VALUE_SCALE, zmin=None,
     zmid : float, optional
         Centre the range on this value (for signed differences: 0).
     value_format : str, optional
-        d3 format of the value on hover.
+        d3 format of the value on hover; ``"d"`` (counts) also gives the
+        colour bar whole-number ticks, at most about six of them.
     max_side : int, optional
         A big map is shrunk by :func:`block_mean` to at most this many cells
         on its long side before it is coloured.
@@ -275,6 +277,8 @@ def map_figure(values, *, title=None, colorscale=palette.VALUE_SCALE, zmin=None,
         half = max(abs(lo - zmid), abs(hi - zmid)) or 1.0
         lo, hi = zmid - half, zmid + half
     colorbar = {"title": {"text": colorbar_title or ""}, "thickness": 14}
+    if value_format == "d":  # counts: whole-number ticks (a scale from 0 to 1 output read "0.2, 0.4, ...")
+        colorbar.update(tick0=0, dtick=max(1, math.ceil((hi - lo) / 5)), tickformat="d")
     # The figure is built unvalidated (validating a heatmap walks every cell of its z list), so every value is put
     # in the form plotly's validation gives it: the colour scale's stops, read once from plotly itself.
     scale = go.layout.Coloraxis(colorscale=colorscale).to_plotly_json()["colorscale"]

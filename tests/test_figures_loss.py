@@ -111,6 +111,9 @@ def test_crop_figure_draws_what_map_figure_draws(most):
     valid = json.loads(plotly.io.to_json(go.Figure(fast.to_dict())))  # valid as it is
     assert valid == json.loads(plotly.io.to_json(fast, validate=False))
     assert fast.data[0].z.dtype == np.uint16
+    # Counts read as whole numbers on the colour bar, about five steps at most: never "0.2 outputs".
+    bar = fast.data[0].colorbar
+    assert (bar.tick0, bar.dtick, bar.tickformat) == (0, {0: 1, 1: 1, 7: 2}[most], "d")
     with raises(ValueError, "counts must be a 2-D integer array of 1 to 9216 cells, got float64 (2, 2)"):
         crop_figure(np.zeros((2, 2)), title="", most=1)
 
