@@ -277,7 +277,7 @@ def map_figure(values, *, title=None, colorscale=palette.VALUE_SCALE, zmin=None,
         half = max(abs(lo - zmid), abs(hi - zmid)) or 1.0
         lo, hi = zmid - half, zmid + half
     colorbar = {"title": {"text": colorbar_title or ""}, "thickness": 14}
-    if value_format == "d":  # counts: whole-number ticks (a scale from 0 to 1 output read "0.2, 0.4, ...")
+    if value_format == "d" and math.isfinite(hi - lo):  # counts: whole-number ticks (not "0.2, 0.4, ... outputs")
         colorbar.update(tick0=0, dtick=max(1, math.ceil((hi - lo) / 5)), tickformat="d")
     # The figure is built unvalidated (validating a heatmap walks every cell of its z list), so every value is put
     # in the form plotly's validation gives it: the colour scale's stops, read once from plotly itself.

@@ -540,3 +540,12 @@ def test_new_colours_of_a_uint8_photo_is_the_brute_force_answer(data, mode, chan
         for j in range(expected.shape[1]):
             expected[i, j] = tuple(r.values[:, i, j]) not in _window_colours(x, i, j, k, s, p, d)
     np.testing.assert_array_equal(new_colours(x, r), expected)
+
+
+def test_new_colours_refuses_a_result_of_other_planes():
+    # A pooling of one plane, or of a crop, is not a pooling of these planes: said, never a wrong mask.
+    x = np.random.default_rng(3).integers(0, 256, (3, 6, 4)).astype(np.uint8)
+    for other in (pooling.pool2d(x[0], "max", 2), pooling.pool2d(x[:, :4, :4], "max", 2),
+                  pooling.pool2d(x[:2], "max", 2)):
+        with pytest.raises(ValueError, match="result must pool these planes"):
+            new_colours(x, other)

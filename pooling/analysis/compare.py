@@ -146,10 +146,13 @@ def new_colours(planes, result, *, chunk=1 << 22):
     if planes.ndim != 3 or planes.shape[0] < 2:
         raise ValueError(f"planes must be (C, H, W) with C >= 2, got shape {planes.shape}")
     grid, values = result.grid, np.asarray(result.values)
+    if values.ndim != 3 or values.shape[0] != planes.shape[0] or tuple(grid.input_shape) != planes.shape[1:]:
+        raise ValueError(f"result must pool these planes: planes {planes.shape}, result values {values.shape} "
+                         f"from an input of {tuple(grid.input_shape)}")
     rows, cols = grid.rows, grid.cols
     (h, w) = grid.input_shape
     if (result.mode in ("max", "min") and result.channel_grids is None and grid.regular
-            and planes.dtype == np.uint8 and values.dtype == np.uint8 and values.shape[0] == planes.shape[0] <= 257):
+            and planes.dtype == np.uint8 and values.dtype == np.uint8 and planes.shape[0] <= 257):
         # Each channel of a window's pixel is at most the window's max (at least its min), so the pixel's channel
         # sum equals the sum of the max's channels exactly when it has the max's colour. One max pooling of the
         # sums (exact in uint16) then answers every cell: as fast as the pooling, where comparing every tap's
