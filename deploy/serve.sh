@@ -79,10 +79,12 @@ defaults
     mode http
     log global
     option httplog
-    # A request that finds its replica dead (refused, or a kept-alive connection closed under it) is
-    # tried again on another replica, and a cookie naming a dead replica is sent to a live one.
+    # A request whose connection fails, or whose kept-alive connection the replica closed just as it was
+    # reused, is tried again on the same replica, and only the last of three tries goes to another: a
+    # redispatched request gets a new cookie, which would send the student's next upload to a replica
+    # that does not hold their session. A cookie naming a replica marked down is sent to a live one.
     retries 3
-    option redispatch 1
+    option redispatch
     retry-on conn-failure empty-response
     timeout connect 5s
     timeout client 60s          # also the longest pause inside an upload

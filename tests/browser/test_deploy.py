@@ -7,6 +7,7 @@ the fixtures and checks of ``tests/browser/conftest.py``. Everything talks to
 tests' xdist worker, never beside them.
 """
 
+import contextlib
 import os
 import re
 import shutil
@@ -267,13 +268,20 @@ def test_an_upload_for_a_session_a_replica_does_not_hold_gets_streamlits_answer(
 
 
 class StandIn:
-    """A stand-in replica on 127.0.0.1: answers ``/`` with its name, and its health check after ``health_wait`` s."""
+    """A stand-in replica on 127.0.0.1: answers ``/`` with its name, and its health check after ``health_wait`` s;
+    the first ``drop`` other requests get no answer (the connection is closed)."""
 
-    def __init__(self, name, port, health_wait):
+    def __init__(self, name, port, health_wait=0.0, drop=0):
+        dropped = []
+
         class Answer(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 (the name http.server calls)
                 if self.path == "/_stcore/health":
                     time.sleep(health_wait)
+                elif len(dropped) < drop:  # close the connection unanswered, as a kept-alive one closed under a request
+                    dropped.append(self.path)
+                    self.close_connection = True
+                    return
                 body = b"ok" if self.path == "/_stcore/health" else name.encode()
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(body)))
@@ -283,6 +291,7 @@ class StandIn:
             def log_message(self, *args):
                 pass
 
+        self.dropped = dropped
         self.server = ThreadingHTTPServer(("127.0.0.1", port), Answer)
         self.server.daemon_threads = True
         Thread(target=self.server.serve_forever, daemon=True).start()
@@ -297,26 +306,8 @@ def test_a_busy_replica_stays_in_and_a_dead_one_is_taken_out(tmp_path):
     # as a replica does while it computes a big photo. It is slow, not dead: a student pinned to it by the cookie
     # must stay there (in CI a check that ended after 1 s took a busy replica out and sent a student, mid-upload,
     # to the other replica, which answered the upload with 400). Killed, it is out within a few seconds.
-    ensure_haproxy()
-    port = _free_ports(1)
-    backend = next(b for b in iter(lambda: _free_ports(2), None) if port not in (b, b + 1))
-    config = subprocess.run(["bash", str(SERVE), "--print-config", "--replicas", "2", "--port", str(port),
-                             "--address", "127.0.0.1", "--backend-port", str(backend)],
-                            check=True, cwd=ROOT, capture_output=True, text=True, timeout=30).stdout
-    (tmp_path / "haproxy.cfg").write_text(config)
-    replicas, haproxy = [], None
-    log = tmp_path / "haproxy.log"
     pinned = {STICKY_COOKIE: "replica1"}
-    try:
-        replicas.append(StandIn("replica1", backend, health_wait=2.5))
-        replicas.append(StandIn("replica2", backend + 1, health_wait=0))
-        with open(log, "w") as out:
-            haproxy = subprocess.Popen([shutil.which("haproxy"), "-db", "-f", str(tmp_path / "haproxy.cfg")],
-                                       stdout=out, stderr=subprocess.STDOUT)
-        started = time.monotonic() + 10
-        while _port_free(port):
-            assert haproxy.poll() is None and time.monotonic() < started, f"HAProxy did not start:\n{log.read_text()}"
-            time.sleep(0.1)
+    with balancer_of_stand_ins(tmp_path, dict(health_wait=2.5), {}) as (port, log, replicas):
         deadline = time.monotonic() + 8  # several checks of 1 s apart, each answered only after 2.5 s
         while time.monotonic() < deadline:
             status, headers, body = _get(f"http://127.0.0.1:{port}/", cookies=pinned)
@@ -331,6 +322,44 @@ def test_a_busy_replica_stays_in_and_a_dead_one_is_taken_out(tmp_path):
             time.sleep(0.2)
         status, headers, body = _get(f"http://127.0.0.1:{port}/", cookies=pinned)
         assert (status, body, headers[REPLICA_HEADER]) == (200, b"replica2", "replica2")
+
+
+def test_a_request_whose_connection_drops_is_retried_on_its_own_replica(tmp_path):
+    # In CI a static file's request to a student's replica was retried on the other one ("+1" in HAProxy's log),
+    # which set the cookie to that replica: the student's next upload would have gone where their session is not.
+    # A dropped connection is tried again on the same replica; only the last of the retries may go elsewhere.
+    pinned = {STICKY_COOKIE: "replica1"}
+    with balancer_of_stand_ins(tmp_path, dict(drop=1), {}) as (port, log, replicas):
+        status, headers, body = _get(f"http://127.0.0.1:{port}/page", cookies=pinned)
+        assert replicas[0].dropped == ["/page"], "the stand-in did not drop the first request"
+        assert (status, body, headers[REPLICA_HEADER]) == (200, b"replica1", "replica1"), log.read_text()
+        assert "Set-Cookie" not in headers, f"the cookie was changed: {headers['Set-Cookie']}"
+
+
+@contextlib.contextmanager
+def balancer_of_stand_ins(tmp_path, first, second):
+    """HAProxy with serve.sh's own config for two replicas, in front of two :class:`StandIn` s made with the keyword
+    arguments ``first`` and ``second``; yields its port, its log and the stand-ins, and stops them all after."""
+    ensure_haproxy()
+    port = _free_ports(1)
+    backend = next(b for b in iter(lambda: _free_ports(2), None) if port not in (b, b + 1))
+    config = subprocess.run(["bash", str(SERVE), "--print-config", "--replicas", "2", "--port", str(port),
+                             "--address", "127.0.0.1", "--backend-port", str(backend)],
+                            check=True, cwd=ROOT, capture_output=True, text=True, timeout=30).stdout
+    (tmp_path / "haproxy.cfg").write_text(config)
+    replicas, haproxy = [], None
+    log = tmp_path / "haproxy.log"
+    try:
+        replicas.append(StandIn("replica1", backend, **first))
+        replicas.append(StandIn("replica2", backend + 1, **second))
+        with open(log, "w") as out:
+            haproxy = subprocess.Popen([shutil.which("haproxy"), "-db", "-f", str(tmp_path / "haproxy.cfg")],
+                                       stdout=out, stderr=subprocess.STDOUT)
+        started = time.monotonic() + 10
+        while _port_free(port):
+            assert haproxy.poll() is None and time.monotonic() < started, f"HAProxy did not start:\n{log.read_text()}"
+            time.sleep(0.1)
+        yield port, log, replicas
     finally:
         if haproxy is not None:
             haproxy.kill()
