@@ -16,9 +16,9 @@ attribute 'Series'``).
 The server runs with ``client.showErrorDetails`` set to ``full`` so that the
 failure names the error; the repository's config shows users its type only.
 
-It shares the ``browser`` xdist group with the browser tests: both start a
-server and load both cores, so with ``--dist loadgroup`` they run one after
-the other on one worker instead of side by side.
+It is marked ``server``: ``tests/run.sh`` runs such tests, and the browser
+tests, after the others, one at a time, since each starts a server and loads
+both cores.
 """
 
 import asyncio
@@ -32,8 +32,8 @@ from bench.app_server import running_server
 from bench.streamlit_ws import connect
 from widgets.registry import PAGES
 
-# The "browser" group runs on one worker, one test after another: a burst beside a browser test would time both.
-pytestmark = [pytest.mark.server, pytest.mark.xdist_group("browser")]
+# Run by tests/run.sh after the others, one test at a time: a burst beside a browser test would time both.
+pytestmark = [pytest.mark.server]
 
 URL_PATHS = ("", *(Path(entry.path).stem for entry in PAGES[1:]))  # URL paths; "" is Home
 TABLE_PAGES = ("max_vs_average", "stacked_pooling", "pooling_over_time")  # they draw st.table / st.dataframe

@@ -50,7 +50,6 @@ def test_a_call_to_st_navigation_ends_the_mode(flag):
 
 
 @pytest.mark.server
-@pytest.mark.xdist_group("browser")
 def test_a_first_visitor_on_a_deep_link_gets_the_frame(tmp_path):
     async def first_visits(port):
         results = []

@@ -18,7 +18,7 @@ from bench.app_server import running_server
 from bench.full_size import phone_photo
 from bench.streamlit_ws import connect
 
-pytestmark = [pytest.mark.server, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.server]
 
 NAME = "class photo.png"
 

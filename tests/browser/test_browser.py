@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from widgets.registry import PAGES
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser]
 
 PHOTO_NAME = "my <b>photo</b>.png"  # markup in a name must show as typed
 

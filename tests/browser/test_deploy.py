@@ -3,8 +3,8 @@
 The balancer is Debian's haproxy (installed through apt-get when missing and
 run as root, as ``tests/run.sh`` does); the browser is Debian's Chromium, with
 the fixtures and checks of ``tests/browser/conftest.py``. Everything talks to
-127.0.0.1 only. The whole module takes about a minute; it runs on the browser
-tests' xdist worker, never beside them.
+127.0.0.1 only. The whole module takes about a minute; ``tests/run.sh`` runs
+it with the browser tests, after the others, one test at a time.
 """
 
 import contextlib
@@ -30,7 +30,7 @@ from playwright.sync_api import expect
 from poolinglab.settings import UPLOAD_NOT_HELD
 from widgets.registry import PAGES
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser]
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVE = ROOT / "deploy" / "serve.sh"
