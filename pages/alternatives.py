@@ -69,8 +69,9 @@ def lp_section():
     ratios = _continuum(lab.cache_key("continuum"), options(s, "max"), planes)
     continuum = shared(lab.cache_key("continuum-figure", p), partial(lp_continuum_figure, ratios, current_p=p))
     right.plotly_chart(continuum, key="alt_continuum", width="stretch")
+    windows = f"{ratios.windows:,} window{'' if ratios.windows == 1 else 's'}"
     right.caption(f"Lp at each p as a share of the window's sum (1 at p = 1) and of its max (1 at p = ∞), averaged "
-                  f"over {ratios.windows} windows (of the centre {CONTINUUM_SIDE} × {CONTINUUM_SIDE} at most). "
+                  f"over {windows} (of the centre {CONTINUUM_SIDE} × {CONTINUUM_SIDE} at most). "
                   "p = 2 is not a mean or a normalisation: nothing is divided by a norm, it only sits between the sum "
                   "and the max.")
 

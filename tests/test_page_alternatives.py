@@ -84,6 +84,7 @@ def test_the_p_slider_moves_the_lp_output_and_the_continuum_marker():
     np.testing.assert_allclose(lines["Lp ÷ sum"]["y"], ratios.to_sum)
     np.testing.assert_allclose(lines["Lp ÷ max"]["y"], ratios.to_max)
     assert list(lines["chosen p"]["x"]) == ["1", "1"]
+    assert any(f"averaged over {ratios.windows} windows (of the centre" in c for c in captions(at))  # a 4 x 4 grid
     at.select_slider(key="alt_p").set_value(math.inf).run()
     np.testing.assert_allclose(z(at, "alt_chart_lp"), pool2d(grid, "max", 2).values)
     assert list(traces(at, "alt_continuum")["chosen p"]["x"]) == ["∞", "∞"]
@@ -228,3 +229,14 @@ def test_a_photo_bigger_than_the_gallery_is_pooled_as_a_copy_and_the_page_says_s
 
 def test_a_photo_within_the_gallery_size_is_pooled_as_it_is(photo_page):
     assert not any(i.value.startswith("Your image is") for i in photo_page.info)
+
+
+def test_the_continuum_counts_its_windows_with_thousands_separators(photo_page):
+    # The default photo's centre 256 x 256, three planes: tens of thousands of windows, written as a person reads them.
+    planes = np.moveaxis(working_image(load_sample("Astronaut").pixels, 512), -1, 0)
+    ratios = lp_ratios(planes[:, 128:384, 128:384], LP_STEPS, kernel_size=2, stride=2)
+    assert ratios.windows > 1000
+    assert any(f"averaged over {ratios.windows:,} windows (of the centre 256 × 256 at most)" in c
+               for c in captions(photo_page))
+    one = typed("1 2\n3 4")  # a single 2 x 2 window
+    assert any("averaged over 1 window (of the centre" in c for c in captions(one))
