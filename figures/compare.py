@@ -15,7 +15,7 @@ from .image import _as_display_array, image_picture
 from .maps import block_mean, map_figure, pixels_uri
 
 __all__ = ["CHANNEL_NAMES", "DISPLAY_SIDE", "ZOOM_TRACES", "channel_figure", "difference_figure", "difference_view",
-           "fringe_picture", "fringe_view", "zoom_figure"]
+           "fringe_picture", "zoom_figure"]
 
 CHANNEL_NAMES = ("red", "green", "blue")
 DISPLAY_SIDE = 480  # long side, in pixels, of pooled images as sent to the browser
@@ -129,7 +129,9 @@ def fringe_picture(values, mask, *, value_range=(0, 255), max_side=DISPLAY_SIDE)
     values : (3, H, W) array_like
         The max-pooled planes.
     mask : (H, W) bool array_like
-        :func:`pooling.analysis.compare.channel_disagreement` of their indices.
+        The cells to mark: :func:`pooling.analysis.compare.new_colours` (Max
+        vs Average's: colours no pixel of the window has), or
+        :func:`~pooling.analysis.compare.channel_disagreement` of their indices.
     value_range : (float, float), optional
     max_side : int, optional
 
@@ -166,11 +168,6 @@ def difference_view(first, second, first_label, second_label, n_planes):
     diff, mean_abs = mode_difference(first, second)
     return (difference_figure(diff, first=first_label, second=second_label, n_planes=n_planes),
             difference_words(first_label, second_label, diff, mean_abs))
-
-
-def fringe_view(values, new, *, value_range):
-    """:func:`fringe_picture` of the cells whose colour is new: ``new`` is their mask (``compare.new_colours``)."""
-    return fringe_picture(values, new, value_range=value_range)
 
 
 def _source_words(zoom):

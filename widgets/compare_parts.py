@@ -5,7 +5,7 @@
 from functools import partial
 
 import pooling
-from figures.compare import DISPLAY_SIDE, channel_figure, difference_view, fringe_view
+from figures.compare import DISPLAY_SIDE, channel_figure, difference_view, fringe_picture
 from figures.image import image_picture
 from pooling.analysis import compare
 from poolinglab.refusal import Refusal
@@ -74,7 +74,9 @@ def compare_parts(cache_key, settings, planes, shown, max_result, value_range, *
         parts["mixed"] = (cache_key("mva_mixed_mask"), partial(compare.mixed_channels, max_result))
         parts["channels"] = (cache_key("mva_channels", lo, hi), partial(
             channel_figure, max_result.values, value_range=(lo, hi)))
-        parts["fringes"] = (cache_key("mva_fringes", lo, hi), lambda: fringe_view(
+        # The mask is the new colours' (compare.new_colours), not the channels' disagreement: a tie can give one
+        # pixel's colour from two pixels.
+        parts["fringes"] = (cache_key("mva_fringes", lo, hi), lambda: fringe_picture(
             max_result.values, shared(*new_part), value_range=(lo, hi)))
     parts["zoom"] = zoom_part(cache_key, max_result, *(zoom[k] for k in ("top", "left", "rows", "cols", "plane")),
                               prefix=prefix, focus_key=focus_key)[0]
