@@ -85,22 +85,27 @@ def chart_spec(at, index=-1):
     return json.loads(at.get("plotly_chart")[index].proto.spec)
 
 
-def picture_image(at, key):
-    """The image proto (``url``, ``alt``) of the picture drawn with ``key`` (:func:`widgets.pictures.show_figure`)."""
-
-    def find(node):
-        if getattr(node, "type", None) == "flex_container" and getattr(node, "key", None) == PICTURE_PREFIX + key:
+def pictures(at):
+    """Each picture drawn (:func:`widgets.pictures.show_figure`), in page order: its key and its image proto
+    (``url``, ``alt``)."""
+    found, todo = [], [at._tree]
+    while todo:
+        node = todo.pop(0)
+        key = getattr(node, "key", None) or ""
+        if getattr(node, "type", None) == "flex_container" and key.startswith(PICTURE_PREFIX) and node.get("image"):
             (image,) = node.get("image")
             (img,) = image.proto.imgs
-            return img
-        for child in getattr(node, "children", {}).values():
-            if (img := find(child)) is not None:
-                return img
-        return None
+            found.append((key.removeprefix(PICTURE_PREFIX), img))
+        todo.extend(getattr(node, "children", {}).values())
+    return found
 
-    if (img := find(at._tree)) is None:
-        raise KeyError(f"no picture with key {key!r}")
-    return img
+
+def picture_image(at, key):
+    """The image proto (``url``, ``alt``) of the picture drawn with ``key``."""
+    for drawn, img in pictures(at):
+        if drawn == key:
+            return img
+    raise KeyError(f"no picture with key {key!r}")
 
 
 def picture_by_key(at, key):

@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass
 
 import pytest
-from apptest_helpers import ROOT, TIMEOUT, png_bytes
+from apptest_helpers import ROOT, TIMEOUT, pictures, png_bytes
 from helpers import NOT_A_NUMBER
 from streamlit.testing.v1 import AppTest
 
@@ -28,7 +28,6 @@ from poolinglab.intake.planes import COLOR_MODES
 from poolinglab.intake.samples import SAMPLE_NAMES
 from poolinglab.links import from_query, to_query
 from poolinglab.settings import LIMITS, MODES, UPLOAD_NOT_HELD, PoolSettings, SweepInput
-from widgets.pictures import PREFIX as PICTURE_PREFIX
 from widgets.registry import PAGES
 
 PAGE_PATHS = {entry.path.removeprefix("pages/").removesuffix(".py"): entry.path for entry in PAGES}
@@ -179,25 +178,13 @@ def shown_words(at):
     return words
 
 
-def picture_keys(at):
-    """The keys of the pictures drawn, each with the image it holds."""
-    found, todo = [], [at._tree]
-    while todo:
-        node = todo.pop()
-        key = getattr(node, "key", None) or ""
-        if getattr(node, "type", None) == "flex_container" and key.startswith(PICTURE_PREFIX) and node.get("image"):
-            found.append(key[len(PICTURE_PREFIX):])
-        todo.extend(getattr(node, "children", {}).values())
-    return found
-
-
 def explanations(at):
     return [e.value for kind in ("warning", "error", "info") for e in getattr(at, kind)]
 
 
 def main_charts(at, page):
     """The page's main charts and pictures (:func:`widgets.pictures.show_figure`) that it drew."""
-    ids = [chart.proto.id for chart in at.get("plotly_chart")] + picture_keys(at)
+    ids = [chart.proto.id for chart in at.get("plotly_chart")] + [key for key, _ in pictures(at)]
     return [i for i in ids if any(key in i for key in MAIN_CHARTS[page])]
 
 
