@@ -1,15 +1,17 @@
-"""Figures of the Feature maps lab: a filter's weights, its maps on one scale, detection sources, the shift test."""
+"""Figures of the Feature maps lab: a filter's weights, its maps as pictures on one scale and that scale,
+detection sources, the shift test."""
 
 import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
 
 from . import palette
-from .image import _as_display_array
+from .image import Picture, _as_display_array
 from .invariance import LINE_STYLES
 from .maps import block_mean, colorbar_trace, pixels_uri, scale_uri
 
-__all__ = ["SOURCE_MARKS", "kernel_figure", "map_row_figure", "persistence_chart", "photo_source", "sources_figure"]
+__all__ = ["SOURCE_MARKS", "kernel_figure", "map_picture", "persistence_chart", "photo_source", "scale_figure",
+           "sources_figure"]
 
 # One Okabe-Ito colour and one marker shape per filter: they differ in shape as well as colour.
 SOURCE_MARKS = tuple(zip(("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
@@ -52,57 +54,51 @@ def kernel_figure(weights, *, title=None, height=170):
     return fig
 
 
-def map_row_figure(maps, *, titles, zmax, title=None, max_side=256, height=320):
-    """Maps side by side on one viridis scale from 0 to ``zmax``, each as an image, with one colour bar.
+def map_picture(values, *, zmax, max_side=256):
+    """A map as a :class:`~figures.image.Picture` on the viridis scale from 0 to ``zmax``, cell for cell.
+
+    Every map of a page's filters (a feature map after ReLU and its pooled
+    maps) takes the same ``zmax``, so one colour bar (:func:`scale_figure`)
+    reads them all.
 
     Parameters
     ----------
-    maps : sequence of (H, W) array_like
-        A feature map and its pooled maps; each is shrunk by block means to
-        at most ``max_side`` cells on its long side.
-    titles : sequence of str
-        One above each map.
+    values : (H, W) array_like
+        Shrunk by block means to at most ``max_side`` cells on its long side.
+        NaN is drawn as an empty cell.
     zmax : float
-        The top of the shared scale (every map of every filter shares it).
-    title : str, optional
-        Above the whole row: the filter's name.
-
-    Returns
-    -------
-    plotly.graph_objects.Figure
-        One image trace per map on its own axes, in the map's own cell
-        numbers, and an invisible point carrying the colour bar.
+        The top of the scale: values at or above it are yellow. A ``zmax``
+        that is not a positive number (an all-zero stage) is taken as 1.
 
     Examples
     --------
-    >>> fig = map_row_figure([np.zeros((4, 4)), np.ones((2, 2))], titles=["raw", "max"], zmax=1.0)
-    >>> [t.type for t in fig.data], fig.data[-1].marker.cmax
-    (['image', 'image', 'scatter'], 1.0)
+    >>> picture = map_picture(np.array([[0.0, 2.0, 4.0]]), zmax=2.0)
+    >>> picture.uri[:22], (picture.height, picture.width)
+    ('data:image/png;base64,', (1, 3))
     """
-    if len(maps) != len(titles) or not maps:
-        raise ValueError(f"maps ({len(maps)}) and titles ({len(titles)}) must be as many, at least one")
-    top = float(zmax) if zmax and np.isfinite(zmax) and zmax > 0 else 1.0
-    width = 0.92 / len(maps)
-    # One dict, validated once by go.Figure: add_trace and update_layout would validate again at every call.
-    data, layout = [], {}
-    for i, values in enumerate(maps):
-        shrunk, f = block_mean(np.asarray(values, dtype=np.float64), max_side)
-        suffix = "" if i == 0 else str(i + 1)
-        offset = (f - 1) / 2
-        data.append({"type": "image", "source": scale_uri(shrunk, 0.0, top), "x0": offset, "y0": offset,
-                     "dx": f, "dy": f, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "name": titles[i],
-                     "hovertemplate": f"{titles[i]}: row %{{y}}, col %{{x}}<extra></extra>"})
-        layout[f"xaxis{suffix}"] = {"domain": [i * width + 0.01, (i + 1) * width - 0.01], "visible": False,
-                                    "constrain": "domain"}
-        layout[f"yaxis{suffix}"] = {"autorange": "reversed", "scaleanchor": f"x{suffix}", "visible": False,
-                                    "constrain": "domain"}
-    data.append(colorbar_trace(0.0, top, palette.VALUE_SCALE, {"title": {"text": "response"}, "thickness": 12}))
-    layout.update(title={"text": title} if title else None, height=height, font=_font(), plot_bgcolor=palette.BACKGROUND,
-                  margin={"l": 10, "r": 10, "t": 70 if title else 40, "b": 10},
-                  annotations=[{"text": t, "x": (i + 0.5) * width, "y": 1.0, "xref": "paper", "yref": "paper",
-                                "showarrow": False, "yanchor": "bottom"} for i, t in enumerate(titles)])
-    # Not validated: every value is in plotly's validated form already (test_figures_features holds it to that).
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
+    shrunk, _ = block_mean(np.asarray(values, dtype=np.float64), max_side)
+    return Picture(scale_uri(shrunk, 0.0, _top(zmax)), shrunk.shape[0], shrunk.shape[1])
+
+
+def scale_figure(zmax, *, title="response", height=80):
+    """The colour bar of :func:`map_picture`'s maps alone, across the page: 0 to ``zmax`` on the viridis scale.
+
+    Examples
+    --------
+    >>> bar = scale_figure(0.5).data[0].marker
+    >>> bar.cmin, bar.cmax, bar.colorbar.orientation
+    (0.0, 0.5, 'h')
+    """
+    bar = colorbar_trace(0.0, _top(zmax), palette.VALUE_SCALE, {
+        "orientation": "h", "thickness": 14, "len": 1.0, "x": 0.5, "xanchor": "center", "y": 0.5,
+        "yanchor": "middle", "title": {"text": title, "side": "top"}})
+    return go.Figure(bar, layout={"height": height, "font": _font(), "plot_bgcolor": "rgba(0,0,0,0)",
+                                  "paper_bgcolor": "rgba(0,0,0,0)", "xaxis": {"visible": False},
+                                  "yaxis": {"visible": False}, "margin": {"l": 10, "r": 10, "t": 4, "b": 4}})
+
+
+def _top(zmax):
+    return float(zmax) if zmax and np.isfinite(zmax) and zmax > 0 else 1.0
 
 
 def photo_source(planes, *, value_range=(0, 255), max_side=512):

@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 import widgets  # noqa: F401  # the whole app, loaded once before any submodule: see widgets/__init__.py
-from figures.features import persistence_chart, photo_source
+from figures.features import persistence_chart, photo_source, scale_figure
 from pooling.analysis.features import filter_stage, peak_survival, stage_responses
 from pooling.analysis.noise import value_range
 from pooling.conv import stage_weights
@@ -17,9 +17,10 @@ from poolinglab.settings import layer_options, pool_options
 from poolinglab.words import features as feature_words
 from widgets.cache import shared
 from widgets.controls import centre_ui, require_choice, require_layer
-from widgets.feature_parts import claim_parts, claim_test, joined_claim, map_row, sources_chart
+from widgets.feature_parts import claim_parts, claim_test, joined_claim, map_pictures, sources_chart
 from widgets.filters_input import filter_bank_ui, kernels_row
 from widgets.layer_input import layer_summary
+from widgets.pictures import show_pictures
 from widgets.sidebar import sidebar
 from widgets.text import plain
 from widgets.workers import fresh_workers
@@ -30,6 +31,8 @@ from widgets.workers import fresh_workers
 WORK_SIDE = 256
 RAW = "the raw feature map"
 LABELS = {"max": "max", "avg": "average", "blurmax": "anti-aliased max"}
+MAPS = ("after ReLU", "max-pooled", "average-pooled")  # each filter's row of pictures
+MAP_WIDTH = WORK_SIDE  # on the screen, a map's pixel is a cell of the map after ReLU, and a pooled map is as wide
 JOBS = "_fm_jobs"  # the session's last run's worker threads
 
 
@@ -84,8 +87,8 @@ sources = work_on.submit(sources_chart, (key, "sources"), stages, work, choice.l
 # The strongest response after ReLU tops every map's scale: relu(max + bias) is max(relu(. + bias)) exactly.
 peak = shared((responses_key, "peak"), partial(np.max, responses))
 top = float(np.maximum(peak + choice.bias, 0.0))
-rows = [work_on.submit(map_row, (bias_key, "row", n, label), stage, top, label)
-        for n, (stage, label) in enumerate(zip(stages, choice.labels))]
+rows = [work_on.submit(map_pictures, (responses_key, "relu-picture", n, choice.bias), (bias_key, "pooled-pictures", n),
+                       stage, top) for n, stage in enumerate(stages)]
 early_claim = [] if max_shift < 1 else [work_on.submit(
     claim_test, responses_key, layer_key, key, responses, biases, max_shift=max_shift,
     threshold=choice.threshold, **part) for part in claim_parts({m: every[m] for m in claim_modes})]
@@ -104,9 +107,14 @@ st.caption(f"Each mark is the pixel a max-pooled detection (a pooled value above
 st.subheader("Feature maps after ReLU, and pooled")
 st.caption("Every map of every filter on one colour scale: 0 is dark purple, the strongest response yellow. Max- "
            "and average-pooled maps always have the same share of zeros (after ReLU no value is negative, so a "
-           "window averages to 0 exactly where its maximum is 0); they differ in how high their peaks stay.")
+           "window averages to 0 exactly where its maximum is 0); they differ in how high their peaks stay. A "
+           "filter's three maps are drawn equally wide, whatever their number of cells: their sizes are under \"The "
+           "stage\" below.")
+st.plotly_chart(shared(("fm-scale", top), partial(scale_figure, top)), key="fm_scale", width="stretch")
 for n, (label, one, row) in enumerate(zip(choice.labels, stages, rows)):
-    st.plotly_chart(row.result(), key=f"fm_maps_{n}", width="stretch")
+    st.markdown(f"**{plain(label)}**")
+    show_pictures(st, row.result(), f"fm_maps_{n}", alts=[f"{label}: the feature map {name}" for name in MAPS],
+                  captions=MAPS, width=MAP_WIDTH)
     st.text(feature_words.stage_words(label, one.sparsity, one.kept))
 
 survival = {"max pooling": peak_survival("max", **max_args), "average pooling": peak_survival("avg", **avg_args),

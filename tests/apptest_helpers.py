@@ -86,16 +86,17 @@ def chart_spec(at, index=-1):
 
 
 def pictures(at):
-    """Each picture drawn (:func:`widgets.pictures.show_figure`), in page order: its key and its image proto
-    (``url``, ``alt``)."""
+    """Each picture drawn (:func:`widgets.pictures.show_figure`, :func:`~widgets.pictures.show_pictures`), in page
+    order: its key and its image proto (``url``, ``alt``, ``caption``). The ``n``-th of a row of pictures drawn
+    with one key is keyed ``<key>/<n>``."""
     found, todo = [], [at._tree]
     while todo:
         node = todo.pop(0)
         key = getattr(node, "key", None) or ""
         if getattr(node, "type", None) == "flex_container" and key.startswith(PICTURE_PREFIX) and node.get("image"):
             (image,) = node.get("image")
-            (img,) = image.proto.imgs
-            found.append((key.removeprefix(PICTURE_PREFIX), img))
+            key, imgs = key.removeprefix(PICTURE_PREFIX), image.proto.imgs
+            found += [(key, imgs[0])] if len(imgs) == 1 else [(f"{key}/{n}", img) for n, img in enumerate(imgs)]
         todo.extend(getattr(node, "children", {}).values())
     return found
 

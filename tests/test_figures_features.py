@@ -7,7 +7,14 @@ import pytest
 from helpers import image_pixels, scale_colors
 
 from figures import palette
-from figures.features import SOURCE_MARKS, kernel_figure, map_row_figure, persistence_chart, sources_figure
+from figures.features import (
+    SOURCE_MARKS,
+    kernel_figure,
+    map_picture,
+    persistence_chart,
+    scale_figure,
+    sources_figure,
+)
 
 
 def test_kernel_figure_writes_every_weight_on_a_signed_scale():
@@ -25,21 +32,32 @@ def test_kernel_figure_writes_every_weight_on_a_signed_scale():
         kernel_figure(np.ones(3))
 
 
-def test_map_row_figure_puts_every_map_on_one_scale():
+def test_map_pictures_share_one_scale_and_the_scale_figure_is_that_scale():
     raw = np.array([[0.0, 2.0], [0.0, 0.0]])
     pooled = np.array([[2.0]])
-    fig = map_row_figure([raw, pooled, pooled / 4], titles=["raw", "max", "avg"], zmax=2.0)
-    images = [t for t in fig.data if t.type == "image"]
-    assert len(images) == 3 and [a.text for a in fig.layout.annotations] == ["raw", "max", "avg"]
-    np.testing.assert_array_equal(image_pixels(images[0].source), scale_colors(raw, 0.0, 2.0))
-    np.testing.assert_array_equal(image_pixels(images[2].source), scale_colors([[0.5]], 0.0, 2.0))
-    bar = fig.data[-1]
-    assert bar.marker.cmin == 0.0 and bar.marker.cmax == 2.0 and bar.marker.colorscale[0][1] == "#440154"
-    assert fig.layout.yaxis2.autorange == "reversed" and fig.layout.yaxis3.scaleanchor == "x3"
-    # An all-zero stage still gets a scale: no division by zero.
-    assert map_row_figure([np.zeros((2, 2))], titles=["raw"], zmax=0.0).data[-1].marker.cmax == 1.0
-    with pytest.raises(ValueError, match="must be as many"):
-        map_row_figure([raw], titles=[], zmax=1.0)
+    pictures = [map_picture(m, zmax=2.0) for m in (raw, pooled, pooled / 4)]
+    assert [(p.height, p.width) for p in pictures] == [(2, 2), (1, 1), (1, 1)]
+    np.testing.assert_array_equal(image_pixels(pictures[0].uri), scale_colors(raw, 0.0, 2.0))
+    np.testing.assert_array_equal(image_pixels(pictures[2].uri), scale_colors([[0.5]], 0.0, 2.0))
+    # Above the top is the top's colour; NaN is an empty cell.
+    np.testing.assert_array_equal(image_pixels(map_picture([[5.0, np.nan]], zmax=2.0).uri),
+                                  scale_colors([[2.0, np.nan]], 0.0, 2.0))
+    bar = scale_figure(2.0).data[0].marker
+    assert bar.cmin == 0.0 and bar.cmax == 2.0 and bar.colorscale[0][1] == "#440154"
+    assert bar.colorbar.orientation == "h" and bar.colorbar.title.text == "response"
+    # An all-zero stage still gets a scale: no division by zero, and the maps are all dark.
+    for top in (0.0, np.nan, np.inf, -1.0):
+        assert scale_figure(top).data[0].marker.cmax == 1.0
+        np.testing.assert_array_equal(image_pixels(map_picture(np.zeros((2, 2)), zmax=top).uri),
+                                      scale_colors(np.zeros((2, 2)), 0.0, 1.0))
+
+
+def test_a_map_bigger_than_max_side_is_shrunk_by_block_means():
+    values = np.arange(16.0).reshape(4, 4)
+    picture = map_picture(values, zmax=15.0, max_side=2)
+    assert (picture.height, picture.width) == (2, 2)
+    means = values.reshape(2, 2, 2, 2).mean(axis=(1, 3))
+    np.testing.assert_array_equal(image_pixels(picture.uri), scale_colors(means, 0.0, 15.0))
 
 
 def test_sources_figure_marks_each_filter_in_its_own_colour_and_shape():
@@ -67,15 +85,6 @@ def test_persistence_chart_in_percent_with_gaps_for_no_data():
     assert fig.layout.yaxis.range == (0, 105)
     with pytest.raises(ValueError, match="at least one line"):
         persistence_chart([1], {}, stride=1)
-
-
-def test_map_row_figure_built_unvalidated_is_already_in_plotly_validated_form():
-    import plotly.graph_objects as go
-
-    rng = np.random.default_rng(0)
-    fig = map_row_figure([rng.random((40, 50)), rng.random((20, 25))], titles=["after ReLU", "max"], zmax=0.9,
-                         title="Laplacian")
-    assert go.Figure(fig.to_dict()).to_dict() == fig.to_dict()
 
 
 def test_sources_figure_and_persistence_chart_built_unvalidated_are_in_plotly_validated_form():

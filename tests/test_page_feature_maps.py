@@ -1,8 +1,9 @@
 """AppTest of the Feature maps page: it runs, its controls change what it shows, and its numbers are the core's."""
 
 import numpy as np
-from apptest_helpers import chart_by_key, errors, open_alone, open_page, texts
-from helpers import plotly_array
+import pytest
+from apptest_helpers import chart_by_key, errors, open_alone, open_page, pictures, texts
+from helpers import image_pixels, plotly_array, scale_colors
 
 from pooling.analysis.crops import centre_crop
 from pooling.analysis.features import detection_persistence, feature_maps, feature_stage, unit_scale
@@ -13,6 +14,7 @@ from poolinglab.intake.samples import load_sample
 from poolinglab.layer_code import stage_code
 from poolinglab.settings import PoolSettings, pool_options
 from poolinglab.words.features import persistence_verdict, sparsity_words
+from widgets.text import plain
 
 PAGE = "pages/feature_maps.py"
 DEFAULT = ["sobel-v", "sobel-h", "laplacian", "gabor-45"]
@@ -31,18 +33,27 @@ def chart_keys(at):
 def test_default_page_shows_the_cores_numbers():
     at = open_alone(PAGE)
     assert not errors(at) and not at.warning
-    assert {"fm_sources", "fm_claim_chart", "fm_maps_0", "fm_maps_3", "fm_kernel_sobel_v", "fm_kernel_gabor_45"} <= \
-        chart_keys(at)
+    assert {"fm_sources", "fm_claim_chart", "fm_scale", "fm_kernel_sobel_v", "fm_kernel_gabor_45"} <= chart_keys(at)
     planes = centre_crop(astronaut(), 256)  # the page filters the centre, shown cell for cell
     assert [i.value for i in at.info] == ["The photo is larger than 256 px: this page filters its centre 256 × 256, so "
                                           "that the maps below show every cell as it is, none averaged with its "
                                           "neighbours to fit."]
-    for n in range(4):  # no map is shrunk: each is sent at its own size
-        images_sent = [t for t in chart_by_key(at, f"fm_maps_{n}")["data"] if t["type"] == "image"]
-        assert [(t["dx"], t["dy"]) for t in images_sent] == [(1, 1)] * 3
     stage = feature_stage(planes, [BANK[k].weights for k in DEFAULT], -0.05, threshold=0.2,
                           max_args=pool_options(PoolSettings(), mode="max"),
                           avg_args=pool_options(PoolSettings(), mode="avg"))
+    # Every map as a picture, cell for cell (none shrunk), all on one scale from 0 to the strongest response.
+    top = float(stage.maps.max())
+    assert chart_by_key(at, "fm_scale")["data"][0]["marker"]["cmax"] == pytest.approx(top, rel=1e-6)
+    shown = dict(pictures(at))
+    assert [k for k in shown if k.startswith("fm_maps_")] == [f"fm_maps_{n}/{i}" for n in range(4) for i in range(3)]
+    for n, label in enumerate(LABELS):
+        for i, (name, values) in enumerate((("after ReLU", stage.maps[n]), ("max-pooled", stage.max_pooled.values[n]),
+                                            ("average-pooled", stage.avg_pooled[n]))):
+            img = shown[f"fm_maps_{n}/{i}"]
+            assert img.alt == f"{label}: the feature map {name}" and img.caption == plain(name)
+            np.testing.assert_array_equal(image_pixels(img.url), scale_colors(values, 0.0, top))
+    assert [m.value for m in at.markdown if m.value in {f"**{plain(label)}**" for label in LABELS}] == \
+        [f"**{plain(label)}**" for label in LABELS]
     lines = [t for t in texts(at) if "of the cells are 0 after ReLU" in t]
     for n, (label, line) in enumerate(zip(LABELS, lines, strict=True)):
         assert line.startswith(sparsity_words(label, {"after ReLU": stage.sparsity["maps"][n],
@@ -83,7 +94,7 @@ def test_filters_bias_and_threshold_change_the_page():
     at = open_alone(PAGE)
     at.multiselect(key="fm_filters").set_value(["gabor-0"]).run()
     assert [k for k in chart_keys(at) if k.startswith("fm_kernel")] == ["fm_kernel_gabor_0"]
-    assert [k for k in chart_keys(at) if k.startswith("fm_maps")] == ["fm_maps_0"]
+    assert [k for k, _ in pictures(at) if k.startswith("fm_maps")] == ["fm_maps_0/0", "fm_maps_0/1", "fm_maps_0/2"]
     assert any(BANK["gabor-0"].sentence == c.value for c in at.caption)
     # A threshold above every response: no detection to follow, said in words, no NaN anywhere.
     at.slider(key="fm_bias").set_value(-0.5).run()
@@ -114,7 +125,7 @@ def test_a_typed_kernel_and_bad_text():
     at.text_area(key="fm_kernel").set_value("1 2\n3 4").run()
     assert errors(at) == [("kernel: the kernel is 2 × 2; type 3 × 3 or 5 × 5 numbers (3 or 5 rows of 3 or 5 "
                            "each). The last kernel that worked stays in use.")]
-    assert "fm_maps_0" in chart_keys(at)  # the last good kernel keeps the page going
+    assert "fm_maps_0/1" in dict(pictures(at))  # the last good kernel keeps the page going
     at.text_area(key="fm_kernel").set_value("0 <b>x</b> 0\n1 1 1\n0 0 0").run()
     assert "is not a number" in errors(at)[0] and "<b>x</b>" in errors(at)[0]  # shown as typed, not as HTML
     at.text_area(key="fm_kernel").set_value("\n".join(["0 0 1 0 0"] * 5)).run()

@@ -19,10 +19,10 @@ module              what it holds
 ``sidebar``         ``sidebar``: the image and the layer, drawn on every page
 ``controls``        what pages repeat: guards, a remembered slider, a crop corner, a plane pick, a reseed
 ``clicks``          clicks on a chart's cells, remembered
-``pictures``        ``show_figure``: a picture as an image drawn cell for cell, or a plotly chart
+``pictures``        ``show_figure``, ``show_pictures``: pictures as images drawn cell for cell, or a plotly chart
 ``sweep_input``     the small grid of the sweep and backward pages, its crop, the GIF
 ``filters_input``   the Feature maps page's filter bank and its kernels' row
-``feature_parts``   the Feature maps page's shift test, sources figure and map rows, made by worker threads
+``feature_parts``   the Feature maps page's shift test, sources figure and map pictures, made by worker threads
 ``gallery_input``   the Alternatives gallery's card and the controls of its seeded sections
 ``downloads_input`` the Information loss page's download buttons, each file made on demand
 ``loss_parts``      the Information loss page's views, figures and PSNR curves, kept in the shared store

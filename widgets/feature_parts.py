@@ -1,10 +1,10 @@
 """The Feature maps page's parts that worker threads make while the page draws: the shift test, the sources
-figure and each filter's row of maps, each kept in the shared store. Nothing here reads a widget or draws on the
+figure and each filter's maps as pictures, each kept in the shared store. Nothing here reads a widget or draws on the
 page."""
 
 from functools import partial
 
-from figures.features import map_row_figure, sources_figure
+from figures.features import map_picture, sources_figure
 from pooling.analysis.features import (
     Persistence,
     detection_sources,
@@ -55,10 +55,12 @@ def sources_chart(chart_key, stage_jobs, work, labels, threshold, offset, photo)
                for label, one in zip(labels, stages)}, value_range=value_range(work), photo=photo))
 
 
-def map_row(row_key, stage_job, top, label):
-    """A filter's row of maps on the scale up to ``top``, once its :func:`~pooling.analysis.features.filter_stage` job is
-    done (submitted before this one, so already running). Reads no widget, so a worker thread can run it."""
+def map_pictures(relu_key, row_key, stage_job, top):
+    """A filter's maps as :func:`~figures.features.map_picture` pictures on the scale up to ``top``: after ReLU,
+    max-pooled and average-pooled, once its :func:`~pooling.analysis.features.filter_stage` job is done (submitted
+    before this one, so already running). ``relu_key`` names the map after ReLU without the pooling layer, so a new
+    layer encodes only the pooled maps; ``row_key`` names those. Reads no widget, so a worker thread can run it."""
     one = stage_job.result()
-    return shared(row_key, partial(
-        map_row_figure, (one.maps[0], one.max_pooled.values[0], one.avg_pooled[0]),
-        titles=["after ReLU", "max-pooled", "average-pooled"], zmax=top, title=label))
+    relu = shared(relu_key, partial(map_picture, one.maps[0], zmax=top))
+    return (relu, *shared(row_key, lambda: tuple(
+        map_picture(values, zmax=top) for values in (one.max_pooled.values[0], one.avg_pooled[0]))))

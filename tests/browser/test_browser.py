@@ -117,8 +117,15 @@ def test_feature_maps_on_an_uploaded_photo_and_a_feature_map_in_the_sweep(lab, t
     upload(lab, PHOTO_NAME, photo_png(tmp_path / "photo.png").read_bytes())
     expect(image_line(lab)).to_have_text(f"Image: {PHOTO_NAME}, 120 × 160 (rows × columns), 3 plane(s)")
     lab.wait_idle()
-    for key in ("fm_sources", "fm_maps_0", "fm_claim_chart", "fm_kernel_sobel_v"):
+    for key in ("fm_sources", "fm_scale", "fm_claim_chart", "fm_kernel_sobel_v"):
         expect(lab.key(key).locator(".main-svg").first).to_be_visible()
+    maps = lab.key("pixels-fm_maps_0").locator("img")
+    expect(maps).to_have_count(3)  # after ReLU, max- and average-pooled: side by side, apart, equally wide
+    for img in maps.all():
+        expect(img).to_be_visible()
+    boxes = [img.bounding_box() for img in maps.all()]
+    assert all(right["x"] >= left["x"] + left["width"] + 8 for left, right in zip(boxes, boxes[1:])), boxes
+    assert len({round(b["width"]) for b in boxes}) == 1 and len({round(b["y"]) for b in boxes}) == 1, boxes
     main = '[data-testid="stMain"]'
     expect(lab.fresh('[data-testid="stText"]', within=main).filter(has_text="Sizes (rows × columns): photo 120 × 160 "
                                                                               "→ conv 5 × 5")).to_have_count(1)
