@@ -12,15 +12,13 @@ from . import palette
 from ._cells import cell_outlines, cell_text
 from ._traces import coloraxis, plot_z
 from .image import _as_display_array, image_picture
-from .maps import block_mean, map_figure, pixels_uri
+from .maps import VALUE_COLORSCALE, block_mean, map_figure, pixels_uri
 
 __all__ = ["CHANNEL_NAMES", "DISPLAY_SIDE", "ZOOM_TRACES", "channel_figure", "difference_figure", "difference_view",
            "fringe_picture", "zoom_figure"]
 
 CHANNEL_NAMES = ("red", "green", "blue")
 DISPLAY_SIDE = 480  # long side, in pixels, of pooled images as sent to the browser
-# The value colour scale as plotly validates it (stops and colours), for figures built without validation.
-_VALUE_COLORSCALE = go.layout.Coloraxis(colorscale=palette.VALUE_SCALE).to_plotly_json()["colorscale"]
 ZOOM_TRACES = (
     "output", "output cells", "input crop", "source halo", "sources", "source points",
     "focus cell halo", "focus cell", "focus window halo", "focus window",
@@ -280,7 +278,7 @@ def _zoom_spec(zoom, focus, value_range, title):
                          "x": sum(domain) / 2.0, "xanchor": "center", "xref": "paper", "y": 1.0,
                          "yanchor": "bottom", "yref": "paper", "yshift": 36} for text, domain in zip(titles, domains)],
         **({"title": {"text": title}} if title else {}),
-        "coloraxis": {**coloraxis(lo, hi, showscale=False), "colorscale": _VALUE_COLORSCALE},
+        "coloraxis": {**coloraxis(lo, hi, showscale=False), "colorscale": VALUE_COLORSCALE},
         "font": {"family": palette.FONT_FAMILY, "size": palette.FONT_SIZE}, "showlegend": False,
         "plot_bgcolor": palette.BACKGROUND, "paper_bgcolor": palette.BACKGROUND,
         "margin": {"l": 30, "r": 20, "t": 110 if title else 80, "b": 20}, "clickmode": "event+select",

@@ -20,9 +20,12 @@ from plotly.colors import get_colorscale, hex_to_rgb
 
 from . import palette
 
-__all__ = ["HOVER_CELLS", "MAP_SIDE", "block_mean", "color_map", "colorbar_trace", "map_figure", "pixels_uri", "scale_uri"]
+__all__ = ["HOVER_CELLS", "MAP_SIDE", "VALUE_COLORSCALE", "block_mean", "color_map", "colorbar_trace", "map_figure",
+           "pixels_uri", "scale_uri"]
 
 HOVER_CELLS = 96 * 96  # up to this many cells, a heatmap with a value on hover
+# The viridis scale in plotly's validated form, for figures built as dicts and not validated.
+VALUE_COLORSCALE = go.layout.Coloraxis(colorscale=palette.VALUE_SCALE).to_plotly_json()["colorscale"]
 MAP_SIDE = 480  # bigger maps are shrunk to this many cells on their long side
 
 

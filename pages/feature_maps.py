@@ -110,7 +110,7 @@ st.caption("Every map of every filter on one colour scale: 0 is dark purple, the
            "window averages to 0 exactly where its maximum is 0); they differ in how high their peaks stay. A "
            "filter's three maps are drawn equally wide, whatever their number of cells: their sizes are under \"The "
            "stage\" below.")
-st.plotly_chart(shared(("fm-scale", top), partial(scale_figure, top)), key="fm_scale", width="stretch")
+st.plotly_chart(scale_figure(top), key="fm_scale", width="stretch")  # built here: under a millisecond, no turn taken
 for n, (label, one, row) in enumerate(zip(choice.labels, stages, rows)):
     st.markdown(f"**{plain(label)}**")
     show_pictures(st, row.result(), f"fm_maps_{n}", alts=[f"{label}: the feature map {name}" for name in MAPS],

@@ -87,6 +87,14 @@ def test_persistence_chart_in_percent_with_gaps_for_no_data():
         persistence_chart([1], {}, stride=1)
 
 
+def test_scale_figure_built_unvalidated_is_in_plotly_validated_form():
+    import plotly.graph_objects as go
+
+    for top in (0.37, 0.0, np.nan):
+        fig = scale_figure(top)
+        assert go.Figure(fig.to_dict()).to_dict() == fig.to_dict()
+
+
 def test_sources_figure_and_persistence_chart_built_unvalidated_are_in_plotly_validated_form():
     import plotly.graph_objects as go
     import plotly.io as pio
