@@ -20,6 +20,7 @@ the pages' decorator.
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import inspect
 import pickle
@@ -204,6 +205,8 @@ class ByteBoundedCache:
 
     def _evict(self):
         """Drop the least recently used finished results until the bytes and the count fit (lock held)."""
+        if self.bytes <= self.budget and len(self._entries) <= self.max_entries:
+            return  # as after nearly every build: no copy of thousands of keys
         for key in list(self._entries):
             if self.bytes <= self.budget and len(self._entries) <= self.max_entries:
                 return
@@ -226,8 +229,14 @@ def call_key(func, args, kwargs):
     >>> call_key(f, ("k", object()), {}) == call_key(f, ("k", object()), {"size": 3})
     True
     """
-    bound = inspect.signature(func).bind(*args, **kwargs)
+    bound = _signature(func).bind(*args, **kwargs)
     bound.apply_defaults()
     named = tuple((name, value) for name, value in bound.arguments.items() if not name.startswith("_"))
     digest = hashlib.sha256(pickle.dumps(named, protocol=5)).hexdigest()
     return f"{func.__module__}.{func.__qualname__}:{digest}"
+
+
+@functools.lru_cache(maxsize=256)
+def _signature(func):
+    """``inspect.signature(func)``, worked out once per function: half of :func:`call_key`'s time went there."""
+    return inspect.signature(func)
