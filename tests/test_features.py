@@ -292,9 +292,15 @@ def test_the_shift_test_pools_a_strip_once_per_phase():
     strip = np.random.default_rng(0).normal(size=(2, 8, 20))
     shifts = np.stack([strip[..., d:d + 16] for d in range(5)])
     calls = []
-    features._by_phase(shifts, lambda maps: calls.append(maps.shape) or maps[..., ::2],
-                       features._phase_layout(8, 16, 20, kernel_size=2, stride=2))
+    pooled = features._by_phase(shifts, lambda maps: calls.append(maps.shape) or maps[..., ::2],
+                                features._phase_layout(8, 16, 20, kernel_size=2, stride=2))
     assert calls == [(2, 8, 20), (2, 8, 19)]
+    # Each shift is a read-only view of the interleaved phases, not a copy: shifts 0 and 2 share 7 of 8 columns.
+    np.testing.assert_array_equal(pooled, [strip[..., d:d + 16:2] for d in range(5)])
+    assert not pooled.flags.writeable and np.shares_memory(pooled[0], pooled[2])
+    dense = features._by_phase(shifts, lambda maps: maps, features._phase_layout(8, 16, 20, kernel_size=1, stride=1))
+    np.testing.assert_array_equal(dense, shifts)
+    assert not dense.flags.writeable and np.shares_memory(dense[0], dense[4])
     assert features._phase_layout(8, 16, 20, kernel_size=2, stride=2, padding=1) is None  # padded columns move
     assert features._phase_layout(8, 15, 19, kernel_size=2, stride=2, ceil_mode=True) is None  # a short last window
     assert not features._is_strip(np.random.default_rng(1).normal(size=(3, 2, 4, 6)))
