@@ -10,7 +10,7 @@ from ._engine import dense_window_max
 from .geometry import WindowGrid, regular_grid
 from .pool import pool2d
 
-__all__ = ["BlurPoolResult", "antialiased_max_pool2d", "binomial_filter"]
+__all__ = ["BlurPoolResult", "antialiased_max_pool2d", "binomial_filter", "blur_shifts"]
 
 
 def binomial_filter(size):
@@ -111,17 +111,60 @@ def antialiased_max_pool2d(x, kernel_size=2, stride=2, *, blur_size=3):
     sy, sx = as_pair("stride", stride)
     grid = regular_grid(planes.shape[1:], kernel_size, stride=1)
     filt = binomial_filter(blur_size)
-    b = filt.shape[0]
-    before, after = (b - 1) // 2, b - 1 - (b - 1) // 2
-    h, w = grid.shape
-    if b > 1 and (before >= h or after >= h or before >= w or after >= w):
-        raise ValueError(f"blur_size ({blur_size}) needs the dense maxima to be larger than {h}x{w}")
+    _check_blur(blur_size, *grid.shape)
     maxima = dense_window_max(planes, grid.kernel)
     # The binomial blur is separable: b taps down the rows, then b across, not b * b.
     values = _blur(maxima, filt.sum(axis=1), (sy, sx))
     if was_2d:
         values = values[0]
     return BlurPoolResult(values, maxima, grid, filt, (sy, sx), planes)
+
+
+def blur_shifts(maxima, width, stride=2, *, blur_size=3):
+    """Stage 2 of :func:`antialiased_max_pool2d` (blur, then subsample) of every shift of one strip of maxima.
+
+    Shift ``d`` is ``maxima[..., d:d + width]``, as the shift test cuts a
+    photo. The blur down the rows does not depend on where a column lies, so
+    it is done once for the whole strip; each shift then pads and blurs its
+    own columns. Every number is the one the shift blurred on its own gives.
+
+    Parameters
+    ----------
+    maxima : (C, h, W) array_like
+        Dense (stride 1) maxima of the strip.
+    width : int
+        Each shift's width, at most ``W``: there are ``W - width + 1`` shifts.
+    stride, blur_size
+        As :func:`antialiased_max_pool2d`.
+
+    Returns
+    -------
+    (W - width + 1, C, h', w') ndarray
+
+    Examples
+    --------
+    >>> strip = np.arange(24.0).reshape(1, 4, 6)
+    >>> shifts = blur_shifts(strip, 4)
+    >>> alone = antialiased_max_pool2d(strip[..., 2:6], kernel_size=1).values
+    >>> shifts.shape, bool((shifts[2] == alone).all())
+    ((3, 1, 2, 2), True)
+    """
+    maxima = np.asarray(maxima)
+    sy, sx = as_pair("stride", stride)
+    row = binomial_filter(blur_size).sum(axis=1)
+    if not 1 <= width <= maxima.shape[-1]:
+        raise ValueError(f"width ({width}) must be from 1 to the strip's width ({maxima.shape[-1]})")
+    _check_blur(blur_size, maxima.shape[-2], width)
+    down = _blur_rows(maxima, row, sy)
+    return np.stack([_blur_columns(down[..., d:d + width], row, sx) for d in range(maxima.shape[-1] - width + 1)])
+
+
+def _check_blur(blur_size, h, w):
+    """Refuse dense maxima of ``h`` × ``w`` too small to reflect-pad for the blur (numpy's reflect needs more)."""
+    b = binomial_filter(blur_size).shape[0]
+    before, after = (b - 1) // 2, b - 1 - (b - 1) // 2
+    if b > 1 and (before >= h or after >= h or before >= w or after >= w):
+        raise ValueError(f"blur_size ({blur_size}) needs the dense maxima to be larger than {h}x{w}")
 
 
 def _blur(maxima, row, step):
@@ -132,17 +175,36 @@ def _blur(maxima, row, step):
     own dtype: each tap's float64 weight times it gives the float64 product of
     the value converted first, without a float64 copy of the whole map.
     """
+    return _blur_columns(_blur_rows(maxima, row, step[0]), row, step[1])
+
+
+def _blur_rows(maxima, row, sy):
+    """The rows' half of :func:`_blur`: every column's rows reflect-padded and blurred, at every ``sy``-th row.
+
+    A column's numbers do not depend on the columns beside it, so blurring the
+    rows before the columns are padded gives the padded columns' numbers too.
+    """
     row = np.asarray(row, dtype=np.float64)
     b = len(row)
     before, after = (b - 1) // 2, b - 1 - (b - 1) // 2
-    h, w = maxima.shape[1:]
-    padded = np.pad(maxima, ((0, 0), (before, after), (before, after)), mode="reflect") if b > 1 else maxima
-    sy, sx = step
-    n_rows, n_cols = -(-h // sy), -(-w // sx)
-    down = np.zeros((maxima.shape[0], n_rows, padded.shape[2]))
+    h = maxima.shape[1]
+    padded = np.pad(maxima, ((0, 0), (before, after), (0, 0)), mode="reflect") if b > 1 else maxima
+    n_rows = -(-h // sy)
+    down = np.zeros((maxima.shape[0], n_rows, maxima.shape[2]))
     for a in range(b):  # loops over blur taps, not over pixels
         down += row[a] * padded[:, a: a + (n_rows - 1) * sy + 1: sy, :]
-    blurred = np.zeros((maxima.shape[0], n_rows, n_cols))
+    return down
+
+
+def _blur_columns(down, row, sx):
+    """The columns' half of :func:`_blur`: ``down``'s columns reflect-padded and blurred, at every ``sx``-th."""
+    row = np.asarray(row, dtype=np.float64)
+    b = len(row)
+    before, after = (b - 1) // 2, b - 1 - (b - 1) // 2
+    w = down.shape[2]
+    padded = np.pad(down, ((0, 0), (0, 0), (before, after)), mode="reflect") if b > 1 else down
+    n_cols = -(-w // sx)
+    blurred = np.zeros((down.shape[0], down.shape[1], n_cols))
     for c in range(b):
-        blurred += row[c] * down[:, :, c: c + (n_cols - 1) * sx + 1: sx]
+        blurred += row[c] * padded[:, :, c: c + (n_cols - 1) * sx + 1: sx]
     return blurred

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import pooling
+from pooling.antialias import blur_shifts
 
 SETTINGS = hypothesis_settings(40)
 
@@ -142,6 +143,34 @@ def test_matches_the_direct_reference(x, k, s, b):
         return
     r = pooling.antialiased_max_pool2d(x, kernel_size=k, stride=s, blur_size=b)
     np.testing.assert_allclose(r.values, reference_blurmax(x, k, s, b), rtol=1e-12, atol=1e-12)
+
+
+@hypothesis_settings(300)
+@given(
+    hnp.arrays(np.float64, st.tuples(st.integers(1, 2), st.integers(1, 8), st.integers(2, 14)),
+               elements=st.floats(-2, 2) | st.sampled_from([0.0, 0.5, -0.5, np.nan])),
+    st.integers(1, 6),
+    st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    st.integers(1, 7),
+)
+def test_blur_shifts_is_each_shift_blurred_on_its_own(strip, max_shift, stride, b):
+    # The shift test's anti-aliased max: each shift of a strip of dense maxima blurred and subsampled, the rows'
+    # blur done once for the strip. Every number, NaN included, must be the shift's own.
+    width = strip.shape[-1] - min(max_shift, strip.shape[-1] - 1)
+    alone = []
+    for d in range(strip.shape[-1] - width + 1):
+        try:
+            alone.append(pooling.antialiased_max_pool2d(strip[..., d:d + width], 1, stride, blur_size=b).values)
+        except ValueError as err:  # a blur too big for a shift: the strip's path refuses it in the same words
+            with raises(ValueError, str(err)):
+                blur_shifts(strip, width, stride, blur_size=b)
+            return
+    np.testing.assert_array_equal(blur_shifts(strip, width, stride, blur_size=b), alone)
+
+
+def test_blur_shifts_refuses_a_width_the_strip_does_not_have():
+    with raises(ValueError, "width (7) must be from 1 to the strip's width (6)"):
+        blur_shifts(np.ones((1, 4, 6)), 7)
 
 
 def test_matches_a_torch_blurpool():

@@ -1,5 +1,7 @@
 """pooling.analysis.features: feature maps, sparsity, a lone peak through each pooling, argmax sources, the shift test."""
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -243,9 +245,9 @@ STRIP_LAYER = st.fixed_dictionaries({
 @given(hnp.arrays(np.float64, st.tuples(st.integers(1, 2), st.integers(4, 9), st.integers(9, 16)),
                   elements=st.floats(-1, 1) | st.sampled_from([0.0, 0.25, -0.25, np.nan])),
        st.integers(1, 5), STRIP_LAYER, st.sampled_from(["avg", "min", "lp", "mixed"]),
-       st.sampled_from([0.0, -0.1, 0.3]), st.sampled_from([0.0, 0.1, 0.4]))
+       st.sampled_from([0.0, -0.1, 0.3]), st.sampled_from([0.0, 0.1, 0.4]), st.integers(1, 4))
 def test_shifts_of_one_strip_pooled_once_per_phase_are_each_shift_pooled(strip, max_shift, layer, other, bias,
-                                                                          threshold):
+                                                                          threshold, blur_size):
     # The shift test's responses are columns d onward of one strip (shifted_responses): max, anti-aliased max's
     # dense maxima and the other poolings pool the strip once per phase of the stride and slice each shift from it.
     # Every number must be the one each shift pooled on its own gives.
@@ -256,10 +258,10 @@ def test_shifts_of_one_strip_pooled_once_per_phase_are_each_shift_pooled(strip, 
     viewed = strip_shifts(strip, max_shift=max_shift)
     np.testing.assert_array_equal(viewed, copies)
     for shifts in (copies, viewed):
-        _check_the_shift_test(strip, shifts, layer, other, bias, threshold)
+        _check_the_shift_test(strip, shifts, layer, other, bias, threshold, blur_size)
 
 
-def _check_the_shift_test(strip, shifts, layer, other, bias, threshold):
+def _check_the_shift_test(strip, shifts, layer, other, bias, threshold, blur_size):
     biases = np.full(strip.shape[0], bias)
     if layer["padding"] == "same":
         layer = {**layer, "dilation": 1}  # PyTorch's rule for padding="same"
@@ -277,8 +279,15 @@ def _check_the_shift_test(strip, shifts, layer, other, bias, threshold):
     np.testing.assert_array_equal(dense, [antialiased_max_pool2d(one, layer["kernel_size"], 1, blur_size=1).maxima
                                           for one in shifts])
     args = {**layer, **({"p": 3.0} if other == "lp" else {"alpha": 0.3} if other == "mixed" else {})}
-    modes = {"max": layer, other: args}
-    expected = persistence_from_maps(with_bias(shifts, biases), threshold=threshold, modes=modes)
+    # Anti-aliased max too: its blur down the rows is done once on the strip, each shift's columns on their own.
+    blurmax = {"kernel_size": layer["kernel_size"], "stride": layer["stride"], "blur_size": blur_size}
+    modes = {"max": layer, other: args, "blurmax": blurmax}
+    try:
+        expected = persistence_from_maps(with_bias(shifts, biases), threshold=threshold, modes=modes)
+    except ValueError as err:  # a blur too big for these maps: the strip's path must refuse it in the same words
+        with pytest.raises(ValueError, match=re.escape(str(err))):
+            persistence_from_responses(shifts, biases, threshold=threshold, modes=modes)
+        return
     got = persistence_from_responses(shifts, biases, threshold=threshold, modes=modes)
     for mode in expected.kept:
         np.testing.assert_array_equal(got.kept[mode], expected.kept[mode])

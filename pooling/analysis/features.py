@@ -13,7 +13,7 @@ import numpy as np
 from pooling.conv import stage_weights
 
 from .._engine import dense_window_max
-from ..antialias import antialiased_max_pool2d
+from ..antialias import antialiased_max_pool2d, blur_shifts
 from ..conv import conv2d, relu
 from ..geometry import regular_grid
 from ..pool import pool2d
@@ -570,13 +570,25 @@ def persistence_from_responses(responses, bias, *, threshold, modes, unbiased=No
     phased = {mode: _by_phase(responses, partial(_biased_pooling, bias=bias, mode=mode, args=args),
                               _phase_layout(h, w, w + len(responses) - 1, **args))
               for mode, args in modes.items() if mode in _PHASED}
+    # The shifts of one strip: the raw maps' detections, and anti-aliased max's blur down the rows, are worked out
+    # once on the strip, each shift a slice of them (every number the one the shift on its own gives).
+    strip = _strip(responses) if _is_strip(responses) else None
+    raw_on = with_bias(strip, bias) > threshold if raw and strip is not None else None
+    blurred = {}
+    if "blurmax" in modes and _is_strip(unbiased["blurmax"]):
+        blur = {k: v for k, v in modes["blurmax"].items() if k != "kernel_size"}
+        blurred["blurmax"] = blur_shifts(with_bias(_strip(unbiased["blurmax"]), bias), unbiased["blurmax"].shape[-1],
+                                         **blur)
+    others = set(modes) - {"max", "blurmax"} - set(phased)  # poolings of each shift's maps
     found = {}
     for d, shift in enumerate(responses):  # a shift at a time: its arrays stay in the processor's cache
-        maps = with_bias(shift, bias) if raw or set(modes) - {"max", "blurmax"} - set(phased) else None
-        on = {"raw": maps > threshold} if raw else {}
+        maps = with_bias(shift, bias) if others or (raw and raw_on is None) else None
+        on = {} if not raw else {"raw": maps > threshold if raw_on is None else raw_on[..., d:d + w]}
         for mode, args in modes.items():
             if mode == "max":
                 values = with_bias(unbiased[mode][d], bias)
+            elif mode in blurred:
+                values = blurred[mode][d]
             elif mode == "blurmax":
                 blur = {k: v for k, v in args.items() if k != "kernel_size"}
                 values = antialiased_max_pool2d(with_bias(unbiased[mode][d], bias), kernel_size=1, **blur).values
@@ -587,9 +599,16 @@ def persistence_from_responses(responses, bias, *, threshold, modes, unbiased=No
             on[mode] = values > threshold
         for mode, cells in on.items():
             found.setdefault(mode, []).append(cells)
-    detections = {m: cells[0].sum(axis=(-2, -1)) for m, cells in found.items()}
-    kept = {m: np.array([(cells[0] & later).sum(axis=(-2, -1)) for later in cells[1:]]) for m, cells in found.items()}
+    detections = {m: _counts(cells[0]) for m, cells in found.items()}
+    kept = {m: np.array([_counts(cells[0] & later) for later in cells[1:]]) for m, cells in found.items()}
     return Persistence(np.arange(1, len(responses)), detections, kept)
+
+
+def _counts(cells):
+    """The number of True cells of each map of ``cells`` (..., h, w), as ``cells.sum(axis=(-2, -1))`` gives them:
+    counted map by map, three to four times quicker than a sum of booleans."""
+    flat = cells.reshape(-1, *cells.shape[-2:])
+    return np.array([np.count_nonzero(one) for one in flat], dtype=np.int64).reshape(cells.shape[:-2])
 
 
 @dataclass(frozen=True, eq=False)
