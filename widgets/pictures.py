@@ -22,23 +22,20 @@ PIXELATED = (f'<style>[class*="st-key-{PREFIX}"] img {{ image-rendering: pixelat
              f'[class*="st-key-{PREFIX}"] [data-testid="stImage"] {{ gap: 1rem; }}</style>')
 
 
-def show_figure(place, shown, key, *, alt, title=None, caption=None, width=WIDTH):
+def show_figure(place, shown, key, *, alt, title=None, width=WIDTH):
     """Draw ``shown`` in ``place``: a :class:`~figures.image.Picture` as an image, a plotly figure as a chart.
 
     A picture fills the width of ``place`` up to ``width`` pixels (``"content"``: its own size, pixel for pixel,
     or less where ``place`` is narrower), a chart all of it. A picture's container is keyed ``pixels-<key>``, a
     chart ``key``. ``alt`` says what it shows to a reader who cannot see it; ``title``, if given, is written in
-    bold above it, and ``caption`` in small type under it, both as typed.
+    bold above it, as typed.
     """
     if title is not None:
         place.markdown(f"**{plain(title)}**")
     if isinstance(shown, Picture):
-        place.container(key=PREFIX + key).image(shown.uri, width=width, alt=alt,
-                                                caption=None if caption is None else plain(caption))
+        place.container(key=PREFIX + key).image(shown.uri, width=width, alt=alt)
     else:
         place.plotly_chart(shown, key=key, width="stretch", alt=alt)
-        if caption is not None:
-            place.caption(plain(caption))
 
 
 def show_pictures(place, shown, key, *, alts, captions, width=WIDTH):
