@@ -6,9 +6,14 @@ output moves more than the input did. Averaging does damp Gaussian noise.
 """
 
 
+import re
+
 import numpy as np
 import pytest
-from helpers import raises
+from helpers import hypothesis_settings, raises
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import pooling
 from pooling.analysis import noise as pooling_noise
@@ -355,6 +360,38 @@ def test_pool_noisy_takes_the_clean_pooling_and_span_it_would_compute():
         alone.input_change, alone.output_change, alone.changed_fraction)
     with raises(ValueError, "clean has shape (2, 2, 2); the pooled noisy input has (2, 15, 15)"):
         pooling_noise.pool_noisy(x, noisy, "lp", clean=clean[:, :2, :2], **args)
+
+
+@hypothesis_settings(200)
+@given(hnp.arrays(np.float64, st.tuples(st.integers(1, 3), st.integers(2, 9), st.integers(2, 9)),
+                  elements=st.floats(0, 255) | st.sampled_from([0.0, 255.0, 128.0])),
+       st.sampled_from(["gaussian", "salt", "pepper", "salt-and-pepper"]),
+       st.sampled_from([("max", {}), ("avg", {"count_include_pad": False}), ("min", {}), ("lp", {"p": 3.0}),
+                        ("mixed", {"alpha": 0.3}), ("stochastic", {"train": False}), ("blurmax", {}),
+                        ("stochastic", {"train": True, "rng": 5})]),
+       st.integers(1, 3), st.integers(1, 2), st.integers(0, 1))
+def test_compare_noisy_pools_every_copy_at_once_to_each_copys_own_numbers(x, kind, layer, k, s, padding):
+    # The chart pools all its noisy copies in one call per layer: every number must be the one each copy pooled on
+    # its own gives (a layer that draws, stochastic while training, still pools copy by copy: here each call draws
+    # from a generator seeded alike).
+    from pooling.analysis.noise import compare_noisy, input_changes, noisy_levels, output_span
+
+    mode, args = layer
+    args = {"kernel_size": k, "stride": s, **({} if mode == "blurmax" else {"padding": min(padding, k // 2)}), **args}
+    levels = [0.0, 0.2, 0.5]
+    noisy = noisy_levels(x, levels, kind=kind, rng=3, clip=True)
+    try:
+        clean = pooling_noise.pooled_values(x, mode, **args)
+    except ValueError as err:  # a layer that cannot pool x refuses it in the same words
+        with pytest.raises(ValueError, match=re.escape(str(err))):
+            compare_noisy(x, noisy, levels, {mode: (mode, args)}, kind=kind)
+        return
+    got = compare_noisy(x, noisy, levels, {mode: (mode, args)}, kind=kind)[mode]
+    span = output_span(x.shape, *pooling_noise.input_scale(x), mode, **args)
+    alone = [np.abs(pooling_noise.pooled_values(copy, mode, **args).astype(np.float64) - clean) for copy in noisy]
+    np.testing.assert_array_equal(got.input_change, input_changes(x, noisy))
+    np.testing.assert_array_equal(got.output_change, [np.mean(d) / span for d in alone])
+    np.testing.assert_array_equal(got.changed_fraction, [np.mean(d > 0) for d in alone])
 
 
 def test_kept_noisy_copies_pooled_by_another_layer_give_that_layers_own_numbers():

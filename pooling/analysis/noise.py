@@ -416,11 +416,22 @@ def compare_noisy(x, noisy, levels, layers, *, kind="gaussian", input_change=Non
     result = {label: np.empty((3, levels.size)) for label in layers}
     out_span = {label: output_span(planes.shape, lo, hi, mode, **args) for label, (mode, args) in layers.items()}
     moved = input_changes(planes, noisy) if input_change is None else np.asarray(input_change, dtype=np.float64)
-    for n, copy in enumerate(noisy):  # each pooling is vectorised
-        for label, (mode, args) in layers.items():
-            diff = np.abs(pooled_values(copy, mode, **args).astype(np.float64) - clean_out[label])
+    for label, (mode, args) in layers.items():
+        if _draws(mode, args) or not len(noisy):  # a draw per call: each copy pooled on its own, in turn
+            pooled = [pooled_values(copy, mode, **args) for copy in noisy]
+        else:  # every copy's planes in one pooling, a fifth to a third quicker than eleven: planes are pooled
+            # apart, so each copy's numbers are the ones it pooled alone gives
+            batch = pooled_values(noisy.reshape(-1, *planes.shape[1:]), mode, **args)
+            pooled = batch.reshape(levels.size, planes.shape[0], *batch.shape[-2:])
+        for n, one in enumerate(pooled):
+            diff = np.abs(one.astype(np.float64) - clean_out[label])
             result[label][:, n] = moved[n], np.mean(diff) / out_span[label], np.mean(diff > 0)
     return {label: NoiseReport(levels, r[0], r[1], r[2], kind) for label, r in result.items()}
+
+
+def _draws(mode, args):
+    """Whether pooling with ``mode`` and ``args`` draws random numbers: stochastic pooling while training."""
+    return mode == "stochastic" and args.get("train", True) is not False
 
 
 @dataclass(frozen=True, eq=False)
