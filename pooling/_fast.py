@@ -18,6 +18,7 @@ No Python loop runs over pixels or output cells: loops run over tiles and
 kernel taps.
 """
 
+import functools
 import math
 import os
 import sys
@@ -130,12 +131,17 @@ def _phases(block, step, dtype=None):
     return out
 
 
+@functools.lru_cache(maxsize=64)
 def _tap_ranges(axis):
     """Per kernel tap along one axis: ``(tap, lo, first_end, hi)``.
 
     Outputs ``[lo, hi)`` see this tap in bounds; those in ``[lo, first_end)``
     meet their first in-bounds tap here (a prefix, since padding only delays
     the first taps at the start), so they take its value directly.
+
+    Kept per axis (an axis is never changed, and ``regular_grid`` hands out the
+    same one for the same arguments): a pooling of a small map spent a third
+    of its time here, worked out again at every call.
     """
     first = axis.first_in_bounds()
     out = []
@@ -143,7 +149,7 @@ def _tap_ranges(axis):
         lo, hi = axis.in_bounds_span(t)
         if lo < hi:
             out.append((t, lo, lo + int(np.count_nonzero(first[lo:hi] == t)), hi))
-    return out
+    return tuple(out)
 
 
 def _column_reads(axis):
