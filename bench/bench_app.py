@@ -16,8 +16,9 @@ network and the browser's drawing.
 
 "Figure data" is the summed size in bytes of every ``st.plotly_chart`` JSON
 spec the page sends (``at.get("plotly_chart")[i].proto.spec``), frames
-included. Images shown with ``st.image`` travel separately as media files and
-are not counted.
+included. Images shown with ``st.image`` (the pages' pictures, sent inline as
+``data:`` URIs) are not counted: ``bench_server.py`` weighs every byte the
+browser receives.
 
 Targets. The verdict is on the median rerun, since one rerun can catch a
 garbage collection or other load on the machine; the max is printed beside

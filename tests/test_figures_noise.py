@@ -26,6 +26,17 @@ def test_noise_chart_lines_in_percent_and_the_input_for_scale():
     assert [s.x0 for s in fig.layout.shapes] == [0.1]
 
 
+def test_noise_chart_built_unvalidated_is_in_plotly_validated_form():
+    import plotly.graph_objects as go
+
+    levels = np.array([0.0, 0.25, 0.5])
+    reports = {"Max": NoiseReport(levels, levels / 2, np.array([0.0, 0.1, np.nan]), np.ones(3), "gaussian"),
+               "Average": NoiseReport(levels, levels / 2, levels / 4, np.ones(3), "gaussian")}
+    for current, title in ((None, None), (0.25, "Gaussian noise")):
+        fig = noise_chart(reports, current=current, title=title)
+        assert go.Figure(fig.to_dict()).to_dict() == fig.to_dict()
+
+
 def test_noise_chart_from_compare_noise():
     x = np.random.default_rng(0).integers(0, 256, (20, 20)).astype(np.uint8)
     reps = compare_noise(x, [0.0, 0.1], {"Max": ("max", {"kernel_size": 2})}, kind="salt", rng=0)
