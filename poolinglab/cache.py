@@ -20,7 +20,6 @@ the pages' decorator.
 
 import contextlib
 import dataclasses
-import functools
 import hashlib
 import inspect
 import pickle
@@ -216,12 +215,15 @@ class ByteBoundedCache:
                 self.bytes -= entry.size
 
 
-def call_key(func, args, kwargs):
+def call_key(func, args, kwargs, signature=None):
     """A key for ``func(*args, **kwargs)`` from its name and its arguments, leaving out ``_``-named ones.
 
     As with Streamlit's caches, a parameter whose name starts with ``_`` is
     not part of the key: the caller passes a key argument that says what it
-    holds (a hash of the image, for instance).
+    holds (a hash of the image, for instance). ``signature`` is
+    ``inspect.signature(func)``, which a caller that keys many calls of one
+    function works out once (it was half of this function's time); it is
+    worked out here when not given.
 
     Examples
     --------
@@ -229,14 +231,8 @@ def call_key(func, args, kwargs):
     >>> call_key(f, ("k", object()), {}) == call_key(f, ("k", object()), {"size": 3})
     True
     """
-    bound = _signature(func).bind(*args, **kwargs)
+    bound = (inspect.signature(func) if signature is None else signature).bind(*args, **kwargs)
     bound.apply_defaults()
     named = tuple((name, value) for name, value in bound.arguments.items() if not name.startswith("_"))
     digest = hashlib.sha256(pickle.dumps(named, protocol=5)).hexdigest()
     return f"{func.__module__}.{func.__qualname__}:{digest}"
-
-
-@functools.lru_cache(maxsize=256)
-def _signature(func):
-    """``inspect.signature(func)``, worked out once per function: half of :func:`call_key`'s time went there."""
-    return inspect.signature(func)

@@ -74,3 +74,23 @@ def test_a_frozen_figure_hands_out_text_arrays_as_lists_so_plotly_writes_it_with
     frozen(fig)
     text = fig.to_dict()["data"][0]["text"]
     assert isinstance(text, list) and text == [["a", "b"]]
+
+
+def test_a_page_function_made_anew_at_each_run_is_not_kept_alive_with_its_runs_globals():
+    # Streamlit runs a page in a fresh module at every rerun: its own @shared_cache functions are new objects, whose
+    # globals hold that run's arrays. Keying their calls must not keep them (a table of signatures by function did).
+    import gc
+    import types
+    import weakref
+
+    gone = []
+    for run in range(3):
+        page = types.ModuleType(f"page_run_{run}")
+        exec("import numpy as np\nbig = np.zeros(1000)\ndef mean_of(key, _planes):\n    return float(_planes.mean())",
+             page.__dict__)
+        cached = shared_cache(page.mean_of)
+        assert cached(("retention test", run), page.big) == 0.0
+        gone.append(weakref.ref(page.big))
+        del page, cached
+    gc.collect()
+    assert [ref() is None for ref in gone] == [True, True, True]

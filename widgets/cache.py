@@ -2,6 +2,7 @@
 
 import dataclasses
 import functools
+import inspect
 import os
 
 import numpy as np
@@ -93,9 +94,14 @@ def shared_cache(func):
     per core by default) are computed at a time.
     """
 
+    # Worked out here, once per decorated function, not kept in a table of every function seen: a page's own
+    # cached functions are made anew at each rerun, with the run's globals, which such a table would keep alive.
+    signature = inspect.signature(func)
+
     @functools.wraps(func)
     def cached(*args, **kwargs):
-        return RESULTS.get_or_build(call_key(func, args, kwargs), lambda: frozen(func(*args, **kwargs)))
+        return RESULTS.get_or_build(call_key(func, args, kwargs, signature),
+                                    lambda: frozen(func(*args, **kwargs)))
 
     return cached
 
