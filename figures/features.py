@@ -109,7 +109,6 @@ def _top(zmax):
     return float(zmax) if zmax and np.isfinite(zmax) and zmax > 0 else 1.0
 
 
-
 def photo_source(planes, *, value_range=(0, 255), max_side=512):
     """The photo of :func:`sources_figure`, in grey, as an image source, and its shrink factor: it does not change
     with the marks, so a page can keep it.

@@ -144,8 +144,8 @@ def image_picture(image, *, value_range=None, max_side=None, effort=0):
     """:func:`image_figure`'s image as a :class:`Picture`: the same pixels, without the figure.
 
     Parameters and scaling are :func:`image_figure`'s; ``effort`` is
-    :func:`~figures.maps.pixels_uri`'s (2 for noisy images, which compress
-    badly).
+    :func:`~figures.maps.pixels_uri`'s (2 for a big noisy image, which
+    compresses badly).
 
     Examples
     --------

@@ -98,7 +98,7 @@ def noisy_row_view(planes, noisy, clean, span, mode, args, *, max_side=256):
     """The noisy image pooled by ``mode`` against the pooled clean one (:func:`clean_row_view`): its picture, how
     far the input and the output moved, the share of outputs changed, and :func:`~poolinglab.words.noise.turned_white`.
 
-    The picture is lossless WebP at its fastest effort, not :data:`NOISY_EFFORT`: every layer move redoes it, and
+    The picture is lossless (colour as WebP) at the fastest effort, not :data:`NOISY_EFFORT`: every layer move redoes it, and
     at effort 2 a 128 px pooled image took 4.7 ms instead of 0.8 ms to save a fifth of its 46 kB.
     """
     r = pool_noisy(planes, noisy, mode, clean=clean, span=span, **args)

@@ -32,7 +32,7 @@ WORK_SIDE = 256
 RAW = "the raw feature map"
 LABELS = {"max": "max", "avg": "average", "blurmax": "anti-aliased max"}
 MAPS = ("after ReLU", "max-pooled", "average-pooled")  # each filter's row of pictures
-MAP_WIDTH = WORK_SIDE  # on the screen, a map's pixel is a cell of the map after ReLU, and a pooled map is as wide
+MAP_WIDTH = WORK_SIDE  # on the screen, about a pixel a cell of the map after ReLU, and a pooled map is as wide
 JOBS = "_fm_jobs"  # the session's last run's worker threads
 
 

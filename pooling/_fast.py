@@ -140,8 +140,8 @@ def _tap_ranges(axis):
     the first taps at the start), so they take its value directly.
 
     Kept per axis (an axis is never changed, and ``regular_grid`` hands out the
-    same one for the same arguments): a pooling of a small map spent a third
-    of its time here, worked out again at every call.
+    same one for the same arguments): a pooling of a small map spent about a
+    fifth of its time here, worked out again at every call.
     """
     first = axis.first_in_bounds()
     out = []

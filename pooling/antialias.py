@@ -130,8 +130,9 @@ def blur_shifts(maxima, width, stride=2, *, blur_size=3):
 
     Parameters
     ----------
-    maxima : (C, h, W) array_like
-        Dense (stride 1) maxima of the strip.
+    maxima : (C, h, W) or (h, W) array_like
+        Dense (stride 1) maxima of the strip, checked as the core checks its
+        input; a 2-D strip is one plane.
     width : int
         Each shift's width, at most ``W``: there are ``W - width + 1`` shifts.
     stride, blur_size
@@ -140,6 +141,7 @@ def blur_shifts(maxima, width, stride=2, *, blur_size=3):
     Returns
     -------
     (W - width + 1, C, h', w') ndarray
+        C is 1 for a 2-D strip.
 
     Examples
     --------
@@ -149,7 +151,7 @@ def blur_shifts(maxima, width, stride=2, *, blur_size=3):
     >>> shifts.shape, bool((shifts[2] == alone).all())
     ((3, 1, 2, 2), True)
     """
-    maxima = np.asarray(maxima)
+    maxima, _ = check_input(maxima)
     sy, sx = as_pair("stride", stride)
     row = binomial_filter(blur_size).sum(axis=1)
     if not 1 <= width <= maxima.shape[-1]:

@@ -87,8 +87,8 @@ def chart_spec(at, index=-1):
 
 def pictures(at):
     """Each picture drawn (:func:`widgets.pictures.show_figure`, :func:`~widgets.pictures.show_pictures`), in page
-    order: its key and its image proto (``url``, ``alt``, ``caption``). The ``n``-th of a row of pictures drawn
-    with one key is keyed ``<key>/<n>``."""
+    order: its key and its image proto (``url``, ``alt``, ``caption``). The ``n``-th of a row of several pictures
+    drawn with one key is keyed ``<key>/<n>`` (a row of one, ``<key>``)."""
     found, todo = [], [at._tree]
     while todo:
         node = todo.pop(0)

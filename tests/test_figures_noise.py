@@ -6,7 +6,7 @@ from helpers import image_pixels
 
 from figures import palette
 from figures.image import image_picture
-from figures.noise import INPUT_LABEL, NOISY_EFFORT, clean_row_view, noise_chart, noisy_row_view
+from figures.noise import INPUT_LABEL, clean_row_view, noise_chart, noisy_row_view
 from pooling.analysis.noise import NoiseReport, compare_noise, output_span, pool_noisy
 
 
@@ -84,4 +84,3 @@ def test_a_noisy_colour_row_is_lossless_and_shrunk_by_block_means():
     np.testing.assert_array_equal(image_pixels(quick.uri), np.rint(np.moveaxis(means, 0, -1)).astype(np.uint8))
     # At the fastest effort: a layer move redoes every pooled noisy picture (the noisy input alone is worth more).
     assert quick.uri == image_picture(noisy_max, value_range=(0, 255), max_side=10).uri
-    assert NOISY_EFFORT == 2

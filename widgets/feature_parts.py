@@ -33,7 +33,7 @@ def claim_test(responses_key, layer_key, key, responses, biases, *, max_shift, t
 def claim_parts(modes):
     """The shift test's modes in two groups of about equal work, for two worker threads, as :func:`claim_test`'s
     keyword arguments: the raw maps, max and average (max pooling is cheap once kept without the bias), then
-    anti-aliased max (its blur is redone at every shift)."""
+    anti-aliased max (its blur of each shift's columns, and of the strip's rows once)."""
     first = {m: a for m, a in modes.items() if m != "blurmax"}
     second = {m: a for m, a in modes.items() if m == "blurmax"}
     return [{"modes": first, "raw": True}] + ([{"modes": second, "raw": False}] if second else [])

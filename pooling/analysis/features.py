@@ -572,8 +572,7 @@ def persistence_from_responses(responses, bias, *, threshold, modes, unbiased=No
               for mode, args in modes.items() if mode in _PHASED}
     # The shifts of one strip: the raw maps' detections, and anti-aliased max's blur down the rows, are worked out
     # once on the strip, each shift a slice of them (every number the one the shift on its own gives).
-    strip = _strip(responses) if _is_strip(responses) else None
-    raw_on = with_bias(strip, bias) > threshold if raw and strip is not None else None
+    raw_on = with_bias(_strip(responses), bias) > threshold if raw and _is_strip(responses) else None
     blurred = {}
     if "blurmax" in modes and _is_strip(unbiased["blurmax"]):
         blur = {k: v for k, v in modes["blurmax"].items() if k != "kernel_size"}

@@ -6,6 +6,7 @@ a browser console error or a request that leaves this machine (see
 ``conftest.py``). Screenshots go to ``$POOLING_LAB_SCREENSHOTS``.
 """
 
+import itertools
 import re
 from pathlib import Path
 
@@ -124,7 +125,7 @@ def test_feature_maps_on_an_uploaded_photo_and_a_feature_map_in_the_sweep(lab, t
     for img in maps.all():
         expect(img).to_be_visible()
     boxes = [img.bounding_box() for img in maps.all()]
-    assert all(right["x"] >= left["x"] + left["width"] + 8 for left, right in zip(boxes, boxes[1:])), boxes
+    assert all(right["x"] >= left["x"] + left["width"] + 8 for left, right in itertools.pairwise(boxes)), boxes
     assert len({round(b["width"]) for b in boxes}) == 1 and len({round(b["y"]) for b in boxes}) == 1, boxes
     main = '[data-testid="stMain"]'
     expect(lab.fresh('[data-testid="stText"]', within=main).filter(has_text="Sizes (rows × columns): photo 120 × 160 "
