@@ -486,6 +486,7 @@ def unbiased_pooling(responses, mode, **pool_args):
     Returns
     -------
     (..., h', w') ndarray or None
+        Read-only, and a view of one pooling per phase, when the shifts are one strip's.
 
     Examples
     --------
