@@ -27,7 +27,9 @@ before in the run, so that each move computes afresh. A time runs from sending t
 ``script_finished`` message; bytes are the ForwardMsgs received meanwhile,
 which is what a browser downloads (messages it holds in its cache come as
 references). Each median is also given as a multiple of the floor app's
-median for the same measure in the same run.
+median for the same measure in the same run, timed before the pages; the
+floor's move is timed again after them, and the report gives both, so that a
+run whose machine slowed down on the way says so.
 
 A class (``--sessions`` sessions at once, spread round-robin over the nine
 labs, Home left out). All connect, then all ask for their first run at the
@@ -377,6 +379,9 @@ async def bench(app, floor, args, app_rss, floor_rss):
             print(f"  {move.page}, {move.key} ...", file=sys.stderr, flush=True)
             raw.setdefault("second", {})[move.page] = await time_page(app.port, move, args.reruns,
                                                                       timeout=args.timeout)
+    # The floor again, after the pages: the ratios use the first, and a run whose machine slowed down (or sped up)
+    # on the way shows it here instead of in every page's ratio unseen.
+    raw["floor_after"] = await time_page(floor.port, FLOOR, args.reruns, timeout=args.timeout)
     if not args.skip_class:
         labs = [m for m in MOVES if m.page != "home"]
         for name, server, rss, class_moves in (("app", app, app_rss, labs), ("floor", floor, floor_rss, [FLOOR])):
@@ -419,6 +424,11 @@ def report(raw, args):
         text.append(class_table(app_class, floor_class, args.sessions, args.rounds))
         for message in app_class["exception_messages"]:
             text.append(f"- exception in the class: {message}")
+    if "floor_after" in raw:
+        after = page_summary(raw["floor_after"])
+        text.append(f"The floor's move took {_ms(floor['move_s'])} ms at the start of the run and "
+                    f"{_ms(after['move_s'])} ms after the pages ({_ratio(after['move_s'], floor['move_s'])} ×); "
+                    "every ratio above is to the first.")
     unfinished = sum(s["not_finished"] for _, s in pages + seconds)
     if unfinished:
         text.append(f"- {unfinished} timed runs did not finish within {args.timeout} s.")
