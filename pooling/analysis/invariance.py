@@ -10,8 +10,8 @@ from ..antialias import antialiased_max_pool2d
 from ..pool import pool2d
 
 __all__ = [
-    "ShiftComparison", "ShiftReport", "ShiftTest", "aligned_shift_invariance", "compare_shift", "pooled_values", "shift_grid",
-    "shift_invariance",
+    "ShiftComparison", "ShiftReport", "ShiftTest", "aligned_shift_invariance", "compare_shift", "draws", "pooled_values",
+    "shift_grid", "shift_invariance",
 ]
 
 
@@ -29,6 +29,20 @@ def pooled_values(x, mode, **pool_args):
     if mode in ("global-max", "global-avg"):
         return adaptive_pool2d(x, mode.split("-")[1], 1).values
     return pool2d(x, mode, **pool_args).values
+
+
+def draws(mode, pool_args):
+    """Whether pooling by ``mode`` with ``pool_args`` draws random numbers: stochastic pooling while training.
+
+    Every other pooling makes each output cell from its window's pixels
+    alone, the same at every call and wherever the window is.
+
+    Examples
+    --------
+    >>> draws("stochastic", {}), draws("stochastic", {"train": False}), draws("max", {})
+    (True, False, False)
+    """
+    return mode == "stochastic" and pool_args.get("train", True) is not False
 
 
 def shift_grid(max_shift):
@@ -345,7 +359,7 @@ class ShiftTest:
         So for every mode but stochastic pooling in training, which draws a
         random pixel per cell.
         """
-        return self.mode != "stochastic" or self.pool_args.get("train", True) is False
+        return not draws(self.mode, self.pool_args)
 
     def _phase_pairs(self, shift, phases):
         """The fair pairs of ``shift`` (``moved``, ``kept``), from the pooling of its phase within the stride.

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import check_input, make_rng
-from .invariance import pooled_values
+from .invariance import draws, pooled_values
 from .ranges import input_scale
 
 __all__ = [
@@ -417,7 +417,7 @@ def compare_noisy(x, noisy, levels, layers, *, kind="gaussian", input_change=Non
     out_span = {label: output_span(planes.shape, lo, hi, mode, **args) for label, (mode, args) in layers.items()}
     moved = input_changes(planes, noisy) if input_change is None else np.asarray(input_change, dtype=np.float64)
     for label, (mode, args) in layers.items():
-        if _draws(mode, args) or not len(noisy):  # a draw per call: each copy pooled on its own, in turn
+        if draws(mode, args) or not len(noisy):  # a draw per call: each copy pooled on its own, in turn
             pooled = [pooled_values(copy, mode, **args) for copy in noisy]
         else:  # every copy's planes in one pooling, a fifth to a third quicker than eleven: planes are pooled
             # apart, so each copy's numbers are the ones it pooled alone gives
@@ -427,11 +427,6 @@ def compare_noisy(x, noisy, levels, layers, *, kind="gaussian", input_change=Non
             diff = np.abs(one.astype(np.float64) - clean_out[label])
             result[label][:, n] = moved[n], np.mean(diff) / out_span[label], np.mean(diff > 0)
     return {label: NoiseReport(levels, r[0], r[1], r[2], kind) for label, r in result.items()}
-
-
-def _draws(mode, args):
-    """Whether pooling with ``mode`` and ``args`` draws random numbers: stochastic pooling while training."""
-    return mode == "stochastic" and args.get("train", True) is not False
 
 
 @dataclass(frozen=True, eq=False)
