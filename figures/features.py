@@ -8,7 +8,7 @@ from PIL import Image
 from . import palette
 from .image import Picture, _as_display_array
 from .invariance import LINE_STYLES
-from .maps import VALUE_COLORSCALE, block_mean, pixels_uri, scale_uri
+from .maps import VALUE_COLORSCALE, block_mean, colorbar_point, pixels_uri, scale_uri
 
 __all__ = ["SOURCE_MARKS", "kernel_figure", "map_picture", "persistence_chart", "photo_source", "scale_figure",
            "sources_figure"]
@@ -94,12 +94,8 @@ def scale_figure(zmax, *, title="response", height=80):
     """
     bar = {"orientation": "h", "thickness": 14, "len": 1.0, "x": 0.5, "xanchor": "center", "y": 0.5,
            "yanchor": "middle", "title": {"text": title, "side": "top"}}
-    # colorbar_trace's invisible point, as a dict.
-    point = {"type": "scatter", "x": [0.0], "y": [0.0], "mode": "markers", "hoverinfo": "skip", "showlegend": False,
-             "marker": {"size": 0.1, "opacity": 0, "color": [0.0], "cmin": 0.0, "cmax": _top(zmax),
-                        "colorscale": VALUE_COLORSCALE, "showscale": True, "colorbar": bar}}
     # Not validated: every value is in plotly's validated form already (test_figures_features holds it to that).
-    return go.Figure({"data": [point], "layout": {
+    return go.Figure({"data": [colorbar_point(0.0, _top(zmax), VALUE_COLORSCALE, bar)], "layout": {
         "height": height, "font": _font(), "plot_bgcolor": "rgba(0,0,0,0)", "paper_bgcolor": "rgba(0,0,0,0)",
         "xaxis": {"visible": False}, "yaxis": {"visible": False}, "margin": {"l": 10, "r": 10, "t": 4, "b": 4}}},
         _validate=False)

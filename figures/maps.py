@@ -20,8 +20,8 @@ from plotly.colors import get_colorscale, hex_to_rgb
 
 from . import palette
 
-__all__ = ["HOVER_CELLS", "MAP_SIDE", "VALUE_COLORSCALE", "block_mean", "color_map", "colorbar_trace", "map_figure",
-           "pixels_uri", "scale_uri"]
+__all__ = ["HOVER_CELLS", "MAP_SIDE", "VALUE_COLORSCALE", "block_mean", "color_map", "colorbar_point",
+           "colorbar_trace", "map_figure", "pixels_uri", "scale_uri"]
 
 HOVER_CELLS = 96 * 96  # up to this many cells, a heatmap with a value on hover
 # The viridis scale in plotly's validated form, for figures built as dicts and not validated.
@@ -222,9 +222,21 @@ def colorbar_trace(lo, hi, colorscale, colorbar, *, at=0.0, **axes):
     >>> colorbar_trace(-1, 1, "RdBu_r", {"title": {"text": "change"}}).marker.cmax
     1
     """
-    return go.Scatter(x=[at], y=[at], mode="markers", hoverinfo="skip", showlegend=False, **axes,
-                      marker={"size": 0.1, "opacity": 0, "color": [lo], "cmin": lo, "cmax": hi,
-                              "colorscale": colorscale, "showscale": True, "colorbar": colorbar})
+    return go.Scatter(colorbar_point(lo, hi, colorscale, colorbar, at=at), **axes)
+
+
+def colorbar_point(lo, hi, colorscale, colorbar, *, at=0.0):
+    """:func:`colorbar_trace` as a plain dict, for a figure built unvalidated: ``colorscale`` must then be in
+    plotly's validated form already (such as :data:`VALUE_COLORSCALE`).
+
+    Examples
+    --------
+    >>> colorbar_point(0.0, 2.0, VALUE_COLORSCALE, {})["marker"]["cmax"]
+    2.0
+    """
+    return {"type": "scatter", "x": [at], "y": [at], "mode": "markers", "hoverinfo": "skip", "showlegend": False,
+            "marker": {"size": 0.1, "opacity": 0, "color": [lo], "cmin": lo, "cmax": hi, "colorscale": colorscale,
+                       "showscale": True, "colorbar": colorbar}}
 
 
 def map_figure(values, *, title=None, colorscale=palette.VALUE_SCALE, zmin=None, zmax=None, zmid=None,
@@ -296,10 +308,7 @@ def map_figure(values, *, title=None, colorscale=palette.VALUE_SCALE, zmin=None,
         data = [{"type": "image", "source": scale_uri(shrunk, lo, hi, colorscale), "x0": offset,
                  "y0": offset, "dx": f, "dy": f,
                  "hovertemplate": f"rows and cols around %{{y}}, %{{x}} (mean of {f} × {f})<extra></extra>"},
-                # colorbar_trace's point, as a dict
-                {"type": "scatter", "x": [offset], "y": [offset], "mode": "markers", "hoverinfo": "skip",
-                 "showlegend": False, "marker": {"size": 0.1, "opacity": 0, "color": [lo], "cmin": lo, "cmax": hi,
-                                                 "colorscale": scale, "showscale": True, "colorbar": colorbar}}]
+                colorbar_point(lo, hi, scale, colorbar, at=offset)]
     # One dict, not validated (test_figures_compare holds it to the validated figure): update_* calls validated
     # the whole figure again each time (15 ms a map).
     return go.Figure({"data": data, "layout": {
