@@ -162,11 +162,16 @@ def blur_shifts(maxima, width, stride=2, *, blur_size=3):
 
 
 def _check_blur(blur_size, h, w):
-    """Refuse dense maxima of ``h`` × ``w`` too small to reflect-pad for the blur (numpy's reflect needs more)."""
-    b = binomial_filter(blur_size).shape[0]
-    before, after = (b - 1) // 2, b - 1 - (b - 1) // 2
-    if b > 1 and (before >= h or after >= h or before >= w or after >= w):
+    """Refuse dense maxima of ``h`` × ``w`` too small to reflect-pad for a blur of ``blur_size`` taps (already
+    checked by :func:`binomial_filter`; numpy's reflect needs more cells than it pads)."""
+    before, after = _pads(blur_size)
+    if blur_size > 1 and (before >= h or after >= h or before >= w or after >= w):
         raise ValueError(f"blur_size ({blur_size}) needs the dense maxima to be larger than {h}x{w}")
+
+
+def _pads(b):
+    """The reflect padding of a blur of ``b`` taps, before and after (antialiased-cnns' ``BlurPool``)."""
+    return (b - 1) // 2, b - 1 - (b - 1) // 2
 
 
 def _blur(maxima, row, step):
@@ -188,7 +193,7 @@ def _blur_rows(maxima, row, sy):
     """
     row = np.asarray(row, dtype=np.float64)
     b = len(row)
-    before, after = (b - 1) // 2, b - 1 - (b - 1) // 2
+    before, after = _pads(b)
     h = maxima.shape[1]
     padded = np.pad(maxima, ((0, 0), (before, after), (0, 0)), mode="reflect") if b > 1 else maxima
     n_rows = -(-h // sy)
@@ -202,7 +207,7 @@ def _blur_columns(down, row, sx):
     """The columns' half of :func:`_blur`: ``down``'s columns reflect-padded and blurred, at every ``sx``-th."""
     row = np.asarray(row, dtype=np.float64)
     b = len(row)
-    before, after = (b - 1) // 2, b - 1 - (b - 1) // 2
+    before, after = _pads(b)
     w = down.shape[2]
     padded = np.pad(down, ((0, 0), (0, 0), (before, after)), mode="reflect") if b > 1 else down
     n_cols = -(-w // sx)
