@@ -575,8 +575,8 @@ def persistence_from_responses(responses, bias, *, threshold, modes, unbiased=No
     # once on the strip, each shift a slice of them (every number the one the shift on its own gives).
     raw_on = with_bias(_strip(responses), bias) > threshold if raw and _is_strip(responses) else None
     blurred = {}
+    blur = {k: v for k, v in modes.get("blurmax", {}).items() if k != "kernel_size"}  # its stride and blur size
     if "blurmax" in modes and _is_strip(unbiased["blurmax"]):
-        blur = {k: v for k, v in modes["blurmax"].items() if k != "kernel_size"}
         blurred["blurmax"] = blur_shifts(with_bias(_strip(unbiased["blurmax"]), bias), unbiased["blurmax"].shape[-1],
                                          **blur)
     others = set(modes) - {"max", "blurmax"} - set(phased)  # poolings of each shift's maps
@@ -590,7 +590,6 @@ def persistence_from_responses(responses, bias, *, threshold, modes, unbiased=No
             elif mode in blurred:
                 values = blurred[mode][d]
             elif mode == "blurmax":
-                blur = {k: v for k, v in args.items() if k != "kernel_size"}
                 values = antialiased_max_pool2d(with_bias(unbiased[mode][d], bias), kernel_size=1, **blur).values
             elif mode in phased:
                 values = phased[mode][d]
